@@ -1,0 +1,287 @@
+/**
+ * The wire contract between the extension and the sync API. These zod
+ * schemas are the single source of truth: the server validates requests with
+ * them, the extension validates responses with them, and `GET /openapi.json`
+ * is generated from them. They use `zod/mini` so the extension bundles stay
+ * small (full zod alone is ~80 KB).
+ */
+import * as z from 'zod/mini';
+
+/** The largest amount one purchase may carry: 1,000,000.00 in minor units. */
+export const MAX_AMOUNT_MINOR = 100_000_000;
+/** The most purchases one ingest request may carry. */
+export const MAX_BATCH = 100;
+/** A partner's hold period is never shorter than this. */
+export const MIN_HOLD_DAYS = 14;
+export const DEFAULT_HOLD_DAYS = 30;
+
+const isoDateTime = z.iso.datetime({ offset: true });
+const nonNegativeInt = z.int().check(z.minimum(0));
+const positiveInt = z.int().check(z.minimum(1));
+
+export const Slug = z.string().check(z.regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'lowercase letters, digits and dashes'));
+export const CurrencyCode = z.string().check(z.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'));
+export const Domain = z.string().check(
+  z.maxLength(253),
+  z.regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, 'a lowercase host name such as shop.example'),
+);
+
+/** Partner-specific detection rules, tried before the generic detectors. */
+export const PartnerDetection = z.object({
+  /** Regular expression (source) matched against the URL's path. */
+  pathPattern: z.string().check(z.maxLength(500)),
+  orderIdSelector: z.string().check(z.minLength(1), z.maxLength(500)),
+  /** Optional regular expression whose first group is the order id within the selected text. */
+  orderIdPattern: z.optional(z.string().check(z.maxLength(500))),
+  amountSelector: z.string().check(z.minLength(1), z.maxLength(500)),
+});
+export type PartnerDetection = z.infer<typeof PartnerDetection>;
+
+export const Earn = z.object({
+  /** `points` points per `per` major units of the partner's currency. */
+  points: positiveInt.check(z.maximum(1000)),
+  per: positiveInt.check(z.maximum(1000)),
+});
+export type Earn = z.infer<typeof Earn>;
+
+export const FraudLimits = z.object({
+  maxPurchasesPerMemberPerDay: z.optional(positiveInt),
+  maxAmountMinorPerMemberPerDay: z.optional(positiveInt),
+});
+
+/** A partner as the operator writes it (`PUT /v1/admin/partners/:id`). */
+export const PartnerInput = z.object({
+  id: Slug,
+  name: z.string().check(z.minLength(1), z.maxLength(120)),
+  domains: z.array(Domain).check(z.minLength(1), z.maxLength(50)),
+  category: z.string().check(z.minLength(1), z.maxLength(60)),
+  earn: Earn,
+  currency: CurrencyCode,
+  holdDays: z._default(z.int().check(z.minimum(MIN_HOLD_DAYS), z.maximum(365)), DEFAULT_HOLD_DAYS),
+  autoConfirm: z._default(z.boolean(), true),
+  /** Write-only: the key the partner signs its confirmations with. */
+  secret: z.string().check(z.minLength(16), z.maxLength(200)),
+  detection: z.optional(PartnerDetection),
+  fraud: z.optional(FraudLimits),
+});
+export type PartnerInput = z.input<typeof PartnerInput>;
+
+/** A partner as the catalogue shows it: never the secret. */
+export const Partner = z.object({
+  id: Slug,
+  name: z.string(),
+  domains: z.array(z.string()),
+  category: z.string(),
+  earn: Earn,
+  currency: CurrencyCode,
+  holdDays: z.int(),
+  autoConfirm: z.boolean(),
+  detection: z.optional(PartnerDetection),
+});
+export type Partner = z.infer<typeof Partner>;
+
+export const Catalog = z.object({ partners: z.array(Partner) });
+export type Catalog = z.infer<typeof Catalog>;
+
+export const OfferKind = z.enum(['multiplier', 'bonus']);
+export const Offer = z.object({
+  id: Slug,
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  partnerId: z.optional(Slug),
+  kind: OfferKind,
+  /** A multiplier on the base points with at most two decimals (2 or 1.5). */
+  multiplier: z.optional(z.number().check(z.minimum(1), z.maximum(100), z.multipleOf(0.01))),
+  bonusPoints: z.optional(positiveInt),
+  minAmountMinor: z.optional(nonNegativeInt),
+  startsAt: isoDateTime,
+  endsAt: isoDateTime,
+  tier: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
+  perMemberLimit: z.optional(positiveInt),
+}).check(
+  z.refine((o) => (o.kind === 'multiplier' ? o.multiplier !== undefined : o.bonusPoints !== undefined), {
+    message: 'a multiplier offer needs `multiplier`, a bonus offer needs `bonusPoints`',
+  }),
+  z.refine((o) => Date.parse(o.startsAt) < Date.parse(o.endsAt), { message: '`startsAt` must be before `endsAt`' }),
+);
+export type Offer = z.infer<typeof Offer>;
+
+export const Offers = z.object({ offers: z.array(Offer) });
+
+export const RewardKind = z.enum(['voucher', 'donation']);
+export const Reward = z.object({
+  id: Slug,
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  kind: RewardKind,
+  pointsCost: positiveInt,
+  partnerId: z.optional(Slug),
+  active: z._default(z.boolean(), true),
+});
+export type Reward = z.infer<typeof Reward>;
+export const Rewards = z.object({ rewards: z.array(Reward) });
+
+export const DetectionMethod = z.string().check(z.minLength(1), z.maxLength(40));
+
+/** A purchase as the extension sends it. */
+export const PurchaseIn = z.object({
+  id: z.uuid(),
+  partnerId: Slug,
+  orderId: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[\x21-\x7e\u00a0-\uffff][\x20-\x7e\u00a0-\uffff]*$/, 'printable characters')),
+  amountMinor: z.int(),
+  currency: CurrencyCode,
+  detectedAt: isoDateTime,
+  method: DetectionMethod,
+});
+export type PurchaseIn = z.infer<typeof PurchaseIn>;
+
+export const IngestRequest = z.object({
+  purchases: z.array(z.unknown()).check(z.minLength(1), z.maxLength(MAX_BATCH)),
+});
+
+export const PurchaseStatus = z.enum(['pending', 'confirmed', 'rejected', 'reversed']);
+export type PurchaseStatus = z.infer<typeof PurchaseStatus>;
+
+/** A purchase as the server keeps it. */
+export const Purchase = z.object({
+  id: z.string(),
+  partnerId: z.string(),
+  orderId: z.string(),
+  amountMinor: z.int(),
+  currency: z.string(),
+  detectedAt: z.string(),
+  method: z.string(),
+  status: PurchaseStatus,
+  points: z.int(),
+  reason: z.optional(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** When the purchase is expected to be confirmed (end of the partner's hold period). */
+  expectedConfirmationAt: z.optional(z.string()),
+  confirmedAt: z.optional(z.string()),
+});
+export type Purchase = z.infer<typeof Purchase>;
+
+export const IngestResultStatus = z.enum(['accepted', 'duplicate', 'rejected', 'conflict']);
+export type IngestResultStatus = z.infer<typeof IngestResultStatus>;
+export const IngestResult = z.object({
+  id: z.nullable(z.string()),
+  status: IngestResultStatus,
+  reason: z.optional(z.string()),
+  purchase: z.optional(Purchase),
+});
+export type IngestResult = z.infer<typeof IngestResult>;
+export const IngestResponse = z.object({ results: z.array(IngestResult) });
+export type IngestResponse = z.infer<typeof IngestResponse>;
+
+export const Balance = z.object({ available: z.int(), pending: z.int(), lifetime: z.int() });
+export type Balance = z.infer<typeof Balance>;
+
+export const Member = z.object({
+  id: z.string(),
+  email: z.string(),
+  /** The number printed on the member card. */
+  memberNumber: z.string(),
+  createdAt: z.string(),
+});
+export type Member = z.infer<typeof Member>;
+
+export const Credentials = z.object({
+  email: z.email().check(z.maxLength(254)),
+  password: z.string().check(z.minLength(8), z.maxLength(200)),
+  /** A label for the device the token is for ("Chrome on laptop"). */
+  device: z.optional(z.string().check(z.maxLength(100))),
+});
+export const AuthResponse = z.object({ token: z.string(), member: Member });
+export type AuthResponse = z.infer<typeof AuthResponse>;
+
+export const Me = z.object({ member: Member, tier: z.string(), balance: Balance });
+export type Me = z.infer<typeof Me>;
+
+export const SyncResponse = z.object({
+  member: Member,
+  tier: z.string(),
+  balance: Balance,
+  /** Purchases changed since the cursor, oldest change first. */
+  purchases: z.array(Purchase),
+  /** Pass back as `?cursor=` on the next sync. */
+  cursor: z.string(),
+  /** True when more changes wait: call again with the new cursor at once. */
+  hasMore: z.boolean(),
+  catalogVersion: z.string(),
+  offersVersion: z.string(),
+});
+export type SyncResponse = z.infer<typeof SyncResponse>;
+
+export const LedgerAccount = z.enum(['pending', 'available']);
+export const Transaction = z.object({
+  id: z.string(),
+  account: LedgerAccount,
+  delta: z.int(),
+  reason: z.string(),
+  purchaseId: z.optional(z.string()),
+  redemptionId: z.optional(z.string()),
+  createdAt: z.string(),
+});
+export type Transaction = z.infer<typeof Transaction>;
+export const TransactionsPage = z.object({
+  transactions: z.array(Transaction),
+  /** Absent on the last page. */
+  nextCursor: z.optional(z.string()),
+});
+
+export const RedemptionRequest = z.object({ rewardId: Slug });
+export const RedemptionStatus = z.enum(['completed', 'pending']);
+export const Redemption = z.object({
+  id: z.string(),
+  rewardId: z.string(),
+  points: z.int(),
+  status: RedemptionStatus,
+  code: z.optional(z.string()),
+  createdAt: z.string(),
+});
+export type Redemption = z.infer<typeof Redemption>;
+export const RedemptionResponse = z.object({ redemption: Redemption });
+
+/** A missing-points claim: the member's local receipt, for the operator to review. */
+export const ClaimRequest = z.object({
+  partnerId: Slug,
+  orderId: z.string().check(z.minLength(1), z.maxLength(64)),
+  amountMinor: positiveInt.check(z.maximum(MAX_AMOUNT_MINOR)),
+  currency: CurrencyCode,
+  detectedAt: isoDateTime,
+  method: z.optional(DetectionMethod),
+  /** The page's origin and path, never its query string. */
+  pageUrl: z.optional(z.string().check(z.maxLength(500))),
+  note: z.optional(z.string().check(z.maxLength(1000))),
+});
+export const Claim = z.object({
+  id: z.string(),
+  purchaseId: z.string(),
+  status: z.enum(['open', 'approved', 'rejected']),
+  createdAt: z.string(),
+});
+export const ClaimResponse = z.object({ claim: Claim });
+
+export const ConfirmationStatus = z.enum(['confirmed', 'returned', 'cancelled']);
+export const ConfirmationRequest = z.object({
+  orders: z.array(z.object({
+    orderId: z.string().check(z.minLength(1), z.maxLength(64)),
+    status: ConfirmationStatus,
+    amountMinor: z.optional(nonNegativeInt),
+  })).check(z.minLength(1), z.maxLength(1000)),
+});
+export const ConfirmationResult = z.object({
+  orderId: z.string(),
+  status: z.enum(['applied', 'unchanged', 'unknown', 'invalid']),
+  reason: z.optional(z.string()),
+  purchase: z.optional(Purchase),
+});
+export const ConfirmationResponse = z.object({ results: z.array(ConfirmationResult) });
+
+export const ErrorCode = z.enum([
+  'bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large',
+  'unprocessable', 'rate_limited', 'insufficient_points', 'idempotency_conflict', 'internal',
+]);
+export const ErrorEnvelope = z.object({
+  error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }),
+});
+export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;

@@ -1,0 +1,75 @@
+/**
+ * The sync API as a Hono app. Everything it needs (database, settings, clock)
+ * is passed in, so each test builds its own app on its own database.
+ */
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Db } from './db/index.ts';
+import type { Env } from './env.ts';
+import { ApiError, errorBody } from './http.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface Deps {
+  db: Db;
+  env: Env;
+  /** The current time; tests move it to cross hold periods and signature windows. */
+  now: () => Date;
+  /** Where the one structured log line per request goes. */
+  log: (line: Record<string, unknown>) => void;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: Deps;
+    requestId: string;
+    /** Set by `requireMember`. */
+    memberId: string;
+    tokenHash: string;
+  };
+}
+
+export function createBaseApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    c.set('deps', deps);
+    c.set('requestId', requestId);
+    await next();
+    c.header('X-Request-Id', requestId);
+    deps.log({
+      time: new Date().toISOString(),
+      level: c.res.status >= 500 ? 'error' : 'info',
+      requestId,
+      method: c.req.method,
+      // The route pattern, not the concrete path: no ids or query strings in the log.
+      route: c.req.routePath,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody(c.get('requestId'), 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`), 413),
+    }),
+  );
+
+  app.onError((err, c) => {
+    const requestId = c.get('requestId') ?? randomUUID();
+    if (err instanceof ApiError) {
+      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+      return c.json(errorBody(requestId, err.code, err.message), err.status);
+    }
+    deps.log({ time: new Date().toISOString(), level: 'error', requestId, error: String((err as Error).stack ?? err) });
+    return c.json(errorBody(requestId, 'internal', 'Something went wrong on our side; the request can be retried'), 500);
+  });
+
+  app.notFound((c) => c.json(errorBody(c.get('requestId'), 'not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+
+  return app;
+}

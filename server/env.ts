@@ -1,0 +1,43 @@
+/**
+ * The server's settings, read from the environment once and checked by zod,
+ * so a wrong value stops the start with a clear message instead of a
+ * confusing failure later.
+ */
+import * as z from 'zod/mini';
+
+const flag = z.pipe(
+  z.optional(z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no', ''])),
+  z.transform((v) => (v === undefined || v === '' ? undefined : ['1', 'true', 'on', 'yes'].includes(v))),
+);
+const positiveInt = (fallback: number) =>
+  z.pipe(
+    z._default(z.string().check(z.regex(/^\d+$/, 'a whole number')), String(fallback)),
+    z.transform((v) => Number(v)),
+  );
+
+export const EnvSchema = z.object({
+  PORT: positiveInt(8787),
+  HOST: z._default(z.string(), '0.0.0.0'),
+  DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
+  DATABASE_URL: z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'))),
+  ADMIN_TOKEN: z.optional(z.string().check(z.minLength(16, 'ADMIN_TOKEN must be at least 16 characters'))),
+  DEMO: flag,
+  LOG_LEVEL: z._default(z.enum(['silent', 'info']), 'info'),
+  /** Member-route requests per token per minute (ingest included). */
+  RATE_LIMIT_MEMBER_PER_MIN: positiveInt(600),
+  /** Login attempts per IP per minute, and per account per 15 minutes. */
+  RATE_LIMIT_LOGIN_IP_PER_MIN: positiveInt(20),
+  RATE_LIMIT_LOGIN_ACCOUNT_PER_15MIN: positiveInt(10),
+  /** Partner confirmation requests per partner per minute. */
+  RATE_LIMIT_PARTNER_PER_MIN: positiveInt(600),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

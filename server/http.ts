@@ -1,0 +1,50 @@
+/** The one error shape of the API, and request-body parsing that produces it. */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import * as z from 'zod/mini';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string) => new ApiError(400, 'bad_request', message);
+export const unauthorized = (message = 'A valid bearer token is required') => new ApiError(401, 'unauthorized', message);
+export const notFound = (message = 'Not found') => new ApiError(404, 'not_found', message);
+export const conflict = (code: string, message: string) => new ApiError(409, code, message);
+
+export function errorBody(requestId: string, code: string, message: string) {
+  return { error: { code, message, requestId } };
+}
+
+/** Describes zod issues in one line a client developer can act on. */
+export function describeIssues(error: z.core.$ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+/** Reads the JSON body: malformed JSON or a body the schema refuses is a 400 in the error envelope. */
+export async function readJson<S extends z.ZodMiniType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const raw = await readRawJson(c);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw badRequest(`Invalid request body: ${describeIssues(parsed.error)}`);
+  return parsed.data as z.infer<S>;
+}
+
+export async function readRawJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') throw badRequest('The request body is empty; JSON was expected');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('The request body is not valid JSON');
+  }
+}

@@ -1,0 +1,25 @@
+/** The whole sync API: the base app with every resource mounted. */
+import { createBaseApp, type Deps } from './app.ts';
+import { admin } from './routes/admin.ts';
+import { auth } from './routes/auth.ts';
+import { catalog } from './routes/catalog.ts';
+import { me } from './routes/me.ts';
+import { partnerApi } from './routes/partner-api.ts';
+import { purchases } from './routes/purchases.ts';
+import { rewards } from './routes/rewards.ts';
+import { system } from './routes/system.ts';
+
+export function createApp(deps: Deps) {
+  const app = createBaseApp(deps);
+  app.route('/', system);
+  app.route('/v1/auth', auth);
+  app.route('/v1', catalog);
+  app.route('/v1/purchases', purchases);
+  app.route('/v1/me', me);
+  app.route('/v1', rewards);
+  app.route('/v1/partner-api', partnerApi);
+  app.route('/v1/admin', admin);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,113 @@
+/**
+ * The points ledger: append-only entries and the per-member balance row,
+ * always changed together in one transaction.
+ */
+import type { Balance } from '../lib/contract/index.ts';
+import type { Queryable } from './db/index.ts';
+
+export type Account = 'pending' | 'available';
+
+/** Why an entry was written. Entries of the available account count towards `lifetime` unless spent. */
+export type EntryReason =
+  | 'purchase' // pending +points when a purchase is accepted
+  | 'purchase_adjusted' // pending ± when a confirmation changes the amount
+  | 'confirmation' // pending − and available + when a purchase is confirmed
+  | 'return' // pending or available − on a partial return
+  | 'cancellation' // pending − when a pending purchase is cancelled or fully returned
+  | 'reversal' // available − when a confirmed purchase is cancelled or fully returned
+  | 'redemption' // available − when points are spent
+  | 'bonus'; // available + for a programme bonus
+
+/** Reasons of spending: they lower `available` but never `lifetime`. */
+export const SPENDING_REASONS: ReadonlySet<EntryReason> = new Set(['redemption']);
+
+export interface Entry {
+  account: Account;
+  delta: number;
+  reason: EntryReason;
+  purchaseId?: string;
+  redemptionId?: string;
+}
+
+/**
+ * Locks the member's balance row for the rest of the transaction and returns
+ * it. Every change to a member's purchases or points starts here, so changes
+ * of one member are serialised and their change numbers commit in order.
+ */
+export async function lockMember(tx: Queryable, memberId: string): Promise<Balance> {
+  const rows = await tx.query<Balance>(
+    'SELECT available, pending, lifetime FROM balances WHERE member_id = $1 FOR UPDATE',
+    [memberId],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`no balance row for member ${memberId}`);
+  return row;
+}
+
+/** Appends entries and moves the balance row by their sums. Call after `lockMember`. */
+export async function post(tx: Queryable, memberId: string, entries: readonly Entry[]): Promise<Balance> {
+  const moving = entries.filter((e) => e.delta !== 0);
+  if (moving.length > 0) {
+    const values: string[] = [];
+    const params: unknown[] = [memberId];
+    for (const e of moving) {
+      const base = params.length;
+      values.push(`($1, $${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5})`);
+      params.push(e.account, e.delta, e.reason, e.purchaseId ?? null, e.redemptionId ?? null);
+    }
+    await tx.query(
+      `INSERT INTO ledger_entries (member_id, account, delta, reason, purchase_id, redemption_id) VALUES ${values.join(', ')}`,
+      params,
+    );
+  }
+  const sum = (pred: (e: Entry) => boolean) => moving.filter(pred).reduce((s, e) => s + e.delta, 0);
+  const available = sum((e) => e.account === 'available');
+  const pending = sum((e) => e.account === 'pending');
+  const lifetime = sum((e) => e.account === 'available' && !SPENDING_REASONS.has(e.reason));
+  const rows = await tx.query<Balance>(
+    `UPDATE balances SET available = available + $2, pending = pending + $3, lifetime = lifetime + $4, updated_at = now()
+     WHERE member_id = $1 RETURNING available, pending, lifetime`,
+    [memberId, available, pending, lifetime],
+  );
+  return rows[0]!;
+}
+
+export interface BalanceMismatch {
+  memberId: string;
+  stored: Balance;
+  fromEntries: Balance;
+}
+
+/** Recomputes every balance from its entries; returns the members whose row differs. */
+export async function verifyLedger(db: Queryable): Promise<{ members: number; mismatches: BalanceMismatch[] }> {
+  const spending = [...SPENDING_REASONS];
+  const rows = await db.query<{
+    member_id: string;
+    available: number;
+    pending: number;
+    lifetime: number;
+    e_available: number;
+    e_pending: number;
+    e_lifetime: number;
+  }>(
+    `SELECT b.member_id, b.available, b.pending, b.lifetime,
+            COALESCE(e.available, 0) AS e_available, COALESCE(e.pending, 0) AS e_pending, COALESCE(e.lifetime, 0) AS e_lifetime
+       FROM balances b
+       LEFT JOIN (
+         SELECT member_id,
+                SUM(delta) FILTER (WHERE account = 'available') AS available,
+                SUM(delta) FILTER (WHERE account = 'pending') AS pending,
+                SUM(delta) FILTER (WHERE account = 'available' AND NOT (reason = ANY($1::text[]))) AS lifetime
+           FROM ledger_entries GROUP BY member_id
+       ) e ON e.member_id = b.member_id`,
+    [spending],
+  );
+  const mismatches = rows
+    .filter((r) => r.available !== r.e_available || r.pending !== r.e_pending || r.lifetime !== r.e_lifetime)
+    .map((r) => ({
+      memberId: r.member_id,
+      stored: { available: r.available, pending: r.pending, lifetime: r.lifetime },
+      fromEntries: { available: r.e_available, pending: r.e_pending, lifetime: r.e_lifetime },
+    }));
+  return { members: rows.length, mismatches };
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm start`: migrate, seed the demo catalogue when DEMO is on (the default
+ * here), listen on PORT and shut down cleanly on SIGTERM/SIGINT.
+ */
+import { serve } from '@hono/node-server';
+import { openDatabase } from './db/index.ts';
+import { migrate } from './db/migrate.ts';
+import { parseEnv } from './env.ts';
+import { createApp } from './index.ts';
+import { seedDemo } from './seed.ts';
+
+async function main() {
+  const env = parseEnv();
+  const demo = env.DEMO ?? true;
+  const db = await openDatabase(env);
+  const applied = await migrate(db);
+  if (demo) await seedDemo(db);
+  const log =
+    env.LOG_LEVEL === 'silent' ? () => {} : (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
+  const app = createApp({ db, env, now: () => new Date(), log });
+
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    const where = env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${env.DATA_DIR}`;
+    console.log(`Sammelpunkt API listening on http://localhost:${info.port} — database: ${where}` +
+      (applied.length ? `, migrations applied: ${applied.join(', ')}` : '') + (demo ? ', demo catalogue seeded' : ''));
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing open requests, then closing the database`);
+    // close() stops new connections and waits for requests in flight, so no
+    // transaction is cut in half; the database closes only after that.
+    server.close(async () => {
+      await db.close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

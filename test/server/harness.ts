@@ -1,0 +1,94 @@
+/**
+ * Builds the real app on a real database for each test file: PGlite always,
+ * and PostgreSQL too when DATABASE_URL is set (each run in its own schema).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../../server/app.ts';
+import { openPglite, openPostgres, type Db } from '../../server/db/index.ts';
+import { migrate } from '../../server/db/migrate.ts';
+import { parseEnv, type Env } from '../../server/env.ts';
+import { createApp, type App } from '../../server/index.ts';
+
+export type Backend = 'pglite' | 'postgres';
+
+/** The databases the server tests run on. */
+export const backends: Backend[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestClock {
+  now: () => Date;
+  set(at: Date | string): void;
+  advance(ms: number): void;
+}
+
+export function testClock(start = new Date()): TestClock {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    set: (at) => {
+      current = new Date(at).getTime();
+    },
+    advance: (ms) => {
+      current += ms;
+    },
+  };
+}
+
+export async function openTestDb(backend: Backend): Promise<{ db: Db; drop: () => Promise<void> }> {
+  if (backend === 'pglite') {
+    const db = await openPglite();
+    return { db, drop: () => db.close() };
+  }
+  const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const url = process.env.DATABASE_URL!;
+  const db = await openPostgres(url, { schema, max: 5 });
+  return {
+    db,
+    drop: async () => {
+      await db.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await db.close();
+    },
+  };
+}
+
+export interface TestServer {
+  app: App;
+  db: Db;
+  deps: Deps;
+  clock: TestClock;
+  env: Env;
+  logs: Record<string, unknown>[];
+  /** `app.request` with JSON bodies and a bearer token made easy. */
+  call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(backend: Backend, envOverrides: Record<string, string> = {}): Promise<TestServer> {
+  const { db, drop } = await openTestDb(backend);
+  await migrate(db);
+  const env = parseEnv({ ADMIN_TOKEN, LOG_LEVEL: 'silent', ...envOverrides });
+  const clock = testClock();
+  const logs: Record<string, unknown>[] = [];
+  const deps: Deps = { db, env, now: clock.now, log: (l) => logs.push(l) };
+  const app = createApp(deps);
+  return {
+    app,
+    db,
+    deps,
+    clock,
+    env,
+    logs,
+    call(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+      let body: string | undefined;
+      if (opts.body !== undefined) {
+        body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+        headers['Content-Type'] ??= 'application/json';
+      }
+      return app.request(path, { method, headers, body });
+    },
+    close: drop,
+  };
+}
