@@ -1,0 +1,251 @@
+/**
+ * The purchase state machine of DESIGN.md ("Purchase lifecycle"):
+ *
+ *   pending ──confirm──▶ confirmed ──cancel / full return──▶ reversed
+ *      └──cancel / full return──▶ rejected
+ *
+ * Partial returns lower the amount (never raise it) in `pending` or
+ * `confirmed` and take back points(old amount) − points(new amount) from the
+ * account the purchase's points are in. `rejected` and `reversed` are final.
+ *
+ * Every function here locks the member's balance row first and then re-reads
+ * the purchase `FOR UPDATE`, so two reports racing for the same purchase
+ * serialise and each change of state happens at most once: the second one
+ * sees the new state and answers `unchanged`.
+ */
+import type { Earn, Purchase, PurchaseStatus } from '../lib/contract/index.ts';
+import { pointsForAmount } from '../lib/points/index.ts';
+import type { Db, Queryable } from './db/index.ts';
+import { lockMember, post, type Account, type Entry } from './ledger.ts';
+import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
+
+/** What a transition did: the contract's confirmation result statuses, minus `unknown`. */
+export type TransitionStatus = 'applied' | 'unchanged' | 'invalid';
+
+export interface TransitionResult {
+  status: TransitionStatus;
+  /** Why nothing changed, or a short note on what did. */
+  reason?: string;
+  purchase: Purchase;
+}
+
+/** A purchase row with what the lifecycle needs beyond the member's view. */
+interface LifecycleRow extends PurchaseRow {
+  member_id: string;
+  multiplier_bp: number;
+  bonus_points: number;
+}
+
+const LIFECYCLE_COLUMNS = `${PURCHASE_COLUMNS}, member_id, multiplier_bp, bonus_points`;
+
+/** Reasons written on the purchase row (shown to the member) when a report changes it. */
+export const PurchaseReason = {
+  amountAdjusted: 'amount_adjusted',
+  partiallyReturned: 'partially_returned',
+  returned: 'returned',
+  cancelled: 'cancelled',
+} as const;
+
+/** Why a report was not applied (the `reason` of an `invalid` or `unchanged` result). */
+export const RefusalReason = {
+  amountAboveStanding: 'amount_above_standing',
+  zeroAmountConfirmation: 'zero_amount_confirmation',
+  alreadyConfirmed: 'already_confirmed',
+  sameAmount: 'amount_unchanged',
+  final: (status: PurchaseStatus) => `already_${status}`,
+} as const;
+
+function isFinal(status: PurchaseStatus): boolean {
+  return status === 'rejected' || status === 'reversed';
+}
+
+/** The account a purchase's points sit in while it is live. */
+function accountOf(status: PurchaseStatus): Account {
+  return status === 'confirmed' ? 'available' : 'pending';
+}
+
+/**
+ * Locks the purchase's member, then the purchase row, and returns the row as
+ * it stands under those locks. The member id never changes, so reading it
+ * before the lock is safe.
+ */
+async function lockPurchase(tx: Queryable, purchaseId: string): Promise<LifecycleRow> {
+  const owner = await tx.query<{ member_id: string }>('SELECT member_id FROM purchases WHERE id = $1', [purchaseId]);
+  if (!owner[0]) throw new Error(`no purchase ${purchaseId}`);
+  await lockMember(tx, owner[0].member_id);
+  const rows = await tx.query<LifecycleRow>(`SELECT ${LIFECYCLE_COLUMNS} FROM purchases WHERE id = $1 FOR UPDATE`, [purchaseId]);
+  return rows[0]!;
+}
+
+async function partnerEarn(tx: Queryable, partnerId: string): Promise<Earn> {
+  const rows = await tx.query<{ earn: Earn }>(`SELECT doc->'earn' AS earn FROM partners WHERE id = $1`, [partnerId]);
+  if (!rows[0]) throw new Error(`no partner ${partnerId}`);
+  return rows[0].earn;
+}
+
+/** The points an amount is worth for this purchase, valued like the original (same multiplier and bonus). */
+async function valueOf(tx: Queryable, row: LifecycleRow, amountMinor: number): Promise<number> {
+  return pointsForAmount(amountMinor, await partnerEarn(tx, row.partner_id), row.multiplier_bp, row.bonus_points);
+}
+
+interface RowChange {
+  status?: PurchaseStatus;
+  amountMinor?: number;
+  points?: number;
+  reason?: string;
+  confirmedAt?: Date;
+}
+
+/**
+ * Writes a change to the purchase row. It takes a new change number, so the
+ * member's next sync picks it up.
+ */
+async function updateRow(tx: Queryable, row: LifecycleRow, change: RowChange, now: Date): Promise<LifecycleRow> {
+  const rows = await tx.query<LifecycleRow>(
+    `UPDATE purchases SET
+       status = COALESCE($2, status),
+       amount_minor = COALESCE($3, amount_minor),
+       points = COALESCE($4, points),
+       reason = COALESCE($5, reason),
+       confirmed_at = COALESCE($6, confirmed_at),
+       change_seq = nextval('purchase_changes'),
+       updated_at = $7
+     WHERE id = $1
+     RETURNING ${LIFECYCLE_COLUMNS}`,
+    [
+      row.id,
+      change.status ?? null,
+      change.amountMinor ?? null,
+      change.points ?? null,
+      change.reason ?? null,
+      change.confirmedAt?.toISOString() ?? null,
+      now.toISOString(),
+    ],
+  );
+  return rows[0]!;
+}
+
+function result(status: TransitionStatus, row: LifecycleRow, reason?: string): TransitionResult {
+  return { status, purchase: purchaseFromRow(row), ...(reason ? { reason } : {}) };
+}
+
+/**
+ * pending → confirmed: the pending points become available. With
+ * `amountMinor` (the amount that stands), the points are first recomputed
+ * and the difference booked to pending as `purchase_adjusted`.
+ *
+ * A confirmation can only lower the amount: partners report what stands
+ * after returns, so a higher amount is a mistake on their side and is
+ * `invalid` rather than a silent increase of points. A zero amount is
+ * `invalid` too: an order with nothing left is a return or a cancellation.
+ * An already confirmed purchase is `unchanged` whatever the amount (the
+ * contract's rule; a later reduction has to come as a return), and a final
+ * one is `invalid`, since confirming it cannot happen any more.
+ */
+export async function confirm(tx: Queryable, purchaseId: string, now: Date, amountMinor?: number): Promise<TransitionResult> {
+  const row = await lockPurchase(tx, purchaseId);
+  if (row.status === 'confirmed') return result('unchanged', row, RefusalReason.alreadyConfirmed);
+  if (isFinal(row.status)) return result('invalid', row, RefusalReason.final(row.status));
+  if (amountMinor !== undefined && amountMinor > row.amount_minor) return result('invalid', row, RefusalReason.amountAboveStanding);
+  if (amountMinor === 0) return result('invalid', row, RefusalReason.zeroAmountConfirmation);
+
+  const entries: Entry[] = [];
+  let points = row.points;
+  const change: RowChange = { status: 'confirmed', confirmedAt: now };
+  if (amountMinor !== undefined && amountMinor !== row.amount_minor) {
+    points = await valueOf(tx, row, amountMinor);
+    entries.push({ account: 'pending', delta: points - row.points, reason: 'purchase_adjusted', purchaseId: row.id });
+    Object.assign(change, { amountMinor, points, reason: PurchaseReason.amountAdjusted });
+  }
+  entries.push(
+    { account: 'pending', delta: -points, reason: 'confirmation', purchaseId: row.id },
+    { account: 'available', delta: points, reason: 'confirmation', purchaseId: row.id },
+  );
+  await post(tx, row.member_id, entries);
+  return result('applied', await updateRow(tx, row, change, now));
+}
+
+/**
+ * A partner's return report. With an amount above zero it is a partial
+ * return: the amount that stands afterwards must be below the standing one
+ * (equal is `unchanged`, above is `invalid`), and points(old) − points(new)
+ * come back out of whichever account holds the purchase's points. Without an
+ * amount, or with zero, everything was returned: a pending purchase is
+ * rejected, a confirmed one reversed.
+ */
+export async function applyReturn(tx: Queryable, purchaseId: string, now: Date, amountMinor?: number): Promise<TransitionResult> {
+  if (amountMinor === undefined || amountMinor === 0) return endPurchase(tx, purchaseId, now, PurchaseReason.returned);
+  const row = await lockPurchase(tx, purchaseId);
+  if (isFinal(row.status)) return result('unchanged', row, RefusalReason.final(row.status));
+  if (amountMinor > row.amount_minor) return result('invalid', row, RefusalReason.amountAboveStanding);
+  if (amountMinor === row.amount_minor) return result('unchanged', row, RefusalReason.sameAmount);
+
+  const points = await valueOf(tx, row, amountMinor);
+  await post(tx, row.member_id, [
+    { account: accountOf(row.status), delta: points - row.points, reason: 'return', purchaseId: row.id },
+  ]);
+  const updated = await updateRow(tx, row, { amountMinor, points, reason: PurchaseReason.partiallyReturned }, now);
+  return result('applied', updated);
+}
+
+/** The partner cancelled the order: pending → rejected, confirmed → reversed; final states stay as they are. */
+export function cancel(tx: Queryable, purchaseId: string, now: Date): Promise<TransitionResult> {
+  return endPurchase(tx, purchaseId, now, PurchaseReason.cancelled);
+}
+
+/**
+ * Ends a live purchase and takes all its points back: from pending
+ * (`cancellation`) while pending, from available (`reversal`) once
+ * confirmed. A reversal may take available below zero: the points were
+ * possibly spent already, and the debt is settled by later earnings.
+ */
+async function endPurchase(tx: Queryable, purchaseId: string, now: Date, reason: string): Promise<TransitionResult> {
+  const row = await lockPurchase(tx, purchaseId);
+  if (isFinal(row.status)) return result('unchanged', row, RefusalReason.final(row.status));
+  const confirmed = row.status === 'confirmed';
+  await post(tx, row.member_id, [
+    {
+      account: accountOf(row.status),
+      delta: -row.points,
+      reason: confirmed ? 'reversal' : 'cancellation',
+      purchaseId: row.id,
+    },
+  ]);
+  const updated = await updateRow(tx, row, { status: confirmed ? 'reversed' : 'rejected', reason }, now);
+  return result('applied', updated);
+}
+
+/**
+ * Confirms pending purchases whose hold period has ended, at partners that
+ * allow auto-confirmation. Each purchase gets its own short transaction;
+ * `confirm` re-reads the row under the member's lock, so a purchase the
+ * partner confirmed or cancelled in the meantime (or another replica already
+ * confirmed) is left alone. Returns how many purchases were confirmed.
+ */
+export async function autoConfirmDue(db: Db, now: Date, limit = 500, memberId?: string): Promise<number> {
+  const due = await db.query<{ id: string }>(
+    `SELECT p.id FROM purchases p JOIN partners pa ON pa.id = p.partner_id
+      WHERE p.status = 'pending' AND p.hold_until <= $1
+        AND COALESCE((pa.doc->>'autoConfirm')::boolean, true)
+        AND ($3::uuid IS NULL OR p.member_id = $3::uuid)
+      ORDER BY p.hold_until, p.id
+      LIMIT $2`,
+    [now.toISOString(), limit, memberId ?? null],
+  );
+  let confirmed = 0;
+  for (const { id } of due) {
+    const outcome = await db.transaction(async (tx) => {
+      const row = await lockPurchase(tx, id);
+      // Re-checked under the lock: the row may have changed since the scan.
+      if (row.status !== 'pending' || row.hold_until.getTime() > now.getTime()) return 'unchanged';
+      return (await confirm(tx, id, now)).status;
+    });
+    if (outcome === 'applied') confirmed++;
+  }
+  return confirmed;
+}
+
+/** Auto-confirms one member's due purchases, e.g. before showing the member a balance. */
+export function autoConfirmDueForMember(db: Db, memberId: string, now: Date, limit = 500): Promise<number> {
+  return autoConfirmDue(db, now, limit, memberId);
+}

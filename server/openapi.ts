@@ -1,0 +1,162 @@
+/**
+ * `GET /openapi.json`: an OpenAPI 3.1 document generated from the contract's
+ * zod schemas, so the document cannot drift from what the server validates.
+ * OpenAPI 3.1 speaks JSON Schema 2020-12, which is what `z.toJSONSchema`
+ * writes.
+ */
+import * as z from 'zod/mini';
+import * as contract from '../lib/contract/index.ts';
+
+type Security = 'member' | 'admin' | 'partner' | 'none';
+
+interface Endpoint {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Hono's path syntax (`:id`); turned into OpenAPI's `{id}`. */
+  path: string;
+  summary: string;
+  security: Security;
+  /** The contract schema of the JSON request body (validated in its input form). */
+  body?: string;
+  /** Extra request headers the endpoint requires. */
+  headers?: { name: string; description: string }[];
+  query?: { name: string; description: string }[];
+  /** Success status and the contract schema of its body (none for an empty answer). */
+  success: { status: number; schema?: string; description: string };
+  /** Refusals, answered in the error envelope. */
+  errors: number[];
+}
+
+const CURSOR = [{ name: 'cursor', description: 'The cursor from the previous answer; omit for the start' }];
+
+/** Every endpoint of DESIGN.md's contract table. */
+export const ENDPOINTS: readonly Endpoint[] = [
+  { method: 'post', path: '/v1/auth/register', summary: 'Create a member account and a first device token', security: 'none', body: 'Credentials', success: { status: 201, schema: 'AuthResponse', description: 'The new member and its token' }, errors: [400, 409, 413, 429] },
+  { method: 'post', path: '/v1/auth/login', summary: 'Sign in: a new token for this device', security: 'none', body: 'Credentials', success: { status: 200, schema: 'AuthResponse', description: 'The member and a new token' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/auth/logout', summary: 'Revoke the token of this request', security: 'member', success: { status: 204, description: 'The token is revoked' }, errors: [401] },
+  { method: 'get', path: '/v1/partners', summary: 'The partner catalogue (with ETag; 304 on If-None-Match)', security: 'none', headers: [{ name: 'If-None-Match', description: 'The ETag of the catalogue the client holds' }], success: { status: 200, schema: 'Catalog', description: 'The catalogue' }, errors: [429] },
+  { method: 'get', path: '/v1/offers', summary: "Offers for this member's tier and segment", security: 'member', success: { status: 200, schema: 'Offers', description: 'The running and upcoming offers' }, errors: [401, 429] },
+  { method: 'post', path: '/v1/purchases', summary: 'Batch ingest of up to 100 detected purchases', security: 'member', body: 'IngestBody', success: { status: 200, schema: 'IngestResponse', description: 'One result per purchase, in order' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/purchases/:id/claim', summary: 'A missing-points claim backed by the local receipt', security: 'member', body: 'ClaimRequest', success: { status: 201, schema: 'ClaimResponse', description: 'The claim, open for review' }, errors: [400, 401, 404, 409, 413, 429] },
+  { method: 'get', path: '/v1/me', summary: 'The member, tier and balance', security: 'member', success: { status: 200, schema: 'Me', description: 'The member' }, errors: [401, 429] },
+  { method: 'get', path: '/v1/me/sync', summary: 'Balance, purchases changed since the cursor and catalogue versions', security: 'member', query: CURSOR, success: { status: 200, schema: 'SyncResponse', description: 'Changes since the cursor' }, errors: [400, 401, 429] },
+  { method: 'get', path: '/v1/me/transactions', summary: 'Ledger entries, newest first, paged', security: 'member', query: CURSOR, success: { status: 200, schema: 'TransactionsPage', description: 'One page of entries' }, errors: [400, 401, 429] },
+  { method: 'get', path: '/v1/me/export', summary: 'GDPR access: everything stored about the member', security: 'member', success: { status: 200, description: 'The member, purchases, ledger, redemptions and claims' }, errors: [401, 429] },
+  { method: 'delete', path: '/v1/me', summary: 'GDPR erasure: personal data cleared, tokens revoked', security: 'member', success: { status: 204, description: 'The member is erased' }, errors: [401, 429] },
+  { method: 'get', path: '/v1/rewards', summary: 'Active rewards', security: 'member', success: { status: 200, schema: 'Rewards', description: 'The rewards points can buy' }, errors: [401, 429] },
+  { method: 'post', path: '/v1/redemptions', summary: 'Spend points on a reward (idempotent by key)', security: 'member', body: 'RedemptionRequest', headers: [{ name: 'Idempotency-Key', description: '1–200 characters; the same key and body replay the first answer, another body is a 409' }], success: { status: 201, schema: 'RedemptionResponse', description: 'The redemption' }, errors: [400, 401, 404, 409, 413, 429] },
+  { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: confirmed, returned, cancelled", security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock' }, { name: 'X-Sammelpunkt-Signature', description: 'sha256= + hex HMAC-SHA256(secret, `<timestamp>.<raw body>`)' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
+  { method: 'get', path: '/health', summary: 'Liveness and database check', security: 'none', success: { status: 200, schema: 'Health', description: '{"status":"ok"}; 503 {"status":"unavailable"} without a database' }, errors: [] },
+  { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', success: { status: 200, description: 'OpenAPI 3.1' }, errors: [] },
+  { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', security: 'admin', body: 'PartnerInput', success: { status: 200, schema: 'Partner', description: 'The partner as the catalogue shows it' }, errors: [400, 401, 403, 413] },
+  { method: 'put', path: '/v1/admin/offers/:id', summary: 'Create or replace an offer', security: 'admin', body: 'Offer', success: { status: 200, schema: 'Offer', description: 'The offer' }, errors: [400, 401, 403, 413] },
+  { method: 'put', path: '/v1/admin/rewards/:id', summary: 'Create or replace a reward', security: 'admin', body: 'Reward', success: { status: 200, schema: 'Reward', description: 'The reward' }, errors: [400, 401, 403, 413] },
+];
+
+/** The schemas the document names, from the contract (plus the few shapes only the server describes). */
+const SCHEMAS: Record<string, z.ZodMiniType> = {
+  Credentials: contract.Credentials,
+  AuthResponse: contract.AuthResponse,
+  Catalog: contract.Catalog,
+  Offers: contract.Offers,
+  // The ingest body as the extension sends it; the server checks the items one by one.
+  IngestBody: z.object({ purchases: z.array(contract.PurchaseIn).check(z.minLength(1), z.maxLength(contract.MAX_BATCH)) }),
+  IngestResponse: contract.IngestResponse,
+  ClaimRequest: contract.ClaimRequest,
+  ClaimResponse: contract.ClaimResponse,
+  Me: contract.Me,
+  SyncResponse: contract.SyncResponse,
+  TransactionsPage: contract.TransactionsPage,
+  Rewards: contract.Rewards,
+  RedemptionRequest: contract.RedemptionRequest,
+  RedemptionResponse: contract.RedemptionResponse,
+  ConfirmationRequest: contract.ConfirmationRequest,
+  ConfirmationResponse: contract.ConfirmationResponse,
+  PartnerInput: contract.PartnerInput,
+  Partner: contract.Partner,
+  Offer: contract.Offer,
+  Reward: contract.Reward,
+  Health: z.object({ status: z.enum(['ok', 'unavailable']) }),
+  ErrorEnvelope: contract.ErrorEnvelope,
+};
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Bad input',
+  401: 'Missing or invalid credentials',
+  403: 'Not allowed (operator routes without ADMIN_TOKEN)',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Request body over 64 KB',
+  429: 'Rate limited; see Retry-After',
+};
+
+type JsonObject = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): JsonObject {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonContent = (schema: JsonObject) => ({ 'application/json': { schema } });
+const SECURITY: Record<Security, JsonObject[]> = {
+  member: [{ bearer: [] }],
+  admin: [{ adminBearer: [] }],
+  partner: [{ partnerSignature: [], partnerId: [] }],
+  none: [],
+};
+
+function operation(e: Endpoint): JsonObject {
+  const pathParams = [...e.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const parameters = [
+    ...pathParams,
+    ...(e.query ?? []).map((q) => ({ name: q.name, in: 'query', required: false, description: q.description, schema: { type: 'string' } })),
+    ...(e.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.name !== 'If-None-Match', description: h.description, schema: { type: 'string' } })),
+  ];
+  const responses: JsonObject = {
+    [e.success.status]: { description: e.success.description, ...(e.success.schema ? { content: jsonContent(ref(e.success.schema)) } : {}) },
+  };
+  if (e.path === '/v1/partners') responses['304'] = { description: 'Not modified since the ETag given' };
+  if (e.path === '/health') responses['503'] = { description: 'The database is unreachable', content: jsonContent(ref('Health')) };
+  for (const status of e.errors) responses[status] = { description: ERROR_TEXT[status] ?? 'Error', content: jsonContent(ref('ErrorEnvelope')) };
+  return {
+    operationId: `${e.method}${e.path.replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    summary: e.summary,
+    security: SECURITY[e.security],
+    ...(parameters.length ? { parameters } : {}),
+    ...(e.body ? { requestBody: { required: true, content: jsonContent(ref(`${e.body}Input`)) } } : {}),
+    responses,
+  };
+}
+
+/** Builds the document. Request bodies use each schema's input form (defaults optional), answers its output form. */
+export function buildOpenApi(): JsonObject {
+  const schemas: JsonObject = {};
+  const bodies = new Set(ENDPOINTS.flatMap((e) => (e.body ? [e.body] : [])));
+  for (const [name, schema] of Object.entries(SCHEMAS)) {
+    schemas[name] = jsonSchema(schema, 'output');
+    if (bodies.has(name)) schemas[`${name}Input`] = jsonSchema(schema, 'input');
+  }
+  const paths: Record<string, JsonObject> = {};
+  for (const e of ENDPOINTS) {
+    const path = e.path.replace(/:(\w+)/g, '{$1}');
+    paths[path] = { ...paths[path], [e.method]: operation(e) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Sammelpunkt sync API',
+      version: '1',
+      description: 'The loyalty programme API behind the Sammelpunkt browser extension. Errors share one envelope: {"error":{"code","message","requestId"}}.',
+    },
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A member device token from register or login' },
+        adminBearer: { type: 'http', scheme: 'bearer', description: 'The operator token (ADMIN_TOKEN)' },
+        partnerId: { type: 'apiKey', in: 'header', name: 'X-Sammelpunkt-Partner', description: 'The partner id' },
+        partnerSignature: { type: 'apiKey', in: 'header', name: 'X-Sammelpunkt-Signature', description: 'HMAC-SHA256 signature with the partner secret; see X-Sammelpunkt-Timestamp' },
+      },
+    },
+  };
+}
