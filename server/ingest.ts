@@ -1,0 +1,509 @@
+/**
+ * Batch ingest of purchases the extension detected. Each item gets its own
+ * result (accepted, duplicate, conflict or rejected with a reason); a batch is
+ * never all-or-nothing.
+ *
+ * For speed the valid items of a batch are booked in one transaction with a
+ * fixed number of statements (look-ups for all ids and orders at once, one
+ * multi-row insert, one ledger posting), whatever the batch size. Should that
+ * transaction fail unexpectedly, each item is retried in its own transaction,
+ * so one poisoned item cannot take the others down with it.
+ */
+import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
+import {
+  type Earn,
+  type IngestResult,
+  MAX_AMOUNT_MINOR,
+  type Offer,
+  type Partner,
+  PurchaseIn,
+} from '../lib/contract/index.ts';
+import { earnPoints } from '../lib/points/index.ts';
+import type { Db, Queryable } from './db/index.ts';
+import { type Entry, lockMember, post } from './ledger.ts';
+import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
+import { KNOWN_CURRENCIES } from './routes/admin.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Clocks drift and time zones confuse: a detection up to a day ahead of the server is still believed. */
+const MAX_FUTURE_MS = DAY_MS;
+/**
+ * Offers are judged at the moment of the purchase, but a purchase that took
+ * more than this long to reach us (an extension offline for weeks, or a
+ * forged back-dated `detectedAt`) is judged at the moment we receive it
+ * instead, so an old, long-ended offer cannot be claimed after the fact.
+ */
+const OFFER_LOOKBACK_MS = 7 * DAY_MS;
+/** The tier's own earn multiplier; tiers do not boost earn yet. */
+const TIER_MULTIPLIER_PERCENT = 100;
+
+interface FraudLimits {
+  maxPurchasesPerMemberPerDay?: number;
+  maxAmountMinorPerMemberPerDay?: number;
+}
+
+interface PartnerInfo {
+  partner: Partner;
+  fraud: FraudLimits | null;
+}
+
+/** An item that passed every check that needs no member data. */
+interface Candidate {
+  index: number;
+  input: PurchaseIn;
+  bodyHash: string;
+  partner: PartnerInfo;
+}
+
+interface StoredRow extends PurchaseRow {
+  member_id: string;
+  body_hash: string;
+  duplicate_of: string | null;
+}
+
+export interface IngestOptions {
+  db: Db;
+  memberId: string;
+  now: Date;
+  log: (line: Record<string, unknown>) => void;
+}
+
+/** Books a batch of raw items for one member and answers one result per item, in order. */
+export async function ingestBatch(items: readonly unknown[], opts: IngestOptions): Promise<IngestResult[]> {
+  const results: (IngestResult | undefined)[] = new Array(items.length);
+  const valid: { index: number; input: PurchaseIn }[] = [];
+  items.forEach((item, index) => {
+    const checked = validateItem(item, opts.now);
+    if ('status' in checked) results[index] = checked;
+    else valid.push({ index, input: checked.input });
+  });
+
+  const partners = await loadPartners(opts.db, valid.map((v) => v.input.partnerId));
+  const candidates: Candidate[] = [];
+  for (const { index, input } of valid) {
+    const partner = partners.get(input.partnerId);
+    if (!partner) results[index] = rejected(input.id, 'unknown_partner');
+    else if (partner.partner.currency !== input.currency) results[index] = rejected(input.id, 'currency_mismatch');
+    else candidates.push({ index, input, bodyHash: bodyHash(input), partner });
+  }
+
+  for (const [index, result] of (await bookCandidates(candidates, opts)).entries()) results[index] = result;
+  return results.map((r, i) => r ?? rejected(idOf(items[i]), 'internal_error'));
+}
+
+// --- Checks that need nothing but the item ---------------------------------
+
+function rejected(id: string | null, reason: string): IngestResult {
+  return { id, status: 'rejected', reason };
+}
+
+function idOf(item: unknown): string | null {
+  const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : null;
+}
+
+function validateItem(item: unknown, now: Date): IngestResult | { input: PurchaseIn } {
+  const parsed = PurchaseIn.safeParse(item);
+  if (!parsed.success) return rejected(idOf(item), `invalid: ${describeFirstIssue(parsed.error)}`);
+  const input = parsed.data;
+  if (input.amountMinor <= 0) return rejected(input.id, 'amount_not_positive');
+  if (input.amountMinor > MAX_AMOUNT_MINOR) return rejected(input.id, 'amount_too_large');
+  if (!KNOWN_CURRENCIES.has(input.currency)) return rejected(input.id, 'unknown_currency');
+  if (Date.parse(input.detectedAt) > now.getTime() + MAX_FUTURE_MS) return rejected(input.id, 'detected_in_future');
+  return { input };
+}
+
+function describeFirstIssue(error: z.core.$ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'item: invalid';
+  return `${issue.path.length ? issue.path.join('.') : 'item'}: ${issue.message}`;
+}
+
+/** JSON with object keys sorted, so the same purchase always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function bodyHash(input: PurchaseIn): string {
+  return createHash('sha256').update(canonicalJson(input)).digest('hex');
+}
+
+async function loadPartners(db: Queryable, ids: readonly string[]): Promise<Map<string, PartnerInfo>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.query<{ id: string; doc: Partner; fraud: FraudLimits | null }>(
+    'SELECT id, doc, fraud FROM partners WHERE id = ANY($1::text[])',
+    [unique],
+  );
+  return new Map(rows.map((r) => [r.id, { partner: r.doc, fraud: r.fraud }]));
+}
+
+// --- Booking ---------------------------------------------------------------
+
+async function bookCandidates(candidates: readonly Candidate[], opts: IngestOptions): Promise<Map<number, IngestResult>> {
+  if (candidates.length === 0) return new Map();
+  try {
+    return await opts.db.transaction((tx) => bookInTransaction(tx, candidates, opts));
+  } catch (batchError) {
+    if (candidates.length === 1) throw batchError;
+    opts.log({ time: opts.now.toISOString(), level: 'error', msg: 'batch ingest failed, retrying item by item', error: String(batchError) });
+    const results = new Map<number, IngestResult>();
+    let failures = 0;
+    let lastError: unknown;
+    for (const candidate of candidates) {
+      try {
+        const one = await opts.db.transaction((tx) => bookInTransaction(tx, [candidate], opts));
+        for (const [index, result] of one) results.set(index, result);
+      } catch (err) {
+        failures++;
+        lastError = err;
+        opts.log({ time: opts.now.toISOString(), level: 'error', msg: 'ingest of one purchase failed', purchaseId: candidate.input.id, error: String(err) });
+        results.set(candidate.index, rejected(candidate.input.id, 'internal_error'));
+      }
+    }
+    // Every item failing points at the database, not at the items: let the
+    // client retry the whole batch later rather than give up on each item.
+    if (failures === candidates.length) throw lastError;
+    return results;
+  }
+}
+
+/** What the plan decided for one candidate before anything is written. */
+type Decision =
+  | { kind: 'stored'; status: 'duplicate' | 'conflict'; row: StoredRow }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'insert'; insert: PlannedInsert; status: 'accepted' | 'rejected'; reason?: string }
+  /** The same purchase earlier in this batch: answered with that item's row. */
+  | { kind: 'sameAsPlanned'; planned: PlannedInsert; status: 'duplicate' | 'conflict' };
+
+interface PlannedInsert {
+  candidate: Candidate;
+  status: 'pending' | 'rejected';
+  reason: string | null;
+  points: number;
+  multiplierBp: number;
+  bonusPoints: number;
+  offerIds: string[];
+  duplicateOf: string | null;
+  holdUntil: Date;
+}
+
+interface MemberContext {
+  tier: string;
+  offers: Offer[];
+  offerUses: Map<string, number>;
+  /** Today's purchases and amount per partner, for partners with fraud limits. */
+  today: Map<string, { count: number; amountMinor: number }>;
+}
+
+/** How many times a planned insert that lost a race is re-planned before giving up. */
+const MAX_REPLANS = 3;
+
+async function bookInTransaction(tx: Queryable, candidates: readonly Candidate[], opts: IngestOptions): Promise<Map<number, IngestResult>> {
+  // The member's balance row lock comes first: it serialises this member's
+  // devices, so the look-ups below stay true until we commit.
+  await lockMember(tx, opts.memberId);
+  const ctx = await loadMemberContext(tx, candidates, opts);
+  for (let attempt = 0; ; attempt++) {
+    await tx.query('SAVEPOINT ingest');
+    const decisions = await plan(tx, candidates, ctx, opts);
+    const inserts = decisions.flatMap((d) => (d.kind === 'insert' ? [d.insert] : []));
+    const inserted = await insertPurchases(tx, inserts, opts);
+    if (inserted.size === inserts.length) {
+      await tx.query('RELEASE SAVEPOINT ingest');
+      await post(tx, opts.memberId, ledgerEntries(inserts));
+      await recordOfferUses(tx, opts.memberId, inserts, ctx.offers);
+      return answer(candidates, decisions, inserted);
+    }
+    // Another member's transaction took one of these orders (or ids) between
+    // our look-up and our insert. Undo this attempt and decide again, now
+    // seeing their row.
+    await tx.query('ROLLBACK TO SAVEPOINT ingest');
+    if (attempt >= MAX_REPLANS) throw new Error('ingest kept losing races for the same orders');
+  }
+}
+
+async function loadMemberContext(tx: Queryable, candidates: readonly Candidate[], opts: IngestOptions): Promise<MemberContext> {
+  const times = candidates.map((c) => offerInstant(c.input, opts.now).getTime());
+  const [members, offerRows] = await Promise.all([
+    tx.query<{ tier: string }>('SELECT tier FROM members WHERE id = $1', [opts.memberId]),
+    tx.query<{ doc: Offer }>('SELECT doc FROM offers WHERE starts_at <= $1 AND ends_at > $2', [
+      new Date(Math.max(...times)).toISOString(),
+      new Date(Math.min(...times)).toISOString(),
+    ]),
+  ]);
+  const offers = offerRows.map((r) => r.doc);
+  const offerUses = new Map<string, number>();
+  if (offers.some((o) => o.perMemberLimit !== undefined)) {
+    const rows = await tx.query<{ offer_id: string; uses: number }>('SELECT offer_id, uses FROM offer_uses WHERE member_id = $1', [opts.memberId]);
+    for (const r of rows) offerUses.set(r.offer_id, r.uses);
+  }
+  const today = new Map<string, { count: number; amountMinor: number }>();
+  const limited = [...new Set(candidates.filter((c) => c.partner.fraud).map((c) => c.input.partnerId))];
+  if (limited.length > 0) {
+    const rows = await tx.query<{ partner_id: string; count: number; amount_minor: number }>(
+      `SELECT partner_id, count(*) AS count, COALESCE(sum(amount_minor), 0) AS amount_minor FROM purchases
+        WHERE member_id = $1 AND partner_id = ANY($2::text[]) AND created_at > $3 AND status <> 'rejected'
+        GROUP BY partner_id`,
+      [opts.memberId, limited, new Date(opts.now.getTime() - DAY_MS).toISOString()],
+    );
+    for (const r of rows) today.set(r.partner_id, { count: r.count, amountMinor: r.amount_minor });
+  }
+  return { tier: members[0]?.tier ?? 'basis', offers, offerUses, today };
+}
+
+/**
+ * The instant offers are judged at: the detection time, but never in the
+ * future (a fast client clock must not reach tomorrow's offers) and never
+ * more than OFFER_LOOKBACK_MS in the past (then the time we received it).
+ */
+function offerInstant(input: PurchaseIn, now: Date): Date {
+  const detected = Date.parse(input.detectedAt);
+  if (detected > now.getTime() || detected < now.getTime() - OFFER_LOOKBACK_MS) return now;
+  return new Date(detected);
+}
+
+const orderKey = (partnerId: string, orderId: string) => `${partnerId}\u0000${orderId}`;
+
+async function plan(tx: Queryable, candidates: readonly Candidate[], ctx: MemberContext, opts: IngestOptions): Promise<Decision[]> {
+  const { byId, ownOrders, ownerOrders } = await lookUpStored(tx, candidates, opts.memberId);
+  const offerUses = new Map(ctx.offerUses);
+  const today = new Map([...ctx.today].map(([k, v]) => [k, { ...v }]));
+  const plannedById = new Map<string, PlannedInsert>();
+  const plannedByOrder = new Map<string, PlannedInsert>();
+  const decisions: Decision[] = [];
+
+  for (const candidate of candidates) {
+    const { input } = candidate;
+    const id = input.id.toLowerCase();
+    const key = orderKey(input.partnerId, input.orderId);
+    const stored = byId.get(id);
+    const earlier = plannedById.get(id);
+    if (stored) {
+      decisions.push(
+        stored.member_id !== opts.memberId
+          ? // A purchase id is a random UUID; another member's id here is a forgery or a bug, never ours to show.
+            { kind: 'refused', reason: 'id_in_use' }
+          : { kind: 'stored', status: stored.body_hash === candidate.bodyHash ? 'duplicate' : 'conflict', row: stored },
+      );
+      continue;
+    }
+    if (earlier) {
+      decisions.push({ kind: 'sameAsPlanned', planned: earlier, status: earlier.candidate.bodyHash === candidate.bodyHash ? 'duplicate' : 'conflict' });
+      continue;
+    }
+    const own = ownOrders.get(key);
+    if (own) {
+      // The same order from another of the member's devices, under a new id.
+      decisions.push({ kind: 'stored', status: 'duplicate', row: own });
+      continue;
+    }
+    const earlierOrder = plannedByOrder.get(key);
+    if (earlierOrder) {
+      decisions.push({ kind: 'sameAsPlanned', planned: earlierOrder, status: 'duplicate' });
+      continue;
+    }
+    const owner = ownerOrders.get(key);
+    const insert = owner
+      ? refusedRow(candidate, 'duplicate_claim', owner.id, opts.now)
+      : fraudRuleFires(candidate, today)
+        ? refusedRow(candidate, 'fraud_limit', null, opts.now)
+        : acceptedRow(candidate, ctx, offerUses, opts.now);
+    if (insert.status === 'pending') countToday(today, candidate);
+    plannedById.set(id, insert);
+    plannedByOrder.set(key, insert);
+    decisions.push({
+      kind: 'insert',
+      insert,
+      status: insert.status === 'pending' ? 'accepted' : 'rejected',
+      ...(insert.reason ? { reason: insert.reason } : {}),
+    });
+  }
+  return decisions;
+}
+
+/** Every stored purchase the batch could collide with: by id (anyone's) and by order (the owner's, and the member's own). */
+async function lookUpStored(tx: Queryable, candidates: readonly Candidate[], memberId: string) {
+  const columns = `${PURCHASE_COLUMNS}, member_id, body_hash, duplicate_of`;
+  const [idRows, orderRows] = await Promise.all([
+    tx.query<StoredRow>(`SELECT ${columns} FROM purchases WHERE id = ANY($1::uuid[])`, [candidates.map((c) => c.input.id)]),
+    tx.query<StoredRow>(
+      `SELECT ${columns} FROM purchases
+        WHERE (partner_id, order_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+          AND (duplicate_of IS NULL OR member_id = $3)
+        ORDER BY change_seq`,
+      [candidates.map((c) => c.input.partnerId), candidates.map((c) => c.input.orderId), memberId],
+    ),
+  ]);
+  const byId = new Map(idRows.map((r) => [r.id, r]));
+  const ownOrders = new Map<string, StoredRow>();
+  const ownerOrders = new Map<string, StoredRow>();
+  for (const r of orderRows) {
+    const key = orderKey(r.partner_id, r.order_id);
+    if (r.duplicate_of === null) ownerOrders.set(key, r);
+    // The member's own row for the order: the one that holds it, else their first refused claim.
+    if (r.member_id === memberId && (r.duplicate_of === null || !ownOrders.has(key))) ownOrders.set(key, r);
+  }
+  return { byId, ownOrders, ownerOrders };
+}
+
+function holdUntil(candidate: Candidate, now: Date): Date {
+  return new Date(now.getTime() + candidate.partner.partner.holdDays * DAY_MS);
+}
+
+function refusedRow(candidate: Candidate, reason: string, duplicateOf: string | null, now: Date): PlannedInsert {
+  return {
+    candidate,
+    status: 'rejected',
+    reason,
+    points: 0,
+    multiplierBp: 10000,
+    bonusPoints: 0,
+    offerIds: [],
+    duplicateOf,
+    holdUntil: holdUntil(candidate, now),
+  };
+}
+
+function acceptedRow(candidate: Candidate, ctx: MemberContext, offerUses: Map<string, number>, now: Date): PlannedInsert {
+  const { input, partner } = candidate;
+  const earned = earnPoints(
+    {
+      amountMinor: input.amountMinor,
+      partnerId: input.partnerId,
+      earn: partner.partner.earn satisfies Earn,
+      at: offerInstant(input, now),
+      tier: ctx.tier,
+      tierMultiplierPercent: TIER_MULTIPLIER_PERCENT,
+      offerUses,
+    },
+    ctx.offers,
+  );
+  for (const offerId of earned.appliedOfferIds) {
+    if (ctx.offers.find((o) => o.id === offerId)?.perMemberLimit !== undefined) offerUses.set(offerId, (offerUses.get(offerId) ?? 0) + 1);
+  }
+  return {
+    candidate,
+    status: 'pending',
+    reason: null,
+    points: earned.total,
+    multiplierBp: earned.multiplierBp,
+    bonusPoints: earned.bonus,
+    offerIds: earned.appliedOfferIds,
+    duplicateOf: null,
+    holdUntil: holdUntil(candidate, now),
+  };
+}
+
+/** The partner's own limits (off unless the partner sets them), over the last 24 hours. */
+function fraudRuleFires(candidate: Candidate, today: Map<string, { count: number; amountMinor: number }>): boolean {
+  const limits = candidate.partner.fraud;
+  if (!limits) return false;
+  const so = today.get(candidate.input.partnerId) ?? { count: 0, amountMinor: 0 };
+  if (limits.maxPurchasesPerMemberPerDay !== undefined && so.count + 1 > limits.maxPurchasesPerMemberPerDay) return true;
+  if (limits.maxAmountMinorPerMemberPerDay !== undefined && so.amountMinor + candidate.input.amountMinor > limits.maxAmountMinorPerMemberPerDay) return true;
+  return false;
+}
+
+function countToday(today: Map<string, { count: number; amountMinor: number }>, candidate: Candidate): void {
+  if (!candidate.partner.fraud) return;
+  const so = today.get(candidate.input.partnerId) ?? { count: 0, amountMinor: 0 };
+  today.set(candidate.input.partnerId, { count: so.count + 1, amountMinor: so.amountMinor + candidate.input.amountMinor });
+}
+
+/**
+ * One multi-row insert. `ON CONFLICT DO NOTHING` (no target: every unique
+ * index, the order index included) turns a lost race into a missing row
+ * instead of an aborted transaction; the caller re-plans.
+ */
+async function insertPurchases(tx: Queryable, inserts: readonly PlannedInsert[], opts: IngestOptions): Promise<Map<string, PurchaseRow>> {
+  if (inserts.length === 0) return new Map();
+  const col = <T>(f: (p: PlannedInsert) => T) => inserts.map(f);
+  const at = opts.now.toISOString();
+  const rows = await tx.query<PurchaseRow>(
+    `INSERT INTO purchases (id, member_id, partner_id, order_id, amount_minor, original_amount_minor, currency, detected_at,
+                            method, body_hash, status, reason, points, multiplier_bp, bonus_points, offer_ids, duplicate_of,
+                            hold_until, created_at, updated_at)
+     SELECT u.id, $1, u.partner_id, u.order_id, u.amount_minor, u.amount_minor, u.currency, u.detected_at,
+            u.method, u.body_hash, u.status, u.reason, u.points, u.multiplier_bp, u.bonus_points, u.offer_ids::jsonb, u.duplicate_of,
+            u.hold_until, $2, $2
+       FROM unnest($3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[], $9::text[], $10::text[],
+                   $11::text[], $12::text[], $13::bigint[], $14::int[], $15::int[], $16::text[], $17::uuid[], $18::timestamptz[])
+         AS u(id, partner_id, order_id, amount_minor, currency, detected_at, method, body_hash,
+              status, reason, points, multiplier_bp, bonus_points, offer_ids, duplicate_of, hold_until)
+     ON CONFLICT DO NOTHING
+     RETURNING ${PURCHASE_COLUMNS}`,
+    [
+      opts.memberId,
+      at,
+      col((p) => p.candidate.input.id),
+      col((p) => p.candidate.input.partnerId),
+      col((p) => p.candidate.input.orderId),
+      col((p) => p.candidate.input.amountMinor),
+      col((p) => p.candidate.input.currency),
+      col((p) => p.candidate.input.detectedAt),
+      col((p) => p.candidate.input.method),
+      col((p) => p.candidate.bodyHash),
+      col((p) => p.status),
+      col((p) => p.reason),
+      col((p) => p.points),
+      col((p) => p.multiplierBp),
+      col((p) => p.bonusPoints),
+      col((p) => JSON.stringify(p.offerIds)),
+      col((p) => p.duplicateOf),
+      col((p) => p.holdUntil.toISOString()),
+    ],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function ledgerEntries(inserts: readonly PlannedInsert[]): Entry[] {
+  return inserts
+    .filter((p) => p.status === 'pending' && p.points > 0)
+    .map((p) => ({ account: 'pending', delta: p.points, reason: 'purchase', purchaseId: p.candidate.input.id }));
+}
+
+async function recordOfferUses(tx: Queryable, memberId: string, inserts: readonly PlannedInsert[], offers: readonly Offer[]): Promise<void> {
+  const limited = new Set(offers.filter((o) => o.perMemberLimit !== undefined).map((o) => o.id));
+  const uses = new Map<string, number>();
+  for (const p of inserts) for (const id of p.offerIds) if (limited.has(id)) uses.set(id, (uses.get(id) ?? 0) + 1);
+  if (uses.size === 0) return;
+  await tx.query(
+    `INSERT INTO offer_uses (member_id, offer_id, uses)
+     SELECT $1, u.offer_id, u.uses FROM unnest($2::text[], $3::int[]) AS u(offer_id, uses)
+     ON CONFLICT (member_id, offer_id) DO UPDATE SET uses = offer_uses.uses + EXCLUDED.uses`,
+    [memberId, [...uses.keys()], [...uses.values()]],
+  );
+}
+
+function answer(candidates: readonly Candidate[], decisions: readonly Decision[], inserted: Map<string, PurchaseRow>): Map<number, IngestResult> {
+  const results = new Map<number, IngestResult>();
+  const rowOf = (p: PlannedInsert) => inserted.get(p.candidate.input.id.toLowerCase())!;
+  decisions.forEach((d, i) => {
+    const candidate = candidates[i]!;
+    const id = candidate.input.id;
+    switch (d.kind) {
+      case 'stored':
+        results.set(candidate.index, { id, status: d.status, purchase: purchaseFromRow(d.row) });
+        break;
+      case 'refused':
+        results.set(candidate.index, rejected(id, d.reason));
+        break;
+      case 'insert':
+        results.set(candidate.index, { id, status: d.status, ...(d.reason ? { reason: d.reason } : {}), purchase: purchaseFromRow(rowOf(d.insert)) });
+        break;
+      case 'sameAsPlanned':
+        results.set(candidate.index, { id, status: d.status, purchase: purchaseFromRow(rowOf(d.planned)) });
+        break;
+    }
+  });
+  return results;
+}

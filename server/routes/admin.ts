@@ -1,0 +1,140 @@
+/**
+ * The operator's catalogue writes: `PUT` a partner, an offer or a reward
+ * (create or replace), behind `Authorization: Bearer $ADMIN_TOKEN`. The
+ * upserts are exported because the demo seed writes the catalogue the same way.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { Offer, type Partner, PartnerInput, Reward } from '../../lib/contract/index.ts';
+import type { AppEnv } from '../app.ts';
+import { bearer } from '../auth.ts';
+import { bumpCatalogVersion } from '../catalog.ts';
+import type { Queryable } from '../db/index.ts';
+import { ApiError, badRequest, readJson, unauthorized } from '../http.ts';
+
+export const admin = new Hono<AppEnv>();
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  const expected = c.get('deps').env.ADMIN_TOKEN;
+  if (!expected) throw new ApiError(403, 'forbidden', 'Operator routes are disabled: ADMIN_TOKEN is not configured');
+  const given = bearer(c.req.header('Authorization'));
+  // Comparing digests keeps the comparison constant-time whatever the lengths.
+  if (!given || !timingSafeEqual(sha256(given), sha256(expected))) throw unauthorized('The operator token is missing or wrong');
+  await next();
+});
+admin.use('*', requireAdmin);
+
+/** What an upsert did: `created` a new row, `updated` an existing one, or left it `unchanged`. */
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+
+const unprocessable = (message: string) => new ApiError(422, 'unprocessable', message);
+
+/** A currency the runtime knows as ISO 4217 (the zod schema only checks the shape). */
+export const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+const toUtc = (iso: string) => new Date(iso).toISOString();
+
+async function partnerExists(db: Queryable, id: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM partners WHERE id = $1', [id])).length > 0;
+}
+
+/** Interprets `RETURNING (xmax = 0) AS created` of an upsert whose update only fires on a change. */
+function outcomeOf(rows: { created: boolean }[]): UpsertOutcome {
+  const row = rows[0];
+  if (!row) return 'unchanged';
+  return row.created ? 'created' : 'updated';
+}
+
+/** Creates or replaces a partner; bumps the catalogue version only when something changed. */
+export async function upsertPartner(tx: Queryable, input: PartnerInput): Promise<{ partner: Partner; outcome: UpsertOutcome }> {
+  const parsed = PartnerInput.parse(input);
+  if (!KNOWN_CURRENCIES.has(parsed.currency)) throw badRequest(`Invalid request body: currency: ${parsed.currency} is not an ISO 4217 code`);
+  const partner: Partner = {
+    id: parsed.id,
+    name: parsed.name,
+    domains: parsed.domains,
+    category: parsed.category,
+    earn: parsed.earn,
+    currency: parsed.currency,
+    holdDays: parsed.holdDays,
+    autoConfirm: parsed.autoConfirm,
+    ...(parsed.detection ? { detection: parsed.detection } : {}),
+  };
+  const rows = await tx.query<{ created: boolean }>(
+    `INSERT INTO partners (id, doc, secret, fraud) VALUES ($1, $2::jsonb, $3, $4::jsonb)
+     ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, secret = EXCLUDED.secret, fraud = EXCLUDED.fraud, updated_at = now()
+       WHERE (partners.doc, partners.secret, partners.fraud) IS DISTINCT FROM (EXCLUDED.doc, EXCLUDED.secret, EXCLUDED.fraud)
+     RETURNING (xmax = 0) AS created`,
+    [partner.id, JSON.stringify(partner), parsed.secret, parsed.fraud ? JSON.stringify(parsed.fraud) : null],
+  );
+  const outcome = outcomeOf(rows);
+  if (outcome !== 'unchanged') await bumpCatalogVersion(tx, 'partners');
+  return { partner, outcome };
+}
+
+/** Creates or replaces an offer; its partner, if named, must exist (else 422). */
+export async function upsertOffer(tx: Queryable, input: Offer): Promise<{ offer: Offer; outcome: UpsertOutcome }> {
+  const offer: Offer = { ...input, startsAt: toUtc(input.startsAt), endsAt: toUtc(input.endsAt) };
+  if (offer.partnerId !== undefined && !(await partnerExists(tx, offer.partnerId))) {
+    throw unprocessable(`The offer names partner "${offer.partnerId}", which is not in the catalogue`);
+  }
+  const rows = await tx.query<{ created: boolean }>(
+    `INSERT INTO offers (id, partner_id, doc, starts_at, ends_at) VALUES ($1, $2, $3::jsonb, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET partner_id = EXCLUDED.partner_id, doc = EXCLUDED.doc,
+       starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, updated_at = now()
+       WHERE offers.doc IS DISTINCT FROM EXCLUDED.doc
+     RETURNING (xmax = 0) AS created`,
+    [offer.id, offer.partnerId ?? null, JSON.stringify(offer), offer.startsAt, offer.endsAt],
+  );
+  const outcome = outcomeOf(rows);
+  if (outcome !== 'unchanged') await bumpCatalogVersion(tx, 'offers');
+  return { offer, outcome };
+}
+
+/** Creates or replaces a reward; its partner, if named, must exist (else 422). */
+export async function upsertReward(tx: Queryable, input: Reward): Promise<{ reward: Reward; outcome: UpsertOutcome }> {
+  const reward = Reward.parse(input);
+  if (reward.partnerId !== undefined && !(await partnerExists(tx, reward.partnerId))) {
+    throw unprocessable(`The reward names partner "${reward.partnerId}", which is not in the catalogue`);
+  }
+  const rows = await tx.query<{ created: boolean }>(
+    `INSERT INTO rewards (id, doc, active) VALUES ($1, $2::jsonb, $3)
+     ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, active = EXCLUDED.active, updated_at = now()
+       WHERE rewards.doc IS DISTINCT FROM EXCLUDED.doc
+     RETURNING (xmax = 0) AS created`,
+    [reward.id, JSON.stringify(reward), reward.active],
+  );
+  const outcome = outcomeOf(rows);
+  if (outcome !== 'unchanged') await bumpCatalogVersion(tx, 'rewards');
+  return { reward, outcome };
+}
+
+function samePathId(pathId: string, bodyId: string): void {
+  if (pathId !== bodyId) throw badRequest(`The id in the path ("${pathId}") and in the body ("${bodyId}") differ`);
+}
+
+const statusOf = (outcome: UpsertOutcome) => (outcome === 'created' ? 201 : 200);
+
+admin.put('/partners/:id', async (c) => {
+  const input = await readJson(c, PartnerInput);
+  samePathId(c.req.param('id'), input.id);
+  const { partner, outcome } = await c.get('deps').db.transaction((tx) => upsertPartner(tx, input));
+  return c.json({ partner }, statusOf(outcome));
+});
+
+admin.put('/offers/:id', async (c) => {
+  const input = await readJson(c, Offer);
+  samePathId(c.req.param('id'), input.id);
+  const { offer, outcome } = await c.get('deps').db.transaction((tx) => upsertOffer(tx, input));
+  return c.json({ offer }, statusOf(outcome));
+});
+
+admin.put('/rewards/:id', async (c) => {
+  const input = await readJson(c, Reward);
+  samePathId(c.req.param('id'), input.id);
+  const { reward, outcome } = await c.get('deps').db.transaction((tx) => upsertReward(tx, input));
+  return c.json({ reward }, statusOf(outcome));
+});

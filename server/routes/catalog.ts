@@ -1,0 +1,73 @@
+/**
+ * The catalogue the extension downloads: partners (public, cached by ETag)
+ * and the offers that concern the signed-in member.
+ */
+import { createHash } from 'node:crypto';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { Offer } from '../../lib/contract/index.ts';
+import type { AppEnv } from '../app.ts';
+import { requireMember } from '../auth.ts';
+import { catalogVersion, listOffers, listPartners } from '../catalog.ts';
+import type { Db } from '../db/index.ts';
+import { enforce } from '../ratelimit.ts';
+
+export const catalog = new Hono<AppEnv>();
+
+/**
+ * The serialised partner list of the last version seen, per database. With
+ * 50,000 partners the document is megabytes: building it once per version
+ * instead of once per request keeps a catalogue refresh cheap.
+ */
+const partnersCache = new WeakMap<Db, { version: number; body: string }>();
+
+/** True when `If-None-Match` names the ETag, weakly or strongly, or is `*`. */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  const wanted = opaque(etag);
+  return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === wanted);
+}
+
+function jsonWithEtag(c: Context<AppEnv>, body: string, etag: string, cacheControl: string): Response {
+  c.header('ETag', etag);
+  c.header('Cache-Control', cacheControl);
+  if (etagMatches(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+  c.header('Content-Type', 'application/json; charset=UTF-8');
+  return c.body(body, 200);
+}
+
+catalog.get('/partners', async (c) => {
+  const { db } = c.get('deps');
+  const version = await catalogVersion(db, 'partners');
+  const etag = `"partners-${version}"`;
+  // Answer a revalidation before touching the partner table at all.
+  if (etagMatches(c.req.header('If-None-Match'), etag)) return jsonWithEtag(c, '', etag, 'no-cache');
+  let cached = partnersCache.get(db);
+  if (cached?.version !== version) {
+    const partners = await listPartners(db);
+    const body = JSON.stringify({ partners });
+    // Cache only if no operator write slipped in between; otherwise the body
+    // might be newer than the version it would be filed under.
+    if ((await catalogVersion(db, 'partners')) === version) partnersCache.set(db, { version, body });
+    cached = { version, body };
+  }
+  return jsonWithEtag(c, cached.body, etag, 'no-cache');
+});
+
+catalog.get('/offers', requireMember, async (c) => {
+  const { db, env, now } = c.get('deps');
+  await enforce(db, `member:${c.get('tokenHash')}`, env.RATE_LIMIT_MEMBER_PER_MIN, 60, now());
+  const [version, tierRows, offers] = await Promise.all([
+    catalogVersion(db, 'offers'),
+    db.query<{ tier: string }>('SELECT tier FROM members WHERE id = $1', [c.get('memberId')]),
+    listOffers(db, now(), { includeUpcoming: true }),
+  ]);
+  const tier = tierRows[0]?.tier;
+  const mine: Offer[] = offers.filter((o) => o.tier === undefined || o.tier === tier);
+  const body = JSON.stringify({ offers: mine });
+  // The list depends on the clock (offers end) and the member's tier as well as
+  // on the version, so the tag is the version plus a digest of the body itself.
+  const digest = createHash('sha256').update(body).digest('base64url').slice(0, 16);
+  return jsonWithEtag(c, body, `W/"offers-${version}-${digest}"`, 'private, no-cache');
+});

@@ -1,0 +1,196 @@
+/**
+ * The signed-in member's own data: profile and balance, the sync round trip,
+ * the ledger, and the GDPR rights of access (export) and erasure.
+ */
+import { Hono } from 'hono';
+import type { Balance, Member, SyncResponse, Transaction } from '../../lib/contract/index.ts';
+import type { AppEnv } from '../app.ts';
+import { requireMember } from '../auth.ts';
+import { catalogVersion } from '../catalog.ts';
+import type { Queryable } from '../db/index.ts';
+import { badRequest, unauthorized } from '../http.ts';
+import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchase-view.ts';
+import { enforce } from '../ratelimit.ts';
+import { memberFromRow } from './auth.ts';
+
+export const me = new Hono<AppEnv>();
+
+/** Purchases per sync page; a member with more changes calls again at once (`hasMore`). */
+export const SYNC_PAGE = 500;
+export const TRANSACTIONS_DEFAULT = 50;
+export const TRANSACTIONS_MAX = 200;
+
+me.use('*', requireMember, async (c, next) => {
+  const { db, env, now } = c.get('deps');
+  await enforce(db, `member:${c.get('tokenHash')}`, env.RATE_LIMIT_MEMBER_PER_MIN, 60, now());
+  await next();
+});
+
+async function loadProfile(db: Queryable, memberId: string): Promise<{ member: Member; tier: string; balance: Balance }> {
+  const rows = await db.query<{
+    id: string;
+    email: string | null;
+    member_number: string;
+    created_at: Date;
+    tier: string;
+    available: number;
+    pending: number;
+    lifetime: number;
+  }>(
+    `SELECT m.id, m.email, m.member_number, m.created_at, m.tier, b.available, b.pending, b.lifetime
+       FROM members m JOIN balances b ON b.member_id = m.id WHERE m.id = $1 AND m.erased_at IS NULL`,
+    [memberId],
+  );
+  const r = rows[0];
+  // Erased between the token check and here: the token is as good as revoked.
+  if (!r) throw unauthorized();
+  return { member: memberFromRow(r), tier: r.tier, balance: { available: r.available, pending: r.pending, lifetime: r.lifetime } };
+}
+
+/** A cursor is a change or entry number we handed out: digits only, '0' for the start. */
+function parseCursor(raw: string | undefined, name: string): number {
+  if (raw === undefined || raw === '') return 0;
+  if (!/^\d{1,15}$/.test(raw)) throw badRequest(`\`${name}\` must be a cursor this API returned (a whole number)`);
+  return Number(raw);
+}
+
+me.get('/', async (c) => {
+  return c.json(await loadProfile(c.get('deps').db, c.get('memberId')), 200);
+});
+
+me.get('/sync', async (c) => {
+  const { db } = c.get('deps');
+  const memberId = c.get('memberId');
+  const after = parseCursor(c.req.query('cursor'), 'cursor');
+  const [profile, rows, catalog, offers] = await Promise.all([
+    loadProfile(db, memberId),
+    db.query<PurchaseRow>(
+      `SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`,
+      [memberId, after, SYNC_PAGE + 1],
+    ),
+    catalogVersion(db, 'partners'),
+    catalogVersion(db, 'offers'),
+  ]);
+  const page = rows.slice(0, SYNC_PAGE);
+  const body: SyncResponse = {
+    ...profile,
+    purchases: page.map(purchaseFromRow),
+    cursor: String(page.at(-1)?.change_seq ?? after),
+    hasMore: rows.length > SYNC_PAGE,
+    catalogVersion: String(catalog),
+    offersVersion: String(offers),
+  };
+  return c.json(body, 200);
+});
+
+interface EntryRow {
+  [key: string]: unknown;
+  id: number;
+  account: 'pending' | 'available';
+  delta: number;
+  reason: string;
+  purchase_id: string | null;
+  redemption_id: string | null;
+  created_at: Date;
+}
+
+const ENTRY_COLUMNS = 'id, account, delta, reason, purchase_id, redemption_id, created_at';
+
+function transactionFromRow(r: EntryRow): Transaction {
+  return {
+    id: String(r.id),
+    account: r.account,
+    delta: r.delta,
+    reason: r.reason,
+    ...(r.purchase_id ? { purchaseId: r.purchase_id } : {}),
+    ...(r.redemption_id ? { redemptionId: r.redemption_id } : {}),
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+me.get('/transactions', async (c) => {
+  const { db } = c.get('deps');
+  const before = parseCursor(c.req.query('cursor'), 'cursor');
+  const rawLimit = c.req.query('limit');
+  const limit = rawLimit === undefined ? TRANSACTIONS_DEFAULT : /^\d{1,4}$/.test(rawLimit) ? Number(rawLimit) : NaN;
+  if (!(limit >= 1 && limit <= TRANSACTIONS_MAX)) {
+    throw badRequest(`\`limit\` must be a whole number from 1 to ${TRANSACTIONS_MAX}`);
+  }
+  // Newest first, paged by entry id: the cursor is the last id of the previous page.
+  const rows = await db.query<EntryRow>(
+    `SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE member_id = $1 AND ($2::bigint = 0 OR id < $2::bigint) ORDER BY id DESC LIMIT $3`,
+    [c.get('memberId'), before, limit + 1],
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return c.json({ transactions: page.map(transactionFromRow), ...(rows.length > limit && last ? { nextCursor: String(last.id) } : {}) }, 200);
+});
+
+me.get('/export', async (c) => {
+  const { db, now } = c.get('deps');
+  const memberId = c.get('memberId');
+  const [profile, purchases, entries, redemptions, claims, tokens] = await Promise.all([
+    loadProfile(db, memberId),
+    db.query<PurchaseRow>(`SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 ORDER BY created_at, id`, [memberId]),
+    db.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE member_id = $1 ORDER BY id`, [memberId]),
+    db.query<{ id: string; reward_id: string; points: number; status: string; code: string | null; created_at: Date }>(
+      'SELECT id, reward_id, points, status, code, created_at FROM redemptions WHERE member_id = $1 ORDER BY created_at, id',
+      [memberId],
+    ),
+    db.query<{ id: string; purchase_id: string; receipt: unknown; status: string; created_at: Date; decided_at: Date | null }>(
+      'SELECT id, purchase_id, receipt, status, created_at, decided_at FROM claims WHERE member_id = $1 ORDER BY created_at, id',
+      [memberId],
+    ),
+    // Token hashes stay behind: they are credentials, not data about the member.
+    db.query<{ device: string | null; created_at: Date; revoked_at: Date | null }>(
+      'SELECT device, created_at, revoked_at FROM tokens WHERE member_id = $1 ORDER BY created_at',
+      [memberId],
+    ),
+  ]);
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  const body = {
+    exportedAt: now().toISOString(),
+    ...profile,
+    purchases: purchases.map(purchaseFromRow),
+    transactions: entries.map(transactionFromRow),
+    redemptions: redemptions.map((r) => ({
+      id: r.id,
+      rewardId: r.reward_id,
+      points: r.points,
+      status: r.status,
+      ...(r.code ? { code: r.code } : {}),
+      createdAt: r.created_at.toISOString(),
+    })),
+    claims: claims.map((r) => ({
+      id: r.id,
+      purchaseId: r.purchase_id,
+      status: r.status,
+      receipt: r.receipt,
+      createdAt: r.created_at.toISOString(),
+      decidedAt: iso(r.decided_at),
+    })),
+    devices: tokens.map((t) => ({ device: t.device, createdAt: t.created_at.toISOString(), revokedAt: iso(t.revoked_at) })),
+  };
+  c.header('Content-Disposition', `attachment; filename="sammelpunkt-${profile.member.memberNumber}.json"`);
+  c.header('Cache-Control', 'no-store');
+  return c.json(body, 200);
+});
+
+/**
+ * Erasure (GDPR art. 17). Personal data goes: the email, the password hash,
+ * device labels, the receipts of claims. Purchases and ledger entries stay,
+ * because bookkeeping law requires keeping them; without the email they only
+ * name a random member id and card number, so they are pseudonymous. The
+ * email is free to register again afterwards.
+ */
+me.delete('/', async (c) => {
+  const { db, now } = c.get('deps');
+  const memberId = c.get('memberId');
+  const at = now().toISOString();
+  await db.transaction(async (tx) => {
+    await tx.query('UPDATE members SET email = NULL, password_hash = NULL, erased_at = $2 WHERE id = $1', [memberId, at]);
+    await tx.query('UPDATE tokens SET revoked_at = COALESCE(revoked_at, $2), device = NULL WHERE member_id = $1', [memberId, at]);
+    await tx.query(`UPDATE claims SET receipt = '{}'::jsonb WHERE member_id = $1`, [memberId]);
+  });
+  return c.body(null, 204);
+});

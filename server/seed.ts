@@ -1,0 +1,104 @@
+/**
+ * The demo catalogue `npm start` seeds when DEMO is on: partners on
+ * `*.localhost` hosts (browsers resolve them to loopback) for the demo shops
+ * in `demo/`, a few offers and rewards. Running it again changes nothing and
+ * bumps no catalogue version, unless the seed data itself changed.
+ */
+import type { Offer, PartnerInput, Reward } from '../lib/contract/index.ts';
+import type { Db } from './db/index.ts';
+import { upsertOffer, upsertPartner, upsertReward } from './routes/admin.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function demoPartner(id: string, name: string, category: string, earn: { points: number; per: number }, extra: Partial<PartnerInput> = {}): PartnerInput {
+  return {
+    id,
+    name,
+    domains: [`${id}.localhost`],
+    category,
+    earn,
+    currency: 'EUR',
+    holdDays: 30,
+    autoConfirm: true,
+    secret: `demo-secret-${id}-0123456789`,
+    ...extra,
+  };
+}
+
+/** Each demo shop imitates one kind of order confirmation page the extension must recognise. */
+export const DEMO_PARTNERS: readonly PartnerInput[] = [
+  demoPartner('schuhhaus', 'Schuhhaus', 'Schuhe', { points: 1, per: 1 }, { holdDays: 14 }), // Shopware 6, German
+  demoPartner('buecherwurm', 'Bücherwurm', 'Bücher', { points: 1, per: 2 }), // WooCommerce
+  demoPartner('technikwelt', 'Technikwelt', 'Elektronik', { points: 2, per: 1 }), // Magento 2
+  demoPartner('gartenglueck', 'Gartenglück', 'Garten', { points: 1, per: 1 }), // Shopify
+  demoPartner('modehaus', 'Modehaus', 'Mode', { points: 3, per: 2 }), // GA4 dataLayer only
+  demoPartner('feinkost', 'Feinkost', 'Lebensmittel', { points: 1, per: 1 }), // late-rendering SPA
+  demoPartner('alpenladen', 'Alpenladen', 'Outdoor', { points: 1, per: 1 }, { currency: 'CHF' }),
+];
+
+export const DEMO_REWARDS: readonly Reward[] = [
+  { id: 'gutschein-5', title: '5 € Gutschein', kind: 'voucher', pointsCost: 500, active: true },
+  { id: 'gutschein-10', title: '10 € Gutschein', kind: 'voucher', pointsCost: 1000, active: true },
+  { id: 'spende-tafel', title: 'Spende an die Tafel', kind: 'donation', pointsCost: 250, active: true },
+];
+
+/** The next Saturday 00:00 UTC (today, if today is Saturday). */
+function nextSaturday(now: Date): Date {
+  const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  // A Sunday still belongs to the weekend that started yesterday.
+  const offset = day.getUTCDay() === 0 ? -1 : 6 - day.getUTCDay();
+  return new Date(day.getTime() + offset * DAY_MS);
+}
+
+export function demoOffers(now: Date): Offer[] {
+  const saturday = nextSaturday(now);
+  return [
+    {
+      id: 'schuhhaus-doppelt',
+      title: 'Doppelte Punkte bei Schuhhaus',
+      partnerId: 'schuhhaus',
+      kind: 'multiplier',
+      multiplier: 2,
+      startsAt: now.toISOString(),
+      endsAt: new Date(now.getTime() + 30 * DAY_MS).toISOString(),
+    },
+    {
+      id: 'buecherwurm-bonus',
+      title: '100 Extrapunkte ab 50 € bei Bücherwurm',
+      partnerId: 'buecherwurm',
+      kind: 'bonus',
+      bonusPoints: 100,
+      minAmountMinor: 5000,
+      startsAt: now.toISOString(),
+      endsAt: new Date(now.getTime() + 365 * DAY_MS).toISOString(),
+      perMemberLimit: 1,
+    },
+    {
+      id: 'wochenende',
+      title: '1,5-fache Punkte am Wochenende',
+      kind: 'multiplier',
+      multiplier: 1.5,
+      startsAt: saturday.toISOString(),
+      endsAt: new Date(saturday.getTime() + 2 * DAY_MS).toISOString(),
+    },
+  ];
+}
+
+/**
+ * Upserts the demo catalogue. An offer that is still running or upcoming
+ * keeps its window, so seeding again at every start is a no-op; an ended one
+ * gets a fresh window, so a long-lived demo database keeps working offers.
+ */
+export async function seedDemo(db: Db, now: Date = new Date()): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const partner of DEMO_PARTNERS) await upsertPartner(tx, partner);
+    const windows = new Map(
+      (await tx.query<{ id: string; doc: Offer }>('SELECT id, doc FROM offers WHERE ends_at > $1', [now.toISOString()])).map((r) => [r.id, r.doc]),
+    );
+    for (const offer of demoOffers(now)) {
+      const running = windows.get(offer.id);
+      await upsertOffer(tx, running ? { ...offer, startsAt: running.startsAt, endsAt: running.endsAt } : offer);
+    }
+    for (const reward of DEMO_REWARDS) await upsertReward(tx, reward);
+  });
+}
