@@ -1,0 +1,126 @@
+/**
+ * schema.org `Order` in `<script type="application/ld+json">`. One order with
+ * an `orderNumber` and a total is a confirmation; several different orders
+ * on one page are an order history and give nothing.
+ */
+import type { Partner } from '../contract/index.ts';
+import { makeCandidate } from './common.ts';
+import type { DetectContext } from './context.ts';
+import { decimalToMinor, normalizeCurrency, parseMoney, type Money } from './money.ts';
+import type { Candidate } from './types.ts';
+
+/** Structured data on a shop page is a few KB; anything beyond this is skipped unread. */
+export const MAX_JSON_LD_LENGTH = 200 * 1024;
+const MAX_DEPTH = 12;
+const MAX_NODES = 2000;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function own(node: JsonObject, key: string): unknown {
+  return Object.hasOwn(node, key) ? node[key] : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text, (key, value: unknown) => (FORBIDDEN_KEYS.has(key) ? undefined : value));
+  } catch {
+    return undefined;
+  }
+}
+
+function isOrderType(type: unknown): boolean {
+  const types = Array.isArray(type) ? type : [type];
+  return types.some((entry) => typeof entry === 'string' && /^(?:(?:https?:\/\/)?schema\.org\/)?Order$/.test(entry));
+}
+
+/** Every `Order` node in the parsed data, walking arrays, `@graph` and nested values within limits. */
+function collectOrders(root: unknown): JsonObject[] {
+  const orders: JsonObject[] = [];
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 0 }];
+  let visited = 0;
+  while (stack.length > 0 && visited < MAX_NODES) {
+    const next = stack.pop();
+    if (next === undefined) break;
+    visited += 1;
+    const { value, depth } = next;
+    if (depth > MAX_DEPTH) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push({ value: item, depth: depth + 1 });
+      continue;
+    }
+    if (!isObject(value)) continue;
+    if (isOrderType(own(value, '@type'))) {
+      orders.push(value);
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const child = value[key];
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 });
+    }
+  }
+  return orders;
+}
+
+/** A price given as a number, a decimal string, or a formatted price tag. */
+function priceToMoney(price: unknown, currency: unknown, fallbackCurrency: string | undefined): Money | null {
+  const code = normalizeCurrency(currency) ?? fallbackCurrency;
+  const amountMinor = decimalToMinor(price);
+  if (amountMinor !== null) return code === undefined ? null : { amountMinor, currency: code };
+  return typeof price === 'string' ? parseMoney(price, code) : null;
+}
+
+/** `PriceSpecification {price, priceCurrency}` or `MonetaryAmount {value, currency}`. */
+function specificationToMoney(spec: unknown, fallbackCurrency: string | undefined): Money | null {
+  const first = Array.isArray(spec) ? spec[0] : spec;
+  if (!isObject(first)) return null;
+  const price = own(first, 'price') ?? own(first, 'value');
+  return priceToMoney(price, own(first, 'priceCurrency') ?? own(first, 'currency'), fallbackCurrency);
+}
+
+/** The sum of the accepted offers, used only when the order states no total. */
+function offersToMoney(offers: unknown, fallbackCurrency: string | undefined): Money | null {
+  const list = Array.isArray(offers) ? offers : [offers];
+  let sumMinor = 0;
+  let currency: string | null = null;
+  for (const offer of list.slice(0, 200)) {
+    if (!isObject(offer)) return null;
+    const money = priceToMoney(own(offer, 'price'), own(offer, 'priceCurrency'), fallbackCurrency);
+    if (money === null || (currency !== null && money.currency !== currency)) return null;
+    currency = money.currency;
+    const quantity = own(offer, 'eligibleQuantity');
+    const count = isObject(quantity) ? Number(own(quantity, 'value')) : 1;
+    if (!Number.isSafeInteger(count) || count < 1 || count > 1000) return null;
+    sumMinor += money.amountMinor * count;
+  }
+  return currency === null ? null : { amountMinor: sumMinor, currency };
+}
+
+function orderToMoney(order: JsonObject, fallbackCurrency: string | undefined): Money | null {
+  return (
+    specificationToMoney(own(order, 'totalPaymentDue'), fallbackCurrency) ??
+    priceToMoney(own(order, 'price') ?? own(order, 'totalPrice'), own(order, 'priceCurrency'), fallbackCurrency) ??
+    offersToMoney(own(order, 'acceptedOffer'), fallbackCurrency)
+  );
+}
+
+const DEAD_STATUS = /(?:OrderCancelled|OrderReturned|OrderProblem)$/;
+
+export function detectJsonLd(doc: Document, _url: URL, partner?: Partner, _ctx?: DetectContext): Candidate | null {
+  const orders: JsonObject[] = [];
+  for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json"]'))) {
+    const text = script.textContent ?? '';
+    if (text.length > MAX_JSON_LD_LENGTH || !text.includes('Order')) continue;
+    orders.push(...collectOrders(parseJson(text)));
+  }
+  const numbers = new Set(orders.map((order) => String(own(order, 'orderNumber') ?? '')));
+  const [order] = orders;
+  if (order === undefined || numbers.size !== 1) return null;
+  const status = own(order, 'orderStatus');
+  if (typeof status === 'string' && DEAD_STATUS.test(status)) return null;
+  return makeCandidate(own(order, 'orderNumber'), orderToMoney(order, partner?.currency), 'json-ld');
+}
