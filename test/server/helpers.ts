@@ -1,0 +1,97 @@
+/**
+ * Helpers for the auth, catalogue, admin, ingest and member tests. Everything
+ * is made through the real API, the way the extension and the operator would.
+ */
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import type { Balance, IngestResult, PurchaseIn } from '../../lib/contract/index.ts';
+import { ADMIN_TOKEN, type TestServer } from './harness.ts';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const PASSWORD = 'correct horse battery';
+
+let counter = 0;
+/** A name unique within this test run (lowercase, usable as a slug). */
+export function uniqueName(prefix: string): string {
+  counter++;
+  return `${prefix}-${process.pid}-${counter}-${Math.floor(Math.random() * 1e6)}`;
+}
+
+export interface Account {
+  id: string;
+  email: string;
+  token: string;
+  memberNumber: string;
+}
+
+export async function signUp(server: TestServer, email = `${uniqueName('member')}@example.test`): Promise<Account> {
+  const res = await server.call('POST', '/v1/auth/register', { body: { email, password: PASSWORD } });
+  expect(res.status).toBe(201);
+  const body = (await res.json()) as { token: string; member: { id: string; email: string; memberNumber: string } };
+  return { id: body.member.id, email: body.member.email, token: body.token, memberNumber: body.member.memberNumber };
+}
+
+export function partnerBody(id: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id,
+    name: `Shop ${id}`,
+    domains: [`${id}.example`],
+    category: 'fashion',
+    earn: { points: 1, per: 1 },
+    currency: 'EUR',
+    holdDays: 30,
+    autoConfirm: true,
+    secret: `secret-${randomUUID()}`,
+    ...overrides,
+  };
+}
+
+/** Creates a partner through the operator API and returns its id. */
+export async function addPartner(server: TestServer, overrides: Record<string, unknown> = {}): Promise<string> {
+  const id = uniqueName('shop');
+  const res = await server.call('PUT', `/v1/admin/partners/${id}`, { token: ADMIN_TOKEN, body: partnerBody(id, overrides) });
+  expect(res.status).toBe(201);
+  return id;
+}
+
+export async function addOffer(server: TestServer, offer: Record<string, unknown>): Promise<string> {
+  const id = uniqueName('offer');
+  const res = await server.call('PUT', `/v1/admin/offers/${id}`, { token: ADMIN_TOKEN, body: { id, title: `Offer ${id}`, ...offer } });
+  expect(res.status).toBe(201);
+  return id;
+}
+
+/** A valid purchase as the extension would send it. */
+export function purchase(partnerId: string, overrides: Partial<PurchaseIn> = {}): PurchaseIn {
+  return {
+    id: randomUUID(),
+    partnerId,
+    orderId: uniqueName('order'),
+    amountMinor: 10_000,
+    currency: 'EUR',
+    detectedAt: new Date().toISOString(),
+    method: 'json-ld',
+    ...overrides,
+  };
+}
+
+export async function ingest(server: TestServer, token: string, items: unknown[]): Promise<IngestResult[]> {
+  const res = await server.call('POST', '/v1/purchases', { token, body: { purchases: items } });
+  expect(res.status).toBe(200);
+  const { results } = (await res.json()) as { results: IngestResult[] };
+  expect(results).toHaveLength(items.length);
+  return results;
+}
+
+export async function balanceOf(server: TestServer, token: string): Promise<Balance> {
+  const res = await server.call('GET', '/v1/me', { token });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { balance: Balance }).balance;
+}
+
+/** Asserts the error envelope and returns its code. */
+export async function errorCode(res: Response): Promise<string> {
+  const body = (await res.json()) as { error?: { code?: unknown; message?: unknown; requestId?: unknown } };
+  expect(body.error).toMatchObject({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) });
+  return String(body.error?.code);
+}
