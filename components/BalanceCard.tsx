@@ -1,0 +1,63 @@
+import type { Balance } from '../lib/contract/index.ts';
+import { formatNumber, t, tn } from '../lib/ui/i18n.ts';
+import { tierProgress } from '../lib/ui/model.ts';
+
+export interface BalanceCardProps {
+  balance?: Balance;
+  tier?: string;
+  signedIn: boolean;
+}
+
+/** A tier's display name, or its id when the locale files do not know it. */
+export function tierName(id: string): string {
+  const key = `tier_${id}`;
+  const name = t(key);
+  return name === key ? id : name;
+}
+
+export function BalanceCard({ balance, tier, signedIn }: BalanceCardProps) {
+  return (
+    <section class="card balance" aria-labelledby="balance-title">
+      <h2 id="balance-title" class="card-title">{t('balanceTitle')}</h2>
+      {balance ? <BalanceFigures balance={balance} tier={tier} /> : <p class="muted">{signedIn ? t('balanceNotSynced') : t('balanceSignedOut')}</p>}
+    </section>
+  );
+}
+
+function BalanceFigures({ balance, tier }: { balance: Balance; tier: string | undefined }) {
+  return (
+    <>
+      <p class="balance-available">
+        <span class="balance-number">{formatNumber(balance.available)}</span> <span>{t('pointsAvailable')}</span>
+      </p>
+      <p class="balance-pending">{tn('pointsPending', balance.pending)}</p>
+      {tier !== undefined && <TierProgressView tier={tier} lifetime={balance.lifetime} />}
+    </>
+  );
+}
+
+function TierProgressView({ tier, lifetime }: { tier: string; lifetime: number }) {
+  const progress = tierProgress(tier, lifetime);
+  return (
+    <div class="tier">
+      <p class="tier-name">{t('tierCurrent', [tierName(tier)])}</p>
+      {progress.next !== undefined ? (
+        <>
+          <div
+            class="progress"
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={progress.percent}
+            aria-label={t('tierProgressLabel', [tierName(progress.next)])}
+          >
+            <div class="progress-bar" style={{ width: `${progress.percent}%` }} />
+          </div>
+          <p class="muted small">{tn('tierMissing', progress.missing, [tierName(progress.next)])}</p>
+        </>
+      ) : (
+        <p class="muted small">{t('tierTop')}</p>
+      )}
+    </div>
+  );
+}

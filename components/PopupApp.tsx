@@ -1,0 +1,77 @@
+import { useMemo, useState } from 'preact/hooks';
+import { buildMatcher } from '../lib/catalog/matcher.ts';
+import type { UiBridge } from '../lib/ui/bridge.ts';
+import { t } from '../lib/ui/i18n.ts';
+import type { PopupState, RewardsView } from '../lib/ui/model.ts';
+import { BalanceCard } from './BalanceCard.tsx';
+import { CurrentShop } from './CurrentShop.tsx';
+import { MemberCard } from './MemberCard.tsx';
+import { OffersList } from './OffersList.tsx';
+import { PurchaseList } from './PurchaseList.tsx';
+import { Rewards } from './Rewards.tsx';
+import { SignIn } from './SignIn.tsx';
+import { SyncStatus } from './SyncStatus.tsx';
+import { Tabs } from './Tabs.tsx';
+
+export interface PopupAppProps {
+  state: PopupState;
+  now: Date;
+  /** The host of the active tab, when the popup may read it. */
+  tabHost?: string;
+  rewards: RewardsView;
+  syncing: boolean;
+  bridge: UiBridge;
+  onSyncNow(): void;
+  onSetMuted(partnerId: string, muted: boolean): void;
+  /** After sign-in or sign-out: re-read local state and sync. */
+  onAccountChanged(): void;
+  onOpenOptions(): void;
+}
+
+type TabId = 'purchases' | 'offers' | 'rewards' | 'card';
+
+export function PopupApp(props: PopupAppProps) {
+  const { state, now, tabHost, bridge } = props;
+  const [tab, setTab] = useState<TabId>('purchases');
+  const matcher = useMemo(() => buildMatcher(state.partners), [state.partners]);
+  const partnerId = tabHost !== undefined ? matcher.lookup(tabHost) : undefined;
+  const partner = partnerId !== undefined ? state.partners.find((p) => p.id === partnerId) : undefined;
+  const signedIn = state.member !== undefined;
+  const tabs: ReadonlyArray<{ id: TabId; label: string }> = [
+    { id: 'purchases', label: t('tabPurchases') },
+    { id: 'offers', label: t('tabOffers') },
+    { id: 'rewards', label: t('tabRewards') },
+    { id: 'card', label: t('tabCard') },
+  ];
+
+  return (
+    <div class="popup">
+      <header class="popup-header">
+        <h1 class="brand">{t('appName')}</h1>
+        <button type="button" class="link small" onClick={props.onOpenOptions}>{t('openOptions')}</button>
+      </header>
+      {!state.consentGiven && <p class="notice small" role="note">{t('consentMissing')}</p>}
+      <BalanceCard balance={state.balance} tier={state.tier} signedIn={signedIn} />
+      <SyncStatus sync={state.sync} signedIn={signedIn} syncing={props.syncing} onSyncNow={props.onSyncNow} />
+      {!signedIn && (
+        <SignIn onSubmit={bridge.signIn} onSignedIn={props.onAccountChanged} />
+      )}
+      <CurrentShop
+        partner={partner}
+        partners={state.partners}
+        offers={state.offers}
+        muted={partner !== undefined && state.mutedShops.includes(partner.id)}
+        onSetMuted={props.onSetMuted}
+        now={now}
+      />
+      <Tabs<TabId> tabs={tabs} selected={tab} onSelect={setTab} label={t('tabsLabel')}>
+        {tab === 'purchases' && <PurchaseList rows={state.purchases} signedIn={signedIn} onClaim={bridge.claim} />}
+        {tab === 'offers' && <OffersList offers={state.offers} partners={state.partners} now={now} />}
+        {tab === 'rewards' && (
+          <Rewards view={props.rewards} available={state.balance?.available} signedIn={signedIn} onRedeem={bridge.redeem} />
+        )}
+        {tab === 'card' && <MemberCard member={state.member} />}
+      </Tabs>
+    </div>
+  );
+}

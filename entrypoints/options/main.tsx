@@ -1,0 +1,43 @@
+/** The options page: settings, consent, sign-out, export and deletion of local data. */
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { Options, type SettingsPatch } from '../../components/Options.tsx';
+import '../../components/styles.css';
+import { getAccount, getCatalog, getSettings, openSammelpunktDb, updateSettings } from '../../lib/db/index.ts';
+import { runtimeBridge } from '../../lib/ui/bridge.ts';
+import { buildExport, downloadJson } from '../../lib/ui/export.ts';
+import { t, uiLocale } from '../../lib/ui/i18n.ts';
+import { partnerOrigins } from '../../lib/ui/origins.ts';
+
+async function main(): Promise<void> {
+  document.documentElement.lang = uiLocale();
+  document.title = t('optionsTitle');
+  const root = document.getElementById('app');
+  if (!root) return;
+  const db = await openSammelpunktDb();
+
+  const paint = async () => {
+    const [settings, account, catalog] = await Promise.all([getSettings(db), getAccount(db), getCatalog(db)]);
+    const partners = catalog?.partners ?? [];
+    const origins = partnerOrigins(partners);
+    render(
+      <Options
+        settings={settings}
+        member={account?.member}
+        partners={partners}
+        bridge={runtimeBridge}
+        onSaveSettings={async (patch: SettingsPatch) => {
+          await updateSettings(db, patch);
+          await paint();
+        }}
+        requestHostAccess={() => (origins.length > 0 ? browser.permissions.request({ origins }) : Promise.resolve(false))}
+        onExport={() => void buildExport(db, new Date()).then((data) => downloadJson(document, data, new Date()))}
+        onChanged={() => void paint()}
+      />,
+      root,
+    );
+  };
+  await paint();
+}
+
+void main();

@@ -1,0 +1,87 @@
+/**
+ * The popup: paints from IndexedDB first, then asks the background to sync
+ * and paints again from the updated database. A cached number is never
+ * replaced by a spinner.
+ */
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { PopupApp } from '../../components/PopupApp.tsx';
+import '../../components/styles.css';
+import { httpHost } from '../../lib/catalog/matcher.ts';
+import { openSammelpunktDb, updateSettings, type SammelpunktDb } from '../../lib/db/index.ts';
+import { runtimeBridge } from '../../lib/ui/bridge.ts';
+import { uiLocale } from '../../lib/ui/i18n.ts';
+import { loadPopupState } from '../../lib/ui/local-state.ts';
+import type { PopupState, RewardsView } from '../../lib/ui/model.ts';
+
+interface View {
+  state: PopupState;
+  tabHost?: string;
+  rewards: RewardsView;
+  syncing: boolean;
+}
+
+async function activeTabHost(): Promise<string | undefined> {
+  try {
+    const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+    return httpHost(tab?.url);
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  document.documentElement.lang = uiLocale();
+  const root = document.getElementById('app');
+  if (!root) return;
+  const tabHostPromise = activeTabHost();
+  const db: SammelpunktDb = await openSammelpunktDb();
+  const read = () => loadPopupState(db, new Date(), navigator.onLine);
+
+  // Both are local and fast; waiting for the tab too avoids painting the search first and then the shop.
+  const [initial, tabHost] = await Promise.all([read(), tabHostPromise]);
+  let view: View = { state: initial, tabHost, rewards: { status: 'unknown' }, syncing: false };
+  const paint = (change: Partial<View>) => {
+    view = { ...view, ...change };
+    render(
+      <PopupApp
+        state={view.state}
+        now={new Date()}
+        tabHost={view.tabHost}
+        rewards={view.rewards}
+        syncing={view.syncing}
+        bridge={runtimeBridge}
+        onSyncNow={() => void sync()}
+        onSetMuted={(partnerId, muted) => void setMuted(partnerId, muted)}
+        onAccountChanged={() => void sync()}
+        onOpenOptions={() => void browser.runtime.openOptionsPage()}
+      />,
+      root,
+    );
+  };
+
+  const loadRewards = async () => {
+    if (view.state.member === undefined) return;
+    const outcome = await runtimeBridge.getRewards();
+    paint({ rewards: outcome.ok ? { status: 'loaded', rewards: outcome.rewards } : { status: 'failed' } });
+  };
+  const sync = async () => {
+    paint({ syncing: true, state: await read() });
+    await runtimeBridge.syncNow();
+    paint({ syncing: false, state: await read() });
+    await loadRewards();
+  };
+  const setMuted = async (partnerId: string, muted: boolean) => {
+    const others = view.state.mutedShops.filter((id) => id !== partnerId);
+    await updateSettings(db, { mutedShops: muted ? [...others, partnerId] : others });
+    paint({ state: await read() });
+  };
+
+  paint({});
+  addEventListener('online', () => void read().then((state) => paint({ state })));
+  addEventListener('offline', () => void read().then((state) => paint({ state })));
+  if (navigator.onLine) await sync();
+  else await loadRewards();
+}
+
+void main();

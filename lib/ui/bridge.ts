@@ -1,0 +1,84 @@
+/**
+ * The UI's requests to the background, one function per message type of the
+ * protocol in `lib/messages.ts`. Screens take a `UiBridge` as a prop, so tests
+ * pass a fake and never need a browser.
+ *
+ * Answers are checked here by small guards rather than zod, to keep zod out of
+ * the popup bundle (its budget is 20 KB gzip); an answer that does not fit
+ * counts as a failure.
+ */
+import { browser } from 'wxt/browser';
+import type { Member, Redemption, Reward } from '../contract/index.ts';
+
+/** Failure codes the screens explain; anything else is shown as `generic`. */
+export type UiErrorCode =
+  | 'offline'
+  | 'unauthorized'
+  | 'invalid_credentials'
+  | 'email_taken'
+  | 'insufficient_points'
+  | 'rate_limited'
+  | 'no_consent'
+  | 'generic';
+
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: UiErrorCode };
+
+export type AuthMode = 'login' | 'register';
+
+export interface UiBridge {
+  syncNow(): Promise<Outcome<object>>;
+  signIn(mode: AuthMode, email: string, password: string): Promise<Outcome<{ member: Member }>>;
+  signOut(): Promise<Outcome<object>>;
+  claim(purchaseId: string): Promise<Outcome<object>>;
+  getRewards(): Promise<Outcome<{ rewards: Reward[] }>>;
+  redeem(rewardId: string, idempotencyKey: string): Promise<Outcome<{ redemption: Redemption }>>;
+  setConsent(given: boolean): Promise<Outcome<object>>;
+  deleteLocalData(): Promise<Outcome<object>>;
+}
+
+const KNOWN_ERRORS: ReadonlySet<string> = new Set<UiErrorCode>([
+  'offline', 'unauthorized', 'invalid_credentials', 'email_taken', 'insufficient_points', 'rate_limited', 'no_consent',
+]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function errorOf(answer: unknown): UiErrorCode {
+  const code = isRecord(answer) ? answer['error'] : undefined;
+  return typeof code === 'string' && KNOWN_ERRORS.has(code) ? (code as UiErrorCode) : 'generic';
+}
+
+/** Sends one message and keeps the answer only if it is `{ok: true}` and passes `fits`. */
+async function request<T extends object>(
+  message: { type: string } & Record<string, unknown>,
+  fits: (answer: Record<string, unknown>) => boolean,
+): Promise<Outcome<T>> {
+  let answer: unknown;
+  try {
+    answer = await browser.runtime.sendMessage(message);
+  } catch {
+    return { ok: false, error: 'generic' };
+  }
+  if (isRecord(answer) && answer['ok'] === true && fits(answer)) return answer as { ok: true } & T;
+  return { ok: false, error: errorOf(answer) };
+}
+
+const anything = (): boolean => true;
+const hasMember = (a: Record<string, unknown>): boolean => isRecord(a['member']) && typeof a['member']['memberNumber'] === 'string';
+const hasRewards = (a: Record<string, unknown>): boolean =>
+  Array.isArray(a['rewards']) && a['rewards'].every((r) => isRecord(r) && typeof r['id'] === 'string' && typeof r['pointsCost'] === 'number');
+const hasRedemption = (a: Record<string, unknown>): boolean =>
+  isRecord(a['redemption']) && typeof a['redemption']['status'] === 'string';
+
+/** The bridge that talks to the real background. */
+export const runtimeBridge: UiBridge = {
+  syncNow: () => request({ type: 'popup:sync-now' }, anything),
+  signIn: (mode, email, password) => request({ type: 'popup:sign-in', mode, email, password }, hasMember),
+  signOut: () => request({ type: 'popup:sign-out' }, anything),
+  claim: (purchaseId) => request({ type: 'popup:claim', purchaseId }, anything),
+  getRewards: () => request({ type: 'popup:get-rewards' }, hasRewards),
+  redeem: (rewardId, idempotencyKey) => request({ type: 'popup:redeem', rewardId, idempotencyKey }, hasRedemption),
+  setConsent: (given) => request({ type: 'options:set-consent', given }, anything),
+  deleteLocalData: () => request({ type: 'options:delete-local-data' }, anything),
+};

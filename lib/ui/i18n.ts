@@ -1,0 +1,108 @@
+/**
+ * The member-visible strings and the number and date formats of the UI.
+ *
+ * In the extension, strings come from `_locales/<lang>/messages.json` through
+ * `browser.i18n.getMessage`, so the browser's language picks. Tests (and any
+ * page that wants a fixed language) call `useLocaleMessages` with a parsed
+ * messages file instead; the lookup then follows the same placeholder rules
+ * as the browser's.
+ */
+import { browser } from 'wxt/browser';
+
+export interface LocaleMessage {
+  message: string;
+  description?: string;
+  placeholders?: Record<string, { content: string; example?: string }>;
+}
+export type LocaleMessages = Record<string, LocaleMessage>;
+
+type Lookup = (key: string, substitutions: string[]) => string;
+
+// WXT types `getMessage` with the known keys only; the UI passes keys that a
+// test checks against both locale files, so a plain string signature is enough.
+type GetMessage = (key: string, substitutions?: string[]) => string;
+
+let lookup: Lookup = (key, substitutions) => (browser.i18n.getMessage as GetMessage)(key, substitutions);
+let localeOverride: string | undefined;
+
+/** Resolves `key` the way the browser does: `$NAME$` placeholders, then `$1`…`$9`. */
+export function resolveMessage(messages: LocaleMessages, key: string, substitutions: string[]): string {
+  const entry = messages[key];
+  if (!entry) return '';
+  const withPlaceholders = entry.message.replace(/\$([A-Za-z0-9_@]+)\$/g, (match, name: string) => {
+    const placeholder = entry.placeholders?.[name.toLowerCase()];
+    return placeholder ? placeholder.content : match;
+  });
+  return withPlaceholders.replace(/\$(\d)/g, (_match, digit: string) => substitutions[Number(digit) - 1] ?? '').replace(/\$\$/g, '$');
+}
+
+/** Serves strings from a parsed messages file instead of `browser.i18n` (tests, fixed-language pages). */
+export function useLocaleMessages(messages: LocaleMessages, locale: string): void {
+  lookup = (key, substitutions) => resolveMessage(messages, key, substitutions);
+  localeOverride = locale;
+}
+
+/** The UI language: the browser's, or the one set by `useLocaleMessages`. */
+export function uiLocale(): string {
+  if (localeOverride) return localeOverride;
+  try {
+    return browser.i18n.getUILanguage();
+  } catch {
+    return 'en';
+  }
+}
+
+/** A member-visible string. Substitutions fill `$1`, `$2`… in order. */
+export function t(key: string, substitutions: Array<string | number> = []): string {
+  const text = lookup(key, substitutions.map(String));
+  // An empty answer means a missing key; showing the key beats showing nothing.
+  return text === '' ? key : text;
+}
+
+/**
+ * A string about a count: `<key>_one` or `<key>_other` by the locale's plural
+ * rules, with the formatted count as `$1` and any further substitutions after it.
+ */
+export function tn(key: string, count: number, more: Array<string | number> = []): string {
+  const form = new Intl.PluralRules(uiLocale()).select(count) === 'one' ? 'one' : 'other';
+  return t(`${key}_${form}`, [formatNumber(count), ...more]);
+}
+
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat(uiLocale()).format(value);
+}
+
+/** An amount in minor units, e.g. 11400 EUR → "114,00 €" (de) or "€114.00" (en). */
+export function formatMoney(amountMinor: number, currency: string): string {
+  let format: Intl.NumberFormat;
+  try {
+    format = new Intl.NumberFormat(uiLocale(), { style: 'currency', currency });
+  } catch {
+    return `${formatNumber(amountMinor / 100)} ${currency}`;
+  }
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(amountMinor / 10 ** digits);
+}
+
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium' }).format(date);
+}
+
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+/** An earn rate as the member reads it: "2 Punkte pro 1 €" / "2 points per €1". */
+export function formatEarnRate(earn: { points: number; per: number }, currency: string): string {
+  let per: string;
+  try {
+    per = new Intl.NumberFormat(uiLocale(), { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(earn.per);
+  } catch {
+    per = `${formatNumber(earn.per)} ${currency}`;
+  }
+  return tn('earnRate', earn.points, [per]);
+}

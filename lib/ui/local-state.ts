@@ -1,0 +1,45 @@
+/**
+ * Reads what the popup paints from IndexedDB, in one go, through `lib/db`.
+ * This is the popup's first step: local state is painted before any network.
+ */
+import {
+  countOutbox,
+  getAccount,
+  getCatalog,
+  getOffers,
+  getSettings,
+  getSyncState,
+  listPurchases,
+  type SammelpunktDb,
+} from '../db/index.ts';
+import { toPurchaseRows, type PopupState } from './model.ts';
+
+export async function loadPopupState(db: SammelpunktDb, now: Date, online: boolean): Promise<PopupState> {
+  const [account, catalog, offers, settings, sync, receipts, waiting] = await Promise.all([
+    getAccount(db),
+    getCatalog(db),
+    getOffers(db),
+    getSettings(db),
+    getSyncState(db),
+    listPurchases(db),
+    countOutbox(db),
+  ]);
+  const partners = catalog?.partners ?? [];
+  const signedIn = account !== undefined && sync.signedOut !== true;
+  return {
+    ...(signedIn ? { member: account.member } : {}),
+    ...(sync.balance ? { balance: sync.balance } : {}),
+    ...(sync.tier ? { tier: sync.tier } : {}),
+    partners,
+    offers: offers?.offers ?? [],
+    purchases: toPurchaseRows(receipts, partners, now),
+    sync: {
+      ...(sync.lastSyncAt ? { lastSyncAt: sync.lastSyncAt } : {}),
+      ...(sync.lastError ? { lastError: sync.lastError.code } : {}),
+      waiting,
+      online,
+    },
+    mutedShops: settings.mutedShops,
+    consentGiven: settings.consent?.given === true,
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * What the member's screens show, derived from local state by pure functions
+ * so the components stay props-driven and the rules (expected confirmation,
+ * overdue, tier progress) are tested once.
+ */
+import type { Balance, Member, Offer, Partner, PurchaseStatus, Reward } from '../contract/index.ts';
+import type { Receipt } from '../db/schema.ts';
+
+// The contract's DEFAULT_HOLD_DAYS, repeated: a value import from the contract
+// would pull its zod schemas into the popup bundle.
+const DEFAULT_HOLD_DAYS = 30;
+
+const DAY_MS = 86_400_000;
+/** A receipt that has not reached the server after this long is worth a claim. */
+export const LOCAL_OVERDUE_MS = 2 * DAY_MS;
+
+/** `local`: recorded on this device, waiting to sync. `conflict`: the server holds a different body under this id. */
+export type RowState = PurchaseStatus | 'local' | 'conflict';
+
+export interface PurchaseRow {
+  id: string;
+  partnerId: string;
+  /** The partner's name, or its id when the catalogue does not know it (any more). */
+  shopName: string;
+  orderId: string;
+  amountMinor: number;
+  currency: string;
+  detectedAt: string;
+  state: RowState;
+  points: number;
+  /** True while the figure is the extension's own estimate, not the server's. */
+  pointsEstimated: boolean;
+  expectedConfirmationAt?: string;
+  /** Pending past its expected confirmation, or still local after two days: offer a claim. */
+  overdue: boolean;
+}
+
+export interface SyncView {
+  lastSyncAt?: string;
+  lastError?: string;
+  /** Receipts waiting in the outbox. */
+  waiting: number;
+  online: boolean;
+}
+
+/** Everything the popup paints, from IndexedDB alone. */
+export interface PopupState {
+  member?: Member;
+  balance?: Balance;
+  tier?: string;
+  partners: Partner[];
+  offers: Offer[];
+  purchases: PurchaseRow[];
+  sync: SyncView;
+  mutedShops: string[];
+  consentGiven: boolean;
+}
+
+export type RewardsView = { status: 'unknown' } | { status: 'loaded'; rewards: Reward[] } | { status: 'failed' };
+
+/** When a purchase should turn confirmed: the server's date, or detection plus the partner's hold period. */
+export function expectedConfirmation(receipt: Receipt, partner: Partner | undefined): string {
+  if (receipt.server?.expectedConfirmationAt) return receipt.server.expectedConfirmationAt;
+  const holdDays = partner?.holdDays ?? DEFAULT_HOLD_DAYS;
+  return new Date(Date.parse(receipt.detectedAt) + holdDays * DAY_MS).toISOString();
+}
+
+export function toPurchaseRow(receipt: Receipt, partners: ReadonlyMap<string, Partner>, now: Date): PurchaseRow {
+  const partner = partners.get(receipt.partnerId);
+  const state: RowState = receipt.conflict ? 'conflict' : (receipt.server?.status ?? 'local');
+  const expected = state === 'pending' || state === 'local' ? expectedConfirmation(receipt, partner) : undefined;
+  const overdue =
+    (state === 'pending' && expected !== undefined && Date.parse(expected) < now.getTime()) ||
+    (state === 'local' && now.getTime() - Date.parse(receipt.detectedAt) > LOCAL_OVERDUE_MS);
+  return {
+    id: receipt.id,
+    partnerId: receipt.partnerId,
+    shopName: partner?.name ?? receipt.partnerId,
+    orderId: receipt.orderId,
+    amountMinor: receipt.amountMinor,
+    currency: receipt.currency,
+    detectedAt: receipt.detectedAt,
+    state,
+    points: receipt.server?.points ?? receipt.estimatedPoints,
+    pointsEstimated: receipt.server === undefined,
+    ...(expected !== undefined ? { expectedConfirmationAt: expected } : {}),
+    overdue,
+  };
+}
+
+/** Rows newest first, whatever order the receipts came in. */
+export function toPurchaseRows(receipts: readonly Receipt[], partners: readonly Partner[], now: Date): PurchaseRow[] {
+  const byId = new Map(partners.map((p) => [p.id, p]));
+  return receipts
+    .map((r) => toPurchaseRow(r, byId, now))
+    .sort((a, b) => Date.parse(b.detectedAt) - Date.parse(a.detectedAt));
+}
+
+/** Offers running at `now`, soonest ending first. */
+export function currentOffers(offers: readonly Offer[], now: Date): Offer[] {
+  const at = now.getTime();
+  return offers
+    .filter((o) => Date.parse(o.startsAt) <= at && at < Date.parse(o.endsAt))
+    .sort((a, b) => Date.parse(a.endsAt) - Date.parse(b.endsAt));
+}
+
+/** Offers that apply at a partner: its own and the programme-wide ones. */
+export function offersForPartner(offers: readonly Offer[], partnerId: string, now: Date): Offer[] {
+  return currentOffers(offers, now).filter((o) => o.partnerId === undefined || o.partnerId === partnerId);
+}
+
+/** Partners whose name or category contains every word of the query (case- and accent-insensitive). */
+export function searchPartners(partners: readonly Partner[], query: string, limit = 8): Partner[] {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [];
+  return partners
+    .filter((p) => {
+      const haystack = fold(`${p.name} ${p.category}`);
+      return words.every((w) => haystack.includes(w));
+    })
+    .slice(0, limit);
+}
+
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+/**
+ * The tier ladder by lifetime points. The API names the member's tier but not
+ * the thresholds yet, so the popup keeps them here; when the API sends them,
+ * this list is the one place to replace.
+ */
+export const TIERS: ReadonlyArray<{ id: string; minLifetime: number }> = [
+  { id: 'basis', minLifetime: 0 },
+  { id: 'silber', minLifetime: 2_000 },
+  { id: 'gold', minLifetime: 5_000 },
+  { id: 'platin', minLifetime: 15_000 },
+];
+
+export interface TierProgress {
+  tier: string;
+  next?: string;
+  /** Lifetime points still needed for the next tier. */
+  missing: number;
+  /** 0–100, whole numbers. */
+  percent: number;
+}
+
+export function tierProgress(tier: string, lifetime: number): TierProgress {
+  const index = TIERS.findIndex((t) => t.id === tier);
+  const current = TIERS[index];
+  const next = index === -1 ? undefined : TIERS[index + 1];
+  if (!current || !next) return { tier, missing: 0, percent: 100 };
+  const span = next.minLifetime - current.minLifetime;
+  const done = Math.min(Math.max(lifetime - current.minLifetime, 0), span);
+  return { tier, next: next.id, missing: span - done, percent: Math.floor((done * 100) / span) };
+}
