@@ -1,18 +1,37 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 
+// Permissions and why: docs/permissions.md. Keep the two in step.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
-  manifest: {
-    name: 'Sammelpunkt',
-    permissions: ['storage', 'alarms', 'scripting', 'notifications', 'activeTab'],
-    optional_host_permissions: ['http://*/*', 'https://*/*'],
-    browser_specific_settings: {
-      gecko: {
-        id: 'extension@sammelpunkt.example',
-        data_collection_permissions: { required: ['none'] },
-      },
-    },
-  },
+  manifest: ({ browser, manifestVersion }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    permissions: ['alarms', 'scripting', 'notifications', 'activeTab'],
+    // Host access is asked for at run time, per partner domain, on the onboarding
+    // page. MV2 has no `optional_host_permissions` (and WXT 0.21 drops the key
+    // there), so MV2 lists the same origins under `optional_permissions`.
+    ...(manifestVersion === 2
+      ? { optional_permissions: ['http://*/*', 'https://*/*'] }
+      : { optional_host_permissions: ['http://*/*', 'https://*/*'] }),
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'extension@sammelpunkt.example',
+              // What leaves the device for the Sammelpunkt API: the member's e-mail
+              // and sign-in, and each detected purchase (order id, amount, currency).
+              data_collection_permissions: {
+                required: ['personallyIdentifyingInfo', 'authenticationInfo', 'financialAndPaymentInfo'],
+              },
+              // data_collection_permissions arrived in Firefox 140 (ESR) and in Firefox for Android 142.
+              strict_min_version: '140.0',
+            },
+            gecko_android: { strict_min_version: '142.0' },
+          },
+        }
+      : {}),
+  }),
 });

@@ -1,1 +1,187 @@
-export default defineBackground(() => {});
+/**
+ * The background: wires lib/ services to browser events. It keeps nothing in
+ * memory that matters (the MV3 worker may be killed after 30 s idle): every
+ * state is in IndexedDB, every retry an alarm. The in-memory matcher is only
+ * a cache of the stored catalogue.
+ */
+import { browser } from 'wxt/browser';
+import { defineBackground } from 'wxt/utils/define-background';
+import { buildMatcher, type PartnerMatcher } from '@/lib/catalog/matcher.ts';
+import { CATALOG_REFRESH_ALARM, CATALOG_REFRESH_MINUTES, refreshCatalog } from '@/lib/catalog/refresh.ts';
+import {
+  countOutbox,
+  getAccount,
+  getCatalog,
+  getPartner,
+  getSettings,
+  getSyncState,
+  hasConsent,
+  listConflicts,
+  openSammelpunktDb,
+  recordConsent,
+  updateSettings,
+  type SammelpunktDb,
+} from '@/lib/db/index.ts';
+import { dispatchMessage, type Handlers, type SenderContext } from '@/lib/messages.ts';
+import { announcePurchase, recordPurchase, type AnnounceApi } from '@/lib/record.ts';
+import { syncRegistration, type ScriptingLike } from '@/lib/registration.ts';
+import { SYNC_RETRY_ALARM, signIn, signOut, syncNow, type SyncDeps, type SyncReason } from '@/lib/sync/index.ts';
+
+const SYNC_PERIODIC_ALARM = 'sync-periodic';
+const SYNC_PERIODIC_MINUTES = 60;
+
+export default defineBackground(() => {
+  let dbPromise: Promise<SammelpunktDb> | undefined;
+  const db = () => (dbPromise ??= openSammelpunktDb());
+  const fetchApi = (url: string, init: RequestInit) => fetch(url, init);
+  const syncDeps = async (): Promise<SyncDeps> => ({ db: await db(), fetch: fetchApi, alarms: browser.alarms });
+  const sync = async (reason: SyncReason) => syncNow(await syncDeps(), reason);
+
+  let matcherCache: { key: string; matcher: PartnerMatcher } | undefined;
+  async function matcher(): Promise<PartnerMatcher> {
+    const catalog = await getCatalog(await db());
+    const key = catalog === undefined ? 'none' : (catalog.etag ?? catalog.fetchedAt);
+    if (matcherCache?.key !== key) matcherCache = { key, matcher: buildMatcher(catalog?.partners ?? []) };
+    return matcherCache.matcher;
+  }
+
+  async function register(): Promise<number> {
+    const database = await db();
+    const [catalog, consentGiven] = await Promise.all([getCatalog(database), hasConsent(database)]);
+    // The scripting types are Chrome's; the fields used here are the same in Firefox.
+    const scripting = browser.scripting as unknown as ScriptingLike;
+    const result = await syncRegistration({ scripting, permissions: browser.permissions, partners: catalog?.partners ?? [], consentGiven });
+    return result.domains.length;
+  }
+
+  async function refresh(): Promise<{ ok: boolean; changed: boolean }> {
+    const result = await refreshCatalog({ db: await db(), fetch: fetchApi });
+    if (!result.ok) console.warn('Sammelpunkt: catalogue refresh failed:', result.error);
+    if (result.ok && result.changed) await register();
+    return { ok: result.ok, changed: result.ok && result.changed };
+  }
+
+  async function syncAndFollowCatalogue(reason: SyncReason) {
+    const result = await sync(reason);
+    // The server's catalogue moved on: fetch it now rather than at the next six-hourly refresh.
+    if (result.status === 'synced' && result.catalogChanged) await refresh();
+    return result;
+  }
+
+  async function ensureAlarms() {
+    if ((await browser.alarms.get(CATALOG_REFRESH_ALARM)) === undefined) {
+      await browser.alarms.create(CATALOG_REFRESH_ALARM, { periodInMinutes: CATALOG_REFRESH_MINUTES });
+    }
+    if ((await browser.alarms.get(SYNC_PERIODIC_ALARM)) === undefined) {
+      await browser.alarms.create(SYNC_PERIODIC_ALARM, { periodInMinutes: SYNC_PERIODIC_MINUTES });
+    }
+  }
+
+  async function wakeUp(reason: SyncReason) {
+    await ensureAlarms();
+    await refresh();
+    await register();
+    await syncAndFollowCatalogue(reason);
+  }
+
+  const action = browser.action ?? browser.browserAction;
+  const announceApi: AnnounceApi = {
+    createNotification: (id, options) => browser.notifications.create(id, options),
+    setBadgeText: (details) => action.setBadgeText(details),
+    iconUrl: notificationIcon(),
+  };
+
+  const handlers: Handlers = {
+    async 'content:get-partner'(_message, sender) {
+      const database = await db();
+      if (!(await hasConsent(database)) || sender.partnerId === undefined) return { partner: null };
+      return { partner: (await getPartner(database, sender.partnerId)) ?? null };
+    },
+    async 'content:purchase-detected'(message, sender) {
+      const database = await db();
+      const partner = await getPartner(database, message.partnerId);
+      if (!(await hasConsent(database)) || partner === undefined) return { recorded: false };
+      const result = await recordPurchase(database, message.candidate, partner, message.page);
+      if (!result.recorded) return { recorded: false };
+      await announcePurchase(announceApi, result.purchase, partner, await getSettings(database), sender.tabId);
+      void sync('recorded');
+      return { recorded: true, purchaseId: result.purchase.id };
+    },
+    async 'popup:get-state'() {
+      const database = await db();
+      const [account, sync, waiting, conflicts, settings] = await Promise.all([
+        getAccount(database),
+        getSyncState(database),
+        countOutbox(database),
+        listConflicts(database),
+        getSettings(database),
+      ]);
+      return { signedIn: account !== undefined, member: account?.member, sync, waiting, conflicts: conflicts.length, consent: settings.consent };
+    },
+    'popup:sync-now': () => syncAndFollowCatalogue('manual'),
+    async 'popup:sign-in'(message) {
+      const result = await signIn({ db: await db(), fetch: fetchApi }, message);
+      if (result.ok) void sync('sign-in');
+      return result;
+    },
+    async 'popup:sign-out'() {
+      await signOut({ db: await db(), fetch: fetchApi });
+      await browser.alarms.clear(SYNC_RETRY_ALARM);
+      return { ok: true };
+    },
+    'popup:refresh-catalog': () => refresh(),
+    async 'options:set-consent'(message) {
+      const settings = await recordConsent(await db(), message.given);
+      if (message.given && (await getCatalog(await db())) === undefined) await refresh();
+      await register();
+      return { consent: settings.consent };
+    },
+    async 'options:update-settings'({ type: _type, ...patch }) {
+      const before = await getSettings(await db());
+      const settings = await updateSettings(await db(), withoutUndefined(patch));
+      if (settings.apiBaseUrl !== before.apiBaseUrl) void wakeUp('manual');
+      return settings;
+    },
+    async 'options:permissions-changed'() {
+      return { registered: await register() };
+    },
+  };
+
+  browser.runtime.onMessage.addListener((raw: unknown, sender) => {
+    const context = (async (): Promise<SenderContext> => {
+      const m = await matcher();
+      return { runtimeId: browser.runtime.id, extensionBaseUrl: browser.runtime.getURL('/'), partnerForHost: (host) => m.lookup(host) };
+    })();
+    return context.then((ctx) => dispatchMessage(raw, sender, ctx, handlers));
+  });
+
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    // The onboarding page explains what is inspected and asks for consent and host access.
+    if (reason === 'install') void browser.tabs.create({ url: `${browser.runtime.getURL('/')}onboarding.html` });
+    void wakeUp('startup');
+  });
+  browser.runtime.onStartup.addListener(() => void wakeUp('startup'));
+  browser.permissions.onAdded.addListener(() => void register());
+  browser.permissions.onRemoved.addListener(() => void register());
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === SYNC_RETRY_ALARM) void syncAndFollowCatalogue('alarm');
+    else if (alarm.name === SYNC_PERIODIC_ALARM) void syncAndFollowCatalogue('periodic');
+    else if (alarm.name === CATALOG_REFRESH_ALARM) void refresh();
+  });
+});
+
+/** The manifest's largest icon, or a plain dot when the build ships none (Chrome requires an icon). */
+function notificationIcon(): string {
+  const icons = browser.runtime.getManifest().icons;
+  const sizes = Object.keys(icons ?? {}).map(Number).sort((a, b) => b - a);
+  const path = sizes[0] === undefined ? undefined : icons?.[sizes[0]];
+  return path === undefined ? FALLBACK_ICON : browser.runtime.getURL('/') + path.replace(/^\//, '');
+}
+
+/** A 48 px green dot as PNG. */
+const FALLBACK_ICON =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAYAAABXAvmHAAAAjklEQVR42u3aMRaAIBADUWqP6F08e6zt9AGSDVPMAX6nG9pxna1yDcAzvcwKoM6WATS43wCa3FSAfmo4QIsaAtDiugAyaU+AzPoEkGl7AGReNkBFAmAJULEAAAAAAACALADfQgAGAPgjcwBwlXAAlD9scRt1AZQ/r0cMHBETU8zIFzGzxgzdMU8NeK3S0w0nStvM2dv7dAAAAABJRU5ErkJggg==';
+
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

@@ -1,0 +1,76 @@
+/**
+ * The detector on partner pages. Not in the manifest: the background
+ * registers it at run time for the catalogue's domains, after consent and
+ * host access (lib/registration.ts). It asks the background which partner
+ * this tab belongs to, watches for an order confirmation and reports the
+ * first one it finds.
+ */
+import { browser } from 'wxt/browser';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import type { Partner } from '@/lib/contract/index.ts';
+import { detect } from '@/lib/detect/index.ts';
+import { watchForConfirmation } from '@/lib/detect/late.ts';
+import type { Candidate } from '@/lib/detect/types.ts';
+import { sendTyped } from '@/lib/messages.ts';
+
+const GA4_SOURCE = 'sammelpunkt-ga4';
+const GA4_REQUEST = 'sammelpunkt-ga4-request';
+const MAX_GA4_EVENTS = 50;
+const WATCH_TIMEOUT_MS = 15_000;
+
+export default defineContentScript({
+  registration: 'runtime',
+  // Runtime registration: the background supplies the partner domains, so nothing goes into the manifest.
+  matches: [],
+  async main(ctx) {
+    const send = (message: unknown) => browser.runtime.sendMessage(message);
+    const { partner } = await sendTyped<'content:get-partner'>(send, { type: 'content:get-partner' });
+    if (partner === null || ctx.isInvalid) return;
+
+    let reported = false;
+    const report = (candidate: Candidate) => {
+      if (reported || ctx.isInvalid) return;
+      reported = true;
+      stopWatching();
+      void sendTyped<'content:purchase-detected'>(send, {
+        type: 'content:purchase-detected',
+        partnerId: partner.id,
+        candidate,
+        page: { origin: location.origin, path: location.pathname },
+      }).catch((error: unknown) => console.warn('Sammelpunkt: could not report the purchase', error));
+    };
+
+    // GA4 events come from the MAIN-world reader; they are validated by the GA4 detector.
+    const ga4Events: unknown[] = [];
+    const detectContext = { ga4Events };
+    ctx.addEventListener(window, 'message', (event: MessageEvent<unknown>) => {
+      if (event.source !== window || event.origin !== location.origin) return;
+      const events = ga4Payload(event.data);
+      if (events === undefined) return;
+      ga4Events.splice(0, ga4Events.length, ...events.slice(-MAX_GA4_EVENTS));
+      const found = detect(document, new URL(location.href), partner, detectContext);
+      if (found !== null) report(found);
+    });
+    window.postMessage({ source: GA4_REQUEST }, location.origin);
+
+    let stopWatching = watch(partner, detectContext, report);
+    // Single-page checkouts move to their thank-you URL without a page load.
+    ctx.addEventListener(window, 'wxt:locationchange', () => {
+      if (reported) return;
+      stopWatching();
+      stopWatching = watch(partner, detectContext, report);
+    });
+    ctx.onInvalidated(() => stopWatching());
+  },
+});
+
+function watch(partner: Partner, detectContext: { ga4Events: unknown[] }, report: (c: Candidate) => void): () => void {
+  return watchForConfirmation(document, () => new URL(location.href), partner, detectContext, report, {
+    timeoutMs: WATCH_TIMEOUT_MS,
+  });
+}
+
+function ga4Payload(data: unknown): unknown[] | undefined {
+  if (typeof data !== 'object' || data === null || !('source' in data) || data.source !== GA4_SOURCE) return undefined;
+  return 'events' in data && Array.isArray(data.events) ? (data.events as unknown[]) : undefined;
+}

@@ -1,0 +1,170 @@
+/**
+ * The extension's state, in one IndexedDB database opened through `idb`.
+ * Background, popup and options pages read and write it only through the
+ * functions here, so each store's rules (defaults, single records, the
+ * receipt/outbox pairing) live in one place.
+ *
+ * Usage from a page:
+ *
+ *     const db = await openSammelpunktDb();
+ *     const settings = await getSettings(db);
+ *     const history = await listPurchases(db);
+ */
+import { openDB, type IDBPDatabase } from 'idb';
+import type { Offer, Partner } from '../contract/index.ts';
+import {
+  CURRENT,
+  DB_NAME,
+  DEFAULT_SETTINGS,
+  type Account,
+  type CatalogRecord,
+  type OffersRecord,
+  type OutboxEntry,
+  type Receipt,
+  type SammelpunktSchema,
+  type Settings,
+  type SyncState,
+} from './schema.ts';
+import { DB_VERSION, runUpgrades } from './upgrades.ts';
+
+export * from './schema.ts';
+export { DB_VERSION } from './upgrades.ts';
+
+export type SammelpunktDb = IDBPDatabase<SammelpunktSchema>;
+
+/**
+ * Opens (and creates or upgrades) the database. `name` exists for tests, which
+ * give each case its own database.
+ */
+export async function openSammelpunktDb(options: { name?: string } = {}): Promise<SammelpunktDb> {
+  return openDB<SammelpunktSchema>(options.name ?? DB_NAME, DB_VERSION, {
+    upgrade(db, oldVersion, newVersion, tx) {
+      runUpgrades(db, tx, oldVersion, newVersion ?? DB_VERSION);
+    },
+    // A newer version is being opened elsewhere (an updated extension): let it proceed.
+    blocking(_current, _blocked, event) {
+      (event.target as IDBDatabase | null)?.close();
+    },
+  });
+}
+
+// ---------------------------------------------------------------- settings
+
+/** The member's settings, with defaults for anything never set. */
+export async function getSettings(db: SammelpunktDb): Promise<Settings> {
+  const stored = await db.get('settings', CURRENT);
+  return { ...DEFAULT_SETTINGS, ...stored };
+}
+
+/** Changes some settings and returns the result. Consent has its own function. */
+export async function updateSettings(
+  db: SammelpunktDb,
+  patch: Partial<Omit<Settings, 'consent'>>,
+): Promise<Settings> {
+  const tx = db.transaction('settings', 'readwrite');
+  const next: Settings = { ...DEFAULT_SETTINGS, ...(await tx.store.get(CURRENT)), ...patch };
+  await tx.store.put(next, CURRENT);
+  await tx.done;
+  return next;
+}
+
+/** Records the member's decision on the onboarding page (or a later revocation). */
+export async function recordConsent(db: SammelpunktDb, given: boolean, now: Date = new Date()): Promise<Settings> {
+  const tx = db.transaction('settings', 'readwrite');
+  const next: Settings = { ...DEFAULT_SETTINGS, ...(await tx.store.get(CURRENT)), consent: { given, at: now.toISOString() } };
+  await tx.store.put(next, CURRENT);
+  await tx.done;
+  return next;
+}
+
+/** True only when the member has agreed and not revoked it. */
+export async function hasConsent(db: SammelpunktDb): Promise<boolean> {
+  return (await getSettings(db)).consent?.given === true;
+}
+
+// ---------------------------------------------------------------- account
+
+export async function getAccount(db: SammelpunktDb): Promise<Account | undefined> {
+  return db.get('account', CURRENT);
+}
+
+export async function saveAccount(db: SammelpunktDb, account: Account): Promise<void> {
+  await db.put('account', account, CURRENT);
+}
+
+/** Forgets the token. Receipts and their outbox stay: they wait for the next sign-in. */
+export async function clearAccount(db: SammelpunktDb): Promise<void> {
+  await db.delete('account', CURRENT);
+}
+
+// ---------------------------------------------------------------- catalogue and offers
+
+export async function getCatalog(db: SammelpunktDb): Promise<CatalogRecord | undefined> {
+  return db.get('catalog', CURRENT);
+}
+
+export async function saveCatalog(db: SammelpunktDb, record: CatalogRecord): Promise<void> {
+  await db.put('catalog', record, CURRENT);
+}
+
+/** The catalogue's partner with this id, if any. */
+export async function getPartner(db: SammelpunktDb, partnerId: string): Promise<Partner | undefined> {
+  return (await getCatalog(db))?.partners.find((p) => p.id === partnerId);
+}
+
+export async function getOffers(db: SammelpunktDb): Promise<OffersRecord | undefined> {
+  return db.get('offers', CURRENT);
+}
+
+export async function saveOffers(db: SammelpunktDb, offers: Offer[], version: string | undefined, now: Date): Promise<void> {
+  await db.put('offers', { offers, version, fetchedAt: now.toISOString() }, CURRENT);
+}
+
+// ---------------------------------------------------------------- sync state
+
+export async function getSyncState(db: SammelpunktDb): Promise<SyncState> {
+  return (await db.get('syncState', CURRENT)) ?? { attempt: 0 };
+}
+
+/** Applies `change` to the sync state in one transaction and returns the result. */
+export async function updateSyncState(
+  db: SammelpunktDb,
+  change: (state: SyncState) => SyncState,
+): Promise<SyncState> {
+  const tx = db.transaction('syncState', 'readwrite');
+  const next = change((await tx.store.get(CURRENT)) ?? { attempt: 0 });
+  await tx.store.put(next, CURRENT);
+  await tx.done;
+  return next;
+}
+
+// ---------------------------------------------------------------- receipts
+
+/** Every receipt, newest detection first. */
+export async function listPurchases(db: SammelpunktDb): Promise<Receipt[]> {
+  return (await db.getAllFromIndex('purchases', 'by-detectedAt')).reverse();
+}
+
+export async function getPurchase(db: SammelpunktDb, id: string): Promise<Receipt | undefined> {
+  return db.get('purchases', id);
+}
+
+export async function findPurchaseByOrder(db: SammelpunktDb, partnerId: string, orderId: string): Promise<Receipt | undefined> {
+  return db.getFromIndex('purchases', 'by-order', [partnerId, orderId]);
+}
+
+/** Receipts the server holds a different body for: shown to the member, never resent. */
+export async function listConflicts(db: SammelpunktDb): Promise<Receipt[]> {
+  return (await db.getAll('purchases')).filter((r) => r.conflict !== undefined);
+}
+
+// ---------------------------------------------------------------- outbox
+
+/** Outbox entries in the order they became due. */
+export async function listOutbox(db: SammelpunktDb): Promise<OutboxEntry[]> {
+  return db.getAllFromIndex('outbox', 'by-nextAttemptAt');
+}
+
+export async function countOutbox(db: SammelpunktDb): Promise<number> {
+  return db.count('outbox');
+}

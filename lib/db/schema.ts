@@ -1,0 +1,150 @@
+/**
+ * The shape of the extension's one IndexedDB database. Every piece of state
+ * lives here, because the MV3 service worker may be killed after 30 s idle and
+ * nothing may live only in memory.
+ */
+import type { DBSchema } from 'idb';
+import type { Balance, Member, Offer, Partner, PurchaseStatus } from '../contract/index.ts';
+
+export const DB_NAME = 'sammelpunkt';
+
+/** Where a purchase stands on the server, as last heard from it. */
+export interface ServerState {
+  /** The server's id for the purchase; differs from the receipt's id when another device claimed it first. */
+  id?: string;
+  status: PurchaseStatus;
+  points: number;
+  reason?: string;
+  expectedConfirmationAt?: string;
+  updatedAt: string;
+}
+
+/**
+ * The local receipt: the member's own evidence of a purchase. Receipts of
+ * purchases detected on this device carry the page's origin and path (never
+ * its query or hash); receipts first heard of from the server (another
+ * device) have no page.
+ */
+export interface Receipt {
+  /** UUIDv7 minted at detection; reused by every retry. */
+  id: string;
+  partnerId: string;
+  orderId: string;
+  amountMinor: number;
+  currency: string;
+  /** ISO 8601 UTC. */
+  detectedAt: string;
+  method: string;
+  pageOrigin?: string;
+  pagePath?: string;
+  /** The extension's estimate at detection (`lib/points`); the server's figure is in `server.points`. */
+  estimatedPoints: number;
+  /** Undefined while the purchase waits to be synced. */
+  server?: ServerState;
+  /** Set when the server holds a different body under this id; never resent, shown to the member. */
+  conflict?: { reason?: string; at: string };
+}
+
+/** A receipt that still has to reach the server. */
+export interface OutboxEntry {
+  /** The receipt's id. */
+  id: string;
+  attempts: number;
+  lastError?: string;
+  /** Epoch milliseconds; the earliest time the entry is due again. */
+  nextAttemptAt: number;
+  createdAt: string;
+}
+
+export interface CatalogRecord {
+  partners: Partner[];
+  etag?: string;
+  /** ISO 8601 UTC of the last successful request (200 or 304). */
+  fetchedAt: string;
+}
+
+export interface OffersRecord {
+  offers: Offer[];
+  /** The `offersVersion` from `GET /v1/me/sync` these offers belong to. */
+  version?: string;
+  fetchedAt: string;
+}
+
+export interface Account {
+  token: string;
+  member: Member;
+  signedInAt: string;
+}
+
+export interface Consent {
+  given: boolean;
+  /** ISO 8601 UTC of the member's last decision. */
+  at: string;
+}
+
+export interface Settings {
+  /** Undefined until the member has decided on the onboarding page; nothing is inspected before. */
+  consent?: Consent;
+  apiBaseUrl: string;
+  notifications: boolean;
+  /** Partner ids for which no notification is shown. */
+  mutedShops: string[];
+}
+
+export interface SyncError {
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface SyncState {
+  /** Opaque cursor from the last `GET /v1/me/sync`. */
+  cursor?: string;
+  lastSyncAt?: string;
+  lastError?: SyncError;
+  balance?: Balance;
+  tier?: string;
+  catalogVersion?: string;
+  offersVersion?: string;
+  /** Consecutive failures; the backoff grows with it and resets on success. */
+  attempt: number;
+  /** Epoch milliseconds of the scheduled retry, if any. */
+  nextRetryAt?: number;
+  /** Epoch milliseconds before which the API asked us (429 Retry-After) not to call again. */
+  notBefore?: number;
+  /** True when the API refused the token (401): the member has to sign in again. */
+  signedOut?: boolean;
+}
+
+/** The key of every single-record store. */
+export const CURRENT = 'current';
+type Current = typeof CURRENT;
+
+export interface SammelpunktSchema extends DBSchema {
+  purchases: {
+    key: string;
+    value: Receipt;
+    indexes: {
+      /** Unique: one receipt per order of a partner, however often the thank-you page is shown. */
+      'by-order': [string, string];
+      /** For the history, newest first. */
+      'by-detectedAt': string;
+    };
+  };
+  outbox: { key: string; value: OutboxEntry; indexes: { 'by-nextAttemptAt': number } };
+  catalog: { key: Current; value: CatalogRecord };
+  offers: { key: Current; value: OffersRecord };
+  account: { key: Current; value: Account };
+  settings: { key: Current; value: Settings };
+  syncState: { key: Current; value: SyncState };
+}
+
+export type StoreName = 'purchases' | 'outbox' | 'catalog' | 'offers' | 'account' | 'settings' | 'syncState';
+
+export const DEFAULT_API_BASE_URL = 'http://localhost:8787';
+
+export const DEFAULT_SETTINGS: Settings = {
+  apiBaseUrl: DEFAULT_API_BASE_URL,
+  notifications: true,
+  mutedShops: [],
+};

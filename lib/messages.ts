@@ -1,0 +1,183 @@
+/**
+ * The one message protocol between content script, popup/options pages and
+ * background. Message types are named by direction (`content:…` comes from
+ * the content script on a partner page, `popup:…` and `options:…` from the
+ * extension's own pages). The background parses every message with
+ * `parseMessage` and checks its sender with `checkSender` before a handler
+ * sees it; anything forged or malformed is dropped and logged.
+ */
+import * as z from 'zod/mini';
+import type { Member, Partner } from './contract/index.ts';
+import { CandidateSchema, PageRefSchema } from './record.ts';
+import type { Settings, SyncState } from './db/index.ts';
+import type { SyncResult, SignInResult } from './sync/index.ts';
+
+export const Message = z.discriminatedUnion('type', [
+  /** The content script asks which partner its page belongs to (the background decides from the tab's URL). */
+  z.object({ type: z.literal('content:get-partner') }),
+  /** A detector found an order confirmation. */
+  z.object({
+    type: z.literal('content:purchase-detected'),
+    partnerId: z.string().check(z.maxLength(64)),
+    candidate: CandidateSchema,
+    page: PageRefSchema,
+  }),
+  z.object({ type: z.literal('popup:get-state') }),
+  z.object({ type: z.literal('popup:sync-now') }),
+  z.object({
+    type: z.literal('popup:sign-in'),
+    email: z.string().check(z.minLength(3), z.maxLength(254)),
+    password: z.string().check(z.minLength(1), z.maxLength(200)),
+    mode: z.enum(['login', 'register']),
+    device: z.optional(z.string().check(z.maxLength(100))),
+  }),
+  z.object({ type: z.literal('popup:sign-out') }),
+  z.object({ type: z.literal('popup:refresh-catalog') }),
+  /** The onboarding or options page records the member's decision (and, on yes, has asked for host access). */
+  z.object({ type: z.literal('options:set-consent'), given: z.boolean() }),
+  z.object({
+    type: z.literal('options:update-settings'),
+    apiBaseUrl: z.optional(z.string().check(z.maxLength(300), z.regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL'))),
+    notifications: z.optional(z.boolean()),
+    mutedShops: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(1000))),
+  }),
+  /** Host access changed (granted on the onboarding page): register content scripts again. */
+  z.object({ type: z.literal('options:permissions-changed') }),
+]);
+export type Message = z.infer<typeof Message>;
+export type MessageType = Message['type'];
+export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
+
+/** What the popup needs to paint without opening the database itself. */
+export interface ExtensionState {
+  signedIn: boolean;
+  member?: Member;
+  sync: SyncState;
+  /** Receipts waiting to reach the server. */
+  waiting: number;
+  /** Receipts the server holds a different body for. */
+  conflicts: number;
+  consent: Settings['consent'];
+}
+
+/** The answer to each message type. */
+export interface Responses {
+  'content:get-partner': { partner: Partner | null };
+  'content:purchase-detected': { recorded: boolean; purchaseId?: string };
+  'popup:get-state': ExtensionState;
+  'popup:sync-now': SyncResult;
+  'popup:sign-in': SignInResult;
+  'popup:sign-out': { ok: true };
+  'popup:refresh-catalog': { ok: boolean; changed: boolean };
+  'options:set-consent': { consent: Settings['consent'] };
+  'options:update-settings': Settings;
+  'options:permissions-changed': { registered: number };
+}
+
+/** The little we read from `runtime.MessageSender`. */
+export interface Sender {
+  id?: string;
+  url?: string;
+  tab?: { id?: number; url?: string };
+}
+
+/** What a handler knows about a checked sender: for content messages, the tab and its partner. */
+export interface CheckedSender {
+  tabId?: number;
+  /** The partner the sending tab's host belongs to (content messages only). */
+  partnerId?: string;
+}
+
+export type Handlers = { [T in MessageType]: (message: MessageOf<T>, sender: CheckedSender) => Promise<Responses[T]> };
+
+/** Parses an incoming message; undefined (and a warning) when it does not fit the protocol. */
+export function parseMessage(raw: unknown): Message | undefined {
+  const parsed = Message.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String(raw.type).slice(0, 60) : typeof raw;
+  console.warn(`Sammelpunkt: dropped a malformed message (${type})`, parsed.error.issues.slice(0, 3));
+  return undefined;
+}
+
+export interface SenderContext {
+  /** `browser.runtime.id`. */
+  runtimeId: string;
+  /** `browser.runtime.getURL('')`: the origin of the extension's own pages, with a trailing slash. */
+  extensionBaseUrl: string;
+  /** The catalogue's host → partner id lookup. */
+  partnerForHost: (host: string) => string | undefined;
+}
+
+export type SenderVerdict = { ok: true; sender: CheckedSender } | { ok: false; reason: string };
+
+function hostOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.hostname : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `sender` may send `message`. Content messages must come from this
+ * extension's content script in a tab whose page belongs to a partner (and a
+ * purchase claim must name that very partner); popup and options messages
+ * must come from one of the extension's own pages.
+ */
+export function checkSender(message: Message, sender: Sender, context: SenderContext): SenderVerdict {
+  if (sender.id !== context.runtimeId) return { ok: false, reason: 'sent by another extension or a page' };
+  if (message.type.startsWith('content:')) {
+    const tabHost = hostOf(sender.tab?.url);
+    if (tabHost === undefined || sender.tab?.id === undefined) return { ok: false, reason: 'not from a web page tab' };
+    const partnerId = context.partnerForHost(tabHost);
+    if (partnerId === undefined) return { ok: false, reason: `tab ${tabHost} is not a partner shop` };
+    // The frame that sent it must be on the same partner as its tab.
+    const frameHost = hostOf(sender.url);
+    if (sender.url !== undefined && (frameHost === undefined || context.partnerForHost(frameHost) !== partnerId)) {
+      return { ok: false, reason: 'sent from a frame outside the partner shop' };
+    }
+    if (message.type === 'content:purchase-detected' && message.partnerId !== partnerId) {
+      return { ok: false, reason: `claims partner ${message.partnerId} on a page of ${partnerId}` };
+    }
+    return { ok: true, sender: { tabId: sender.tab.id, partnerId } };
+  }
+  if (sender.url === undefined || !sender.url.startsWith(context.extensionBaseUrl)) {
+    return { ok: false, reason: 'not from an extension page' };
+  }
+  return { ok: true, sender: { tabId: sender.tab?.id } };
+}
+
+/**
+ * Parses, checks and dispatches one message. Returns undefined for a
+ * dropped message (after a warning), otherwise the handler's answer.
+ */
+export async function dispatchMessage(
+  raw: unknown,
+  sender: Sender,
+  context: SenderContext,
+  handlers: Handlers,
+): Promise<Responses[MessageType] | undefined> {
+  const message = parseMessage(raw);
+  if (message === undefined) return undefined;
+  const verdict = checkSender(message, sender, context);
+  if (!verdict.ok) {
+    console.warn(`Sammelpunkt: dropped ${message.type}: ${verdict.reason}`);
+    return undefined;
+  }
+  return callHandler(handlers, message, verdict.sender);
+}
+
+function callHandler<T extends MessageType>(handlers: Handlers, message: MessageOf<T>, sender: CheckedSender): Promise<Responses[T]> {
+  const handler = handlers[message.type as T] as (m: MessageOf<T>, s: CheckedSender) => Promise<Responses[T]>;
+  return handler(message, sender);
+}
+
+/** Sends a message and types the answer; `send` is `browser.runtime.sendMessage`. */
+export async function sendTyped<T extends MessageType>(
+  send: (message: unknown) => Promise<unknown>,
+  message: MessageOf<T>,
+): Promise<Responses[T]> {
+  return (await send(message)) as Responses[T];
+}
