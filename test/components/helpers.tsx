@@ -126,3 +126,8 @@ export function fakeBridge(overrides: Partial<UiBridge> = {}): UiBridge {
     ...overrides,
   };
 }
+
+/** Text as a member reads it: Intl's no-break spaces (as in "114,00 €") become plain spaces. */
+export function plain(text: string | null | undefined): string {
+  return (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
+}
