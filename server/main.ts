@@ -8,6 +8,7 @@ import { migrate } from './db/migrate.ts';
 import { parseEnv } from './env.ts';
 import { createApp } from './index.ts';
 import { seedDemo } from './seed.ts';
+import { createDemoShops, DEMO_SHOPS, demoShopForHost, demoShopUrl } from '../demo/index.ts';
 
 async function main() {
   const env = parseEnv();
@@ -17,12 +18,20 @@ async function main() {
   if (demo) await seedDemo(db);
   const log =
     env.LOG_LEVEL === 'silent' ? () => {} : (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
-  const app = createApp({ db, env, now: () => new Date(), log });
+  const api = createApp({ db, env, now: () => new Date(), log });
+  // With DEMO on, the demo partner shops answer on <shop>.localhost:PORT beside the API.
+  const shops = demo ? createDemoShops({ apiBase: `http://localhost:${env.PORT}` }) : undefined;
+  const fetch = (req: Request) =>
+    shops && demoShopForHost(req.headers.get('host') ?? '') ? shops.fetch(req) : api.fetch(req);
 
-  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+  const server = serve({ fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const where = env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${env.DATA_DIR}`;
     console.log(`Sammelpunkt API listening on http://localhost:${info.port} — database: ${where}` +
-      (applied.length ? `, migrations applied: ${applied.join(', ')}` : '') + (demo ? ', demo catalogue seeded' : ''));
+      (applied.length ? `, migrations applied: ${applied.join(', ')}` : ''));
+    if (demo) {
+      console.log('Demo partner shops:');
+      for (const shop of DEMO_SHOPS) console.log(`  ${demoShopUrl(shop, info.port).padEnd(40)} ${shop.name} (${shop.platform})`);
+    }
   });
 
   let stopping = false;
