@@ -175,6 +175,10 @@ function findExpressionEnd(text: string, start: number): number {
       index = skipQuoted(text, index);
       continue;
     }
+    if (char === '/' && (text.charAt(index + 1) === '/' || text.charAt(index + 1) === '*')) {
+      index = skipComment(text, index);
+      continue;
+    }
     if (char === '(' || char === '[' || char === '{') depth += 1;
     else if (char === ')' || char === ']' || char === '}') {
       if (depth === 0) return index;
@@ -183,6 +187,16 @@ function findExpressionEnd(text: string, start: number): number {
     index += 1;
   }
   return index;
+}
+
+/** The index just after the line comment or block comment that starts at `start`. */
+function skipComment(text: string, start: number): number {
+  if (text.charAt(start + 1) === '/') {
+    const end = text.indexOf('\n', start);
+    return end === -1 ? text.length : end;
+  }
+  const end = text.indexOf('*/', start + 2);
+  return end === -1 ? text.length : end + 2;
 }
 
 function skipQuoted(text: string, start: number): number {
@@ -209,6 +223,10 @@ export function closingIndex(text: string, open: number, maxLength: number): num
     const char = text.charAt(index);
     if (char === '"' || char === "'" || char === '`') {
       index = skipQuoted(text, index);
+      continue;
+    }
+    if (char === '/' && (text.charAt(index + 1) === '/' || text.charAt(index + 1) === '*')) {
+      index = skipComment(text, index);
       continue;
     }
     if (char === '(' || char === '[' || char === '{') depth += 1;
