@@ -1,0 +1,73 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Options, type OptionsProps, type SettingsPatch } from '../../components/Options.tsx';
+import { fakeBridge, member, partners, speak } from './helpers.tsx';
+
+afterEach(cleanup);
+
+function renderOptions(overrides: Partial<OptionsProps> = {}) {
+  const props: OptionsProps = {
+    settings: { apiBaseUrl: 'http://localhost:8787', notifications: true, mutedShops: ['schuhhaus'], consent: { given: true, at: '2025-05-01T08:00:00Z' } },
+    member,
+    partners,
+    bridge: fakeBridge(),
+    onSaveSettings: () => Promise.resolve(),
+    requestHostAccess: () => Promise.resolve(true),
+    onExport: () => {},
+    onChanged: () => {},
+    ...overrides,
+  };
+  return render(<Options {...props} />);
+}
+
+describe('Options', () => {
+  it('revokes consent at once', async () => {
+    speak('en');
+    const consents: boolean[] = [];
+    let changed = 0;
+    renderOptions({ bridge: fakeBridge({ setConsent: (g) => { consents.push(g); return Promise.resolve({ ok: true }); } }), onChanged: () => changed++ });
+    expect(screen.getByText(/^Agreed on 1 May 2025/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Revoke consent' }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(consents).toEqual([false]);
+    expect(changed).toBe(1);
+  });
+
+  it('changes notifications, unmutes a shop and refuses a bad API address', async () => {
+    speak('en');
+    const patches: SettingsPatch[] = [];
+    renderOptions({ onSaveSettings: (p) => { patches.push(p); return Promise.resolve(); } });
+    fireEvent.click(screen.getByRole('switch', { name: 'Notify me when a purchase is recorded' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Show the reminder again on Schuhhaus Beispiel' }));
+    fireEvent.input(screen.getByLabelText('API base URL'), { target: { value: 'ftp://nope' } });
+    fireEvent.submit(screen.getByLabelText('API base URL').closest('form')!);
+    expect((await screen.findByRole('alert')).textContent).toBe('Please enter an http or https address.');
+    fireEvent.input(screen.getByLabelText('API base URL'), { target: { value: 'https://api.sammelpunkt.example/' } });
+    fireEvent.submit(screen.getByLabelText('API base URL').closest('form')!);
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(patches).toEqual([{ notifications: false }, { mutedShops: [] }, { apiBaseUrl: 'https://api.sammelpunkt.example' }]);
+  });
+
+  it('signs out, exports and deletes local data after confirmation (German)', async () => {
+    speak('de');
+    let exported = 0;
+    let deleted = 0;
+    let signedOut = 0;
+    renderOptions({
+      onExport: () => exported++,
+      bridge: fakeBridge({
+        deleteLocalData: () => { deleted++; return Promise.resolve({ ok: true }); },
+        signOut: () => { signedOut++; return Promise.resolve({ ok: true }); },
+      }),
+    });
+    expect(screen.getByText('Angemeldet als anna@example.org')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Abmelden' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Lokale Daten exportieren' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Alle lokalen Daten löschen' }));
+    expect(deleted).toBe(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Ja, löschen' }));
+    expect(await screen.findByText('Alle lokalen Daten wurden gelöscht.')).toBeTruthy();
+    expect([signedOut, exported, deleted]).toEqual([1, 1, 1]);
+  });
+});
