@@ -22,6 +22,8 @@ interface Endpoint {
   query?: { name: string; description: string }[];
   /** Success status and the contract schema of its body (none for an empty answer). */
   success: { status: number; schema?: string; description: string };
+  /** A second success status with the same body (e.g. 200 for an update beside 201 for a creation). */
+  alsoSuccess?: { status: number; description: string };
   /** Refusals, answered in the error envelope. */
   errors: number[];
 }
@@ -36,7 +38,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'get', path: '/v1/partners', summary: 'The partner catalogue (with ETag; 304 on If-None-Match)', security: 'none', headers: [{ name: 'If-None-Match', description: 'The ETag of the catalogue the client holds' }], success: { status: 200, schema: 'Catalog', description: 'The catalogue' }, errors: [429] },
   { method: 'get', path: '/v1/offers', summary: "Offers for this member's tier and segment", security: 'member', success: { status: 200, schema: 'Offers', description: 'The running and upcoming offers' }, errors: [401, 429] },
   { method: 'post', path: '/v1/purchases', summary: 'Batch ingest of up to 100 detected purchases', security: 'member', body: 'IngestBody', success: { status: 200, schema: 'IngestResponse', description: 'One result per purchase, in order' }, errors: [400, 401, 413, 429] },
-  { method: 'post', path: '/v1/purchases/:id/claim', summary: 'A missing-points claim backed by the local receipt', security: 'member', body: 'ClaimRequest', success: { status: 201, schema: 'ClaimResponse', description: 'The claim, open for review' }, errors: [400, 401, 404, 409, 413, 429] },
+  { method: 'post', path: '/v1/purchases/:id/claim', summary: 'A missing-points claim backed by the local receipt', security: 'member', body: 'ClaimRequest', success: { status: 201, schema: 'ClaimResponse', description: 'The claim, open for review' }, alsoSuccess: { status: 200, description: 'The claim already made for this purchase' }, errors: [400, 401, 404, 409, 413, 429] },
   { method: 'get', path: '/v1/me', summary: 'The member, tier and balance', security: 'member', success: { status: 200, schema: 'Me', description: 'The member' }, errors: [401, 429] },
   { method: 'get', path: '/v1/me/sync', summary: 'Balance, purchases changed since the cursor and catalogue versions', security: 'member', query: CURSOR, success: { status: 200, schema: 'SyncResponse', description: 'Changes since the cursor' }, errors: [400, 401, 429] },
   { method: 'get', path: '/v1/me/transactions', summary: 'Ledger entries, newest first, paged', security: 'member', query: CURSOR, success: { status: 200, schema: 'TransactionsPage', description: 'One page of entries' }, errors: [400, 401, 429] },
@@ -47,9 +49,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: confirmed, returned, cancelled", security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock' }, { name: 'X-Sammelpunkt-Signature', description: 'sha256= + hex HMAC-SHA256(secret, `<timestamp>.<raw body>`)' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
   { method: 'get', path: '/health', summary: 'Liveness and database check', security: 'none', success: { status: 200, schema: 'Health', description: '{"status":"ok"}; 503 {"status":"unavailable"} without a database' }, errors: [] },
   { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', success: { status: 200, description: 'OpenAPI 3.1' }, errors: [] },
-  { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', security: 'admin', body: 'PartnerInput', success: { status: 200, schema: 'Partner', description: 'The partner as the catalogue shows it' }, errors: [400, 401, 403, 413] },
-  { method: 'put', path: '/v1/admin/offers/:id', summary: 'Create or replace an offer', security: 'admin', body: 'Offer', success: { status: 200, schema: 'Offer', description: 'The offer' }, errors: [400, 401, 403, 413] },
-  { method: 'put', path: '/v1/admin/rewards/:id', summary: 'Create or replace a reward', security: 'admin', body: 'Reward', success: { status: 200, schema: 'Reward', description: 'The reward' }, errors: [400, 401, 403, 413] },
+  { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', security: 'admin', body: 'PartnerInput', success: { status: 201, schema: 'PartnerResponse', description: 'Created: the partner as the catalogue shows it' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
+  { method: 'put', path: '/v1/admin/offers/:id', summary: 'Create or replace an offer', security: 'admin', body: 'Offer', success: { status: 201, schema: 'OfferResponse', description: 'Created: the offer' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
+  { method: 'put', path: '/v1/admin/rewards/:id', summary: 'Create or replace a reward', security: 'admin', body: 'Reward', success: { status: 201, schema: 'RewardResponse', description: 'Created: the reward' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
 ];
 
 /** The schemas the document names, from the contract (plus the few shapes only the server describes). */
@@ -75,6 +77,9 @@ const SCHEMAS: Record<string, z.ZodMiniType> = {
   Partner: contract.Partner,
   Offer: contract.Offer,
   Reward: contract.Reward,
+  PartnerResponse: z.object({ partner: contract.Partner }),
+  OfferResponse: z.object({ offer: contract.Offer }),
+  RewardResponse: z.object({ reward: contract.Reward }),
   Health: z.object({ status: z.enum(['ok', 'unavailable']) }),
   ErrorEnvelope: contract.ErrorEnvelope,
 };
@@ -85,6 +90,7 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'Not allowed (operator routes without ADMIN_TOKEN)',
   404: 'Not found',
   409: 'Conflict',
+  422: 'Well-formed but refers to something that does not exist',
   413: 'Request body over 64 KB',
   429: 'Rate limited; see Retry-After',
 };
@@ -115,6 +121,7 @@ function operation(e: Endpoint): JsonObject {
   const responses: JsonObject = {
     [e.success.status]: { description: e.success.description, ...(e.success.schema ? { content: jsonContent(ref(e.success.schema)) } : {}) },
   };
+  if (e.alsoSuccess) responses[e.alsoSuccess.status] = { description: e.alsoSuccess.description, ...(e.success.schema ? { content: jsonContent(ref(e.success.schema)) } : {}) };
   if (e.path === '/v1/partners') responses['304'] = { description: 'Not modified since the ETag given' };
   if (e.path === '/health') responses['503'] = { description: 'The database is unreachable', content: jsonContent(ref('Health')) };
   for (const status of e.errors) responses[status] = { description: ERROR_TEXT[status] ?? 'Error', content: jsonContent(ref('ErrorEnvelope')) };

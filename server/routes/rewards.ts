@@ -5,6 +5,7 @@
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RedemptionRequest, type Redemption, type Reward } from '../../lib/contract/index.ts';
 import type { AppEnv, Deps } from '../app.ts';
@@ -13,6 +14,8 @@ import { listRewards } from '../catalog.ts';
 import type { Queryable } from '../db/index.ts';
 import { badRequest, conflict, describeIssues, errorBody } from '../http.ts';
 import { lockMember, post } from '../ledger.ts';
+import { autoConfirmDueForMember } from '../lifecycle.ts';
+import { enforce } from '../ratelimit.ts';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const MAX_KEY_LENGTH = 200;
@@ -35,11 +38,17 @@ interface Answer {
 
 export const rewards = new Hono<AppEnv>();
 
-rewards.get('/rewards', requireMember, async (c) => {
+const memberRateLimit = createMiddleware<AppEnv>(async (c, next) => {
+  const { db, env, now } = c.get('deps');
+  await enforce(db, `member:${c.get('tokenHash')}`, env.RATE_LIMIT_MEMBER_PER_MIN, 60, now());
+  await next();
+});
+
+rewards.get('/rewards', requireMember, memberRateLimit, async (c) => {
   return c.json({ rewards: await listRewards(c.get('deps').db, { activeOnly: true }) }, 200);
 });
 
-rewards.post('/redemptions', requireMember, async (c) => {
+rewards.post('/redemptions', requireMember, memberRateLimit, async (c) => {
   const deps = c.get('deps');
   const memberId = c.get('memberId');
   const requestId = c.get('requestId');
@@ -51,6 +60,9 @@ rewards.post('/redemptions', requireMember, async (c) => {
   // same key with another body is a conflict even when that body is invalid.
   const rawBody = await c.req.text();
   const requestHash = createHash('sha256').update(rawBody).digest('hex');
+
+  // Points whose hold period is over are the member's to spend, even if no job has confirmed them yet.
+  await autoConfirmDueForMember(deps.db, memberId, deps.now());
 
   const answer = await deps.db.transaction(async (tx): Promise<Answer> => {
     // The member lock serialises requests under the same key, so only one of them books.

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../server/ledger.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
-import { balanceOf, buy, createPartner, createReward, registerMember, report, unique, type TestMember } from './lifecycle-helpers.ts';
+import { balanceOf, buy, createPartner, createReward, DAY_MS, registerMember, report, unique, type TestMember } from './lifecycle-helpers.ts';
 
 describe.each(backends)('rewards and redemptions (%s)', (backend) => {
   let server: TestServer;
@@ -89,6 +89,16 @@ describe.each(backends)('rewards and redemptions (%s)', (backend) => {
       expect(answers.map((r) => r.status)).toEqual([201, 201, 201]);
       expect(new Set(texts).size).toBe(1);
       expect(await redemptionEntries(member)).toHaveLength(1);
+    });
+
+    it('counts points whose hold period has passed as available, even before any job confirmed them', async () => {
+      const member = await registerMember(server);
+      const shop = await createPartner(server, { holdDays: 14, autoConfirm: true });
+      await buy(server, member, shop.id, 60_00);
+      server.clock.advance(15 * DAY_MS);
+      const res = await redeem(member, unique('key'), { rewardId: voucher });
+      expect(res.status).toBe(201);
+      expect(await balanceOf(server, member)).toEqual({ available: 10, pending: 0, lifetime: 60 });
     });
 
     it('lets another member use the same key independently', async () => {
