@@ -9,6 +9,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { buildMatcher, type PartnerMatcher } from '@/lib/catalog/matcher.ts';
 import { CATALOG_REFRESH_ALARM, CATALOG_REFRESH_MINUTES, refreshCatalog } from '@/lib/catalog/refresh.ts';
 import {
+  clearLocalData,
   countOutbox,
   getAccount,
   getCatalog,
@@ -22,10 +23,11 @@ import {
   updateSettings,
   type SammelpunktDb,
 } from '@/lib/db/index.ts';
-import { dispatchMessage, type Handlers, type SenderContext } from '@/lib/messages.ts';
+import { dispatchMessage, failureCode, type Handlers, type SenderContext } from '@/lib/messages.ts';
 import { announcePurchase, recordPurchase, type AnnounceApi } from '@/lib/record.ts';
 import { syncRegistration, type ScriptingLike } from '@/lib/registration.ts';
 import { SYNC_RETRY_ALARM, signIn, signOut, syncNow, type SyncDeps, type SyncReason } from '@/lib/sync/index.ts';
+import { claimMissingPoints, fetchRewards, redeemReward } from '@/lib/sync/member-api.ts';
 
 const SYNC_PERIODIC_ALARM = 'sync-periodic';
 const SYNC_PERIODIC_MINUTES = 60;
@@ -116,43 +118,79 @@ export default defineBackground(() => {
         listConflicts(database),
         getSettings(database),
       ]);
-      return { signedIn: account !== undefined, member: account?.member, sync, waiting, conflicts: conflicts.length, consent: settings.consent };
+      return { ok: true, signedIn: account !== undefined, member: account?.member, sync, waiting, conflicts: conflicts.length, consent: settings.consent };
     },
-    'popup:sync-now': () => syncAndFollowCatalogue('manual'),
+    async 'popup:sync-now'() {
+      const result = await syncAndFollowCatalogue('manual');
+      if (result.status === 'synced') return { ok: true, result };
+      if (result.status === 'signed-out') return { ok: false, error: 'unauthorized' };
+      if (result.status === 'deferred') return { ok: false, error: 'rate_limited' };
+      return { ok: false, error: failureCode(result.error.code) };
+    },
     async 'popup:sign-in'(message) {
       const result = await signIn({ db: await db(), fetch: fetchApi }, message);
-      if (result.ok) void sync('sign-in');
-      return result;
+      if (!result.ok) return { ok: false, error: failureCode(result.code, message.mode) };
+      void syncAndFollowCatalogue('sign-in');
+      return { ok: true, member: result.member };
     },
     async 'popup:sign-out'() {
       await signOut({ db: await db(), fetch: fetchApi });
       await browser.alarms.clear(SYNC_RETRY_ALARM);
       return { ok: true };
     },
-    'popup:refresh-catalog': () => refresh(),
+    async 'popup:refresh-catalog'() {
+      const result = await refresh();
+      return result.ok ? { ok: true, changed: result.changed } : { ok: false, error: 'offline' };
+    },
+    async 'popup:claim'(message) {
+      const result = await claimMissingPoints({ db: await db(), fetch: fetchApi }, message.purchaseId);
+      return result.ok ? { ok: true } : { ok: false, error: failureCode(result.code) };
+    },
+    async 'popup:get-rewards'() {
+      const result = await fetchRewards({ db: await db(), fetch: fetchApi });
+      return result.ok ? result : { ok: false, error: failureCode(result.code) };
+    },
+    async 'popup:redeem'(message) {
+      const result = await redeemReward({ db: await db(), fetch: fetchApi }, message.rewardId, message.idempotencyKey);
+      if (!result.ok) return { ok: false, error: failureCode(result.code) };
+      // The balance moved: pull it so the popup shows it.
+      void sync('manual');
+      return result;
+    },
     async 'options:set-consent'(message) {
       const settings = await recordConsent(await db(), message.given);
       if (message.given && (await getCatalog(await db())) === undefined) await refresh();
       await register();
-      return { consent: settings.consent };
+      return { ok: true, consent: settings.consent };
     },
     async 'options:update-settings'({ type: _type, ...patch }) {
       const before = await getSettings(await db());
       const settings = await updateSettings(await db(), withoutUndefined(patch));
+      // Another API is another catalogue and another account.
       if (settings.apiBaseUrl !== before.apiBaseUrl) void wakeUp('manual');
-      return settings;
+      return { ok: true, settings };
     },
     async 'options:permissions-changed'() {
-      return { registered: await register() };
+      return { ok: true, registered: await register() };
+    },
+    async 'options:delete-local-data'() {
+      await clearLocalData(await db());
+      await browser.alarms.clear(SYNC_RETRY_ALARM);
+      await register();
+      return { ok: true };
     },
   };
 
-  browser.runtime.onMessage.addListener((raw: unknown, sender) => {
-    const context = (async (): Promise<SenderContext> => {
-      const m = await matcher();
-      return { runtimeId: browser.runtime.id, extensionBaseUrl: browser.runtime.getURL('/'), partnerForHost: (host) => m.lookup(host) };
-    })();
-    return context.then((ctx) => dispatchMessage(raw, sender, ctx, handlers));
+  browser.runtime.onMessage.addListener(async (raw: unknown, sender) => {
+    // Only content messages need the catalogue; the popup's should not wait for it.
+    const fromContent = typeof raw === 'object' && raw !== null && 'type' in raw && String(raw.type).startsWith('content:');
+    const partners = fromContent ? await matcher() : undefined;
+    const context: SenderContext = {
+      runtimeId: browser.runtime.id,
+      extensionBaseUrl: browser.runtime.getURL('/'),
+      partnerForHost: (host) => partners?.lookup(host),
+    };
+    return dispatchMessage(raw, sender, context, handlers);
   });
 
   browser.runtime.onInstalled.addListener(({ reason }) => {

@@ -7,10 +7,10 @@
  * sees it; anything forged or malformed is dropped and logged.
  */
 import * as z from 'zod/mini';
-import type { Member, Partner } from './contract/index.ts';
+import type { Member, Partner, Redemption, Reward } from './contract/index.ts';
 import { CandidateSchema, PageRefSchema } from './record.ts';
 import type { Settings, SyncState } from './db/index.ts';
-import type { SyncResult, SignInResult } from './sync/index.ts';
+import type { SyncResult } from './sync/index.ts';
 
 export const Message = z.discriminatedUnion('type', [
   /** The content script asks which partner its page belongs to (the background decides from the tab's URL). */
@@ -33,6 +33,14 @@ export const Message = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('popup:sign-out') }),
   z.object({ type: z.literal('popup:refresh-catalog') }),
+  /** A missing-points claim for one of the member's receipts. */
+  z.object({ type: z.literal('popup:claim'), purchaseId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  z.object({ type: z.literal('popup:get-rewards') }),
+  z.object({
+    type: z.literal('popup:redeem'),
+    rewardId: z.string().check(z.minLength(1), z.maxLength(64)),
+    idempotencyKey: z.string().check(z.minLength(8), z.maxLength(100)),
+  }),
   /** The onboarding or options page records the member's decision (and, on yes, has asked for host access). */
   z.object({ type: z.literal('options:set-consent'), given: z.boolean() }),
   z.object({
@@ -43,6 +51,8 @@ export const Message = z.discriminatedUnion('type', [
   }),
   /** Host access changed (granted on the onboarding page): register content scripts again. */
   z.object({ type: z.literal('options:permissions-changed') }),
+  /** Forget everything on this device: receipts, outbox, account, catalogue, settings and consent. */
+  z.object({ type: z.literal('options:delete-local-data') }),
 ]);
 export type Message = z.infer<typeof Message>;
 export type MessageType = Message['type'];
@@ -60,18 +70,50 @@ export interface ExtensionState {
   consent: Settings['consent'];
 }
 
+/**
+ * Why a page's request failed, in the words the popup explains to the
+ * member. Server error codes and sync failures map onto these through
+ * `failureCode`.
+ */
+export type FailureCode =
+  | 'offline'
+  | 'unauthorized'
+  | 'invalid_credentials'
+  | 'email_taken'
+  | 'insufficient_points'
+  | 'rate_limited'
+  | 'no_consent'
+  | 'generic';
+
+/** Every answer to a page: `{ok: true, …}` or `{ok: false, error}`. */
+export type PageAnswer<T extends object = object> = ({ ok: true } & T) | { ok: false; error: FailureCode };
+
+/** Maps an API or sync error code onto what the popup can explain. */
+export function failureCode(code: string, context: 'login' | 'register' | 'other' = 'other'): FailureCode {
+  if (code === 'network' || code === 'timeout') return 'offline';
+  if (code === 'rate_limited' || code === 'http_429') return 'rate_limited';
+  if (code === 'insufficient_points') return 'insufficient_points';
+  if (code === 'unauthorized') return context === 'login' ? 'invalid_credentials' : 'unauthorized';
+  if (code === 'conflict' && context === 'register') return 'email_taken';
+  return 'generic';
+}
+
 /** The answer to each message type. */
 export interface Responses {
   'content:get-partner': { partner: Partner | null };
   'content:purchase-detected': { recorded: boolean; purchaseId?: string };
-  'popup:get-state': ExtensionState;
-  'popup:sync-now': SyncResult;
-  'popup:sign-in': SignInResult;
-  'popup:sign-out': { ok: true };
-  'popup:refresh-catalog': { ok: boolean; changed: boolean };
-  'options:set-consent': { consent: Settings['consent'] };
-  'options:update-settings': Settings;
-  'options:permissions-changed': { registered: number };
+  'popup:get-state': PageAnswer<ExtensionState>;
+  'popup:sync-now': PageAnswer<{ result: SyncResult }>;
+  'popup:sign-in': PageAnswer<{ member: Member }>;
+  'popup:sign-out': PageAnswer;
+  'popup:refresh-catalog': PageAnswer<{ changed: boolean }>;
+  'popup:claim': PageAnswer;
+  'popup:get-rewards': PageAnswer<{ rewards: Reward[] }>;
+  'popup:redeem': PageAnswer<{ redemption: Redemption }>;
+  'options:set-consent': PageAnswer<{ consent: Settings['consent'] }>;
+  'options:update-settings': PageAnswer<{ settings: Settings }>;
+  'options:permissions-changed': PageAnswer<{ registered: number }>;
+  'options:delete-local-data': PageAnswer;
 }
 
 /** The little we read from `runtime.MessageSender`. */

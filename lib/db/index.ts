@@ -168,3 +168,16 @@ export async function listOutbox(db: SammelpunktDb): Promise<OutboxEntry[]> {
 export async function countOutbox(db: SammelpunktDb): Promise<number> {
   return db.count('outbox');
 }
+
+// ---------------------------------------------------------------- erasure
+
+/**
+ * Forgets everything this device holds: receipts, outbox, account,
+ * catalogue, offers, sync state and settings (consent included, so nothing
+ * is inspected until the member agrees again).
+ */
+export async function clearLocalData(db: SammelpunktDb): Promise<void> {
+  const stores = ['purchases', 'outbox', 'catalog', 'offers', 'account', 'settings', 'syncState'] as const;
+  const tx = db.transaction(stores, 'readwrite');
+  await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
+}
