@@ -62,6 +62,14 @@ describe.each(backends)('system routes (%s)', (backend) => {
     expect(await res.json()).toEqual({ status: 'unavailable' });
   });
 
+  it('answers /health with 503 when the database hangs instead of waiting on it', async () => {
+    const hang = (): Promise<never> => new Promise(() => {});
+    const stuckDb: Db = { kind: 'postgres', query: hang, exec: hang, transaction: hang, close: async () => {} };
+    const app = createApp({ db: stuckDb, env: parseEnv({ LOG_LEVEL: 'silent' }), now: () => new Date(), log: () => {} });
+    const res = await app.request('/health');
+    expect(res.status).toBe(503);
+  });
+
   describe('openapi.json', () => {
     let doc: OpenApiDoc;
     beforeAll(async () => {
