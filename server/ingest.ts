@@ -250,7 +250,7 @@ async function loadMemberContext(tx: Queryable, candidates: readonly Candidate[]
   const limited = [...new Set(candidates.filter((c) => c.partner.fraud).map((c) => c.input.partnerId))];
   if (limited.length > 0) {
     const rows = await tx.query<{ partner_id: string; count: number; amount_minor: number }>(
-      `SELECT partner_id, count(*) AS count, COALESCE(sum(amount_minor), 0) AS amount_minor FROM purchases
+      `SELECT partner_id, count(*) AS count, COALESCE(sum(amount_minor), 0)::bigint AS amount_minor FROM purchases
         WHERE member_id = $1 AND partner_id = ANY($2::text[]) AND created_at > $3 AND status <> 'rejected'
         GROUP BY partner_id`,
       [opts.memberId, limited, new Date(opts.now.getTime() - DAY_MS).toISOString()],

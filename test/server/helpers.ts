@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Balance, IngestResult, PurchaseIn } from '../../lib/contract/index.ts';
+import type { Queryable } from '../../server/db/index.ts';
+import { verifyLedger } from '../../server/ledger.ts';
 import { ADMIN_TOKEN, type TestServer } from './harness.ts';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -94,4 +96,17 @@ export async function errorCode(res: Response): Promise<string> {
   const body = (await res.json()) as { error?: { code?: unknown; message?: unknown; requestId?: unknown } };
   expect(body.error).toMatchObject({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) });
   return String(body.error?.code);
+}
+
+/**
+ * The ledger invariant: every balance row equals the sums of its entries.
+ * Compared by value because an in-memory PGlite (`openPglite()` without a
+ * data directory) currently drops the NUMERIC parser, so `verifyLedger` sees
+ * its sums as strings there; a real difference still fails.
+ */
+export async function expectLedgerBalanced(db: Queryable): Promise<void> {
+  const { mismatches } = await verifyLedger(db);
+  const same = (a: Balance, b: Balance) =>
+    Number(a.available) === Number(b.available) && Number(a.pending) === Number(b.pending) && Number(a.lifetime) === Number(b.lifetime);
+  expect(mismatches.filter((m) => !same(m.stored, m.fromEntries))).toEqual([]);
 }
