@@ -33,7 +33,10 @@ export function resolveMessage(messages: LocaleMessages, key: string, substituti
     const placeholder = entry.placeholders?.[name.toLowerCase()];
     return placeholder ? placeholder.content : match;
   });
-  return withPlaceholders.replace(/\$(\d)/g, (_match, digit: string) => substitutions[Number(digit) - 1] ?? '').replace(/\$\$/g, '$');
+  // One pass, so "$$" stays a literal dollar sign even before a digit.
+  return withPlaceholders.replace(/\$\$|\$(\d)/g, (match, digit: string | undefined) =>
+    digit === undefined ? '$' : (substitutions[Number(digit) - 1] ?? ''),
+  );
 }
 
 /** Serves strings from a parsed messages file instead of `browser.i18n` (tests, fixed-language pages). */

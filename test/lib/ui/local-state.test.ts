@@ -1,0 +1,53 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { CURRENT, openSammelpunktDb, recordConsent, saveAccount, saveCatalog, updateSettings } from '../../../lib/db/index.ts';
+import { buildExport } from '../../../lib/ui/export.ts';
+import { loadPopupState } from '../../../lib/ui/local-state.ts';
+import { NOW, member, partners, receipt } from '../../components/helpers.tsx';
+
+let counter = 0;
+const freshDb = () => openSammelpunktDb({ name: `popup-test-${++counter}` });
+
+describe('loadPopupState', () => {
+  it('paints a fresh install: signed out, nothing synced, no consent', async () => {
+    const db = await freshDb();
+    const state = await loadPopupState(db, NOW, true);
+    expect(state).toMatchObject({ partners: [], offers: [], purchases: [], mutedShops: [], consentGiven: false, sync: { waiting: 0, online: true } });
+    expect(state.member).toBeUndefined();
+    expect(state.balance).toBeUndefined();
+  });
+
+  it('reads account, balance, receipts waiting in the outbox and settings', async () => {
+    const db = await freshDb();
+    await saveAccount(db, { token: 'secret-token', member, signedInAt: NOW.toISOString() });
+    await saveCatalog(db, { partners, fetchedAt: NOW.toISOString() });
+    await db.put('syncState', { attempt: 0, balance: { available: 10, pending: 5, lifetime: 10 }, tier: 'basis', lastSyncAt: NOW.toISOString() }, CURRENT);
+    const local = receipt({ id: 'r1', orderId: '10023' });
+    const tx = db.transaction(['purchases', 'outbox'], 'readwrite');
+    await tx.objectStore('purchases').put(local);
+    await tx.objectStore('outbox').put({ id: 'r1', attempts: 0, nextAttemptAt: 0, createdAt: NOW.toISOString() });
+    await tx.done;
+    await updateSettings(db, { mutedShops: ['schuhhaus'] });
+    await recordConsent(db, true, NOW);
+
+    const state = await loadPopupState(db, NOW, false);
+    expect(state.member?.memberNumber).toBe(member.memberNumber);
+    expect(state.balance).toEqual({ available: 10, pending: 5, lifetime: 10 });
+    expect(state.purchases.map((p) => [p.orderId, p.state, p.shopName])).toEqual([['10023', 'local', 'Schuhhaus Beispiel']]);
+    expect(state.sync).toEqual({ lastSyncAt: NOW.toISOString(), waiting: 1, online: false });
+    expect(state.mutedShops).toEqual(['schuhhaus']);
+    expect(state.consentGiven).toBe(true);
+
+    // The export holds the member's data but never the sign-in token.
+    const exported = await buildExport(db, NOW);
+    expect(JSON.stringify(exported)).not.toContain('secret-token');
+    expect(exported['purchases']).toEqual([local]);
+  });
+
+  it('treats a token the API refused as signed out', async () => {
+    const db = await freshDb();
+    await saveAccount(db, { token: 't', member, signedInAt: NOW.toISOString() });
+    await db.put('syncState', { attempt: 1, signedOut: true }, CURRENT);
+    expect((await loadPopupState(db, NOW, true)).member).toBeUndefined();
+  });
+});
