@@ -18,7 +18,9 @@ const BLOCK_SUMMARY = '.wc-block-order-confirmation-summary';
 function classicOverview(doc: Document, fallbackCurrency: string | undefined): { orderId: string | null; money: Money | null } | null {
   const overview = safeQuery(doc, OVERVIEW);
   if (overview === null) return null;
-  const orderId = shortText(safeQuery(overview, 'li.order strong, li.woocommerce-order-overview__order strong'));
+  const orderNode = safeQuery(overview, 'li.order strong, li.woocommerce-order-overview__order strong');
+  // A number the page shows but we cannot use is not replaced by the URL's: it may be another order.
+  const orderId = orderNode === null ? null : (shortText(orderNode) ?? '');
   const totalNode = safeQuery(overview, 'li.total strong, li.woocommerce-order-overview__total strong');
   // The first price inside "Total" is the total; a second one may be the included tax.
   const amount = shortText(totalNode?.querySelector('.woocommerce-Price-amount') ?? totalNode);
@@ -47,5 +49,6 @@ export function detectWooCommerce(doc: Document, url: URL, partner?: Partner, _c
   if (safeQuery(doc, '.woocommerce-thankyou-order-failed') !== null) return null;
   const found = classicOverview(doc, partner?.currency) ?? blockSummary(doc, partner?.currency);
   if (found === null) return null;
+  // Sequential-number plugins show a number other than the post id in the URL; the URL is only the fallback.
   return makeCandidate(found.orderId ?? pathMatch?.[1], found.money, 'woocommerce');
 }
