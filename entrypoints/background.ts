@@ -183,7 +183,8 @@ export default defineBackground(() => {
 
   browser.runtime.onMessage.addListener(async (raw: unknown, sender) => {
     // Only content messages need the catalogue; the popup's should not wait for it.
-    const fromContent = typeof raw === 'object' && raw !== null && 'type' in raw && String(raw.type).startsWith('content:');
+    const type = typeof raw === 'object' && raw !== null && 'type' in raw ? raw.type : undefined;
+    const fromContent = typeof type === 'string' && type.startsWith('content:');
     const partners = fromContent ? await matcher() : undefined;
     const context: SenderContext = {
       runtimeId: browser.runtime.id,

@@ -136,7 +136,8 @@ export type Handlers = { [T in MessageType]: (message: MessageOf<T>, sender: Che
 export function parseMessage(raw: unknown): Message | undefined {
   const parsed = Message.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String(raw.type).slice(0, 60) : typeof raw;
+  const claimed = typeof raw === 'object' && raw !== null && 'type' in raw ? raw.type : undefined;
+  const type = typeof claimed === 'string' ? claimed.slice(0, 60) : typeof raw;
   console.warn(`Sammelpunkt: dropped a malformed message (${type})`, parsed.error.issues.slice(0, 3));
   return undefined;
 }

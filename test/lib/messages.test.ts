@@ -1,0 +1,159 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { browser } from 'wxt/browser';
+import { buildMatcher } from '../../lib/catalog/matcher.ts';
+import { getPartner, hasConsent, recordConsent, saveCatalog, type SammelpunktDb } from '../../lib/db/index.ts';
+import {
+  checkSender,
+  dispatchMessage,
+  failureCode,
+  parseMessage,
+  type Handlers,
+  type Sender,
+  type SenderContext,
+} from '../../lib/messages.ts';
+import { recordPurchase } from '../../lib/record.ts';
+import { buchladen, freshDb, schuhhaus } from './support.ts';
+
+let db: SammelpunktDb;
+let warn: ReturnType<typeof vi.spyOn>;
+
+function context(): SenderContext {
+  const matcher = buildMatcher([schuhhaus, buchladen]);
+  return { runtimeId: browser.runtime.id, extensionBaseUrl: browser.runtime.getURL('/'), partnerForHost: (h) => matcher.lookup(h) };
+}
+
+const purchaseMessage = {
+  type: 'content:purchase-detected',
+  partnerId: 'schuhhaus',
+  candidate: { orderId: 'SH-1', amountMinor: 11_490, currency: 'EUR', method: 'json-ld' },
+  page: { origin: 'https://www.schuhhaus-example.de', path: '/checkout/success' },
+};
+
+const partnerTab: Sender = {
+  id: 'test-extension-id',
+  url: 'https://www.schuhhaus-example.de/checkout/success',
+  tab: { id: 4, url: 'https://www.schuhhaus-example.de/checkout/success' },
+};
+
+/** The background's real recording path, reduced to what these tests need. */
+function handlers(): Handlers {
+  const unused = () => Promise.reject(new Error('not under test'));
+  return {
+    'content:get-partner': async (_m, sender) => ({ partner: (sender.partnerId && (await getPartner(db, sender.partnerId))) || null }),
+    'content:purchase-detected': async (message) => {
+      const partner = await getPartner(db, message.partnerId);
+      if (!(await hasConsent(db)) || partner === undefined) return { recorded: false };
+      const result = await recordPurchase(db, message.candidate, partner, message.page);
+      return result.recorded ? { recorded: true, purchaseId: result.purchase.id } : { recorded: false };
+    },
+    'popup:get-state': unused,
+    'popup:sync-now': unused,
+    'popup:sign-in': unused,
+    'popup:sign-out': async () => ({ ok: true }),
+    'popup:refresh-catalog': unused,
+    'popup:claim': unused,
+    'popup:get-rewards': unused,
+    'popup:redeem': unused,
+    'options:set-consent': async (message) => ({ ok: true, consent: (await recordConsent(db, message.given)).consent }),
+    'options:update-settings': unused,
+    'options:permissions-changed': unused,
+    'options:delete-local-data': unused,
+  };
+}
+
+beforeEach(async () => {
+  fakeBrowser.reset();
+  db = await freshDb();
+  await saveCatalog(db, { partners: [schuhhaus, buchladen], fetchedAt: '2025-03-01T00:00:00.000Z' });
+  await recordConsent(db, true);
+  warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterEach(() => warn.mockRestore());
+
+describe('messages: what must pass', () => {
+  it('records a purchase reported by the content script on its partner tab', async () => {
+    const answer = await dispatchMessage(purchaseMessage, partnerTab, context(), handlers());
+    expect(answer).toMatchObject({ recorded: true });
+    expect(await db.count('purchases')).toBe(1);
+  });
+
+  it('tells the content script its partner, decided from the tab, not from the message', async () => {
+    expect(await dispatchMessage({ type: 'content:get-partner' }, partnerTab, context(), handlers())).toEqual({ partner: schuhhaus });
+  });
+
+  it('accepts popup and options messages from extension pages', async () => {
+    const popup: Sender = { id: 'test-extension-id', url: 'chrome-extension://test-extension-id/popup.html' };
+    expect(await dispatchMessage({ type: 'popup:sign-out' }, popup, context(), handlers())).toEqual({ ok: true });
+    const onboarding: Sender = { ...popup, url: 'chrome-extension://test-extension-id/onboarding.html', tab: { id: 9 } };
+    expect(await dispatchMessage({ type: 'options:set-consent', given: false }, onboarding, context(), handlers())).toMatchObject({ ok: true });
+    expect(await hasConsent(db)).toBe(false);
+  });
+});
+
+describe('messages: what must be refused', () => {
+  it.each([
+    ['not an object', 'hello'],
+    ['an unknown type', { type: 'content:make-me-rich' }],
+    ['a negative amount', { ...purchaseMessage, candidate: { ...purchaseMessage.candidate, amountMinor: -5 } }],
+    ['a string amount', { ...purchaseMessage, candidate: { ...purchaseMessage.candidate, amountMinor: '114.90' } }],
+    ['a page with a query string', { ...purchaseMessage, page: { origin: purchaseMessage.page.origin, path: '/ok?email=a@b.c' } }],
+    ['a missing candidate', { type: 'content:purchase-detected', partnerId: 'schuhhaus', page: purchaseMessage.page }],
+    ['a consent that is not a boolean', { type: 'options:set-consent', given: 'yes' }],
+  ])('drops %s, logs it and records nothing', async (_name, raw) => {
+    expect(await dispatchMessage(raw, partnerTab, context(), handlers())).toBeUndefined();
+    expect(warn).toHaveBeenCalled();
+    expect(await db.count('purchases')).toBe(0);
+  });
+
+  it('needs consent before anything is recorded', async () => {
+    await recordConsent(db, false);
+    expect(await dispatchMessage(purchaseMessage, partnerTab, context(), handlers())).toEqual({ recorded: false });
+    expect(await db.count('purchases')).toBe(0);
+  });
+
+  it('maps API failures onto what the popup explains', () => {
+    expect(failureCode('unauthorized', 'login')).toBe('invalid_credentials');
+    expect(failureCode('conflict', 'register')).toBe('email_taken');
+    expect(failureCode('network')).toBe('offline');
+    expect(failureCode('timeout')).toBe('offline');
+    expect(failureCode('rate_limited')).toBe('rate_limited');
+    expect(failureCode('insufficient_points')).toBe('insufficient_points');
+    expect(failureCode('internal')).toBe('generic');
+  });
+});
+
+describe('messages: what an attacker tries', () => {
+  it.each<[string, Sender]>([
+    ['another extension', { ...partnerTab, id: 'evil-extension' }],
+    ['a web page (no extension id)', { url: partnerTab.url, tab: partnerTab.tab }],
+    ['a non-partner tab', { id: 'test-extension-id', url: 'https://evil.example/thanks', tab: { id: 4, url: 'https://evil.example/thanks' } }],
+    ['a look-alike host', { id: 'test-extension-id', url: 'https://schuhhaus-example.de.evil.com/', tab: { id: 4, url: 'https://schuhhaus-example.de.evil.com/' } }],
+    ['a partner tab with a foreign frame', { ...partnerTab, url: 'https://ads.example/frame' }],
+    ['no tab at all', { id: 'test-extension-id', url: partnerTab.url }],
+    ['a file: page', { id: 'test-extension-id', url: 'file:///tmp/schuhhaus-example.de.html', tab: { id: 4, url: 'file:///tmp/schuhhaus-example.de.html' } }],
+  ])('a purchase claim from %s is dropped and nothing recorded', async (_name, sender) => {
+    expect(await dispatchMessage(purchaseMessage, sender, context(), handlers())).toBeUndefined();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('dropped content:purchase-detected'));
+    expect(await db.count('purchases')).toBe(0);
+  });
+
+  it('a claim for another partner than the tab’s is dropped', async () => {
+    const forged = { ...purchaseMessage, partnerId: 'buchladen' };
+    expect(await dispatchMessage(forged, partnerTab, context(), handlers())).toBeUndefined();
+    expect(await db.count('purchases')).toBe(0);
+  });
+
+  it('a content script cannot send popup or options messages', async () => {
+    expect(checkSender({ type: 'options:set-consent', given: true }, partnerTab, context())).toMatchObject({ ok: false });
+    expect(checkSender({ type: 'popup:sign-out' }, { id: 'test-extension-id', url: 'https://chrome-extension.evil/' }, context())).toMatchObject({ ok: false });
+  });
+
+  it('parseMessage never throws on hostile input', () => {
+    const cyclic: Record<string, unknown> = { type: 'popup:sync-now' };
+    cyclic.self = cyclic;
+    expect(parseMessage(cyclic)).toEqual({ type: 'popup:sync-now' });
+    expect(parseMessage(null)).toBeUndefined();
+    expect(parseMessage({ type: { toString: () => { throw new Error('boom'); } } })).toBeUndefined();
+  });
+});
