@@ -16,7 +16,7 @@ async function main(): Promise<number> {
     const { members, mismatches } = await verifyLedger(db);
     console.log(
       mismatches.length === 0
-        ? `ledger ok: ${members} balances equal the sums of their entries`
+        ? `ledger ok: ${members} balance${members === 1 ? '' : 's'} equal${members === 1 ? 's' : ''} the sums of their entries`
         : `ledger MISMATCH: ${mismatches.length} of ${members} balances differ from the sums of their entries`,
     );
     for (const m of mismatches) {
