@@ -29,11 +29,13 @@ export function Onboarding(props: OnboardingProps) {
         : Promise.resolve('unknown');
     void Promise.all([access, props.bridge.setConsent(true)]).then(([result, saved]) => {
       setConsent(saved.ok ? { step: 'given', access: result } : { step: 'failed' });
+      if (saved.ok && result === 'granted') void props.bridge.permissionsChanged();
     });
   };
   const retryAccess = () => {
     void props.requestHostAccess(props.origins).catch(() => false).then((granted) => {
       setConsent({ step: 'given', access: granted ? 'granted' : 'denied' });
+      if (granted) void props.bridge.permissionsChanged();
     });
   };
   const decline = () => {

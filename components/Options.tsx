@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import type { Member, Partner } from '../lib/contract/index.ts';
 import type { Settings } from '../lib/db/schema.ts';
-import type { UiBridge } from '../lib/ui/bridge.ts';
+import type { SettingsPatch, UiBridge } from '../lib/ui/bridge.ts';
 import { formatDateTime, t } from '../lib/ui/i18n.ts';
 
-export type SettingsPatch = Partial<Pick<Settings, 'apiBaseUrl' | 'notifications' | 'mutedShops'>>;
+export type { SettingsPatch };
 
 export interface OptionsProps {
   settings: Settings;
@@ -61,7 +61,9 @@ function ConsentSection({ settings, bridge, requestHostAccess, onChanged }: Opti
   const give = () => {
     // First, inside the click: the browser only grants host access from a user gesture.
     const access = requestHostAccess().catch(() => false);
-    void Promise.all([access, bridge.setConsent(true)]).then(onChanged);
+    void Promise.all([access, bridge.setConsent(true)])
+      .then(([granted]) => (granted ? bridge.permissionsChanged() : undefined))
+      .then(onChanged);
   };
   const revoke = () => void bridge.setConsent(false).then(onChanged);
   const status =

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   };
 
   if ((await paint()) === 0) {
+    // The background fetches the catalogue on install; ask once more in case that failed.
+    void runtimeBridge.refreshCatalog();
     const timer = setInterval(() => {
       void paint().then((count) => {
         if (count > 0) clearInterval(timer);

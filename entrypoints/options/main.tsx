@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { Options, type SettingsPatch } from '../../components/Options.tsx';
 import '../../components/styles.css';
-import { getAccount, getCatalog, getSettings, openSammelpunktDb, updateSettings } from '../../lib/db/index.ts';
+import { getAccount, getCatalog, getSettings, openSammelpunktDb } from '../../lib/db/index.ts';
 import { runtimeBridge } from '../../lib/ui/bridge.ts';
 import { buildExport, downloadJson } from '../../lib/ui/export.ts';
 import { t, uiLocale } from '../../lib/ui/i18n.ts';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
         partners={partners}
         bridge={runtimeBridge}
         onSaveSettings={async (patch: SettingsPatch) => {
-          await updateSettings(db, patch);
+          await runtimeBridge.updateSettings(patch);
           await paint();
         }}
         requestHostAccess={() => (origins.length > 0 ? browser.permissions.request({ origins }) : Promise.resolve(false))}

@@ -8,7 +8,7 @@ import { browser } from 'wxt/browser';
 import { PopupApp } from '../../components/PopupApp.tsx';
 import '../../components/styles.css';
 import { httpHost } from '../../lib/catalog/matcher.ts';
-import { openSammelpunktDb, updateSettings, type SammelpunktDb } from '../../lib/db/index.ts';
+import { openSammelpunktDb, type SammelpunktDb } from '../../lib/db/index.ts';
 import { runtimeBridge } from '../../lib/ui/bridge.ts';
 import { uiLocale } from '../../lib/ui/i18n.ts';
 import { loadPopupState } from '../../lib/ui/local-state.ts';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   };
   const setMuted = async (partnerId: string, muted: boolean) => {
     const others = view.state.mutedShops.filter((id) => id !== partnerId);
-    await updateSettings(db, { mutedShops: muted ? [...others, partnerId] : others });
+    await runtimeBridge.updateSettings({ mutedShops: muted ? [...others, partnerId] : others });
     paint({ state: await read() });
   };
 

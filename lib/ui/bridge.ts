@@ -3,23 +3,18 @@
  * protocol in `lib/messages.ts`. Screens take a `UiBridge` as a prop, so tests
  * pass a fake and never need a browser.
  *
- * Answers are checked here by small guards rather than zod, to keep zod out of
- * the popup bundle (its budget is 20 KB gzip); an answer that does not fit
- * counts as a failure.
+ * Only types are imported from `lib/messages.ts`: its zod schemas stay in the
+ * background, out of the popup bundle (budget 20 KB gzip). Answers are checked
+ * here by small guards instead; an answer that does not fit counts as a failure.
  */
 import { browser } from 'wxt/browser';
 import type { Member, Redemption, Reward } from '../contract/index.ts';
+import type { FailureCode, MessageOf, MessageType } from '../messages.ts';
 
-/** Failure codes the screens explain; anything else is shown as `generic`. */
-export type UiErrorCode =
-  | 'offline'
-  | 'unauthorized'
-  | 'invalid_credentials'
-  | 'email_taken'
-  | 'insufficient_points'
-  | 'rate_limited'
-  | 'no_consent'
-  | 'generic';
+/** Failure codes the screens explain (`error_<code>` in the locale files); anything else is `generic`. */
+export type UiErrorCode = FailureCode;
+
+export type SettingsPatch = Omit<MessageOf<'options:update-settings'>, 'type'>;
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: UiErrorCode };
 
@@ -33,6 +28,10 @@ export interface UiBridge {
   getRewards(): Promise<Outcome<{ rewards: Reward[] }>>;
   redeem(rewardId: string, idempotencyKey: string): Promise<Outcome<{ redemption: Redemption }>>;
   setConsent(given: boolean): Promise<Outcome<object>>;
+  updateSettings(patch: SettingsPatch): Promise<Outcome<object>>;
+  /** Host access was granted: the background registers the content script for the partner shops. */
+  permissionsChanged(): Promise<Outcome<object>>;
+  refreshCatalog(): Promise<Outcome<object>>;
   deleteLocalData(): Promise<Outcome<object>>;
 }
 
@@ -50,8 +49,8 @@ function errorOf(answer: unknown): UiErrorCode {
 }
 
 /** Sends one message and keeps the answer only if it is `{ok: true}` and passes `fits`. */
-async function request<T extends object>(
-  message: { type: string } & Record<string, unknown>,
+async function request<T extends object, M extends MessageType = MessageType>(
+  message: MessageOf<M>,
   fits: (answer: Record<string, unknown>) => boolean,
 ): Promise<Outcome<T>> {
   let answer: unknown;
@@ -80,5 +79,8 @@ export const runtimeBridge: UiBridge = {
   getRewards: () => request({ type: 'popup:get-rewards' }, hasRewards),
   redeem: (rewardId, idempotencyKey) => request({ type: 'popup:redeem', rewardId, idempotencyKey }, hasRedemption),
   setConsent: (given) => request({ type: 'options:set-consent', given }, anything),
+  updateSettings: (patch) => request({ type: 'options:update-settings', ...patch }, anything),
+  permissionsChanged: () => request({ type: 'options:permissions-changed' }, anything),
+  refreshCatalog: () => request({ type: 'popup:refresh-catalog' }, anything),
   deleteLocalData: () => request({ type: 'options:delete-local-data' }, anything),
 };

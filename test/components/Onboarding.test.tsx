@@ -21,7 +21,11 @@ describe('Onboarding', () => {
     speak('en');
     const requested: string[][] = [];
     const consents: boolean[] = [];
-    const bridge = fakeBridge({ setConsent: (given) => { consents.push(given); return Promise.resolve({ ok: true }); } });
+    let registered = 0;
+    const bridge = fakeBridge({
+      setConsent: (given) => { consents.push(given); return Promise.resolve({ ok: true }); },
+      permissionsChanged: () => { registered++; return Promise.resolve({ ok: true }); },
+    });
     render(
       <Onboarding
         origins={origins}
@@ -37,6 +41,8 @@ describe('Onboarding', () => {
     expect(requested).toEqual([origins]);
     expect(await screen.findByText('Access to the partner shops is allowed.')).toBeTruthy();
     expect(consents).toEqual([true]);
+    // The background registers the content script for the newly allowed shops.
+    expect(registered).toBe(1);
   });
 
   it('offers to ask again when the browser denied access (German)', async () => {

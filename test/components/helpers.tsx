@@ -122,6 +122,9 @@ export function fakeBridge(overrides: Partial<UiBridge> = {}): UiBridge {
     getRewards: () => ok({ rewards }),
     redeem: () => ok({ redemption }),
     setConsent: () => ok({}),
+    updateSettings: () => ok({}),
+    permissionsChanged: () => ok({}),
+    refreshCatalog: () => ok({}),
     deleteLocalData: () => ok({}),
     ...overrides,
   };
