@@ -104,7 +104,13 @@ export default defineBackground(() => {
       const partner = await getPartner(database, message.partnerId);
       if (!(await hasConsent(database)) || partner === undefined) return { recorded: false };
       const result = await recordPurchase(database, message.candidate, partner, message.page);
-      if (!result.recorded) return { recorded: false };
+      if (!result.recorded) {
+        // A reload of the thank-you page clears the tab's badge; show it again, without a second notification.
+        if ('existing' in result && sender.tabId !== undefined) {
+          await announcePurchase(announceApi, result.existing, partner, { ...(await getSettings(database)), notifications: false }, sender.tabId);
+        }
+        return { recorded: false };
+      }
       await announcePurchase(announceApi, result.purchase, partner, await getSettings(database), sender.tabId);
       void sync('recorded');
       return { recorded: true, purchaseId: result.purchase.id };

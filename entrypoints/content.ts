@@ -20,6 +20,8 @@ const WATCH_TIMEOUT_MS = 15_000;
 
 export default defineContentScript({
   registration: 'runtime',
+  // WXT's "script started" postMessage would go to the shop's own page scripts; custom events suffice.
+  noScriptStartedPostMessage: true,
   // Runtime registration: the background supplies the partner domains, so nothing goes into the manifest.
   matches: [],
   async main(ctx) {
@@ -28,6 +30,8 @@ export default defineContentScript({
     if (partner === null || ctx.isInvalid) return;
 
     let reported = false;
+    // Declared before the first watch: a page that is already the confirmation reports during `watch()`.
+    let stopWatching: () => void = () => undefined;
     const report = (candidate: Candidate) => {
       if (reported || ctx.isInvalid) return;
       reported = true;
@@ -53,7 +57,7 @@ export default defineContentScript({
     });
     window.postMessage({ source: GA4_REQUEST }, location.origin);
 
-    let stopWatching = watch(partner, detectContext, report);
+    stopWatching = watch(partner, detectContext, report);
     // Single-page checkouts move to their thank-you URL without a page load.
     ctx.addEventListener(window, 'wxt:locationchange', () => {
       if (reported) return;

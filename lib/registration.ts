@@ -101,10 +101,17 @@ export interface RegistrationResult {
   changed: boolean;
 }
 
+/** Chrome reports registered file paths without their leading slash. */
+const withoutLeadingSlash = (path: string) => path.replace(/^\/+/, '');
+
 function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
   if (a === undefined || a.length !== b.length) return false;
   const sorted = [...a].sort();
   return sorted.every((value, i) => value === b[i]);
+}
+
+function sameFiles(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return sameList(a?.map(withoutLeadingSlash), b.map(withoutLeadingSlash));
 }
 
 async function unregisterOurs(scripting: ScriptingLike, present: ContentScriptRegistration[]): Promise<void> {
@@ -130,8 +137,8 @@ export async function syncRegistration(input: RegistrationInput): Promise<Regist
   const matches = domains.flatMap(originsForDomain).sort();
   const content = present.find((s) => s.id === CONTENT_SCRIPT_ID);
   const ga4 = present.find((s) => s.id === GA4_SCRIPT_ID);
-  if (content !== undefined && sameList(content.matches, matches) && sameList(content.js, [files.content])) {
-    const ga4Current = ga4 !== undefined && sameList(ga4.matches, matches);
+  if (content !== undefined && sameList(content.matches, matches) && sameFiles(content.js, [files.content])) {
+    const ga4Current = ga4 !== undefined && sameList(ga4.matches, matches) && sameFiles(ga4.js, [files.ga4Main]);
     if (ga4Current || ga4 === undefined) return { domains, ga4Main: ga4Current, changed: false };
   }
 

@@ -26,7 +26,8 @@ function fakeScripting(options: { mainWorld?: boolean } = {}) {
         if (registered.has(script.id)) throw new Error(`Duplicate script ID '${script.id}'`);
         if (script.world === 'MAIN' && options.mainWorld === false) throw new Error('world MAIN is not supported');
       }
-      for (const script of scripts) registered.set(script.id, structuredClone(script));
+      // Like Chrome, report file paths without their leading slash.
+      for (const script of scripts) registered.set(script.id, { ...structuredClone(script), js: script.js?.map((f) => f.replace(/^\//, '')) });
       calls.push(`register ${scripts.map((s) => s.id).join(',')}`);
     },
     async unregisterContentScripts(filter) {
@@ -65,8 +66,8 @@ describe('registration: what must happen', () => {
       '*://schuhhaus-example.at/*',
       '*://schuhhaus-example.de/*',
     ]);
-    expect(content).toMatchObject({ js: ['/content-scripts/content.js'], runAt: 'document_idle', allFrames: false });
-    expect(registered.get(GA4_SCRIPT_ID)).toMatchObject({ world: 'MAIN', js: ['/ga4-main.js'], matches: content?.matches });
+    expect(content).toMatchObject({ js: ['content-scripts/content.js'], runAt: 'document_idle', allFrames: false });
+    expect(registered.get(GA4_SCRIPT_ID)).toMatchObject({ world: 'MAIN', js: ['ga4-main.js'], matches: content?.matches });
   });
 
   it('changes nothing when called again with the same catalogue', async () => {
