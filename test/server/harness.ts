@@ -79,7 +79,7 @@ export async function startTestServer(backend: Backend, envOverrides: Record<str
     clock,
     env,
     logs,
-    call(method, path, opts = {}) {
+    async call(method, path, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
       let body: string | undefined;
