@@ -46,7 +46,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'delete', path: '/v1/me', summary: 'GDPR erasure: personal data cleared, tokens revoked', security: 'member', success: { status: 204, description: 'The member is erased' }, errors: [401, 429] },
   { method: 'get', path: '/v1/rewards', summary: 'Active rewards', security: 'member', success: { status: 200, schema: 'Rewards', description: 'The rewards points can buy' }, errors: [401, 429] },
   { method: 'post', path: '/v1/redemptions', summary: 'Spend points on a reward (idempotent by key)', security: 'member', body: 'RedemptionRequest', headers: [{ name: 'Idempotency-Key', description: '1–200 characters; the same key and body replay the first answer, another body is a 409' }], success: { status: 201, schema: 'RedemptionResponse', description: 'The redemption' }, errors: [400, 401, 404, 409, 413, 429] },
-  { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: confirmed, returned, cancelled", security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock' }, { name: 'X-Sammelpunkt-Signature', description: 'sha256= + hex HMAC-SHA256(secret, `<timestamp>.<raw body>`)' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: confirmed, returned, cancelled", security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock, and part of what is signed' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
   { method: 'get', path: '/health', summary: 'Liveness and database check', security: 'none', success: { status: 200, schema: 'Health', description: '{"status":"ok"}; 503 {"status":"unavailable"} without a database' }, errors: [] },
   { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', success: { status: 200, description: 'OpenAPI 3.1' }, errors: [] },
   { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', security: 'admin', body: 'PartnerInput', success: { status: 201, schema: 'PartnerResponse', description: 'Created: the partner as the catalogue shows it' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
@@ -130,19 +130,20 @@ function operation(e: Endpoint): JsonObject {
     summary: e.summary,
     security: SECURITY[e.security],
     ...(parameters.length ? { parameters } : {}),
-    ...(e.body ? { requestBody: { required: true, content: jsonContent(ref(`${e.body}Input`)) } } : {}),
+    ...(e.body ? { requestBody: { required: true, content: jsonContent(ref(e.body)) } } : {}),
     responses,
   };
 }
 
-/** Builds the document. Request bodies use each schema's input form (defaults optional), answers its output form. */
+/**
+ * Builds the document. Request bodies are described in their input form
+ * (fields with defaults are optional), answers in their output form; no
+ * schema is both, so each keeps its contract name.
+ */
 export function buildOpenApi(): JsonObject {
-  const schemas: JsonObject = {};
   const bodies = new Set(ENDPOINTS.flatMap((e) => (e.body ? [e.body] : [])));
-  for (const [name, schema] of Object.entries(SCHEMAS)) {
-    schemas[name] = jsonSchema(schema, 'output');
-    if (bodies.has(name)) schemas[`${name}Input`] = jsonSchema(schema, 'input');
-  }
+  const schemas: JsonObject = {};
+  for (const [name, schema] of Object.entries(SCHEMAS)) schemas[name] = jsonSchema(schema, bodies.has(name) ? 'input' : 'output');
   const paths: Record<string, JsonObject> = {};
   for (const e of ENDPOINTS) {
     const path = e.path.replace(/:(\w+)/g, '{$1}');
@@ -162,7 +163,7 @@ export function buildOpenApi(): JsonObject {
         bearer: { type: 'http', scheme: 'bearer', description: 'A member device token from register or login' },
         adminBearer: { type: 'http', scheme: 'bearer', description: 'The operator token (ADMIN_TOKEN)' },
         partnerId: { type: 'apiKey', in: 'header', name: 'X-Sammelpunkt-Partner', description: 'The partner id' },
-        partnerSignature: { type: 'apiKey', in: 'header', name: 'X-Sammelpunkt-Signature', description: 'HMAC-SHA256 signature with the partner secret; see X-Sammelpunkt-Timestamp' },
+        partnerSignature: { type: 'apiKey', in: 'header', name: 'X-Sammelpunkt-Signature', description: 'sha256= + hex HMAC-SHA256(partner secret, `<X-Sammelpunkt-Timestamp>.<raw body>`); each signature is accepted once' },
       },
     },
   };

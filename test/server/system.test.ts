@@ -106,12 +106,12 @@ describe.each(backends)('system routes (%s)', (backend) => {
         }
       }
       const redeem = doc.paths['/v1/redemptions']!.post!;
-      expect(refName(redeem.requestBody!.content['application/json'].schema.$ref)).toBe('RedemptionRequestInput');
+      expect(refName(redeem.requestBody!.content['application/json'].schema.$ref)).toBe('RedemptionRequest');
       expect(refName(redeem.responses['201']!.content!['application/json'].schema.$ref)).toBe('RedemptionResponse');
       expect(refName(redeem.responses['409']!.content!['application/json'].schema.$ref)).toBe('ErrorEnvelope');
       expect(doc.components.schemas.ErrorEnvelope).toMatchObject({ type: 'object', required: ['error'] });
       // Request bodies are the input form: a reward's `active` has a default, so a client may leave it out.
-      expect(doc.components.schemas.RewardInput!.required).not.toContain('active');
+      expect(doc.components.schemas.Reward!.required).not.toContain('active');
     });
   });
 });
