@@ -79,7 +79,12 @@ export async function ingestBatch(items: readonly unknown[], opts: IngestOptions
     else valid.push({ index, input: checked.input });
   });
 
-  const partners = await loadPartners(opts.db, valid.map((v) => v.input.partnerId));
+  if (valid.length === 0) return results.map((r, i) => r ?? rejected(idOf(items[i]), 'internal_error'));
+  // Catalogue and tier reads need no lock: fetched side by side, before the transaction starts.
+  const [partners, catalog] = await Promise.all([
+    loadPartners(opts.db, valid.map((v) => v.input.partnerId)),
+    loadCatalogContext(opts.db, valid.map((v) => v.input), opts),
+  ]);
   const candidates: Candidate[] = [];
   for (const { index, input } of valid) {
     const partner = partners.get(input.partnerId);
@@ -88,7 +93,7 @@ export async function ingestBatch(items: readonly unknown[], opts: IngestOptions
     else candidates.push({ index, input, bodyHash: bodyHash(input), partner });
   }
 
-  for (const [index, result] of (await bookCandidates(candidates, opts)).entries()) results[index] = result;
+  for (const [index, result] of (await bookCandidates(candidates, catalog, opts)).entries()) results[index] = result;
   return results.map((r, i) => r ?? rejected(idOf(items[i]), 'internal_error'));
 }
 
@@ -148,10 +153,26 @@ async function loadPartners(db: Queryable, ids: readonly string[]): Promise<Map<
 
 // --- Booking ---------------------------------------------------------------
 
-async function bookCandidates(candidates: readonly Candidate[], opts: IngestOptions): Promise<Map<number, IngestResult>> {
+/** Thrown when another member's transaction took an order (or id) between our look-up and our insert. */
+class LostRace extends Error {}
+
+/** How often a batch that lost a race is booked again, now seeing the winner's row, before giving up. */
+const MAX_RACE_RETRIES = 3;
+
+async function bookOnce(candidates: readonly Candidate[], catalog: CatalogContext, opts: IngestOptions): Promise<Map<number, IngestResult>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await opts.db.transaction((tx) => bookInTransaction(tx, candidates, catalog, opts));
+    } catch (err) {
+      if (!(err instanceof LostRace) || attempt >= MAX_RACE_RETRIES) throw err;
+    }
+  }
+}
+
+async function bookCandidates(candidates: readonly Candidate[], catalog: CatalogContext, opts: IngestOptions): Promise<Map<number, IngestResult>> {
   if (candidates.length === 0) return new Map();
   try {
-    return await opts.db.transaction((tx) => bookInTransaction(tx, candidates, opts));
+    return await bookOnce(candidates, catalog, opts);
   } catch (batchError) {
     if (candidates.length === 1) throw batchError;
     opts.log({ time: opts.now.toISOString(), level: 'error', msg: 'batch ingest failed, retrying item by item', error: String(batchError) });
@@ -160,8 +181,7 @@ async function bookCandidates(candidates: readonly Candidate[], opts: IngestOpti
     let lastError: unknown;
     for (const candidate of candidates) {
       try {
-        const one = await opts.db.transaction((tx) => bookInTransaction(tx, [candidate], opts));
-        for (const [index, result] of one) results.set(index, result);
+        for (const [index, result] of await bookOnce([candidate], catalog, opts)) results.set(index, result);
       } catch (err) {
         failures++;
         lastError = err;
@@ -204,43 +224,51 @@ interface MemberContext {
   today: Map<string, { count: number; amountMinor: number }>;
 }
 
-/** How many times a planned insert that lost a race is re-planned before giving up. */
-const MAX_REPLANS = 3;
-
-async function bookInTransaction(tx: Queryable, candidates: readonly Candidate[], opts: IngestOptions): Promise<Map<number, IngestResult>> {
+async function bookInTransaction(
+  tx: Queryable,
+  candidates: readonly Candidate[],
+  catalog: CatalogContext,
+  opts: IngestOptions,
+): Promise<Map<number, IngestResult>> {
   // The member's balance row lock comes first: it serialises this member's
   // devices, so the look-ups below stay true until we commit.
   await lockMember(tx, opts.memberId);
-  const ctx = await loadMemberContext(tx, candidates, opts);
-  for (let attempt = 0; ; attempt++) {
-    await tx.query('SAVEPOINT ingest');
-    const decisions = await plan(tx, candidates, ctx, opts);
-    const inserts = decisions.flatMap((d) => (d.kind === 'insert' ? [d.insert] : []));
-    const inserted = await insertPurchases(tx, inserts, opts);
-    if (inserted.size === inserts.length) {
-      await tx.query('RELEASE SAVEPOINT ingest');
-      await post(tx, opts.memberId, ledgerEntries(inserts));
-      await recordOfferUses(tx, opts.memberId, inserts, ctx.offers);
-      return answer(candidates, decisions, inserted);
-    }
-    // Another member's transaction took one of these orders (or ids) between
-    // our look-up and our insert. Undo this attempt and decide again, now
-    // seeing their row.
-    await tx.query('ROLLBACK TO SAVEPOINT ingest');
-    if (attempt >= MAX_REPLANS) throw new Error('ingest kept losing races for the same orders');
-  }
+  const ctx = await loadMemberContext(tx, candidates, catalog, opts);
+  const decisions = await plan(tx, candidates, ctx, opts);
+  const inserts = decisions.flatMap((d) => (d.kind === 'insert' ? [d.insert] : []));
+  const inserted = await insertPurchases(tx, inserts, opts);
+  // A missing row: another member won one of these orders after our look-up.
+  // Rare, so the whole transaction is rolled back and booked again.
+  if (inserted.size !== inserts.length) throw new LostRace('another member claimed one of these orders concurrently');
+  await post(tx, opts.memberId, ledgerEntries(inserts));
+  await recordOfferUses(tx, opts.memberId, inserts, ctx.offers);
+  return answer(candidates, decisions, inserted);
 }
 
-async function loadMemberContext(tx: Queryable, candidates: readonly Candidate[], opts: IngestOptions): Promise<MemberContext> {
-  const times = candidates.map((c) => offerInstant(c.input, opts.now).getTime());
+/** What the batch needs from the catalogue and the member's profile; read outside the transaction. */
+interface CatalogContext {
+  tier: string;
+  offers: Offer[];
+}
+
+async function loadCatalogContext(db: Queryable, inputs: readonly PurchaseIn[], opts: IngestOptions): Promise<CatalogContext> {
+  const times = inputs.map((input) => offerInstant(input, opts.now).getTime());
   const [members, offerRows] = await Promise.all([
-    tx.query<{ tier: string }>('SELECT tier FROM members WHERE id = $1', [opts.memberId]),
-    tx.query<{ doc: Offer }>('SELECT doc FROM offers WHERE starts_at <= $1 AND ends_at > $2', [
+    db.query<{ tier: string }>('SELECT tier FROM members WHERE id = $1', [opts.memberId]),
+    db.query<{ doc: Offer }>('SELECT doc FROM offers WHERE starts_at <= $1 AND ends_at > $2', [
       new Date(Math.max(...times)).toISOString(),
       new Date(Math.min(...times)).toISOString(),
     ]),
   ]);
-  const offers = offerRows.map((r) => r.doc);
+  return { tier: members[0]?.tier ?? 'basis', offers: offerRows.map((r) => r.doc) };
+}
+
+async function loadMemberContext(
+  tx: Queryable,
+  candidates: readonly Candidate[],
+  { tier, offers }: CatalogContext,
+  opts: IngestOptions,
+): Promise<MemberContext> {
   const offerUses = new Map<string, number>();
   if (offers.some((o) => o.perMemberLimit !== undefined)) {
     const rows = await tx.query<{ offer_id: string; uses: number }>('SELECT offer_id, uses FROM offer_uses WHERE member_id = $1', [opts.memberId]);
@@ -257,7 +285,7 @@ async function loadMemberContext(tx: Queryable, candidates: readonly Candidate[]
     );
     for (const r of rows) today.set(r.partner_id, { count: r.count, amountMinor: r.amount_minor });
   }
-  return { tier: members[0]?.tier ?? 'basis', offers, offerUses, today };
+  return { tier, offers, offerUses, today };
 }
 
 /**
@@ -330,19 +358,20 @@ async function plan(tx: Queryable, candidates: readonly Candidate[], ctx: Member
   return decisions;
 }
 
-/** Every stored purchase the batch could collide with: by id (anyone's) and by order (the owner's, and the member's own). */
+/** Every stored purchase the batch could collide with, in one query: by id (anyone's) and by order (the owner's, and the member's own). */
 async function lookUpStored(tx: Queryable, candidates: readonly Candidate[], memberId: string) {
   const columns = `${PURCHASE_COLUMNS}, member_id, body_hash, duplicate_of`;
-  const [idRows, orderRows] = await Promise.all([
-    tx.query<StoredRow>(`SELECT ${columns} FROM purchases WHERE id = ANY($1::uuid[])`, [candidates.map((c) => c.input.id)]),
-    tx.query<StoredRow>(
-      `SELECT ${columns} FROM purchases
-        WHERE (partner_id, order_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-          AND (duplicate_of IS NULL OR member_id = $3)
-        ORDER BY change_seq`,
-      [candidates.map((c) => c.input.partnerId), candidates.map((c) => c.input.orderId), memberId],
-    ),
-  ]);
+  const rows = await tx.query<StoredRow & { by_id: boolean }>(
+    `SELECT ${columns}, true AS by_id FROM purchases WHERE id = ANY($1::uuid[])
+     UNION ALL
+     SELECT ${columns}, false AS by_id FROM purchases
+      WHERE (partner_id, order_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+        AND (duplicate_of IS NULL OR member_id = $4)
+     ORDER BY change_seq`,
+    [candidates.map((c) => c.input.id), candidates.map((c) => c.input.partnerId), candidates.map((c) => c.input.orderId), memberId],
+  );
+  const idRows = rows.filter((r) => r.by_id);
+  const orderRows = rows.filter((r) => !r.by_id);
   const byId = new Map(idRows.map((r) => [r.id, r]));
   const ownOrders = new Map<string, StoredRow>();
   const ownerOrders = new Map<string, StoredRow>();
@@ -422,7 +451,7 @@ function countToday(today: Map<string, { count: number; amountMinor: number }>, 
 /**
  * One multi-row insert. `ON CONFLICT DO NOTHING` (no target: every unique
  * index, the order index included) turns a lost race into a missing row
- * instead of an aborted transaction; the caller re-plans.
+ * instead of an aborted transaction; the caller books the batch again.
  */
 async function insertPurchases(tx: Queryable, inserts: readonly PlannedInsert[], opts: IngestOptions): Promise<Map<string, PurchaseRow>> {
   if (inserts.length === 0) return new Map();
