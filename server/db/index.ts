@@ -33,12 +33,15 @@ const NUMERIC = 1700;
 const toNumber = (v: string) => Number(v);
 
 export async function openPglite(dataDir?: string): Promise<Db> {
-  const db = new PGlite(dataDir, { parsers: { [INT8]: toNumber, [NUMERIC]: toNumber } });
+  // PGlite applies constructor-level parsers to INT8 but not to NUMERIC (a SUM of
+  // bigints), so they go with every query too.
+  const parsers = { [INT8]: toNumber, [NUMERIC]: toNumber };
+  const db = new PGlite(dataDir, { parsers });
   await db.waitReady;
   return {
     kind: 'pglite',
     async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
-      const res = await db.query<T>(sql, params as unknown[]);
+      const res = await db.query<T>(sql, params as unknown[], { parsers });
       return res.rows;
     },
     async exec(sql: string) {
@@ -50,7 +53,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       return db.transaction((tx) =>
         fn({
           async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
-            return (await tx.query<R>(sql, params as unknown[])).rows;
+            return (await tx.query<R>(sql, params as unknown[], { parsers })).rows;
           },
           async exec(sql: string) {
             await tx.exec(sql);
