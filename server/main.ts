@@ -7,6 +7,7 @@ import { openDatabase } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { parseEnv } from './env.ts';
 import { createApp } from './index.ts';
+import { startScheduler } from './scheduler.ts';
 import { seedDemo } from './seed.ts';
 import { createDemoShops, DEMO_SHOPS, demoShopForHost, demoShopUrl } from '../demo/index.ts';
 
@@ -23,6 +24,8 @@ async function main() {
   const shops = demo ? createDemoShops({ apiBase: `http://localhost:${env.PORT}` }) : undefined;
   const fetch = (req: Request) =>
     shops && demoShopForHost(req.headers.get('host') ?? '') ? shops.fetch(req) : api.fetch(req);
+
+  const scheduler = startScheduler(db, { now: () => new Date(), intervalMs: 60_000, log });
 
   const server = serve({ fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const where = env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${env.DATA_DIR}`;
@@ -42,6 +45,7 @@ async function main() {
     // close() stops new connections and waits for requests in flight, so no
     // transaction is cut in half; the database closes only after that.
     server.close(async () => {
+      await scheduler.stop();
       await db.close();
       process.exit(0);
     });
