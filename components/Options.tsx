@@ -102,6 +102,15 @@ function NotificationsSection({ settings, partners, onSaveSettings }: OptionsPro
         />
         <span>{t('optNotifications')}</span>
       </label>
+      <label class="switch">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={settings.reminders !== false}
+          onChange={(e) => void onSaveSettings({ reminders: e.currentTarget.checked })}
+        />
+        <span>{t('optReminders')}</span>
+      </label>
       <h3 class="subtitle">{t('optMutedTitle')}</h3>
       {settings.mutedShops.length === 0 ? (
         <p class="muted small">{t('optMutedNone')}</p>

@@ -23,11 +23,16 @@ import {
   updateSettings,
   type SammelpunktDb,
 } from '@/lib/db/index.ts';
+import { purchaseMoment } from '@/lib/inpage/moments.ts';
+import { muteShop, reminderFor } from '@/lib/inpage/reminder.ts';
 import { dispatchMessage, failureCode, type Handlers, type SenderContext } from '@/lib/messages.ts';
 import { announcePurchase, recordPurchase, type AnnounceApi } from '@/lib/record.ts';
 import { syncRegistration, type ScriptingLike } from '@/lib/registration.ts';
 import { SYNC_RETRY_ALARM, signIn, signOut, syncNow, type SyncDeps, type SyncReason } from '@/lib/sync/index.ts';
 import { claimMissingPoints, fetchRewards, redeemReward } from '@/lib/sync/member-api.ts';
+
+// WXT types `getMessage` with the known keys only; record.ts asks for keys a test checks in both locale files.
+type GetMessage = (key: string, substitutions?: string[]) => string;
 
 const SYNC_PERIODIC_ALARM = 'sync-periodic';
 const SYNC_PERIODIC_MINUTES = 60;
@@ -91,6 +96,8 @@ export default defineBackground(() => {
     createNotification: (id, options) => browser.notifications.create(id, options),
     setBadgeText: (details) => action.setBadgeText(details),
     iconUrl: notificationIcon(),
+    getMessage: (key, substitutions) => (browser.i18n.getMessage as GetMessage)(key, substitutions),
+    uiLanguage: () => browser.i18n.getUILanguage(),
   };
 
   const handlers: Handlers = {
@@ -105,15 +112,27 @@ export default defineBackground(() => {
       if (!(await hasConsent(database)) || partner === undefined) return { recorded: false };
       const result = await recordPurchase(database, message.candidate, partner, message.page);
       if (!result.recorded) {
+        if (!('existing' in result)) return { recorded: false };
         // A reload of the thank-you page clears the tab's badge; show it again, without a second notification.
-        if ('existing' in result && sender.tabId !== undefined) {
+        if (sender.tabId !== undefined) {
           await announcePurchase(announceApi, result.existing, partner, { ...(await getSettings(database)), notifications: false }, sender.tabId);
         }
-        return { recorded: false };
+        return { recorded: false, moment: purchaseMoment(result.existing, partner, false) };
       }
       await announcePurchase(announceApi, result.purchase, partner, await getSettings(database), sender.tabId);
       void sync('recorded');
-      return { recorded: true, purchaseId: result.purchase.id };
+      return { recorded: true, purchaseId: result.purchase.id, moment: purchaseMoment(result.purchase, partner, true) };
+    },
+    async 'content:get-reminder'(_message, sender) {
+      const database = await db();
+      const partner = sender.partnerId === undefined ? undefined : await getPartner(database, sender.partnerId);
+      return { reminder: partner === undefined ? null : await reminderFor(database, partner, new Date()) };
+    },
+    async 'content:mute-shop'(_message, sender) {
+      // The sender check put the tab's own partner here: a page can only mute itself.
+      if (sender.partnerId === undefined) return { muted: false };
+      await muteShop(await db(), sender.partnerId);
+      return { muted: true };
     },
     async 'popup:get-state'() {
       const database = await db();

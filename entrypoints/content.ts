@@ -3,7 +3,9 @@
  * registers it at run time for the catalogue's domains, after consent and
  * host access (lib/registration.ts). It asks the background which partner
  * this tab belongs to, watches for an order confirmation and reports the
- * first one it finds.
+ * first one it finds. It also draws the two in-page moments: the reminder
+ * on the first visit of the day, and the confirmation that an order was
+ * recorded (components/inpage/).
  */
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
@@ -12,6 +14,8 @@ import { detect } from '@/lib/detect/index.ts';
 import { watchForConfirmation } from '@/lib/detect/late.ts';
 import type { Candidate } from '@/lib/detect/types.ts';
 import { sendTyped } from '@/lib/messages.ts';
+import { showRecorded, showReminder } from '@/components/inpage/index.tsx';
+import { momentHost, type MomentHost } from '@/components/inpage/mount.tsx';
 
 const GA4_SOURCE = 'sammelpunkt-ga4';
 const GA4_REQUEST = 'sammelpunkt-ga4-request';
@@ -24,11 +28,14 @@ export default defineContentScript({
   noScriptStartedPostMessage: true,
   // Runtime registration: the background supplies the partner domains, so nothing goes into the manifest.
   matches: [],
+  // The moments' stylesheet is bundled into the script and put into their shadow root (components/inpage/mount.tsx).
+  cssInjectionMode: 'manual',
   async main(ctx) {
     const send = (message: unknown) => browser.runtime.sendMessage(message);
     const { partner } = await sendTyped<'content:get-partner'>(send, { type: 'content:get-partner' });
     if (partner === null || ctx.isInvalid) return;
 
+    const moments = momentHost(ctx);
     let reported = false;
     // Declared before the first watch: a page that is already the confirmation reports during `watch()`.
     let stopWatching: () => void = () => undefined;
@@ -41,7 +48,11 @@ export default defineContentScript({
         partnerId: partner.id,
         candidate,
         page: { origin: location.origin, path: location.pathname },
-      }).catch((error: unknown) => console.warn('Sammelpunkt: could not report the purchase', error));
+      })
+        .then((answer) => {
+          if (answer.moment !== undefined && !ctx.isInvalid) return showRecorded(moments, answer.moment);
+        })
+        .catch((error: unknown) => console.warn('Sammelpunkt: could not report the purchase', error));
     };
 
     // GA4 events come from the MAIN-world reader; they are validated by the GA4 detector.
@@ -58,6 +69,8 @@ export default defineContentScript({
     window.postMessage({ source: GA4_REQUEST }, location.origin);
 
     stopWatching = watch(partner, detectContext, report);
+    // A page that is already the confirmation gets the confirmation, not the reminder.
+    if (!reported) void remind(partner, moments, send, () => reported || ctx.isInvalid);
     // Single-page checkouts move to their thank-you URL without a page load.
     ctx.addEventListener(window, 'wxt:locationchange', () => {
       if (reported) return;
@@ -72,6 +85,17 @@ function watch(partner: Partner, detectContext: { ga4Events: unknown[] }, report
   return watchForConfirmation(document, () => new URL(location.href), partner, detectContext, report, {
     timeoutMs: WATCH_TIMEOUT_MS,
   });
+}
+
+/** Shows the first-visit reminder if the background says it is due (it also marks it shown). */
+async function remind(partner: Partner, moments: MomentHost, send: (message: unknown) => Promise<unknown>, stale: () => boolean) {
+  try {
+    const { reminder } = await sendTyped<'content:get-reminder'>(send, { type: 'content:get-reminder' });
+    if (reminder === null || stale()) return;
+    await showReminder(moments, partner, reminder, () => sendTyped<'content:mute-shop'>(send, { type: 'content:mute-shop' }));
+  } catch (error) {
+    console.warn('Sammelpunkt: could not show the reminder', error);
+  }
 }
 
 function ga4Payload(data: unknown): unknown[] | undefined {

@@ -8,6 +8,7 @@
  */
 import * as z from 'zod/mini';
 import type { Member, Partner, Redemption, Reward } from './contract/index.ts';
+import type { PurchaseMoment, ReminderMoment } from './inpage/moments.ts';
 import { CandidateSchema, PageRefSchema } from './record.ts';
 import type { Settings, SyncState } from './db/index.ts';
 import type { SyncResult } from './sync/index.ts';
@@ -22,6 +23,10 @@ export const Message = z.discriminatedUnion('type', [
     candidate: CandidateSchema,
     page: PageRefSchema,
   }),
+  /** The content script asks whether to show the first-visit reminder (the background decides and marks it shown). */
+  z.object({ type: z.literal('content:get-reminder') }),
+  /** "Not in this shop" on the reminder: mutes the sending tab's partner, never another one. */
+  z.object({ type: z.literal('content:mute-shop') }),
   z.object({ type: z.literal('popup:get-state') }),
   z.object({ type: z.literal('popup:sync-now') }),
   z.object({
@@ -47,6 +52,7 @@ export const Message = z.discriminatedUnion('type', [
     type: z.literal('options:update-settings'),
     apiBaseUrl: z.optional(z.string().check(z.maxLength(300), z.regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL'))),
     notifications: z.optional(z.boolean()),
+    reminders: z.optional(z.boolean()),
     mutedShops: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(1000))),
   }),
   /** Host access changed (granted on the onboarding page): register content scripts again. */
@@ -101,7 +107,10 @@ export function failureCode(code: string, context: 'login' | 'register' | 'other
 /** The answer to each message type. */
 export interface Responses {
   'content:get-partner': { partner: Partner | null };
-  'content:purchase-detected': { recorded: boolean; purchaseId?: string };
+  /** `moment` tells the page what to show: the new receipt, or the one recorded before (a reload). */
+  'content:purchase-detected': { recorded: boolean; purchaseId?: string; moment?: PurchaseMoment };
+  'content:get-reminder': { reminder: ReminderMoment | null };
+  'content:mute-shop': { muted: boolean };
   'popup:get-state': PageAnswer<ExtensionState>;
   'popup:sync-now': PageAnswer<{ result: SyncResult }>;
   'popup:sign-in': PageAnswer<{ member: Member }>;

@@ -128,11 +128,20 @@ export interface AnnounceApi {
   createNotification(id: string, options: { type: 'basic'; iconUrl: string; title: string; message: string }): Promise<unknown>;
   setBadgeText(details: { tabId: number; text: string }): Promise<void>;
   iconUrl: string;
+  /** `browser.i18n.getMessage`: the texts come from `_locales`, in the browser's language. */
+  getMessage(key: string, substitutions: string[]): string;
+  /** `browser.i18n.getUILanguage`, for the number format. */
+  uiLanguage(): string;
 }
 
-/** "+57 points pending at Schuhhaus". */
-export function pendingMessage(points: number, partnerName: string): string {
-  return `+${points} ${points === 1 ? 'point' : 'points'} pending at ${partnerName}`;
+/** "+57 Punkte vorgemerkt bei Schuhhaus" / "+57 points pending at Schuhhaus", from the locale files. */
+export function pendingMessage(api: Pick<AnnounceApi, 'getMessage' | 'uiLanguage'>, points: number, partnerName: string): string {
+  const locale = api.uiLanguage();
+  const form = new Intl.PluralRules(locale).select(points) === 'one' ? 'one' : 'other';
+  const count = new Intl.NumberFormat(locale).format(points);
+  const text = api.getMessage(`notifyPending_${form}`, [count, partnerName]);
+  // An empty answer means the key is missing from this build's locale files; say it plainly rather than nothing.
+  return text === '' ? `+${count} · ${partnerName}` : text;
 }
 
 /**
@@ -147,10 +156,10 @@ export async function announcePurchase(
   settings: Settings,
   tabId: number | undefined,
 ): Promise<void> {
-  const message = pendingMessage(receipt.estimatedPoints, partner.name);
+  const message = pendingMessage(api, receipt.estimatedPoints, partner.name);
   const tasks: Promise<unknown>[] = [];
   if (settings.notifications && !settings.mutedShops.includes(partner.id)) {
-    tasks.push(api.createNotification(`purchase:${receipt.id}`, { type: 'basic', iconUrl: api.iconUrl, title: 'Sammelpunkt', message }));
+    tasks.push(api.createNotification(`purchase:${receipt.id}`, { type: 'basic', iconUrl: api.iconUrl, title: api.getMessage('appName', []) || 'Sammelpunkt', message }));
   }
   if (tabId !== undefined) {
     tasks.push(api.setBadgeText({ tabId, text: receipt.estimatedPoints > 0 ? `+${compact(receipt.estimatedPoints)}` : '✓' }));

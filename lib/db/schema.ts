@@ -87,8 +87,12 @@ export interface Settings {
   consent?: Consent;
   apiBaseUrl: string;
   notifications: boolean;
-  /** Partner ids for which no notification is shown. */
+  /** Partner ids for which no notification and no in-page reminder is shown. */
   mutedShops: string[];
+  /** The in-page reminder on partner shops, for all shops at once; on unless set to false. */
+  reminders?: boolean;
+  /** Partner id → the local day (`YYYY-MM-DD`) its reminder was last shown; see lib/inpage/reminder.ts. */
+  reminderShownOn?: Record<string, string>;
 }
 
 export interface SyncError {

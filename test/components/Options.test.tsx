@@ -49,6 +49,22 @@ describe('Options', () => {
     expect(patches).toEqual([{ notifications: false }, { mutedShops: [] }, { apiBaseUrl: 'https://api.sammelpunkt.example' }]);
   });
 
+  it('switches the in-page reminder off for all shops, and on again (German)', () => {
+    speak('de');
+    const patches: SettingsPatch[] = [];
+    renderOptions({ onSaveSettings: (p) => { patches.push(p); return Promise.resolve(); } });
+    const reminders = screen.getByRole('switch', { name: 'Kurzen Hinweis in Partnershops zeigen (höchstens einmal am Tag je Shop)' }) as HTMLInputElement;
+    expect(reminders.checked).toBe(true);
+    fireEvent.click(reminders);
+    cleanup();
+    renderOptions({
+      settings: { apiBaseUrl: 'http://localhost:8787', notifications: true, mutedShops: [], reminders: false },
+      onSaveSettings: (p) => { patches.push(p); return Promise.resolve(); },
+    });
+    fireEvent.click(screen.getByRole('switch', { name: /Kurzen Hinweis/ }));
+    expect(patches).toEqual([{ reminders: false }, { reminders: true }]);
+  });
+
   it('signs out, exports and deletes local data after confirmation (German)', async () => {
     speak('de');
     let exported = 0;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { browser } from 'wxt/browser';
 import { buildMatcher } from '../../lib/catalog/matcher.ts';
-import { getPartner, hasConsent, recordConsent, saveCatalog, type SammelpunktDb } from '../../lib/db/index.ts';
+import { getPartner, getSettings, hasConsent, recordConsent, saveCatalog, type SammelpunktDb } from '../../lib/db/index.ts';
 import {
   checkSender,
   dispatchMessage,
@@ -12,6 +12,7 @@ import {
   type Sender,
   type SenderContext,
 } from '../../lib/messages.ts';
+import { muteShop, reminderFor } from '../../lib/inpage/reminder.ts';
 import { recordPurchase } from '../../lib/record.ts';
 import { buchladen, freshDb, schuhhaus } from './support.ts';
 
@@ -46,6 +47,15 @@ function handlers(): Handlers {
       if (!(await hasConsent(db)) || partner === undefined) return { recorded: false };
       const result = await recordPurchase(db, message.candidate, partner, message.page);
       return result.recorded ? { recorded: true, purchaseId: result.purchase.id } : { recorded: false };
+    },
+    'content:get-reminder': async (_m, sender) => {
+      const partner = sender.partnerId === undefined ? undefined : await getPartner(db, sender.partnerId);
+      return { reminder: partner === undefined ? null : await reminderFor(db, partner, new Date()) };
+    },
+    'content:mute-shop': async (_m, sender) => {
+      if (sender.partnerId === undefined) return { muted: false };
+      await muteShop(db, sender.partnerId);
+      return { muted: true };
     },
     'popup:get-state': unused,
     'popup:sync-now': unused,
@@ -142,6 +152,22 @@ describe('messages: what an attacker tries', () => {
     const forged = { ...purchaseMessage, partnerId: 'buchladen' };
     expect(await dispatchMessage(forged, partnerTab, context(), handlers())).toBeUndefined();
     expect(await db.count('purchases')).toBe(0);
+  });
+
+  it('a partner page can mute only its own reminder, whatever partner it names', async () => {
+    const answer = await dispatchMessage({ type: 'content:mute-shop', partnerId: 'buchladen' }, partnerTab, context(), handlers());
+    expect(answer).toEqual({ muted: true });
+    expect((await getSettings(db)).mutedShops).toEqual(['schuhhaus']);
+    const fromPage = await dispatchMessage({ type: 'content:mute-shop' }, { url: partnerTab.url, tab: partnerTab.tab }, context(), handlers());
+    expect(fromPage).toBeUndefined();
+    expect((await getSettings(db)).mutedShops).toEqual(['schuhhaus']);
+  });
+
+  it('a reminder is asked for the tab’s partner, once a day, and never from a non-partner tab', async () => {
+    expect(await dispatchMessage({ type: 'content:get-reminder' }, partnerTab, context(), handlers())).toEqual({ reminder: {} });
+    expect(await dispatchMessage({ type: 'content:get-reminder' }, partnerTab, context(), handlers())).toEqual({ reminder: null });
+    const evil = { id: 'test-extension-id', url: 'https://evil.example/', tab: { id: 5, url: 'https://evil.example/' } };
+    expect(await dispatchMessage({ type: 'content:get-reminder' }, evil, context(), handlers())).toBeUndefined();
   });
 
   it('a content script cannot send popup or options messages', async () => {

@@ -1,9 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { browser } from 'wxt/browser';
 import { listOutbox, listPurchases, type SammelpunktDb } from '../../lib/db/index.ts';
 import { announcePurchase, pendingMessage, recordPurchase, toWire, type AnnounceApi } from '../../lib/record.ts';
+import { resolveMessage, type LocaleMessages } from '../../lib/ui/i18n.ts';
 import { freshDb, schuhhaus } from './support.ts';
+
+function locale(lang: 'de' | 'en'): LocaleMessages {
+  return JSON.parse(readFileSync(resolve(process.cwd(), 'public/_locales', lang, 'messages.json'), 'utf8')) as LocaleMessages;
+}
+const english = locale('en');
 
 const candidate = { orderId: 'SH-10057', amountMinor: 11_490, currency: 'EUR', method: 'json-ld' };
 const page = { origin: 'https://www.schuhhaus-example.de', path: '/checkout/success' };
@@ -106,6 +114,8 @@ describe('announcePurchase', () => {
       createNotification: (id, options) => browser.notifications.create(id, options),
       setBadgeText: (details) => browser.action.setBadgeText(details),
       iconUrl: 'data:image/png;base64,AA==',
+      getMessage: (key, substitutions) => resolveMessage(english, key, substitutions),
+      uiLanguage: () => 'en',
     };
   }
 
@@ -129,6 +139,21 @@ describe('announcePurchase', () => {
   });
 
   it('words one point in the singular', () => {
-    expect(pendingMessage(1, 'Buchladen')).toBe('+1 point pending at Buchladen');
+    expect(pendingMessage(api(), 1, 'Buchladen')).toBe('+1 point pending at Buchladen');
+  });
+
+  it('speaks German from the German locale file, with German digit grouping', () => {
+    const german = { getMessage: (key: string, subs: string[]) => resolveMessage(locale('de'), key, subs), uiLanguage: () => 'de-DE' };
+    expect(pendingMessage(german, 57, 'Schuhhaus')).toBe('+57 Punkte vorgemerkt bei Schuhhaus');
+    expect(pendingMessage(german, 1, 'Schuhhaus')).toBe('+1 Punkt vorgemerkt bei Schuhhaus');
+    expect(pendingMessage(german, 1250, 'Schuhhaus')).toBe('+1.250 Punkte vorgemerkt bei Schuhhaus');
+  });
+
+  it('notifies in the browser’s language', async () => {
+    const result = await recordPurchase(db, candidate, schuhhaus, page, now);
+    if (!result.recorded) throw new Error('not recorded');
+    const german: AnnounceApi = { ...api(), getMessage: (key, subs) => resolveMessage(locale('de'), key, subs), uiLanguage: () => 'de' };
+    await announcePurchase(german, result.purchase, schuhhaus, { apiBaseUrl: '', notifications: true, mutedShops: [] }, 7);
+    expect(Object.values(fakeBrowser.notifications.getAllCreateOptions())[0]).toMatchObject({ message: '+57 Punkte vorgemerkt bei Schuhhaus' });
   });
 });

@@ -1,0 +1,74 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../../lib/ui/i18n.ts';
+
+export interface MomentCardProps {
+  /** The first line, read out by screen readers together with the body. */
+  title: string;
+  children?: ComponentChildren;
+  /** Buttons beside "close", e.g. "Not in this shop". */
+  actions?: ComponentChildren;
+  tone?: 'ok' | 'info';
+  /** Hides itself after this long, but never while the pointer or the focus is on it. */
+  autoHideMs?: number;
+  onDismiss(): void;
+}
+
+/**
+ * The frame of every in-page moment: a small card in the bottom-left corner
+ * with the Sammelpunkt mark, a live region for its text and a close button.
+ * Escape closes it, from inside the card or anywhere on the page, unless the
+ * shop already handled that Escape (its own dialog, say).
+ */
+export function MomentCard({ title, children, actions, tone = 'info', autoHideMs, onDismiss }: MomentCardProps) {
+  const [held, setHeld] = useState(false);
+  const dismissed = useRef(false);
+  const dismiss = () => {
+    if (dismissed.current) return;
+    dismissed.current = true;
+    onDismiss();
+  };
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) dismiss();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  useEffect(() => {
+    if (autoHideMs === undefined || held) return;
+    const timer = setTimeout(dismiss, autoHideMs);
+    return () => clearTimeout(timer);
+  }, [autoHideMs, held]);
+
+  return (
+    <aside
+      class={`moment moment-${tone}`}
+      aria-label={t('inpageLabel')}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') dismiss();
+      }}
+      onMouseEnter={() => setHeld(true)}
+      onMouseLeave={() => setHeld(false)}
+      onFocusIn={() => setHeld(true)}
+      onFocusOut={() => setHeld(false)}
+    >
+      <div class="moment-head">
+        <svg class="moment-mark" viewBox="0 0 26 26" aria-hidden="true" focusable="false">
+          <circle cx="13" cy="13" r="13" class="moment-mark-disc" />
+          <circle cx="13" cy="13" r="5.5" class="moment-mark-point" />
+        </svg>
+        <div class="moment-text" role="status" aria-live="polite">
+          <p class="moment-title">{title}</p>
+          {children}
+        </div>
+        <button type="button" class="moment-close" aria-label={t('inpageClose')} onClick={dismiss}>
+          <span aria-hidden="true">×</span>
+        </button>
+      </div>
+      {actions !== undefined && <div class="moment-actions">{actions}</div>}
+    </aside>
+  );
+}
