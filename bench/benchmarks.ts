@@ -1,0 +1,14 @@
+/**
+ * Every benchmark `npm run bench` knows, in the order they run. Each is
+ * loaded lazily in its own child process (see lib/child.ts), so one
+ * benchmark's heap, JIT state and leftover timers never colour the next.
+ */
+import type { Measured } from './lib/types.ts';
+
+export type Benchmark = () => Promise<Measured[]>;
+
+export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
+  match: async () => (await import('./match.ts')).run,
+  record: async () => (await import('./pending.ts')).runRecord,
+  sync: async () => (await import('./pending.ts')).runSync,
+};
