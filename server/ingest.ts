@@ -74,30 +74,31 @@ export async function ingestBatch(items: readonly unknown[], opts: IngestOptions
   const results: (IngestResult | undefined)[] = new Array(items.length);
   const valid: { index: number; input: PurchaseIn }[] = [];
   items.forEach((item, index) => {
-    const checked = validateItem(item, opts.now);
+    const checked = validateItem(item);
     if ('status' in checked) results[index] = checked;
     else valid.push({ index, input: checked.input });
   });
 
-  if (valid.length === 0) return results.map((r, i) => r ?? rejected(idOf(items[i]), 'internal_error'));
-  // Catalogue and tier reads need no lock: fetched side by side, before the transaction starts.
-  const [partners, catalog] = await Promise.all([
-    loadPartners(opts.db, valid.map((v) => v.input.partnerId)),
-    loadCatalogContext(opts.db, valid.map((v) => v.input), opts),
-  ]);
-  const candidates: Candidate[] = [];
-  for (const { index, input } of valid) {
-    const partner = partners.get(input.partnerId);
-    if (!partner) results[index] = rejected(input.id, 'unknown_partner');
-    else if (partner.partner.currency !== input.currency) results[index] = rejected(input.id, 'currency_mismatch');
-    else candidates.push({ index, input, bodyHash: bodyHash(input), partner });
+  if (valid.length > 0) {
+    // Catalogue and tier reads need no lock: fetched side by side, before the transaction starts.
+    const [partners, catalog] = await Promise.all([
+      loadPartners(opts.db, valid.map((v) => v.input.partnerId)),
+      loadCatalogContext(opts.db, valid.map((v) => v.input), opts),
+    ]);
+    const candidates: Candidate[] = [];
+    for (const { index, input } of valid) {
+      const partner = partners.get(input.partnerId);
+      if (!partner) results[index] = rejected(input.id, 'unknown_partner');
+      else if (partner.partner.currency !== input.currency) results[index] = rejected(input.id, 'currency_mismatch');
+      else if (Date.parse(input.detectedAt) > opts.now.getTime() + MAX_FUTURE_MS) results[index] = rejected(input.id, 'detected_in_future');
+      else candidates.push({ index, input, bodyHash: bodyHash(input), partner });
+    }
+    for (const [index, result] of await bookCandidates(candidates, catalog, opts)) results[index] = result;
   }
-
-  for (const [index, result] of (await bookCandidates(candidates, catalog, opts)).entries()) results[index] = result;
   return results.map((r, i) => r ?? rejected(idOf(items[i]), 'internal_error'));
 }
 
-// --- Checks that need nothing but the item ---------------------------------
+// --- Checks that need nothing but the item itself ---------------------------
 
 function rejected(id: string | null, reason: string): IngestResult {
   return { id, status: 'rejected', reason };
@@ -108,14 +109,13 @@ function idOf(item: unknown): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-function validateItem(item: unknown, now: Date): IngestResult | { input: PurchaseIn } {
+function validateItem(item: unknown): IngestResult | { input: PurchaseIn } {
   const parsed = PurchaseIn.safeParse(item);
   if (!parsed.success) return rejected(idOf(item), `invalid: ${describeFirstIssue(parsed.error)}`);
   const input = parsed.data;
   if (input.amountMinor <= 0) return rejected(input.id, 'amount_not_positive');
   if (input.amountMinor > MAX_AMOUNT_MINOR) return rejected(input.id, 'amount_too_large');
   if (!KNOWN_CURRENCIES.has(input.currency)) return rejected(input.id, 'unknown_currency');
-  if (Date.parse(input.detectedAt) > now.getTime() + MAX_FUTURE_MS) return rejected(input.id, 'detected_in_future');
   return { input };
 }
 
