@@ -27,6 +27,15 @@ export function serverStateOf(purchase: Purchase): ServerState {
   };
 }
 
+/**
+ * The server answers `rejected` with reason `internal_error` for an item it
+ * could not book because of a fault on its side: that is no verdict on the
+ * purchase, so it stays in the outbox and is sent again.
+ */
+export function isTransient(result: IngestResult): boolean {
+  return result.status === 'rejected' && result.reason === 'internal_error';
+}
+
 /** What one ingest result means for its receipt. */
 function applyResult(receipt: Receipt, result: IngestResult, at: string): Receipt {
   if (result.status === 'conflict') {
@@ -93,7 +102,7 @@ async function applyResults(db: SammelpunktDb, receipts: Receipt[], results: Ing
   const outbox = tx.objectStore('outbox');
   const writes = receipts.map(async (receipt) => {
     const result = byId.get(receipt.id);
-    if (result === undefined) {
+    if (result === undefined || isTransient(result)) {
       unanswered.push(receipt.id);
       return;
     }

@@ -229,6 +229,19 @@ describe('sync: answers it must surface', () => {
     expect(await listOutbox(db)).toEqual([]);
   });
 
+  it('an item the server could not book for a fault of its own (internal_error) stays queued and is sent again', async () => {
+    await signInDirectly();
+    const receipt = await record('SH-1');
+    api.state.forced.set(receipt.id, { id: receipt.id, status: 'rejected', reason: 'internal_error' });
+    await syncNow(deps(), 'recorded');
+    expect((await getPurchase(db, receipt.id))?.server).toBeUndefined();
+    expect(await listOutbox(db)).toHaveLength(1);
+    api.state.forced.delete(receipt.id);
+    await syncNow(deps(), 'manual');
+    expect((await getPurchase(db, receipt.id))?.server?.status).toBe('pending');
+    expect(await listOutbox(db)).toEqual([]);
+  });
+
   it('a 401 signs the member out and keeps every purchase waiting', async () => {
     await signInDirectly();
     await record('SH-1');
