@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { chooseCorner, type Corner, type Size } from '../../lib/inpage/placement.ts';
 import { t } from '../../lib/ui/i18n.ts';
 
 export interface MomentCardProps {
@@ -12,6 +13,19 @@ export interface MomentCardProps {
   /** Hides itself after this long, but never while the pointer or the focus is on it. */
   autoHideMs?: number;
   onDismiss(): void;
+  /** Picks the corner for a card of this size; by default the first one that covers none of the shop's controls. */
+  place?: (card: Size) => Corner;
+}
+
+/** Probes the real page; our own host element (the shadow root's) is not the shop's. */
+function placeOnPage(card: Size): Corner {
+  if (typeof document.elementsFromPoint !== 'function') return 'bottom-left';
+  return chooseCorner(
+    card,
+    { width: document.documentElement.clientWidth || window.innerWidth, height: window.innerHeight },
+    (x, y) => document.elementsFromPoint(x, y),
+    (element) => element.localName === 'sammelpunkt-moment',
+  );
 }
 
 /**
@@ -20,8 +34,10 @@ export interface MomentCardProps {
  * Escape closes it, from inside the card or anywhere on the page, unless the
  * shop already handled that Escape (its own dialog, say).
  */
-export function MomentCard({ title, children, actions, tone = 'info', autoHideMs, onDismiss }: MomentCardProps) {
+export function MomentCard({ title, children, actions, tone = 'info', autoHideMs, onDismiss, place = placeOnPage }: MomentCardProps) {
   const [held, setHeld] = useState(false);
+  const [corner, setCorner] = useState<Corner | undefined>(undefined);
+  const card = useRef<HTMLElement>(null);
   const dismissed = useRef(false);
   const dismiss = () => {
     if (dismissed.current) return;
@@ -37,6 +53,12 @@ export function MomentCard({ title, children, actions, tone = 'info', autoHideMs
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // Measured once, hidden until placed, so it never flashes over a shop button first.
+  useLayoutEffect(() => {
+    const box = card.current?.getBoundingClientRect();
+    setCorner(box === undefined ? 'bottom-left' : place({ width: box.width, height: box.height }));
+  }, []);
+
   useEffect(() => {
     if (autoHideMs === undefined || held) return;
     const timer = setTimeout(dismiss, autoHideMs);
@@ -45,7 +67,8 @@ export function MomentCard({ title, children, actions, tone = 'info', autoHideMs
 
   return (
     <aside
-      class={`moment moment-${tone}`}
+      ref={card}
+      class={`moment moment-${tone} ${corner === undefined ? 'moment-measuring' : `moment-${corner}`}`}
       aria-label={t('inpageLabel')}
       onKeyDown={(e) => {
         if (e.key === 'Escape') dismiss();

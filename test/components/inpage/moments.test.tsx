@@ -108,6 +108,11 @@ describe('dismissing a moment', () => {
     expect(onDismiss).toHaveBeenCalledTimes(1);
   });
 
+  it('sits in the corner chosen for it, never as a bar', () => {
+    render(<RecordedMoment moment={fresh} onDismiss={() => undefined} />);
+    expect(screen.getByRole('complementary').className).toContain('moment-bottom-left');
+  });
+
   it('is a labelled region with a polite live status, not a dialog that takes the focus', () => {
     const before = document.activeElement;
     render(<RecordedMoment moment={fresh} onDismiss={() => undefined} />);

@@ -1,0 +1,350 @@
+/**
+ * Regenerates the screenshots in docs/screenshots/ from the built extension:
+ *
+ *     npx tsx scripts/screenshots.ts            # builds first
+ *     npx tsx scripts/screenshots.ts --no-build # uses .output/chrome-mv3 as it is
+ *
+ * What it does, so the pictures show what a member really sees:
+ * 1. builds the extension (`npm run build`) and copies .output/chrome-mv3 to a
+ *    temporary folder;
+ * 2. starts the real API with its demo partner shops (`server/main.ts`, DEMO
+ *    on, a throw-away PGlite directory, a free port);
+ * 3. creates a member and books purchases in every state through the API:
+ *    ingested as the extension would, then confirmed, cancelled or returned
+ *    by the partners with signed confirmations;
+ * 4. for English and German, light and dark, starts Debian's Chromium headless
+ *    with the extension (`--lang`, `LANGUAGE`, `colorScheme`), stores the
+ *    member's sign-in and consent in the extension's IndexedDB, visits a demo
+ *    shop (the first-visit reminder appears), opens the popup beside it at
+ *    380×600 and, in light mode, buys something (the "points pending" moment).
+ *
+ * One change is made to the copy's manifest: the demo shops' and the API's
+ * origins are listed as granted host permissions. It stands in for the
+ * member's "Allow" in Chromium's permission prompt, which automation cannot
+ * click (test/e2e/global-setup.ts does the same).
+ *
+ * German needs Debian's `chromium-l10n` next to `chromium`: without its
+ * locale files Chromium runs in English whatever `--lang` says.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { DEMO_PARTNERS } from '../server/seed.ts';
+import { uuidv7 } from '../lib/uuid.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const OUT_DIR = join(ROOT, 'docs/screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const DAY_MS = 86_400_000;
+const POPUP = { width: 380, height: 600 };
+const SHOP_VIEWPORT = { width: 900, height: 560 };
+
+/** The little of `chrome.*` used inside functions evaluated in the extension (there it is the real global). */
+declare const chrome: {
+  runtime: { sendMessage(message: object): Promise<unknown> };
+  tabs: {
+    query(q: { active: boolean; lastFocusedWindow: boolean }): Promise<Array<{ windowId: number }>>;
+    create(p: { url: string; active: boolean; windowId?: number }): Promise<unknown>;
+  };
+};
+
+type Lang = 'en' | 'de';
+type Theme = 'light' | 'dark';
+
+interface MemberSession {
+  token: string;
+  member: { id: string; email: string; memberNumber: string; createdAt: string };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------- the API and the member's history
+
+async function startApi(port: number, dataDir: string): Promise<ChildProcess> {
+  // Always the embedded PGlite in a throw-away directory, even where DATABASE_URL is set.
+  const { DATABASE_URL: _ignored, ...env } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '1', LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 120 && child.exitCode === null; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
+    } catch {
+      // not up yet
+    }
+    await sleep(250);
+  }
+  child.kill('SIGTERM');
+  throw new Error(`the API did not answer /health (exit code ${child.exitCode})`);
+}
+
+async function api<T>(base: string, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** What the partner reports about an order after the member bought it. */
+type Outcome = 'pending' | 'confirmed' | 'cancelled' | 'returned';
+
+const HISTORY: ReadonlyArray<{ partnerId: string; orderId: string; amountMinor: number; currency: string; daysAgo: number; outcome: Outcome }> = [
+  { partnerId: 'buecherwurm', orderId: 'WC-2187', amountMinor: 4290, currency: 'EUR', daysAgo: 3, outcome: 'pending' },
+  { partnerId: 'technikwelt', orderId: '400000317', amountMinor: 34_900, currency: 'EUR', daysAgo: 9, outcome: 'pending' },
+  { partnerId: 'modehaus', orderId: 'M-77812', amountMinor: 5990, currency: 'EUR', daysAgo: 12, outcome: 'cancelled' },
+  { partnerId: 'gartenglueck', orderId: '1042', amountMinor: 8995, currency: 'EUR', daysAgo: 21, outcome: 'confirmed' },
+  { partnerId: 'feinkost', orderId: 'F-3321', amountMinor: 13_000, currency: 'EUR', daysAgo: 33, outcome: 'returned' },
+  { partnerId: 'technikwelt', orderId: '400000122', amountMinor: 89_900, currency: 'EUR', daysAgo: 45, outcome: 'confirmed' },
+];
+
+async function signPartner(base: string, partnerId: string, orders: unknown[]): Promise<void> {
+  const secret = DEMO_PARTNERS.find((p) => p.id === partnerId)?.secret;
+  if (secret === undefined) throw new Error(`no demo partner ${partnerId}`);
+  const body = JSON.stringify({ orders });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+  const response = await fetch(`${base}/v1/partner-api/confirmations`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'X-Sammelpunkt-Partner': partnerId,
+      'X-Sammelpunkt-Timestamp': timestamp,
+      'X-Sammelpunkt-Signature': `sha256=${signature}`,
+    },
+    body,
+  });
+  if (!response.ok) throw new Error(`confirmation for ${partnerId}: ${response.status} ${await response.text()}`);
+}
+
+/** A member with a history: purchases ingested as the extension sends them, then settled by the partners. */
+async function createMember(base: string): Promise<MemberSession> {
+  const session = await api<MemberSession>(base, 'POST', '/v1/auth/register', { email: 'anna.beispiel@example.org', password: 'correct horse battery' });
+  const auth = { authorization: `Bearer ${session.token}` };
+  const now = Date.now();
+  const purchases = HISTORY.map((h) => ({
+    id: uuidv7(now - h.daysAgo * DAY_MS),
+    partnerId: h.partnerId,
+    orderId: h.orderId,
+    amountMinor: h.amountMinor,
+    currency: h.currency,
+    detectedAt: new Date(now - h.daysAgo * DAY_MS).toISOString(),
+    method: 'json-ld',
+  }));
+  await api(base, 'POST', '/v1/purchases', { purchases }, auth);
+  for (const h of HISTORY) {
+    if (h.outcome === 'pending') continue;
+    if (h.outcome === 'returned') await signPartner(base, h.partnerId, [{ orderId: h.orderId, status: 'confirmed' }]);
+    const status = h.outcome === 'cancelled' ? 'cancelled' : h.outcome;
+    await signPartner(base, h.partnerId, [{ orderId: h.orderId, status }]);
+  }
+  return session;
+}
+
+// ---------------------------------------------------------------- the extension in Chromium
+
+function prepareExtension(build: boolean, port: number): string {
+  if (build) execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const dir = mkdtempSync(join(tmpdir(), 'sammelpunkt-shots-ext-'));
+  cpSync(join(ROOT, '.output/chrome-mv3'), dir, { recursive: true });
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+  const granted = [
+    ...DEMO_PARTNERS.flatMap((p) => p.domains.flatMap((d) => [`*://${d}/*`, `*://*.${d}/*`])),
+    `http://localhost:${port}/*`,
+  ];
+  manifest['host_permissions'] = granted;
+  writeFileSync(manifestPath, JSON.stringify(manifest));
+  return dir;
+}
+
+async function launch(extensionDir: string, lang: Lang, theme: Theme): Promise<{ context: BrowserContext; worker: Worker; profile: string }> {
+  const profile = mkdtempSync(join(tmpdir(), 'sammelpunkt-shots-profile-'));
+  const locale = lang === 'de' ? 'de-DE' : 'en-GB';
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: false,
+    locale,
+    colorScheme: theme,
+    viewport: SHOP_VIEWPORT,
+    deviceScaleFactor: 1,
+    env: { ...process.env, LANGUAGE: lang, LANG: `${locale.replace('-', '_')}.UTF-8` },
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--lang=${locale}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+    ],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  return { context, worker, profile };
+}
+
+/**
+ * Stores the sign-in, the consent and the API address in the extension's
+ * IndexedDB (the shapes of lib/db/schema.ts), as the onboarding page and the
+ * sign-in form would have.
+ */
+async function seedExtension(worker: Worker, apiBase: string, session: MemberSession): Promise<void> {
+  const now = new Date().toISOString();
+  const seed = {
+    settings: { apiBaseUrl: apiBase, notifications: true, mutedShops: [], consent: { given: true, at: now } },
+    account: { token: session.token, member: session.member, signedInAt: now },
+  };
+  await worker.evaluate(async (data) => {
+    // The background creates the database at install; wait for it rather than create a version-less one.
+    for (let i = 0; i < 100 && !(await indexedDB.databases()).some((d) => d.name === 'sammelpunkt'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const db = await new Promise<IDBDatabase>((done, fail) => {
+      const open = indexedDB.open('sammelpunkt');
+      open.onsuccess = () => done(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    await new Promise<void>((done, fail) => {
+      const tx = db.transaction(['settings', 'account'], 'readwrite');
+      tx.objectStore('settings').put(data.settings, 'current');
+      tx.objectStore('account').put(data.account, 'current');
+      tx.oncomplete = () => done();
+      tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+  }, seed);
+}
+
+/** Asks the background, from one of the extension's own pages, to fetch the catalogue, register the content script and sync. */
+async function wakeBackground(context: BrowserContext, extensionId: string): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/options.html`);
+  // No named functions inside: tsx would wrap them in a `__name` helper that the page does not have.
+  await page.evaluate(async () => {
+    for (const type of ['popup:refresh-catalog', 'options:permissions-changed', 'popup:sync-now']) await chrome.runtime.sendMessage({ type });
+  });
+  await page.close();
+}
+
+/** The popup as the member opens it on `shop`: it reads the active tab, so it opens as a background tab beside the shop. */
+async function openPopupBeside(context: BrowserContext, worker: Worker, extensionId: string, shop: Page): Promise<Page> {
+  await shop.bringToFront();
+  const url = `chrome-extension://${extensionId}/popup.html`;
+  const opened = context.waitForEvent('page', { predicate: (p) => p.url().startsWith(url), timeout: 15_000 });
+  await worker.evaluate(async (popupUrl) => {
+    const [active] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+    await chrome.tabs.create({ url: popupUrl, active: false, windowId: active?.windowId });
+  }, url);
+  const popup = await opened;
+  await popup.setViewportSize(POPUP);
+  // A toolbar popup grows by its scrollbar's width; a 380 px tab does not, so hide the tab's scrollbars instead.
+  await popup.addStyleTag({ content: 'html { scrollbar-width: none; }' });
+  await popup.waitForLoadState('domcontentloaded');
+  // The popup paints from IndexedDB, then syncs and paints again; let it settle.
+  await popup.waitForSelector('.balance-number', { timeout: 15_000 });
+  await sleep(2500);
+  await popup.bringToFront();
+  await sleep(300);
+  return popup;
+}
+
+/** The in-page moment's card, inside its closed shadow root: wait until its host is on the page and painted. */
+async function waitForMoment(page: Page): Promise<void> {
+  await page.waitForSelector('sammelpunkt-moment', { state: 'attached', timeout: 15_000 });
+  await sleep(600);
+}
+
+/** Buys the first product the way a customer clicks through the shop. */
+async function buySomething(page: Page): Promise<void> {
+  await page.locator('.product-card h3 a').first().click();
+  await page.locator('form.add-to-cart [type=submit]').first().click();
+  await page.locator('a.checkout-button').first().click();
+  await page.locator('form.checkout-form [type=submit]').first().click();
+  await page.waitForLoadState('domcontentloaded');
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  const path = join(OUT_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  console.log(`  ${path.slice(ROOT.length + 1)}`);
+}
+
+async function run(extensionDir: string, apiBase: string, port: number, session: MemberSession, lang: Lang, theme: Theme): Promise<void> {
+  const { context, worker, profile } = await launch(extensionDir, lang, theme);
+  try {
+    const extensionId = new URL(worker.url()).host;
+    await seedExtension(worker, apiBase, session);
+    await wakeBackground(context, extensionId);
+
+    // A German member meets the German shoe shop; an English one the English bookshop.
+    const shopHost = lang === 'de' ? 'schuhhaus' : 'buecherwurm';
+    const shop = await context.newPage();
+    await shop.goto(`http://${shopHost}.localhost:${port}/`);
+    await waitForMoment(shop);
+    await shoot(shop, `inpage-reminder-${lang}-${theme}`);
+
+    const popup = await openPopupBeside(context, worker, extensionId, shop);
+    await shoot(popup, `popup-${lang}-${theme}`);
+    await popup.close();
+
+    if (theme === 'light') {
+      await shop.bringToFront();
+      await buySomething(shop);
+      await waitForMoment(shop);
+      await shoot(shop, `inpage-recorded-${lang}-${theme}`);
+    }
+  } finally {
+    await context.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync('/usr/lib/chromium/locales/de.pak')) {
+    throw new Error('Chromium has no German locale: apt-get install -y --no-install-recommends chromium chromium-l10n');
+  }
+  const build = !process.argv.includes('--no-build');
+  const port = await freePort();
+  const apiBase = `http://localhost:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'sammelpunkt-shots-data-'));
+  const extensionDir = prepareExtension(build, port);
+  const server = await startApi(port, dataDir);
+  try {
+    const session = await createMember(`http://127.0.0.1:${port}`);
+    mkdirSync(OUT_DIR, { recursive: true });
+    for (const lang of ['en', 'de'] as const) {
+      for (const theme of ['light', 'dark'] as const) await run(extensionDir, apiBase, port, session, lang, theme);
+    }
+  } finally {
+    server.kill('SIGTERM');
+    rmSync(extensionDir, { recursive: true, force: true });
+    await sleep(500);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
