@@ -1,0 +1,208 @@
+/**
+ * `ingest`: the sync API over real HTTP on PostgreSQL (the budgets' backend)
+ * and on PGlite (labelled, no budget), with the load generator in a forked
+ * child process. Three load shapes, each also run against the bare Hono
+ * route in the same run, and the batch shape against raw INSERTs:
+ *
+ *  batch  — closed loop, CLIENTS concurrent clients, 100 purchases per request;
+ *  single — open loop, one purchase per request at 500 requests/s;
+ *  sync   — open loop, GET /v1/me/sync at SYNC_RATE requests/s.
+ *
+ * BENCH_QUICK=1 shortens every phase (a smoke test of the benchmark itself).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { result } from '../lib/result.ts';
+import { median, percentile } from '../lib/stats.ts';
+import type { Figures, Measured } from '../lib/types.ts';
+import type { FromLoadgen, Job, LoadStats } from './protocol.ts';
+import { rawInsertCeiling } from './raw-insert.ts';
+import { addPartner, CURRENCY, PARTNER_ID, registerMembers, seedPurchases } from './setup.ts';
+import { startApi, startBare, type Backend, type Served } from './stack.ts';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const scale = (ms: number) => (QUICK ? Math.round(ms / 5) : ms);
+const CLIENTS = 8;
+const BATCH = 100;
+const SINGLE_RATE = 500;
+const SYNC_RATE = 200;
+const LOAD_MEMBERS = 100;
+const SYNC_MEMBERS = 40;
+const SYNC_PURCHASES_PER_MEMBER = 5;
+const MAX_SOCKETS = 64;
+const durations = { batchMs: scale(12_000), singleMs: scale(10_000), syncMs: scale(8_000), rawMs: scale(10_000) };
+
+class Loadgen {
+  private readonly child: ChildProcess = fork(new URL('./loadgen.ts', import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+
+  run(job: Job): Promise<LoadStats> {
+    return new Promise((resolve, reject) => {
+      this.child.once('message', (m: FromLoadgen) => ('stats' in m ? resolve(m.stats) : reject(new Error(m.error))));
+      this.child.send({ job });
+    });
+  }
+
+  stop(): void {
+    this.child.send({ stop: true });
+  }
+}
+
+const purchasesPayload = (batchSize: number) => ({ kind: 'purchases' as const, batchSize, partnerId: PARTNER_ID, currency: CURRENCY });
+const batchShape = () => ({ kind: 'closed' as const, concurrency: CLIENTS, durationMs: durations.batchMs });
+const singleShape = () => ({ kind: 'open' as const, ratePerSec: SINGLE_RATE, durationMs: durations.singleMs });
+const syncShape = () => ({ kind: 'open' as const, ratePerSec: SYNC_RATE, durationMs: durations.syncMs });
+
+function latencyFigures(s: LoadStats): Figures {
+  return {
+    latencyMsP50: median(s.latencyMs),
+    latencyMsP99: percentile(s.latencyMs, 99),
+    latencyMsMax: Math.max(...s.latencyMs),
+    requests: s.requests,
+    non2xx: s.requests - s.ok - s.failed,
+    failed: s.failed,
+  };
+}
+
+function openLoopFigures(s: LoadStats, rate: number): Figures {
+  return {
+    ...latencyFigures(s),
+    targetRps: rate,
+    achievedRps: s.ok / (s.elapsedMs / 1000),
+    sendLagMsP99: percentile(s.sendLagMs, 99),
+  };
+}
+
+function statusNote(s: LoadStats): string {
+  const items = Object.keys(s.itemStatuses).length ? `; items ${JSON.stringify(s.itemStatuses)}` : '';
+  return `${s.label}: HTTP statuses ${JSON.stringify(s.statusCounts)}, failed ${s.failed}${items}`;
+}
+
+interface BareCeilings {
+  batch: LoadStats;
+  single: LoadStats;
+  sync: LoadStats;
+}
+
+async function measureBare(loadgen: Loadgen, bare: Served): Promise<BareCeilings> {
+  const common = { tokens: ['bare'], maxSockets: MAX_SOCKETS };
+  return {
+    batch: await loadgen.run({ ...common, label: 'bare batch', url: `${bare.base}/bare/purchases`, method: 'POST', payload: purchasesPayload(BATCH), shape: batchShape() }),
+    single: await loadgen.run({ ...common, label: 'bare single', url: `${bare.base}/bare/purchases`, method: 'POST', payload: purchasesPayload(1), shape: singleShape() }),
+    sync: await loadgen.run({ ...common, label: 'bare sync', url: `${bare.base}/bare/sync`, method: 'GET', payload: { kind: 'none' }, shape: syncShape() }),
+  };
+}
+
+async function measureBackend(loadgen: Loadgen, backend: Backend, bare: BareCeilings): Promise<Measured[]> {
+  const stack = await startApi(backend);
+  try {
+    await addPartner(stack);
+    const members = await registerMembers(stack, LOAD_MEMBERS, 'load');
+    const syncMembers = await registerMembers(stack, SYNC_MEMBERS, 'sync');
+    await seedPurchases(stack, syncMembers.map((m) => m.token), SYNC_PURCHASES_PER_MEMBER);
+    const tokens = members.map((m) => m.token);
+    const common = { tokens, maxSockets: MAX_SOCKETS };
+    const url = `${stack.base}/v1/purchases`;
+
+    const batch = await loadgen.run({ ...common, label: `${backend} batch`, url, method: 'POST', payload: purchasesPayload(BATCH), shape: batchShape() });
+    const raw = await rawInsertCeiling(stack, members.map((m) => m.memberId), { concurrency: CLIENTS, batchSize: BATCH, durationMs: durations.rawMs });
+    const single = await loadgen.run({ ...common, label: `${backend} single`, url, method: 'POST', payload: purchasesPayload(1), shape: singleShape() });
+    const sync = await loadgen.run({
+      tokens: syncMembers.map((m) => m.token),
+      maxSockets: MAX_SOCKETS,
+      label: `${backend} sync`,
+      url: `${stack.base}/v1/me/sync?cursor=0`,
+      method: 'GET',
+      payload: { kind: 'none' },
+      shape: syncShape(),
+    });
+    const rows = await stack.db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM purchases');
+    return lines(backend, { batch, raw, single, sync, bare, purchaseRows: rows[0]?.n ?? 0 });
+  } finally {
+    await stack.close();
+  }
+}
+
+interface Phases {
+  batch: LoadStats;
+  raw: { purchasesPerSec: number; statements: number };
+  single: LoadStats;
+  sync: LoadStats;
+  bare: BareCeilings;
+  purchaseRows: number;
+}
+
+function lines(backend: Backend, p: Phases): Measured[] {
+  const onPostgres = backend === 'postgres';
+  const label = onPostgres ? 'PostgreSQL 15' : 'PGlite (embedded, one connection; no budget: the budgets are for PostgreSQL)';
+  const accepted = p.batch.itemStatuses.accepted ?? 0;
+  const budget = <T extends { text: string; limit: number; direction: 'atMost' | 'atLeast'; figure: string }>(b: T) => (onPostgres ? b : undefined);
+  return [
+    result({
+      name: `ingest.${backend}.batch`,
+      figures: {
+        purchasesPerSec: accepted / (p.batch.elapsedMs / 1000),
+        requestsPerSec: p.batch.ok / (p.batch.elapsedMs / 1000),
+        clients: CLIENTS,
+        batchSize: BATCH,
+        ...latencyFigures(p.batch),
+      },
+      ceiling: {
+        name: `raw INSERT of 100 rows per statement (${CLIENTS} connections); bare Hono POST with the same bodies and clients`,
+        figures: {
+          rawInsertPurchasesPerSec: p.raw.purchasesPerSec,
+          bareRoutePurchasesPerSec: ((p.bare.batch.itemStatuses.accepted ?? 0) / p.bare.batch.elapsedMs) * 1000,
+          bareRouteLatencyMsP99: percentile(p.bare.batch.latencyMs, 99),
+        },
+      },
+      compare: { figure: 'purchasesPerSec', ceilingFigure: 'rawInsertPurchasesPerSec', lowerIsBetter: false },
+      budget: budget({ text: '≥ 5,000 purchases/s in batches of 100', limit: 5000, direction: 'atLeast', figure: 'purchasesPerSec' }),
+      notes: [
+        label,
+        `closed loop: ${CLIENTS} clients × ${BATCH} fresh purchases per request for ${durations.batchMs / 1000} s, round robin over ${LOAD_MEMBERS} members; purchasesPerSec counts items answered "accepted"`,
+        statusNote(p.batch),
+        `purchase rows in the database after all phases: ${p.purchaseRows} (batch + single + raw ceiling + seed)`,
+      ],
+    }),
+    result({
+      name: `ingest.${backend}.single`,
+      figures: openLoopFigures(p.single, SINGLE_RATE),
+      ceiling: { name: 'bare Hono POST, same open-loop schedule', figures: openLoopFigures(p.bare.single, SINGLE_RATE) },
+      compare: { figure: 'latencyMsP99', ceilingFigure: 'latencyMsP99', lowerIsBetter: true },
+      budget: budget({ text: 'single-purchase p99 ≤ 50 ms at 500 requests/s', limit: 50, direction: 'atMost', figure: 'latencyMsP99' }),
+      notes: [
+        label,
+        `open loop: ${SINGLE_RATE} requests/s for ${durations.singleMs / 1000} s, one purchase each, latency from the scheduled send time (a stall is counted in full); sendLagMsP99 is how late the generator itself was`,
+        statusNote(p.single),
+      ],
+    }),
+    result({
+      name: `ingest.${backend}.sync`,
+      figures: openLoopFigures(p.sync, SYNC_RATE),
+      ceiling: { name: 'bare Hono GET returning a sync-shaped JSON, same schedule', figures: openLoopFigures(p.bare.sync, SYNC_RATE) },
+      compare: { figure: 'latencyMsP99', ceilingFigure: 'latencyMsP99', lowerIsBetter: true },
+      budget: budget({ text: 'GET /v1/me/sync p99 ≤ 20 ms', limit: 20, direction: 'atMost', figure: 'latencyMsP99' }),
+      notes: [
+        label,
+        `open loop: ${SYNC_RATE} requests/s for ${durations.syncMs / 1000} s over ${SYNC_MEMBERS} members with ${SYNC_PURCHASES_PER_MEMBER} purchases each, cursor=0 (balance, 5 purchases, catalogue and offers versions)`,
+        statusNote(p.sync),
+      ],
+    }),
+  ];
+}
+
+export async function run(): Promise<Measured[]> {
+  const loadgen = new Loadgen();
+  const bare = await startBare();
+  try {
+    const ceilings = await measureBare(loadgen, bare);
+    const measured: Measured[] = [];
+    for (const backend of ['postgres', 'pglite'] as const) measured.push(...(await measureBackend(loadgen, backend, ceilings)));
+    if (QUICK) for (const m of measured) m.notes.push('BENCH_QUICK=1: phases shortened 5×, a smoke test, not a measurement');
+    return measured;
+  } finally {
+    loadgen.stop();
+    await bare.close();
+  }
+}
