@@ -5,11 +5,20 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import type { Db } from './db/index.ts';
 import type { Env } from './env.ts';
 import { ApiError, errorBody } from './http.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The extension calls the API from its own origin (its service worker or
+ * background page), which the browser treats as a cross-origin request. Only
+ * extension origins are allowed: the API authenticates with bearer tokens,
+ * never cookies, so no web page gains anything, and none is invited.
+ */
+const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension|safari-web-extension):\/\/[a-z0-9-]+$/i;
 
 export interface Deps {
   db: Db;
@@ -51,6 +60,16 @@ export function createBaseApp(deps: Deps): Hono<AppEnv> {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
+
+  app.use(
+    cors({
+      origin: (origin) => (EXTENSION_ORIGIN.test(origin) ? origin : null),
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match'],
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+      exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    }),
+  );
 
   app.use(
     bodyLimit({
