@@ -4,15 +4,14 @@
  * test-results/e2e/extension/, so the browsers load a fixed copy even if
  * someone rebuilds `.output/` while the tests run.
  *
- * One test-only change is made to the Chromium copy's manifest: the demo
- * partners' origins are listed as granted host permissions. It stands in for
- * the member's click on "Allow" in Chromium's permission prompt, which is
- * browser UI that automation cannot reach (headless Chromium denies the
- * request). The onboarding page still asks for exactly these origins and
- * sees them granted; nothing beyond the partner shops is granted, so the API
- * origin and every other host stay as the real build has them. Firefox needs
- * no change: its `extensions.webextOptionalPermissionPrompts` preference
- * grants the request without the prompt (see journey.firefox.test.ts).
+ * One test-only change is made to each copy's manifest: the demo partners'
+ * origins are listed as granted host permissions (`host_permissions` in
+ * Chrome MV3, `permissions` in Firefox MV2). It stands in for the member's
+ * click on "Allow" in the browser's permission prompt, which is browser UI
+ * that automation cannot reach (headless Chromium denies the request). The
+ * onboarding page still asks for exactly these origins and must see them
+ * granted; nothing beyond the partner shops is granted, so the API origin
+ * and every other host stay as the real build has them.
  *
  * `E2E_GRANT_API_ORIGIN=1` also grants `http://localhost/*` (the test API's
  * origin) in both copies. CI never sets it: it exists to exercise the rest of
@@ -64,6 +63,7 @@ export default function setup(): void {
     }
   }
   grantForTests(EXTENSION_DIRS.chrome, 'host_permissions', demoPartnerOrigins());
+  grantForTests(EXTENSION_DIRS.firefox, 'permissions', demoPartnerOrigins());
   if (process.env.E2E_GRANT_API_ORIGIN === '1') {
     console.warn('e2e: E2E_GRANT_API_ORIGIN=1: the tested extension may reach http://localhost/* (not so in the real build)');
     grantForTests(EXTENSION_DIRS.chrome, 'host_permissions', ['http://localhost/*']);

@@ -14,6 +14,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page, type Worker } from 'playwright-core';
+import puppeteer, { type Browser as FirefoxBrowser, type Page as FirefoxPage } from 'puppeteer-core';
 import { DEMO_PARTNERS } from '../../server/seed.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -421,6 +422,58 @@ export class ChromiumSession {
 }
 
 // ---------------------------------------------------------------------------
+// Firefox ESR with the extension (puppeteer-core over WebDriver BiDi)
+// ---------------------------------------------------------------------------
+
+export class FirefoxSession {
+  private constructor(
+    readonly browser: FirefoxBrowser,
+    readonly addonId: string,
+  ) {}
+
+  static async launch(extensionDir: string = EXTENSION_DIRS.firefox): Promise<FirefoxSession> {
+    if (!existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`no built extension in ${extensionDir} (global-setup builds it)`);
+    const browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX_PATH,
+      headless: true,
+      extraPrefsFirefox: { 'intl.locale.requested': 'en-US', 'intl.accept_languages': 'en-US' },
+    });
+    try {
+      return new FirefoxSession(browser, await browser.installExtension(extensionDir));
+    } catch (error) {
+      await browser.close();
+      throw error;
+    }
+  }
+
+  async pages(): Promise<FirefoxPage[]> {
+    return this.browser.pages();
+  }
+
+  /**
+   * A tab showing one of the extension's own pages. The driver may not open
+   * moz-extension:// addresses, but it can work in a tab the extension opened
+   * itself (the onboarding page, opened on install).
+   */
+  async extensionTab(path: string, timeoutMs = 15_000): Promise<FirefoxPage> {
+    const found = await waitFor(`a tab with the extension's ${path}`, async () => {
+      for (const page of await this.pages()) {
+        const href = await page.evaluate(() => location.href).catch(() => '');
+        if (href.startsWith('moz-extension://') && new URL(href).pathname === `/${path}`) return page;
+      }
+      return undefined;
+    }, (page) => page !== undefined, timeoutMs);
+    if (found === undefined) throw new Error(`no tab with ${path}`);
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Shopping with real clicks
 // ---------------------------------------------------------------------------
 
@@ -469,17 +522,26 @@ export async function shopThrough(page: Page, homeUrl: string, productIndex = 0)
 // Evidence on failure
 // ---------------------------------------------------------------------------
 
+/** A page of either driver (playwright or puppeteer) that can be photographed. */
+export interface Snapshottable {
+  url(): string;
+  isClosed(): boolean;
+  screenshot(options: { path: string; fullPage: boolean }): Promise<unknown>;
+}
+
+export type PageList = () => Snapshottable[] | Promise<Snapshottable[]>;
+
 /** Screenshots every open page of `pages()` into test-results/e2e/ and returns the file paths. */
-export async function screenshotAll(label: string, pages: () => Page[]): Promise<string[]> {
+export async function screenshotAll(label: string, pages: PageList): Promise<string[]> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const safe = label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 80);
   const paths: string[] = [];
   let n = 0;
-  for (const page of pages()) {
+  for (const page of await pages()) {
     if (page.isClosed()) continue;
     n++;
-    const host = (() => {
+    const where = (() => {
       try {
         const u = new URL(page.url());
         return `${u.host}${u.pathname}`.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
@@ -487,9 +549,12 @@ export async function screenshotAll(label: string, pages: () => Page[]): Promise
         return 'blank';
       }
     })();
-    const path = join(RESULTS_DIR, `${safe}-${stamp}-${n}-${host}.png`);
+    const path = join(RESULTS_DIR, `${safe}-${stamp}-${n}-${where}.png`);
     try {
-      await page.screenshot({ path, fullPage: true, timeout: 5_000 });
+      await Promise.race([
+        page.screenshot({ path, fullPage: true }),
+        sleep(10_000).then(() => Promise.reject(new Error('screenshot timed out'))),
+      ]);
       paths.push(`${path}  (${page.url()})`);
     } catch (error) {
       paths.push(`(no screenshot of ${page.url()}: ${String(error).split('\n')[0]})`);
@@ -503,13 +568,13 @@ export async function screenshotAll(label: string, pages: () => Page[]): Promise
  * adds their paths (and the server's last output) to the failure message,
  * for the reader of the CI log.
  */
-export async function withEvidence(label: string, pages: () => Page[], body: () => Promise<void>, server?: ApiServer): Promise<void> {
+export async function withEvidence(label: string, pages: PageList, body: () => Promise<void>, server?: ApiServer): Promise<void> {
   try {
     await body();
   } catch (error) {
-    const shots = await screenshotAll(label, pages);
+    const shots = await screenshotAll(label, pages).catch((e: unknown) => [`(screenshots failed: ${String(e)})`]);
     const note = `\nScreenshots of the open pages:\n${shots.map((s) => `  ${s}`).join('\n') || '  (no pages open)'}` +
-      (server ? `\nServer output (last lines):\n${server.log() || '  (none)'}` : '');
+      (server ? `\nAPI server output (last lines):\n${server.log() || '  (none)'}` : '');
     if (error instanceof Error) {
       error.message += note;
       throw error;
