@@ -11,6 +11,7 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   match: async () => (await import('./match.ts')).run,
   detect: async () => (await import('./detect/index.ts')).run,
   popup: async () => (await import('./popup.ts')).run,
+  overhead: async () => (await import('./overhead.ts')).run,
   ingest: async () => (await import('./ingest/index.ts')).run,
   record: async () => (await import('./pending.ts')).runRecord,
   sync: async () => (await import('./pending.ts')).runSync,
