@@ -1,55 +1,139 @@
 /**
- * Background work of the API process: auto-confirming purchases whose hold
- * period has passed. Safe with several replicas: each confirmation re-reads
- * its purchase under the member's lock, so a transition happens once however
- * many processes run this at the same moment.
+ * Background work of the API process, run on an interval: auto-confirming
+ * purchases whose hold period has passed, expiring claims nobody decided,
+ * and recomputing tiers.
+ *
+ * Each job runs under a lease row in `job_locks` (see job-lock.ts): with
+ * several replicas on one database, one of them runs a job per interval and
+ * the others skip it. The lease is held for the interval (renewed between
+ * batches of a long run) and given back when the scheduler stops. The work
+ * itself stays safe without the lease too: each confirmation re-reads its
+ * purchase under the member's lock.
  */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import type { Db } from './db/index.ts';
+import { acquireJobLock, extendJobLock, releaseJobLock } from './job-lock.ts';
 import { autoConfirmDue } from './lifecycle.ts';
+import type { Metrics } from './metrics.ts';
+import { expireClaims } from './operator/claims.ts';
+
+export interface JobContext {
+  db: Db;
+  now: Date;
+  metrics?: Metrics;
+  /** Renews the lease during a long run; false when it was lost (stop then). */
+  keepAlive(): Promise<boolean>;
+}
+
+export interface Job {
+  /** Also the job's row in `job_locks`. */
+  name: string;
+  /** Does one round of the work; returns how many things it changed. */
+  run(ctx: JobContext): Promise<number>;
+}
+
+export type JobRun = { status: 'ran'; changed: number } | { status: 'skipped' } | { status: 'failed'; error: string };
 
 export interface Scheduler {
-  /** Runs one round now (tests, and the first round at start). */
-  runOnce(): Promise<number>;
+  /** The lease holder's name in `job_locks`. */
+  readonly holder: string;
+  /** Runs one round of every job now (tests, and the first round at start). */
+  runOnce(): Promise<Record<string, JobRun>>;
   stop(): Promise<void>;
 }
 
 const BATCH = 500;
 
-export function startScheduler(
-  db: Db,
-  opts: { now: () => Date; intervalMs: number; log: (line: Record<string, unknown>) => void },
-): Scheduler {
-  let running: Promise<number> | undefined;
-  const runOnce = async () => {
+export const autoConfirmJob: Job = {
+  name: 'auto-confirm',
+  async run({ db, now, metrics, keepAlive }) {
     let total = 0;
     // Drain in batches so a backlog after downtime clears in one round.
     for (;;) {
-      const confirmed = await autoConfirmDue(db, opts.now(), BATCH);
+      const confirmed = await autoConfirmDue(db, now, BATCH);
       total += confirmed;
-      if (confirmed < BATCH) break;
+      metrics?.autoConfirmed.inc({}, confirmed);
+      if (confirmed < BATCH || !(await keepAlive())) break;
     }
-    if (total > 0) opts.log({ time: new Date().toISOString(), level: 'info', job: 'auto-confirm', confirmed: total });
     return total;
+  },
+};
+
+export const expireClaimsJob: Job = {
+  name: 'expire-claims',
+  run: ({ db, now }) => expireClaims(db, now),
+};
+
+/**
+ * Registration point for tier recomputation. Tiers (server/tiers.ts) are
+ * built separately; until that module provides `recomputeTiers(db, now)`,
+ * this job holds its lease and changes nothing. Wire it in here.
+ */
+export const recomputeTiersJob: Job = {
+  name: 'recompute-tiers',
+  run: async () => 0,
+};
+
+export const DEFAULT_JOBS: readonly Job[] = [autoConfirmJob, expireClaimsJob, recomputeTiersJob];
+
+export interface SchedulerOptions {
+  now: () => Date;
+  intervalMs: number;
+  log: (line: Record<string, unknown>) => void;
+  metrics?: Metrics;
+  jobs?: readonly Job[];
+  /** Names this replica in `job_locks`; random per process by default. */
+  holder?: string;
+}
+
+export function startScheduler(db: Db, opts: SchedulerOptions): Scheduler {
+  const jobs = opts.jobs ?? DEFAULT_JOBS;
+  const holder = opts.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const leaseMs = Math.max(opts.intervalMs, 1000);
+  const leaseEnd = () => new Date(opts.now().getTime() + leaseMs);
+  let running: Promise<Record<string, JobRun>> | undefined;
+
+  const runJob = async (job: Job): Promise<JobRun> => {
+    const now = opts.now();
+    try {
+      if (!(await acquireJobLock(db, job.name, holder, now, leaseEnd()))) return { status: 'skipped' };
+      const changed = await job.run({ db, now, metrics: opts.metrics, keepAlive: () => extendJobLock(db, job.name, holder, leaseEnd()) });
+      if (changed > 0) opts.log({ time: new Date().toISOString(), level: 'info', job: job.name, changed });
+      return { status: 'ran', changed };
+    } catch (err) {
+      opts.log({ time: new Date().toISOString(), level: 'error', job: job.name, error: String(err) });
+      return { status: 'failed', error: String(err) };
+    }
   };
+
+  const runOnce = async () => {
+    const outcome: Record<string, JobRun> = {};
+    for (const job of jobs) {
+      outcome[job.name] = await runJob(job);
+      opts.metrics?.jobRuns.inc({ job: job.name, outcome: outcome[job.name]!.status });
+    }
+    return outcome;
+  };
+
   const tick = () => {
     if (running) return;
-    running = runOnce()
-      .catch((err: unknown) => {
-        opts.log({ time: new Date().toISOString(), level: 'error', job: 'auto-confirm', error: String(err) });
-        return 0;
-      })
-      .finally(() => {
-        running = undefined;
-      });
+    running = runOnce().finally(() => {
+      running = undefined;
+    });
   };
   const timer = setInterval(tick, opts.intervalMs);
   timer.unref();
   tick();
   return {
+    holder,
     runOnce,
     async stop() {
       clearInterval(timer);
       await running;
+      // Hand the leases back, so another replica need not wait out the interval.
+      const now = opts.now();
+      await Promise.all(jobs.map((job) => releaseJobLock(db, job.name, holder, now).catch(() => {})));
     },
   };
 }
