@@ -1,0 +1,190 @@
+/**
+ * A reference implementation of the purchase lifecycle and the ledger
+ * (DESIGN.md, "Purchase lifecycle" and "Partner reports"), small enough to
+ * check by reading. The property tests run random command sequences through
+ * the real app and through this model side by side and compare.
+ */
+import type { Balance, PurchaseStatus } from '../../lib/contract/index.ts';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface PartnerSpec {
+  earn: { points: number; per: number };
+  holdDays: number;
+  autoConfirm: boolean;
+}
+
+/** Two partners: one that auto-confirms after 14 days, one that never does and earns half. */
+export const PARTNERS: readonly PartnerSpec[] = [
+  { earn: { points: 1, per: 1 }, holdDays: 14, autoConfirm: true },
+  { earn: { points: 1, per: 2 }, holdDays: 30, autoConfirm: false },
+];
+export const REWARD_COSTS: readonly number[] = [20, 70];
+
+export interface SentBody {
+  id: string;
+  partner: number;
+  order: number;
+  amountMinor: number;
+  detectedAt: string;
+}
+
+export interface ModelPurchase {
+  id: string;
+  member: number;
+  partner: number;
+  order: number;
+  amountMinor: number;
+  points: number;
+  status: PurchaseStatus;
+  holdUntilMs: number;
+  /** The purchase that holds the order, for a refused duplicate claim. */
+  duplicateOf: string | null;
+  /** The exact body first sent under this id, for duplicate/conflict decisions. */
+  body: SentBody;
+}
+
+export type ReportStatus = 'confirmed' | 'returned' | 'cancelled';
+
+/** The result statuses of the contract, as the model expects them. */
+export type IngestOutcome = 'accepted' | 'duplicate' | 'conflict' | 'rejected';
+export type ReportOutcome = 'applied' | 'unchanged' | 'invalid' | 'unknown';
+
+export function pointsFor(partner: number, amountMinor: number): number {
+  const { points, per } = PARTNERS[partner]!.earn;
+  return amountMinor <= 0 ? 0 : Math.floor((amountMinor * points) / (per * 100));
+}
+
+const sameBody = (a: SentBody, b: SentBody) =>
+  a.partner === b.partner && a.order === b.order && a.amountMinor === b.amountMinor && a.detectedAt === b.detectedAt;
+
+export class LedgerModel {
+  readonly balances: Balance[];
+  readonly purchases = new Map<string, ModelPurchase>();
+  readonly keys = new Map<string, { reward: number; status: number }>();
+  redemptions = 0;
+
+  constructor(readonly members: number) {
+    this.balances = Array.from({ length: members }, () => ({ available: 0, pending: 0, lifetime: 0 }));
+  }
+
+  private holder(partner: number, order: number): ModelPurchase | undefined {
+    for (const p of this.purchases.values()) if (p.partner === partner && p.order === order && p.duplicateOf === null) return p;
+    return undefined;
+  }
+
+  /** The member's own row for an order: the one that holds it, else their first refused claim. */
+  private ownRow(member: number, partner: number, order: number): ModelPurchase | undefined {
+    let first: ModelPurchase | undefined;
+    for (const p of this.purchases.values()) {
+      if (p.member !== member || p.partner !== partner || p.order !== order) continue;
+      if (p.duplicateOf === null) return p;
+      first ??= p;
+    }
+    return first;
+  }
+
+  ingest(member: number, body: SentBody, nowMs: number): IngestOutcome {
+    const stored = this.purchases.get(body.id);
+    if (stored) {
+      if (stored.member !== member) return 'rejected';
+      return sameBody(stored.body, body) ? 'duplicate' : 'conflict';
+    }
+    if (this.ownRow(member, body.partner, body.order)) return 'duplicate';
+    const holder = this.holder(body.partner, body.order);
+    const holdUntilMs = nowMs + PARTNERS[body.partner]!.holdDays * DAY_MS;
+    const base = { id: body.id, member, partner: body.partner, order: body.order, amountMinor: body.amountMinor, holdUntilMs, body };
+    if (holder) {
+      this.purchases.set(body.id, { ...base, points: 0, status: 'rejected', duplicateOf: holder.id });
+      return 'rejected';
+    }
+    const points = pointsFor(body.partner, body.amountMinor);
+    this.purchases.set(body.id, { ...base, points, status: 'pending', duplicateOf: null });
+    this.balances[member]!.pending += points;
+    return 'accepted';
+  }
+
+  report(partner: number, order: number, status: ReportStatus, amountMinor?: number): ReportOutcome {
+    const p = this.holder(partner, order);
+    if (!p) return 'unknown';
+    if (status === 'confirmed') return this.confirm(p, amountMinor);
+    if (status === 'cancelled' || amountMinor === undefined || amountMinor === 0) return this.end(p);
+    if (isFinal(p.status)) return 'unchanged';
+    if (amountMinor > p.amountMinor) return 'invalid';
+    if (amountMinor === p.amountMinor) return 'unchanged';
+    const points = pointsFor(p.partner, amountMinor);
+    this.move(p.member, p.status === 'confirmed' ? 'available' : 'pending', points - p.points);
+    Object.assign(p, { amountMinor, points });
+    return 'applied';
+  }
+
+  private confirm(p: ModelPurchase, amountMinor?: number): ReportOutcome {
+    if (p.status === 'confirmed') return 'unchanged';
+    if (isFinal(p.status)) return 'invalid';
+    if (amountMinor !== undefined && amountMinor > p.amountMinor) return 'invalid';
+    if (amountMinor === 0) return 'invalid';
+    if (amountMinor !== undefined && amountMinor !== p.amountMinor) {
+      const points = pointsFor(p.partner, amountMinor);
+      this.move(p.member, 'pending', points - p.points);
+      Object.assign(p, { amountMinor, points });
+    }
+    this.move(p.member, 'pending', -p.points);
+    this.move(p.member, 'available', p.points);
+    p.status = 'confirmed';
+    return 'applied';
+  }
+
+  private end(p: ModelPurchase): ReportOutcome {
+    if (isFinal(p.status)) return 'unchanged';
+    const confirmed = p.status === 'confirmed';
+    this.move(p.member, confirmed ? 'available' : 'pending', -p.points);
+    p.status = confirmed ? 'reversed' : 'rejected';
+    return 'applied';
+  }
+
+  /** Balance changes as `post` books them: available entries count towards lifetime unless spent. */
+  private move(member: number, account: 'available' | 'pending', delta: number, spending = false): void {
+    const b = this.balances[member]!;
+    b[account] += delta;
+    if (account === 'available' && !spending) b.lifetime += delta;
+  }
+
+  /** Pending purchases past their hold at partners that allow it become confirmed (optionally only one member's). */
+  autoConfirm(nowMs: number, member?: number): void {
+    for (const p of this.purchases.values()) {
+      if (p.status !== 'pending' || p.holdUntilMs > nowMs || !PARTNERS[p.partner]!.autoConfirm) continue;
+      if (member !== undefined && p.member !== member) continue;
+      this.confirm(p);
+    }
+  }
+
+  /** A redemption: the HTTP status the API should answer. */
+  redeem(member: number, reward: number, key: number, nowMs: number): number {
+    this.autoConfirm(nowMs, member);
+    const stored = this.keys.get(`${member}:${key}`);
+    if (stored) return stored.reward === reward ? stored.status : 409;
+    const cost = REWARD_COSTS[reward]!;
+    const ok = this.balances[member]!.available >= cost;
+    if (ok) {
+      this.move(member, 'available', -cost, true);
+      this.redemptions++;
+    }
+    const status = ok ? 201 : 409;
+    this.keys.set(`${member}:${key}`, { reward, status });
+    return status;
+  }
+}
+
+export function isFinal(status: PurchaseStatus): boolean {
+  return status === 'rejected' || status === 'reversed';
+}
+
+/** Every path a purchase's status may take over its life. */
+export const VALID_PATHS: ReadonlySet<string> = new Set([
+  'pending',
+  'pending>confirmed',
+  'pending>rejected',
+  'pending>confirmed>reversed',
+  // A refused claim (another member's order) is born rejected.
+  'rejected',
+]);
