@@ -9,7 +9,7 @@ export default defineConfig({
     globalSetup: ['test/e2e/global-setup.ts'],
     fileParallelism: false,
     testTimeout: 120_000,
-    hookTimeout: 180_000,
+    hookTimeout: 240_000,
     teardownTimeout: 30_000,
     // A flaky browser is a bug to fix, not to retry away.
     retry: 0,

@@ -137,7 +137,7 @@ export class ApiServer {
       await waitFor('the API to answer /health', async () => {
         if (child.exitCode !== null) return -1;
         return (await fetch(`${this.baseUrl}/health`)).status;
-      }, (status) => status === 200 || status === -1, 90_000);
+      }, (status) => status === 200 || status === -1, 150_000);
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     } catch (error) {
       throw new Error(`${String(error)}\nserver output:\n${this.log()}`);
@@ -354,7 +354,24 @@ export class ChromiumSession {
       ],
     });
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-    return new ChromiumSession(context, new URL(worker.url()).host, userDataDir);
+    const session = new ChromiumSession(context, new URL(worker.url()).host, userDataDir);
+    session.watch(worker);
+    context.on('serviceworker', (w) => session.watch(w));
+    return session;
+  }
+
+  private consoleLines: string[] = [];
+
+  private watch(worker: Worker): void {
+    worker.on('console', (message) => {
+      this.consoleLines.push(`[${message.type()}] ${message.text()}`);
+      this.consoleLines = this.consoleLines.slice(-40);
+    });
+  }
+
+  /** What the extension's service worker logged lately (e.g. "catalogue refresh failed"). */
+  log(): string {
+    return this.consoleLines.join('\n');
   }
 
   /** The extension's service worker (a new one if Chromium restarted it). */
@@ -568,13 +585,20 @@ export async function screenshotAll(label: string, pages: PageList): Promise<str
  * adds their paths (and the server's last output) to the failure message,
  * for the reader of the CI log.
  */
-export async function withEvidence(label: string, pages: PageList, body: () => Promise<void>, server?: ApiServer): Promise<void> {
+export async function withEvidence(
+  label: string,
+  pages: PageList,
+  body: () => Promise<void>,
+  server?: ApiServer,
+  extensionLog?: () => string,
+): Promise<void> {
   try {
     await body();
   } catch (error) {
     const shots = await screenshotAll(label, pages).catch((e: unknown) => [`(screenshots failed: ${String(e)})`]);
     const note = `\nScreenshots of the open pages:\n${shots.map((s) => `  ${s}`).join('\n') || '  (no pages open)'}` +
-      (server ? `\nAPI server output (last lines):\n${server.log() || '  (none)'}` : '');
+      (server ? `\nAPI server output (last lines):\n${server.log() || '  (none)'}` : '') +
+      (extensionLog ? `\nExtension service worker console (last lines):\n${extensionLog() || '  (none)'}` : '');
     if (error instanceof Error) {
       error.message += note;
       throw error;

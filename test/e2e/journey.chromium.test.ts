@@ -55,7 +55,7 @@ function step(name: string, body: () => Promise<void>, timeoutMs = 120_000): voi
   it(name, async (ctx: TestContext) => {
     if (brokenAt !== undefined) ctx.skip(`an earlier step failed: ${brokenAt}`);
     try {
-      await withEvidence(name, () => chromium.context.pages(), body, api);
+      await withEvidence(name, () => chromium.context.pages(), body, api, () => chromium.log());
     } catch (error) {
       brokenAt ??= name;
       throw error;
@@ -394,13 +394,19 @@ describe('Chromium: when things go wrong', () => {
     expect(registered, 'content scripts registered after consent was revoked').toEqual([]);
     const before = await serverPurchases(api, token);
 
-    await shopThrough(shop, shops.shopUrl(SHOP), PRODUCT.boots);
+    // A new tab: Chromium may keep injecting into a tab that already ran the script before the
+    // unregistration; the script there finds no consent and stops (the order below proves it).
+    const tab = await chromium.context.newPage();
+    await shopThrough(tab, shops.shopUrl(SHOP), PRODUCT.boots);
     const order = await lastOrder();
-    expect((await extensionTraces(shop)).isolatedWorlds).toBe(0);
+    expect((await extensionTraces(tab)).isolatedWorlds).toBe(0);
+    await shopThrough(shop, shops.shopUrl(SHOP), PRODUCT.slippers);
+    const orderInOldTab = await lastOrder();
     await sleep(3000);
-    const { popup } = await popupShows(shop, 'its purchase list', (t) => t.includes('Last synced'));
+    const { popup } = await popupShows(tab, 'its purchase list', (t) => t.includes('Last synced'));
     await shown(popup.getByText('Purchase detection is off until you agree in the settings.'));
     await expect.poll(() => purchaseRow(popup, order.orderId).count()).toBe(0);
+    await expect.poll(() => purchaseRow(popup, orderInOldTab.orderId).count()).toBe(0);
     expect(await serverPurchases(api, token)).toHaveLength(before.length);
     await closePopups();
   });
