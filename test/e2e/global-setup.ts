@@ -12,16 +12,10 @@
  * onboarding page still asks for exactly these origins and must see them
  * granted; nothing beyond the partner shops is granted, so the API origin
  * and every other host stay as the real build has them.
- *
- * `E2E_GRANT_API_ORIGIN=1` also grants `http://localhost/*` (the test API's
- * origin) in both copies. CI never sets it: it exists to exercise the rest of
- * the journey while the build cannot reach its API (no host permission for
- * it and no CORS headers on the server).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { DEMO_PARTNERS } from '../../server/seed.ts';
 import { EXTENSION_DIRS, ROOT } from './harness.ts';
 
@@ -64,11 +58,6 @@ export default function setup(): void {
   }
   grantForTests(EXTENSION_DIRS.chrome, 'host_permissions', demoPartnerOrigins());
   grantForTests(EXTENSION_DIRS.firefox, 'permissions', demoPartnerOrigins());
-  if (process.env.E2E_GRANT_API_ORIGIN === '1') {
-    console.warn('e2e: E2E_GRANT_API_ORIGIN=1: the tested extension may reach http://localhost/* (not so in the real build)');
-    grantForTests(EXTENSION_DIRS.chrome, 'host_permissions', ['http://localhost/*']);
-    grantForTests(EXTENSION_DIRS.firefox, 'permissions', ['http://localhost/*']);
-  }
 }
 
 /** The files the manifest names (and the content script the background registers) that are not in `dir`. */
