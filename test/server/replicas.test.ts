@@ -149,6 +149,34 @@ describe.skipIf(!process.env.DATABASE_URL)('two replicas on one PostgreSQL', () 
     }
   });
 
+  it('never lets concurrent redemptions under different keys spend more than is available', async () => {
+    const reward = await putReward(a.base, 10);
+    for (let round = 0; round < ROUNDS; round++) {
+      const member = await register(a.base);
+      const orderId = `overspend-${round}-${randomUUID()}`;
+      await ingestVia(a.base, member, [purchase(partner.id, orderId, 5000)]);
+      expect((await sendReport(b.base, signedReport(partner, [{ orderId, status: 'confirmed' }]))).status).toBe(200);
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          call(i % 2 ? a.base : b.base, 'POST', '/v1/redemptions', {
+            token: member.token,
+            body: { rewardId: reward },
+            headers: { 'Idempotency-Key': randomUUID() },
+          }),
+        ),
+      );
+      const statuses = answers.map((r) => r.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(7);
+      const spent = await db.query<{ n: number; available: number }>(
+        `SELECT (SELECT count(*)::int FROM ledger_entries WHERE member_id = $1 AND reason = 'redemption') AS n,
+                (SELECT available FROM balances WHERE member_id = $1) AS available`,
+        [member.id],
+      );
+      expect(spent[0]).toEqual({ n: 5, available: 0 });
+    }
+  });
+
   it('applies the same partner confirmation sent to both replicas at once once', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const member = await register(a.base);
