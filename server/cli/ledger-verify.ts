@@ -6,25 +6,16 @@
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { parseEnv } from '../env.ts';
-import { verifyLedger } from '../ledger.ts';
+import { ledgerVerification } from '../operator/ledger.ts';
 
 async function main(): Promise<number> {
   const env = parseEnv();
   const db = await openDatabase(env);
   try {
     await migrate(db);
-    const { members, mismatches } = await verifyLedger(db);
-    console.log(
-      mismatches.length === 0
-        ? `ledger ok: ${members} balance${members === 1 ? '' : 's'} equal${members === 1 ? 's' : ''} the sums of their entries`
-        : `ledger MISMATCH: ${mismatches.length} of ${members} balances differ from the sums of their entries`,
-    );
-    for (const m of mismatches) {
-      const show = (b: { available: number; pending: number; lifetime: number }) =>
-        `available ${b.available}, pending ${b.pending}, lifetime ${b.lifetime}`;
-      console.log(`  member ${m.memberId}: stored ${show(m.stored)}; entries say ${show(m.fromEntries)}`);
-    }
-    return mismatches.length === 0 ? 0 : 1;
+    const { ok, lines } = await ledgerVerification(db);
+    for (const line of lines) console.log(line);
+    return ok ? 0 : 1;
   } finally {
     await db.close();
   }

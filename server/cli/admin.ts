@@ -1,0 +1,192 @@
+/**
+ * `npm run admin -- <command>`: the operator's tools, over the same service
+ * functions as the API (server/operator/*), straight on the database the
+ * environment names (DATABASE_URL, else PGlite in DATA_DIR). Migrates first.
+ *
+ * Exit codes: 0 done, 1 refused or failed (the reason on stderr), 2 usage.
+ */
+import { openDatabase, type Db } from '../db/index.ts';
+import { migrate } from '../db/migrate.ts';
+import { parseEnv } from '../env.ts';
+import { importCatalogFile, type CatalogKind, type ImportReport } from '../operator/catalog-import.ts';
+import { approveClaim, listClaims, rejectClaim, type ClaimStatus } from '../operator/claims.ts';
+import { importConfirmationsFile } from '../operator/confirmations.ts';
+import { OperatorError } from '../operator/errors.ts';
+import { ledgerVerification } from '../operator/ledger.ts';
+import { showMember } from '../operator/members.ts';
+
+const USAGE = `Usage: npm run admin -- <command>
+
+  partners import <file.json|file.csv>   create or update partners (all or nothing)
+  offers import <file.json|file.csv>     create or update offers (all or nothing)
+  rewards import <file.json|file.csv>    create or update rewards (all or nothing)
+  confirmations import <partner> <file.csv>
+                                         apply a partner's order report (all or nothing;
+                                         importing the same file again changes nothing)
+  claims list [--status open|approved|rejected]
+  claims approve <claim-id>              book the claimed purchase for the member, then approve
+  claims reject <claim-id> [--reason <text>]
+  member show <email>                    member, tier, balance and last purchases
+  ledger verify                          every balance against the sums of its entries
+
+JSON files hold an array of items as the operator API takes them (PUT
+/v1/admin/...), or {"partners": [...]} etc. CSV files have a header row;
+empty cells are left out:
+
+  partners:       id,name,domains,category,earn_points,earn_per,currency,hold_days,auto_confirm,secret
+                  (domains separated by spaces or |; earn_points per earn_per major units;
+                  hold_days and auto_confirm optional, default 30 and true)
+  offers:         id,title,partner_id,kind,multiplier,bonus_points,min_amount_minor,starts_at,ends_at,tier,per_member_limit
+  rewards:        id,title,kind,points_cost,partner_id,active
+  confirmations:  order_id,status,amount_minor
+                  (status confirmed|returned|cancelled; amount_minor is the amount that
+                  stands after the report, in cents, optional)
+
+Exit codes: 0 done, 1 refused or failed (reason on stderr), 2 usage.
+The database is DATABASE_URL, else PGlite in DATA_DIR (default .data).`;
+
+const COMMANDS = new Set([
+  'partners import', 'offers import', 'rewards import', 'confirmations import',
+  'claims list', 'claims approve', 'claims reject', 'member show', 'ledger verify',
+]);
+
+class UsageError extends Error {}
+
+type Out = (line: string) => void;
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string>;
+}
+
+function parseArgs(args: readonly string[], known: readonly string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const [name, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
+    const value = inline ?? args[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    flags.set(name, value);
+  }
+  return { positional, flags };
+}
+
+function expectArgs(p: Parsed, count: number, what: string): string[] {
+  if (p.positional.length !== count) throw new UsageError(`expected ${what}`);
+  return p.positional;
+}
+
+function printImport(out: Out, kind: CatalogKind, report: ImportReport): void {
+  const n = (k: keyof ImportReport) => report[k].length;
+  out(`${kind}: ${n('created')} created, ${n('updated')} changed, ${n('unchanged')} unchanged`);
+  for (const k of ['created', 'updated', 'unchanged'] as const) for (const id of report[k]) out(`  ${k === 'updated' ? 'changed' : k.padEnd(7)}  ${id}`);
+}
+
+async function run(db: Db, argv: readonly string[], out: Out): Promise<number> {
+  const [area, verb, ...rest] = argv;
+  const now = new Date();
+  switch (`${area} ${verb}`) {
+    case 'partners import':
+    case 'offers import':
+    case 'rewards import': {
+      const kind = area as CatalogKind;
+      const [file] = expectArgs(parseArgs(rest, []), 1, `${kind} import <file.json|file.csv>`);
+      printImport(out, kind, await importCatalogFile(db, kind, file!));
+      return 0;
+    }
+    case 'confirmations import': {
+      const [partnerId, file] = expectArgs(parseArgs(rest, []), 2, 'confirmations import <partner> <file.csv>');
+      const report = await importConfirmationsFile(db, partnerId!, file!, now);
+      const c = report.counts;
+      if (report.alreadyImportedAt) out(`this file was already imported for ${report.partnerId} at ${report.alreadyImportedAt.toISOString()}; nothing applied`);
+      out(`confirmations for ${report.partnerId}: ${report.rows.length} orders: ${c.applied} applied, ${c.unchanged} unchanged, ${c.unknown} unknown, ${c.invalid} invalid`);
+      for (const r of report.rows) {
+        if (r.outcome === 'unchanged') continue;
+        const state = r.purchase ? ` -> ${r.purchase.status}, ${r.purchase.points} points` : '';
+        out(`  line ${r.line}: ${r.orderId} ${r.status}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}${state}`);
+      }
+      return 0;
+    }
+    case 'claims list': {
+      const p = parseArgs(rest, ['status']);
+      expectArgs(p, 0, 'claims list [--status open|approved|rejected]');
+      const status = p.flags.get('status');
+      if (status !== undefined && !['open', 'approved', 'rejected'].includes(status)) throw new UsageError('--status is open, approved or rejected');
+      const claims = await listClaims(db, status ? { status: status as ClaimStatus } : {});
+      out(`${claims.length} claim${claims.length === 1 ? '' : 's'}${status ? ` (${status})` : ''}`);
+      for (const c of claims) {
+        const r = c.receipt;
+        out(`  ${c.id}  ${c.status.padEnd(8)} ${c.createdAt.toISOString().slice(0, 10)}  ${c.email ?? '(erased)'}  ${r.partnerId} order ${r.orderId}  ${(r.amountMinor / 100).toFixed(2)} ${r.currency}${c.reason ? `  (${c.reason})` : ''}`);
+      }
+      return 0;
+    }
+    case 'claims approve': {
+      const [id] = expectArgs(parseArgs(rest, []), 1, 'claims approve <claim-id>');
+      const { booking, result } = await approveClaim(db, id!, now);
+      out(`claim ${id} approved: ${booking === 'booked' ? 'purchase booked' : 'the member already had this purchase'} (${result.purchase?.status ?? '?'}, ${result.purchase?.points ?? 0} points)`);
+      return 0;
+    }
+    case 'claims reject': {
+      const p = parseArgs(rest, ['reason']);
+      const [id] = expectArgs(p, 1, 'claims reject <claim-id> [--reason <text>]');
+      const claim = await rejectClaim(db, id!, now, p.flags.get('reason'));
+      out(`claim ${claim.id} rejected (${claim.reason})`);
+      return 0;
+    }
+    case 'member show': {
+      const [email] = expectArgs(parseArgs(rest, []), 1, 'member show <email>');
+      const m = await showMember(db, email!);
+      out(`${m.email}  member ${m.memberNumber}  id ${m.id}  since ${m.createdAt.toISOString().slice(0, 10)}`);
+      out(`tier ${m.tier}; balance: ${m.balance.available} available, ${m.balance.pending} pending, ${m.balance.lifetime} lifetime; ${m.openClaims} open claim(s)`);
+      out(m.purchases.length ? 'last purchases:' : 'no purchases');
+      for (const p of m.purchases) {
+        out(`  ${p.createdAt.slice(0, 10)}  ${p.partnerId}  order ${p.orderId}  ${(p.amountMinor / 100).toFixed(2)} ${p.currency}  ${p.status}  ${p.points} points${p.reason ? ` (${p.reason})` : ''}`);
+      }
+      return 0;
+    }
+    case 'ledger verify': {
+      expectArgs(parseArgs(rest, []), 0, 'ledger verify');
+      const { ok, lines } = await ledgerVerification(db);
+      for (const l of lines) out(l);
+      return ok ? 0 : 1;
+    }
+    default:
+      throw new UsageError(`unknown command: ${argv.slice(0, 2).join(' ')}`);
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    (argv.length === 0 ? process.stderr : process.stdout).write(`${USAGE}\n`);
+    return argv.length === 0 ? 2 : 0;
+  }
+  const command = argv.slice(0, 2).join(' ');
+  if (!COMMANDS.has(command)) {
+    process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
+    return 2;
+  }
+  let db: Db | undefined;
+  try {
+    const env = parseEnv();
+    db = await openDatabase(env);
+    await migrate(db);
+    return await run(db, argv, (line) => process.stdout.write(`${line}\n`));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`${err instanceof OperatorError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  } finally {
+    await db?.close();
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));
