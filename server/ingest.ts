@@ -20,6 +20,7 @@ import {
   PurchaseIn,
 } from '../lib/contract/index.ts';
 import { earnPoints } from '../lib/points/index.ts';
+import { tierMultiplierPercent } from '../lib/points/tiers.ts';
 import type { Db, Queryable } from './db/index.ts';
 import { type Entry, lockMember, post } from './ledger.ts';
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
@@ -35,8 +36,6 @@ const MAX_FUTURE_MS = DAY_MS;
  * instead, so an old, long-ended offer cannot be claimed after the fact.
  */
 const OFFER_LOOKBACK_MS = 7 * DAY_MS;
-/** The tier's own earn multiplier; tiers do not boost earn yet. */
-const TIER_MULTIPLIER_PERCENT = 100;
 
 interface FraudLimits {
   maxPurchasesPerMemberPerDay?: number;
@@ -411,7 +410,8 @@ function acceptedRow(candidate: Candidate, ctx: MemberContext, offerUses: Map<st
       earn: partner.partner.earn satisfies Earn,
       at: offerInstant(input, now),
       tier: ctx.tier,
-      tierMultiplierPercent: TIER_MULTIPLIER_PERCENT,
+      // The tier the member holds when the purchase is booked, as the last recompute set it.
+      tierMultiplierPercent: tierMultiplierPercent(ctx.tier),
       offerUses,
     },
     ctx.offers,

@@ -15,11 +15,13 @@ export type EntryReason =
   | 'return' // pending or available − on a partial return
   | 'cancellation' // pending − when a pending purchase is cancelled or fully returned
   | 'reversal' // available − when a confirmed purchase is cancelled or fully returned
-  | 'redemption' // available − when points are spent
-  | 'bonus'; // available + for a programme bonus
+  | 'redemption' // available − when points are spent on a voucher
+  | 'donation' // available − when points are donated to a charity (its account gets them, see charity.ts)
+  | 'bonus' // available + for a programme bonus
+  | 'referral_bonus'; // available + for both members once a referred member's first purchase is confirmed
 
 /** Reasons of spending: they lower `available` but never `lifetime`. */
-export const SPENDING_REASONS: ReadonlySet<EntryReason> = new Set(['redemption']);
+export const SPENDING_REASONS: ReadonlySet<EntryReason> = new Set(['redemption', 'donation']);
 
 export interface Entry {
   account: Account;

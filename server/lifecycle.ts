@@ -18,6 +18,8 @@ import { pointsForAmount } from '../lib/points/index.ts';
 import type { Db, Queryable } from './db/index.ts';
 import { lockMember, post, type Account, type Entry } from './ledger.ts';
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
+import { payReferralBonus } from './referrals.ts';
+import { recomputeMemberTier } from './tiers.ts';
 
 /** What a transition did: the contract's confirmation result statuses, minus `unknown`. */
 export type TransitionStatus = 'applied' | 'unchanged' | 'invalid';
@@ -162,7 +164,15 @@ export async function confirm(tx: Queryable, purchaseId: string, now: Date, amou
     { account: 'available', delta: points, reason: 'confirmation', purchaseId: row.id },
   );
   await post(tx, row.member_id, entries);
-  return result('applied', await updateRow(tx, row, change, now));
+  const updated = await updateRow(tx, row, change, now);
+  await afterConfirmedPointsChanged(tx, row.member_id, now);
+  await payReferralBonus(tx, row.member_id, now);
+  return result('applied', updated);
+}
+
+/** Confirmed points moved: the member's tier follows them at once (one indexed sum). */
+function afterConfirmedPointsChanged(tx: Queryable, memberId: string, now: Date): Promise<string> {
+  return recomputeMemberTier(tx, memberId, now);
 }
 
 /**
@@ -185,6 +195,7 @@ export async function applyReturn(tx: Queryable, purchaseId: string, now: Date, 
     { account: accountOf(row.status), delta: points - row.points, reason: 'return', purchaseId: row.id },
   ]);
   const updated = await updateRow(tx, row, { amountMinor, points, reason: PurchaseReason.partiallyReturned }, now);
+  if (row.status === 'confirmed') await afterConfirmedPointsChanged(tx, row.member_id, now);
   return result('applied', updated);
 }
 
@@ -212,6 +223,7 @@ async function endPurchase(tx: Queryable, purchaseId: string, now: Date, reason:
     },
   ]);
   const updated = await updateRow(tx, row, { status: confirmed ? 'reversed' : 'rejected', reason }, now);
+  if (confirmed) await afterConfirmedPointsChanged(tx, row.member_id, now);
   return result('applied', updated);
 }
 

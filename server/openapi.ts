@@ -32,7 +32,7 @@ const CURSOR = [{ name: 'cursor', description: 'The cursor from the previous ans
 
 /** Every endpoint of DESIGN.md's contract table. */
 export const ENDPOINTS: readonly Endpoint[] = [
-  { method: 'post', path: '/v1/auth/register', summary: 'Create a member account and a first device token', security: 'none', body: 'Credentials', success: { status: 201, schema: 'AuthResponse', description: 'The new member and its token' }, errors: [400, 409, 413, 429] },
+  { method: 'post', path: '/v1/auth/register', summary: 'Create a member account and a first device token', security: 'none', body: 'Registration', success: { status: 201, schema: 'AuthResponse', description: 'The new member and its token' }, errors: [400, 409, 413, 429] },
   { method: 'post', path: '/v1/auth/login', summary: 'Sign in: a new token for this device', security: 'none', body: 'Credentials', success: { status: 200, schema: 'AuthResponse', description: 'The member and a new token' }, errors: [400, 401, 413, 429] },
   { method: 'post', path: '/v1/auth/logout', summary: 'Revoke the token of this request', security: 'member', success: { status: 204, description: 'The token is revoked' }, errors: [401] },
   { method: 'get', path: '/v1/partners', summary: 'The partner catalogue (with ETag; 304 on If-None-Match)', security: 'none', headers: [{ name: 'If-None-Match', description: 'The ETag of the catalogue the client holds' }], success: { status: 200, schema: 'Catalog', description: 'The catalogue' }, errors: [429] },
@@ -57,6 +57,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
 /** The schemas the document names, from the contract (plus the few shapes only the server describes). */
 const SCHEMAS: Record<string, z.ZodMiniType> = {
   Credentials: contract.Credentials,
+  Registration: contract.Registration,
   AuthResponse: contract.AuthResponse,
   Catalog: contract.Catalog,
   Offers: contract.Offers,

@@ -77,8 +77,18 @@ export const Partner = z.object({
   holdDays: z.int(),
   autoConfirm: z.boolean(),
   detection: z.optional(PartnerDetection),
+  /** How the partner's purchases fared so far; only once enough of them are finished. */
+  reliability: z.optional(z.object({
+    /** Finished purchases that were confirmed (including those returned later), 0 to 1. */
+    confirmedShare: z.number().check(z.minimum(0), z.maximum(1)),
+    /** Median whole days from recording to confirmation. */
+    medianDaysToConfirm: z.optional(nonNegativeInt),
+    /** How many finished purchases the figures rest on. */
+    sample: nonNegativeInt,
+  })),
 });
 export type Partner = z.infer<typeof Partner>;
+export type PartnerReliability = NonNullable<Partner['reliability']>;
 
 export const Catalog = z.object({ partners: z.array(Partner) });
 export type Catalog = z.infer<typeof Catalog>;
@@ -115,6 +125,9 @@ export const Reward = z.object({
   pointsCost: positiveInt,
   partnerId: z.optional(Slug),
   active: z._default(z.boolean(), true),
+  /** For a donation: the charity the points go to (its account id and name); defaults to the reward's id and title. */
+  charityId: z.optional(Slug),
+  charityName: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 export type Reward = z.infer<typeof Reward>;
 export const Rewards = z.object({ rewards: z.array(Reward) });
@@ -181,6 +194,8 @@ export const Member = z.object({
   /** The number printed on the member card. */
   memberNumber: z.string(),
   createdAt: z.string(),
+  /** The code this member passes on to friends; both get a bonus after the friend's first confirmed purchase. */
+  referralCode: z.optional(z.string()),
 });
 export type Member = z.infer<typeof Member>;
 
@@ -190,16 +205,33 @@ export const Credentials = z.object({
   /** A label for the device the token is for ("Chrome on laptop"). */
   device: z.optional(z.string().check(z.maxLength(100))),
 });
+/** Registration: credentials, and optionally the referral code of the member who invited this one. */
+export const Registration = z.extend(Credentials, {
+  referralCode: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
+});
+export type Registration = z.infer<typeof Registration>;
 export const AuthResponse = z.object({ token: z.string(), member: Member });
 export type AuthResponse = z.infer<typeof AuthResponse>;
 
-export const Me = z.object({ member: Member, tier: z.string(), balance: Balance });
+/** The member's tier and the way to the next, judged on points confirmed in the last 12 months. */
+export const TierProgress = z.object({
+  tier: z.string(),
+  nextTier: z.optional(z.string()),
+  pointsInWindow: z.int(),
+  pointsToNext: z.optional(z.int()),
+  /** The tier's earn multiplier in percent (110 = 10 % more points). */
+  multiplierPercent: z.int(),
+});
+export type TierProgress = z.infer<typeof TierProgress>;
+
+export const Me = z.object({ member: Member, tier: z.string(), balance: Balance, tierProgress: z.optional(TierProgress) });
 export type Me = z.infer<typeof Me>;
 
 export const SyncResponse = z.object({
   member: Member,
   tier: z.string(),
   balance: Balance,
+  tierProgress: z.optional(TierProgress),
   /** Purchases changed since the cursor, oldest change first. */
   purchases: z.array(Purchase),
   /** Pass back as `?cursor=` on the next sync. */
@@ -219,6 +251,8 @@ export const Transaction = z.object({
   reason: z.string(),
   purchaseId: z.optional(z.string()),
   redemptionId: z.optional(z.string()),
+  /** For a donation: the charity that received the points. */
+  charityName: z.optional(z.string()),
   createdAt: z.string(),
 });
 export type Transaction = z.infer<typeof Transaction>;

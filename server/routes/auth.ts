@@ -4,12 +4,13 @@
  */
 import { createHash, randomBytes, randomInt, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
-import { Credentials, type Member } from '../../lib/contract/index.ts';
+import { Credentials, type Member, Registration } from '../../lib/contract/index.ts';
 import type { AppEnv } from '../app.ts';
 import { hashToken, newToken, requireMember } from '../auth.ts';
 import { isUniqueViolation, type Queryable } from '../db/index.ts';
 import { conflict, readJson, unauthorized } from '../http.ts';
 import { enforce } from '../ratelimit.ts';
+import { linkReferral, newReferralCode } from '../referrals.ts';
 
 export const auth = new Hono<AppEnv>();
 
@@ -81,10 +82,23 @@ interface MemberRow {
   member_number: string;
   created_at: Date;
   password_hash: string | null;
+  referral_code: string | null;
 }
 
-export function memberFromRow(r: { id: string; email: string | null; member_number: string; created_at: Date }): Member {
-  return { id: r.id, email: r.email ?? '', memberNumber: r.member_number, createdAt: r.created_at.toISOString() };
+export function memberFromRow(r: {
+  id: string;
+  email: string | null;
+  member_number: string;
+  created_at: Date;
+  referral_code?: string | null;
+}): Member {
+  return {
+    id: r.id,
+    email: r.email ?? '',
+    memberNumber: r.member_number,
+    createdAt: r.created_at.toISOString(),
+    ...(r.referral_code ? { referralCode: r.referral_code } : {}),
+  };
 }
 
 async function issueToken(db: Queryable, memberId: string, device: string | undefined, at: Date): Promise<string> {
@@ -111,7 +125,7 @@ const accountKey = (email: string) => `login-account:${createHash('sha256').upda
 
 auth.post('/register', async (c) => {
   const { db, now } = c.get('deps');
-  const input = await readJson(c, Credentials);
+  const input = await readJson(c, Registration);
   const email = normalizeEmail(input.email);
   const passwordHash = await hashPassword(input.password);
   for (let attempt = 0; ; attempt++) {
@@ -119,12 +133,14 @@ auth.post('/register', async (c) => {
       const { member, token } = await db.transaction(async (tx) => {
         const id = randomUUID();
         const rows = await tx.query<MemberRow>(
-          `INSERT INTO members (id, email, password_hash, member_number, created_at) VALUES ($1, $2, $3, $4, $5)
-           RETURNING id, email, member_number, created_at, password_hash`,
-          [id, email, passwordHash, newMemberNumber(), now().toISOString()],
+          `INSERT INTO members (id, email, password_hash, member_number, referral_code, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+           RETURNING id, email, member_number, created_at, password_hash, referral_code`,
+          [id, email, passwordHash, newMemberNumber(), newReferralCode(), now().toISOString()],
         );
         // The balance row exists from the first moment, so every ledger posting can lock it.
         await tx.query('INSERT INTO balances (member_id) VALUES ($1)', [id]);
+        // An unknown code is refused with the whole registration: the member typed it and can correct it.
+        if (input.referralCode !== undefined) await linkReferral(tx, id, input.referralCode, now());
         return { member: memberFromRow(rows[0]!), token: await issueToken(tx, id, input.device, now()) };
       });
       return c.json({ token, member }, 201);
@@ -132,7 +148,7 @@ auth.post('/register', async (c) => {
       if (!isUniqueViolation(err)) throw err;
       const taken = await db.query('SELECT 1 FROM members WHERE lower(email) = $1', [email]);
       if (taken.length > 0) throw conflict('conflict', 'An account with this email already exists; sign in instead');
-      // Otherwise two members drew the same card number: draw again.
+      // Otherwise two members drew the same card number or referral code: draw again.
       if (attempt >= 5) throw err;
     }
   }
@@ -146,7 +162,7 @@ auth.post('/login', async (c) => {
   await enforce(db, accountKey(email), env.RATE_LIMIT_LOGIN_ACCOUNT_PER_15MIN, 15 * 60, now());
 
   const rows = await db.query<MemberRow>(
-    `SELECT id, email, member_number, created_at, password_hash FROM members
+    `SELECT id, email, member_number, created_at, password_hash, referral_code FROM members
       WHERE lower(email) = $1 AND erased_at IS NULL`,
     [email],
   );

@@ -11,6 +11,7 @@ import { requireMember } from '../auth.ts';
 import { catalogVersion, listOffers, listPartners } from '../catalog.ts';
 import type { Db } from '../db/index.ts';
 import { enforce } from '../ratelimit.ts';
+import { loadReliability, refreshReliabilityIfStale, reliabilityState } from '../reliability.ts';
 
 export const catalog = new Hono<AppEnv>();
 
@@ -19,7 +20,7 @@ export const catalog = new Hono<AppEnv>();
  * 50,000 partners the document is megabytes: building it once per version
  * instead of once per request keeps a catalogue refresh cheap.
  */
-const partnersCache = new WeakMap<Db, { version: number; body: string }>();
+const partnersCache = new WeakMap<Db, { version: string; body: string }>();
 
 /** True when `If-None-Match` names the ETag, weakly or strongly, or is `*`. */
 export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -38,18 +39,27 @@ function jsonWithEtag(c: Context<AppEnv>, body: string, etag: string, cacheContr
 }
 
 catalog.get('/partners', async (c) => {
-  const { db } = c.get('deps');
-  const version = await catalogVersion(db, 'partners');
+  const { db, now } = c.get('deps');
+  // The body is the operator's catalogue plus the partners' reliability
+  // figures; the tag names both versions, so either changing is seen.
+  const [catalog, staleOrNot] = await Promise.all([catalogVersion(db, 'partners'), reliabilityState(db)]);
+  const reliability = await refreshReliabilityIfStale(db, now(), staleOrNot);
+  const version = `${catalog}-${reliability.version}`;
   const etag = `"partners-${version}"`;
   // Answer a revalidation before touching the partner table at all.
   if (etagMatches(c.req.header('If-None-Match'), etag)) return jsonWithEtag(c, '', etag, 'no-cache');
   let cached = partnersCache.get(db);
   if (cached?.version !== version) {
-    const partners = await listPartners(db);
-    const body = JSON.stringify({ partners });
-    // Cache only if no operator write slipped in between; otherwise the body
-    // might be newer than the version it would be filed under.
-    if ((await catalogVersion(db, 'partners')) === version) partnersCache.set(db, { version, body });
+    const [partners, figures] = await Promise.all([listPartners(db), loadReliability(db)]);
+    const withFigures = partners.map((p) => {
+      const r = figures.get(p.id);
+      return r ? { ...p, reliability: r } : p;
+    });
+    const body = JSON.stringify({ partners: withFigures });
+    // Cache only if no write slipped in between; otherwise the body might be
+    // newer than the version it would be filed under.
+    const [catalogNow, reliabilityNow] = await Promise.all([catalogVersion(db, 'partners'), reliabilityState(db)]);
+    if (`${catalogNow}-${reliabilityNow.version}` === version) partnersCache.set(db, { version, body });
     cached = { version, body };
   }
   return jsonWithEtag(c, cached.body, etag, 'no-cache');

@@ -3,7 +3,8 @@
  * the ledger, and the GDPR rights of access (export) and erasure.
  */
 import { Hono } from 'hono';
-import type { Balance, Member, SyncResponse, Transaction } from '../../lib/contract/index.ts';
+import type { Me, SyncResponse, Transaction } from '../../lib/contract/index.ts';
+import { tierStanding } from '../../lib/points/tiers.ts';
 import type { AppEnv } from '../app.ts';
 import { requireMember } from '../auth.ts';
 import { catalogVersion } from '../catalog.ts';
@@ -11,6 +12,7 @@ import type { Queryable } from '../db/index.ts';
 import { badRequest, unauthorized } from '../http.ts';
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchase-view.ts';
 import { enforce } from '../ratelimit.ts';
+import { pointsInWindow } from '../tiers.ts';
 import { memberFromRow } from './auth.ts';
 
 export const me = new Hono<AppEnv>();
@@ -26,25 +28,35 @@ me.use('*', requireMember, async (c, next) => {
   await next();
 });
 
-async function loadProfile(db: Queryable, memberId: string): Promise<{ member: Member; tier: string; balance: Balance }> {
-  const rows = await db.query<{
+async function loadProfile(db: Queryable, memberId: string, now: Date): Promise<Me> {
+  const [rows, points] = await Promise.all([loadMemberRow(db, memberId), pointsInWindow(db, memberId, now)]);
+  const r = rows[0];
+  // Erased between the token check and here: the token is as good as revoked.
+  if (!r) throw unauthorized();
+  return {
+    member: memberFromRow(r),
+    tier: r.tier,
+    balance: { available: r.available, pending: r.pending, lifetime: r.lifetime },
+    tierProgress: tierStanding(r.tier, points),
+  };
+}
+
+function loadMemberRow(db: Queryable, memberId: string) {
+  return db.query<{
     id: string;
     email: string | null;
     member_number: string;
+    referral_code: string | null;
     created_at: Date;
     tier: string;
     available: number;
     pending: number;
     lifetime: number;
   }>(
-    `SELECT m.id, m.email, m.member_number, m.created_at, m.tier, b.available, b.pending, b.lifetime
+    `SELECT m.id, m.email, m.member_number, m.referral_code, m.created_at, m.tier, b.available, b.pending, b.lifetime
        FROM members m JOIN balances b ON b.member_id = m.id WHERE m.id = $1 AND m.erased_at IS NULL`,
     [memberId],
   );
-  const r = rows[0];
-  // Erased between the token check and here: the token is as good as revoked.
-  if (!r) throw unauthorized();
-  return { member: memberFromRow(r), tier: r.tier, balance: { available: r.available, pending: r.pending, lifetime: r.lifetime } };
 }
 
 /** A cursor is a change or entry number we handed out: digits only, '0' for the start. */
@@ -55,15 +67,16 @@ function parseCursor(raw: string | undefined, name: string): number {
 }
 
 me.get('/', async (c) => {
-  return c.json(await loadProfile(c.get('deps').db, c.get('memberId')), 200);
+  const { db, now } = c.get('deps');
+  return c.json(await loadProfile(db, c.get('memberId'), now()), 200);
 });
 
 me.get('/sync', async (c) => {
-  const { db } = c.get('deps');
+  const { db, now } = c.get('deps');
   const memberId = c.get('memberId');
   const after = parseCursor(c.req.query('cursor'), 'cursor');
   const [profile, rows, catalog, offers] = await Promise.all([
-    loadProfile(db, memberId),
+    loadProfile(db, memberId, now()),
     db.query<PurchaseRow>(
       `SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`,
       [memberId, after, SYNC_PAGE + 1],
@@ -91,10 +104,14 @@ interface EntryRow {
   reason: string;
   purchase_id: string | null;
   redemption_id: string | null;
+  charity_name: string | null;
   created_at: Date;
 }
 
-const ENTRY_COLUMNS = 'id, account, delta, reason, purchase_id, redemption_id, created_at';
+/** Entries with the name of the charity a donation went to (`e` is ledger_entries). */
+const ENTRY_COLUMNS = `e.id, e.account, e.delta, e.reason, e.purchase_id, e.redemption_id, e.created_at,
+  (SELECT ca.name FROM charity_entries ce JOIN charity_accounts ca ON ca.id = ce.charity_id
+    WHERE e.redemption_id IS NOT NULL AND ce.redemption_id = e.redemption_id) AS charity_name`;
 
 function transactionFromRow(r: EntryRow): Transaction {
   return {
@@ -104,6 +121,7 @@ function transactionFromRow(r: EntryRow): Transaction {
     reason: r.reason,
     ...(r.purchase_id ? { purchaseId: r.purchase_id } : {}),
     ...(r.redemption_id ? { redemptionId: r.redemption_id } : {}),
+    ...(r.charity_name ? { charityName: r.charity_name } : {}),
     createdAt: r.created_at.toISOString(),
   };
 }
@@ -118,7 +136,7 @@ me.get('/transactions', async (c) => {
   }
   // Newest first, paged by entry id: the cursor is the last id of the previous page.
   const rows = await db.query<EntryRow>(
-    `SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE member_id = $1 AND ($2::bigint = 0 OR id < $2::bigint) ORDER BY id DESC LIMIT $3`,
+    `SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.member_id = $1 AND ($2::bigint = 0 OR e.id < $2::bigint) ORDER BY e.id DESC LIMIT $3`,
     [c.get('memberId'), before, limit + 1],
   );
   const page = rows.slice(0, limit);
@@ -130,9 +148,9 @@ me.get('/export', async (c) => {
   const { db, now } = c.get('deps');
   const memberId = c.get('memberId');
   const [profile, purchases, entries, redemptions, claims, tokens] = await Promise.all([
-    loadProfile(db, memberId),
+    loadProfile(db, memberId, now()),
     db.query<PurchaseRow>(`SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 ORDER BY created_at, id`, [memberId]),
-    db.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE member_id = $1 ORDER BY id`, [memberId]),
+    db.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.member_id = $1 ORDER BY e.id`, [memberId]),
     db.query<{ id: string; reward_id: string; points: number; status: string; code: string | null; created_at: Date }>(
       'SELECT id, reward_id, points, status, code, created_at FROM redemptions WHERE member_id = $1 ORDER BY created_at, id',
       [memberId],

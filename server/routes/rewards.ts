@@ -11,6 +11,7 @@ import { RedemptionRequest, type Redemption, type Reward } from '../../lib/contr
 import type { AppEnv, Deps } from '../app.ts';
 import { requireMember } from '../auth.ts';
 import { listRewards } from '../catalog.ts';
+import { charityOf, creditCharity } from '../charity.ts';
 import type { Queryable } from '../db/index.ts';
 import { badRequest, conflict, describeIssues, errorBody } from '../http.ts';
 import { lockMember, post } from '../ledger.ts';
@@ -123,7 +124,13 @@ async function redeem(
   }
 
   const redemption = await insertRedemption(tx, memberId, reward, deps.now());
-  await post(tx, memberId, [{ account: 'available', delta: -reward.pointsCost, reason: 'redemption', redemptionId: redemption.id }]);
+  const donation = reward.kind === 'donation';
+  await post(tx, memberId, [
+    { account: 'available', delta: -reward.pointsCost, reason: donation ? 'donation' : 'redemption', redemptionId: redemption.id },
+  ]);
+  if (donation) {
+    await creditCharity(tx, charityOf(reward), { memberId, redemptionId: redemption.id, points: reward.pointsCost, at: deps.now() });
+  }
   return { status: 201, body: { redemption } };
 }
 
