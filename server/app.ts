@@ -9,6 +9,7 @@ import { cors } from 'hono/cors';
 import type { Db } from './db/index.ts';
 import type { Env } from './env.ts';
 import { ApiError, errorBody } from './http.ts';
+import { Metrics } from './metrics.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -27,12 +28,15 @@ export interface Deps {
   now: () => Date;
   /** Where the one structured log line per request goes. */
   log: (line: Record<string, unknown>) => void;
+  /** Where requests and ingest results are counted for `GET /metrics`; a fresh set when not given. */
+  metrics?: Metrics;
 }
 
 export interface AppEnv {
   Variables: {
     deps: Deps;
     requestId: string;
+    metrics: Metrics;
     /** Set by `requireMember`. */
     memberId: string;
     tokenHash: string;
@@ -41,14 +45,17 @@ export interface AppEnv {
 
 export function createBaseApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const metrics = deps.metrics ?? new Metrics();
 
   app.use(async (c, next) => {
     const started = performance.now();
     const requestId = randomUUID();
     c.set('deps', deps);
     c.set('requestId', requestId);
+    c.set('metrics', metrics);
     await next();
     c.header('X-Request-Id', requestId);
+    metrics.recordRequest(c.req.method, c.req.routePath, c.res.status, (performance.now() - started) / 1000);
     deps.log({
       time: new Date().toISOString(),
       level: c.res.status >= 500 ? 'error' : 'info',

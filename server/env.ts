@@ -22,6 +22,8 @@ export const EnvSchema = z.object({
   DATABASE_URL: z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'))),
   ADMIN_TOKEN: z.optional(z.string().check(z.minLength(16, 'ADMIN_TOKEN must be at least 16 characters'))),
   DEMO: flag,
+  /** Serve `GET /metrics` to anyone; otherwise it needs `Authorization: Bearer $ADMIN_TOKEN`. */
+  METRICS_PUBLIC: flag,
   LOG_LEVEL: z._default(z.enum(['silent', 'info']), 'info'),
   /** Member-route requests per token per minute (ingest included). */
   RATE_LIMIT_MEMBER_PER_MIN: positiveInt(600),

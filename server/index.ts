@@ -4,6 +4,7 @@ import { admin } from './routes/admin.ts';
 import { auth } from './routes/auth.ts';
 import { catalog } from './routes/catalog.ts';
 import { me } from './routes/me.ts';
+import { metricsRoute } from './routes/metrics.ts';
 import { partnerApi } from './routes/partner-api.ts';
 import { purchases } from './routes/purchases.ts';
 import { rewards } from './routes/rewards.ts';
@@ -12,6 +13,7 @@ import { system } from './routes/system.ts';
 export function createApp(deps: Deps) {
   const app = createBaseApp(deps);
   app.route('/', system);
+  app.route('/', metricsRoute);
   app.route('/v1/auth', auth);
   app.route('/v1', catalog);
   app.route('/v1/purchases', purchases);

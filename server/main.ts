@@ -7,6 +7,7 @@ import { openDatabase } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { parseEnv } from './env.ts';
 import { createApp } from './index.ts';
+import { Metrics } from './metrics.ts';
 import { startScheduler } from './scheduler.ts';
 import { seedDemo } from './seed.ts';
 import { createDemoShops, DEMO_SHOPS, demoShopForHost, demoShopUrl } from '../demo/index.ts';
@@ -19,13 +20,14 @@ async function main() {
   if (demo) await seedDemo(db);
   const log =
     env.LOG_LEVEL === 'silent' ? () => {} : (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
-  const api = createApp({ db, env, now: () => new Date(), log });
+  const metrics = new Metrics();
+  const api = createApp({ db, env, now: () => new Date(), log, metrics });
   // With DEMO on, the demo partner shops answer on <shop>.localhost:PORT beside the API.
   const shops = demo ? createDemoShops({ apiBase: `http://localhost:${env.PORT}` }) : undefined;
   const fetch = (req: Request) =>
     shops && demoShopForHost(req.headers.get('host') ?? '') ? shops.fetch(req) : api.fetch(req);
 
-  const scheduler = startScheduler(db, { now: () => new Date(), intervalMs: 60_000, log });
+  const scheduler = startScheduler(db, { now: () => new Date(), intervalMs: 60_000, log, metrics });
 
   const server = serve({ fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const where = env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${env.DATA_DIR}`;

@@ -17,7 +17,8 @@ export const admin = new Hono<AppEnv>();
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
-const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+/** Operator routes: `Authorization: Bearer $ADMIN_TOKEN`; 403 while no ADMIN_TOKEN is configured. */
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const expected = c.get('deps').env.ADMIN_TOKEN;
   if (!expected) throw new ApiError(403, 'forbidden', 'Operator routes are disabled: ADMIN_TOKEN is not configured');
   const given = bearer(c.req.header('Authorization'));

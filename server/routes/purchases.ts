@@ -25,7 +25,9 @@ purchases.post('/', async (c) => {
   const { db, now, log } = c.get('deps');
   const parsed = IngestRequest.safeParse(await readRawJson(c));
   if (!parsed.success) throw badRequest(`Expected {purchases: [...]} with 1 to 100 items: ${describeIssues(parsed.error)}`);
-  const results = await ingestBatch(parsed.data.purchases, { db, memberId: c.get('memberId'), now: now(), log });
+  const at = now();
+  const results = await ingestBatch(parsed.data.purchases, { db, memberId: c.get('memberId'), now: at, log });
+  c.get('metrics').recordIngest(results, at);
   return c.json({ results }, 200);
 });
 
