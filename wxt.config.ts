@@ -13,9 +13,13 @@ export default defineConfig({
     // Host access is asked for at run time, per partner domain, on the onboarding
     // page. MV2 has no `optional_host_permissions` (and WXT 0.21 drops the key
     // there), so MV2 lists the same origins under `optional_permissions`.
+    // `*://*/*` rather than http and https apart: the onboarding asks for
+    // `*://<partner domain>/*`, and Firefox reads `*` as http, https, ws and wss,
+    // refusing a request the manifest does not cover. Chrome reads it as http
+    // and https only.
     ...(manifestVersion === 2
-      ? { optional_permissions: ['http://*/*', 'https://*/*'] }
-      : { optional_host_permissions: ['http://*/*', 'https://*/*'] }),
+      ? { optional_permissions: ['*://*/*'] }
+      : { optional_host_permissions: ['*://*/*'] }),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
