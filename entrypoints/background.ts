@@ -6,6 +6,7 @@
  */
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { shopBadgeText } from '@/lib/catalog/badge.ts';
 import { buildMatcher, type PartnerMatcher } from '@/lib/catalog/matcher.ts';
 import { CATALOG_REFRESH_ALARM, CATALOG_REFRESH_MINUTES, refreshCatalog } from '@/lib/catalog/refresh.ts';
 import {
@@ -13,6 +14,7 @@ import {
   countOutbox,
   getAccount,
   getCatalog,
+  getOffers,
   getPartner,
   getSettings,
   getSyncState,
@@ -104,7 +106,13 @@ export default defineBackground(() => {
     async 'content:get-partner'(_message, sender) {
       const database = await db();
       if (!(await hasConsent(database)) || sender.partnerId === undefined) return { partner: null };
-      return { partner: (await getPartner(database, sender.partnerId)) ?? null };
+      const partner = (await getPartner(database, sender.partnerId)) ?? null;
+      if (partner && sender.tabId !== undefined) {
+        // The badge says at a glance that points are collected here, and the best offer.
+        const text = shopBadgeText(partner, (await getOffers(database))?.offers ?? [], new Date());
+        await action.setBadgeText({ tabId: sender.tabId, text }).catch(() => {});
+      }
+      return { partner };
     },
     async 'content:purchase-detected'(message, sender) {
       const database = await db();
