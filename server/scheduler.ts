@@ -17,6 +17,7 @@ import { acquireJobLock, extendJobLock, releaseJobLock } from './job-lock.ts';
 import { autoConfirmDue } from './lifecycle.ts';
 import type { Metrics } from './metrics.ts';
 import { expireClaims } from './operator/claims.ts';
+import { recomputeTiers } from './tiers.ts';
 
 export interface JobContext {
   db: Db;
@@ -65,14 +66,10 @@ export const expireClaimsJob: Job = {
   run: ({ db, now }) => expireClaims(db, now),
 };
 
-/**
- * Registration point for tier recomputation. Tiers (server/tiers.ts) are
- * built separately; until that module provides `recomputeTiers(db, now)`,
- * this job holds its lease and changes nothing. Wire it in here.
- */
+/** Moves members between tiers as confirmed points enter and leave the 12-month window. */
 export const recomputeTiersJob: Job = {
   name: 'recompute-tiers',
-  run: async () => 0,
+  run: ({ db, now }) => recomputeTiers(db, now),
 };
 
 export const DEFAULT_JOBS: readonly Job[] = [autoConfirmJob, expireClaimsJob, recomputeTiersJob];
