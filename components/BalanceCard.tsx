@@ -1,10 +1,12 @@
-import type { Balance } from '../lib/contract/index.ts';
+import type { Balance, TierProgress } from '../lib/contract/index.ts';
 import { formatNumber, t, tn } from '../lib/ui/i18n.ts';
 import { tierProgress } from '../lib/ui/model.ts';
 
 export interface BalanceCardProps {
   balance?: Balance;
   tier?: string;
+  /** The server's measure of the way to the next tier; without it, lifetime points stand in. */
+  tierProgress?: TierProgress;
   signedIn: boolean;
 }
 
@@ -15,32 +17,41 @@ export function tierName(id: string): string {
   return name === key ? id : name;
 }
 
-export function BalanceCard({ balance, tier, signedIn }: BalanceCardProps) {
+export function BalanceCard({ balance, tier, tierProgress: standing, signedIn }: BalanceCardProps) {
   return (
     <section class="card balance" aria-labelledby="balance-title">
       <h2 id="balance-title" class="card-title">{t('balanceTitle')}</h2>
-      {balance ? <BalanceFigures balance={balance} tier={tier} /> : <p class="muted">{signedIn ? t('balanceNotSynced') : t('balanceSignedOut')}</p>}
+      {balance ? <BalanceFigures balance={balance} tier={tier} standing={standing} /> : <p class="muted">{signedIn ? t('balanceNotSynced') : t('balanceSignedOut')}</p>}
     </section>
   );
 }
 
-function BalanceFigures({ balance, tier }: { balance: Balance; tier: string | undefined }) {
+function BalanceFigures({ balance, tier, standing }: { balance: Balance; tier: string | undefined; standing: TierProgress | undefined }) {
   return (
     <>
       <p class="balance-available">
         <span class="balance-number">{formatNumber(balance.available)}</span> <span>{t('pointsAvailable')}</span>
       </p>
       <p class="balance-pending">{tn('pointsPending', balance.pending)}</p>
-      {tier !== undefined && <TierProgressView tier={tier} lifetime={balance.lifetime} />}
+      {tier !== undefined && (
+        <TierProgressView
+          tier={tier}
+          pointsInWindow={standing?.tier === tier ? standing.pointsInWindow : balance.lifetime}
+          multiplierPercent={standing?.tier === tier ? standing.multiplierPercent : undefined}
+        />
+      )}
     </>
   );
 }
 
-function TierProgressView({ tier, lifetime }: { tier: string; lifetime: number }) {
-  const progress = tierProgress(tier, lifetime);
+function TierProgressView({ tier, pointsInWindow, multiplierPercent }: { tier: string; pointsInWindow: number; multiplierPercent: number | undefined }) {
+  const progress = tierProgress(tier, pointsInWindow);
   return (
     <div class="tier">
       <p class="tier-name">{t('tierCurrent', [tierName(tier)])}</p>
+      {multiplierPercent !== undefined && multiplierPercent > 100 && (
+        <p class="small">{t('tierMultiplier', [formatNumber(multiplierPercent - 100)])}</p>
+      )}
       {progress.next !== undefined ? (
         <>
           <div

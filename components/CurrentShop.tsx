@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Offer, Partner } from '../lib/contract/index.ts';
-import { formatEarnRate, t } from '../lib/ui/i18n.ts';
-import { offersForPartner, searchPartners } from '../lib/ui/model.ts';
+import { formatEarnRate, t, tn } from '../lib/ui/i18n.ts';
+import { offersForPartner, searchPartners, usualDaysToConfirm } from '../lib/ui/model.ts';
 import { offerEffect, offerTerms } from './offer-text.ts';
 
 export interface CurrentShopProps {
@@ -21,11 +21,13 @@ export function CurrentShop(props: CurrentShopProps) {
 
 function PartnerShop({ partner, offers, muted, onSetMuted, now }: CurrentShopProps & { partner: Partner }) {
   const active = offersForPartner(offers, partner.id, now);
+  const days = usualDaysToConfirm(partner);
   return (
     <section class="card shop" aria-labelledby="shop-title">
       <p class="eyebrow">{t('shopHere')}</p>
       <h2 id="shop-title" class="card-title">{partner.name}</h2>
       <p class="rate">{formatEarnRate(partner.earn, partner.currency)}</p>
+      {days !== undefined && <p class="muted small reliability">{tn('shopUsuallyConfirmed', days)}</p>}
       {active.length > 0 && (
         <ul class="offer-list" aria-label={t('shopOffersLabel')}>
           {active.map((offer) => (

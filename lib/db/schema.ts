@@ -4,7 +4,7 @@
  * nothing may live only in memory.
  */
 import type { DBSchema } from 'idb';
-import type { Balance, Member, Offer, Partner, PurchaseStatus } from '../contract/index.ts';
+import type { Balance, Member, Offer, Partner, PurchaseStatus, TierProgress } from '../contract/index.ts';
 
 export const DB_NAME = 'sammelpunkt';
 
@@ -108,6 +108,8 @@ export interface SyncState {
   lastError?: SyncError;
   balance?: Balance;
   tier?: string;
+  /** The tier and the way to the next as the server measured it at the last sync. */
+  tierProgress?: TierProgress;
   catalogVersion?: string;
   offersVersion?: string;
   /** Consecutive failures; the backoff grows with it and resets on success. */

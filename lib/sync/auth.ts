@@ -52,7 +52,7 @@ export async function signIn(deps: AuthDeps, request: SignInRequest): Promise<Si
     attempt: 0,
     nextRetryAt: undefined,
     // Another member's cursor and balance mean nothing for this one.
-    ...(otherMember ? { cursor: undefined, balance: undefined, tier: undefined } : {}),
+    ...(otherMember ? { cursor: undefined, balance: undefined, tier: undefined, tierProgress: undefined } : {}),
   }));
   if (otherMember) await deps.db.delete('offers', 'current');
   return { ok: true, member: parsed.data.member };

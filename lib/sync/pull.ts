@@ -54,7 +54,15 @@ async function applyPage(db: SammelpunktDb, page: SyncResponse): Promise<void> {
     (async () => {
       const state = (await syncState.get(CURRENT)) ?? { attempt: 0 };
       await syncState.put(
-        { ...state, cursor: page.cursor, balance: page.balance, tier: page.tier, catalogVersion: page.catalogVersion },
+        {
+          ...state,
+          cursor: page.cursor,
+          balance: page.balance,
+          tier: page.tier,
+          // An older server sends no progress: the popup then measures with the shared ladder itself.
+          tierProgress: page.tierProgress,
+          catalogVersion: page.catalogVersion,
+        },
         CURRENT,
       );
       const signedIn = await account.get(CURRENT);

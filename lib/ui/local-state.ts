@@ -30,6 +30,7 @@ export async function loadPopupState(db: SammelpunktDb, now: Date, online: boole
     ...(signedIn ? { member: account.member } : {}),
     ...(sync.balance ? { balance: sync.balance } : {}),
     ...(sync.tier ? { tier: sync.tier } : {}),
+    ...(sync.tierProgress ? { tierProgress: sync.tierProgress } : {}),
     partners,
     offers: offers?.offers ?? [],
     purchases: toPurchaseRows(receipts, partners, now),

@@ -3,8 +3,9 @@
  * so the components stay props-driven and the rules (expected confirmation,
  * overdue, tier progress) are tested once.
  */
-import type { Balance, Member, Offer, Partner, PurchaseStatus, Reward } from '../contract/index.ts';
+import type { Balance, Member, Offer, Partner, PurchaseStatus, Reward, TierProgress as ServerTierProgress } from '../contract/index.ts';
 import type { Receipt } from '../db/schema.ts';
+import { TIERS } from '../points/tiers.ts';
 
 // The contract's DEFAULT_HOLD_DAYS, repeated: a value import from the contract
 // would pull its zod schemas into the popup bundle.
@@ -48,6 +49,7 @@ export interface PopupState {
   member?: Member;
   balance?: Balance;
   tier?: string;
+  tierProgress?: ServerTierProgress;
   partners: Partner[];
   offers: Offer[];
   purchases: PurchaseRow[];
@@ -125,33 +127,32 @@ function fold(text: string): string {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
-/**
- * The tier ladder by lifetime points. The API names the member's tier but not
- * the thresholds yet, so the popup keeps them here; when the API sends them,
- * this list is the one place to replace.
- */
-export const TIERS: ReadonlyArray<{ id: string; minLifetime: number }> = [
-  { id: 'basis', minLifetime: 0 },
-  { id: 'silber', minLifetime: 2_000 },
-  { id: 'gold', minLifetime: 5_000 },
-  { id: 'platin', minLifetime: 15_000 },
-];
-
 export interface TierProgress {
   tier: string;
   next?: string;
-  /** Lifetime points still needed for the next tier. */
+  /** Points confirmed in the window still needed for the next tier. */
   missing: number;
   /** 0–100, whole numbers. */
   percent: number;
 }
 
-export function tierProgress(tier: string, lifetime: number): TierProgress {
+/**
+ * The way from this tier to the next on the programme's one ladder
+ * (lib/points/tiers.ts, which the server books with), measured in points
+ * confirmed in the last 12 months: the server's figure when it sent one,
+ * else the best local stand-in the caller has.
+ */
+export function tierProgress(tier: string, pointsInWindow: number): TierProgress {
   const index = TIERS.findIndex((t) => t.id === tier);
   const current = TIERS[index];
   const next = index === -1 ? undefined : TIERS[index + 1];
   if (!current || !next) return { tier, missing: 0, percent: 100 };
-  const span = next.minLifetime - current.minLifetime;
-  const done = Math.min(Math.max(lifetime - current.minLifetime, 0), span);
+  const span = next.minPoints - current.minPoints;
+  const done = Math.min(Math.max(pointsInWindow - current.minPoints, 0), span);
   return { tier, next: next.id, missing: span - done, percent: Math.floor((done * 100) / span) };
+}
+
+/** Whole days from recording to confirmation at this partner, when the catalogue knows them. */
+export function usualDaysToConfirm(partner: Partner): number | undefined {
+  return partner.reliability?.medianDaysToConfirm;
 }

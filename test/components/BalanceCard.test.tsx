@@ -28,6 +28,37 @@ describe('BalanceCard', () => {
     expect(screen.getByText('Noch 2.500 Punkte bis Gold')).toBeTruthy();
   });
 
+  it('measures the way to the next tier with the server’s points of the last 12 months and the shared ladder', () => {
+    speak('en');
+    // Lifetime is higher (older purchases), but only the window counts.
+    render(
+      <BalanceCard
+        balance={{ available: 900, pending: 0, lifetime: 9000 }}
+        tier="silber"
+        tierProgress={{ tier: 'silber', nextTier: 'gold', pointsInWindow: 3500, pointsToNext: 1500, multiplierPercent: 110 }}
+        signedIn
+      />,
+    );
+    expect(screen.getByText('Status: Silver')).toBeTruthy();
+    expect(screen.getByText('10 % more points on every purchase')).toBeTruthy();
+    expect(screen.getByText('1,500 more points to Gold')).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'Progress to Gold' }).getAttribute('aria-valuenow')).toBe('50');
+  });
+
+  it('shows Gold as the top of the ladder, in German', () => {
+    speak('de');
+    render(
+      <BalanceCard
+        balance={{ available: 100, pending: 0, lifetime: 6000 }}
+        tier="gold"
+        tierProgress={{ tier: 'gold', pointsInWindow: 6000, multiplierPercent: 125 }}
+        signedIn
+      />,
+    );
+    expect(screen.getByText('25 % mehr Punkte auf jeden Einkauf')).toBeTruthy();
+    expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+
   it('says the balance needs a sign-in when signed out, with no spinner', () => {
     speak('en');
     render(<BalanceCard signedIn={false} />);

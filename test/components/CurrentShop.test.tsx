@@ -33,6 +33,23 @@ describe('CurrentShop on a partner tab', () => {
     expect(screen.getByText('Punkte werden automatisch auf der Bestellbestätigungsseite gesammelt.')).toBeTruthy();
   });
 
+  it('says how soon the shop usually confirms, when the catalogue knows it (English and German)', () => {
+    const reliable = { ...schuhhaus, reliability: { confirmedShare: 0.95, medianDaysToConfirm: 9, sample: 120 } };
+    speak('en');
+    render(<CurrentShop partner={reliable} partners={partners} offers={[]} muted={false} onSetMuted={() => {}} now={NOW} />);
+    expect(screen.getByText('Usually confirmed in 9 days')).toBeTruthy();
+    cleanup();
+    speak('de');
+    render(<CurrentShop partner={{ ...reliable, reliability: { ...reliable.reliability, medianDaysToConfirm: 1 } }} partners={partners} offers={[]} muted={false} onSetMuted={() => {}} now={NOW} />);
+    expect(screen.getByText('Meist nach 1 Tag bestätigt')).toBeTruthy();
+  });
+
+  it('says nothing about confirmation times without figures', () => {
+    speak('en');
+    render(<CurrentShop partner={schuhhaus} partners={partners} offers={[]} muted={false} onSetMuted={() => {}} now={NOW} />);
+    expect(screen.queryByText(/Usually confirmed/)).toBeNull();
+  });
+
   it('mutes the in-page reminder for this shop when the switch is turned off', () => {
     speak('en');
     const calls: Array<[string, boolean]> = [];

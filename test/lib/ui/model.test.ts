@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TIERS } from '../../../lib/points/tiers.ts';
 import { searchPartners, tierProgress, toPurchaseRows } from '../../../lib/ui/model.ts';
 import { NOW, partners, receipt } from '../../components/helpers.tsx';
 
@@ -35,13 +36,14 @@ describe('purchase rows', () => {
 });
 
 describe('tier progress', () => {
-  it('measures lifetime points between this tier and the next', () => {
+  it('measures points between this tier and the next on the ladder the server books with', () => {
     expect(tierProgress('basis', 1500)).toEqual({ tier: 'basis', next: 'silber', missing: 500, percent: 75 });
     expect(tierProgress('silber', 2000)).toEqual({ tier: 'silber', next: 'gold', missing: 3000, percent: 0 });
   });
 
   it('is complete at the top tier and for a tier it does not know', () => {
-    expect(tierProgress('platin', 99_999)).toEqual({ tier: 'platin', missing: 0, percent: 100 });
+    expect(tierProgress('gold', 99_999)).toEqual({ tier: 'gold', missing: 0, percent: 100 });
+    expect(TIERS.at(-1)?.id).toBe('gold');
     expect(tierProgress('vip', 10)).toEqual({ tier: 'vip', missing: 0, percent: 100 });
   });
 });
