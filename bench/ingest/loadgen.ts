@@ -9,11 +9,16 @@
  * request was scheduled, so a server stall shows up in full instead of
  * silently slowing the generator down (coordinated omission).
  */
-import { Agent, request } from 'node:http';
+import { Agent, type ClientRequest, request } from 'node:http';
 import { uuidv7 } from '../../lib/uuid.ts';
 import type { FromLoadgen, Job, LoadStats, Payload, ToLoadgen } from './protocol.ts';
 
-const DRAIN_TIMEOUT_MS = 30_000;
+/**
+ * How long an open loop waits for its last answers. A server that fell
+ * behind has missed its budget already; waiting out its whole backlog would
+ * only push that backlog into the next phase's measurement.
+ */
+const DRAIN_TIMEOUT_MS = 15_000;
 let orderCounter = 0;
 const runTag = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 
@@ -41,7 +46,7 @@ interface Answer {
   body: string;
 }
 
-function send(agent: Agent, job: Job, token: string): Promise<Answer> {
+function send(agent: Agent, job: Job, token: string, track?: (req: ClientRequest) => void): Promise<Answer> {
   const body = bodyFor(job.payload);
   const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
   if (body !== undefined) {
@@ -56,6 +61,7 @@ function send(agent: Agent, job: Job, token: string): Promise<Answer> {
       res.on('error', reject);
     });
     req.on('error', reject);
+    track?.(req);
     req.end(body);
   });
 }
@@ -106,6 +112,9 @@ async function openLoop(job: Job, ratePerSec: number, durationMs: number): Promi
   const start = performance.now() + 20;
   const inFlight: Promise<void>[] = [];
   let sent = 0;
+  // Set once the drain gives up: answers and errors after that (the agent is destroyed) are not counted.
+  let closed = false;
+  const unansweredSince = new Map<number, ClientRequest>();
   await new Promise<void>((done) => {
     const tick = () => {
       const now = performance.now();
@@ -117,9 +126,15 @@ async function openLoop(job: Job, ratePerSec: number, durationMs: number): Promi
         stats.requests++;
         stats.sendLagMs.push(performance.now() - scheduled);
         inFlight.push(
-          send(agent, job, token).then(
-            (answer) => record(stats, answer, performance.now() - scheduled),
+          send(agent, job, token, (req) => unansweredSince.set(scheduled, req)).then(
+            (answer) => {
+              if (closed) return;
+              unansweredSince.delete(scheduled);
+              record(stats, answer, performance.now() - scheduled);
+            },
             () => {
+              if (closed) return;
+              unansweredSince.delete(scheduled);
               stats.failed++;
             },
           ),
@@ -134,9 +149,19 @@ async function openLoop(job: Job, ratePerSec: number, durationMs: number): Promi
     Promise.all(inFlight).then(() => true),
     new Promise<boolean>((resolve) => setTimeout(() => resolve(false), DRAIN_TIMEOUT_MS)),
   ]);
-  stats.elapsedMs = performance.now() - start;
-  // Unanswered requests count as failures; their latency is at least the drain timeout.
-  if (!drained) stats.failed += stats.requests - stats.latencyMs.length - stats.failed;
+  closed = true;
+  const end = performance.now();
+  stats.elapsedMs = end - start;
+  // Unanswered requests count as failures, and their wait so far enters the
+  // latencies as a lower bound, so a server that fell behind cannot show a flattering p99.
+  if (!drained) {
+    stats.failed += unansweredSince.size;
+    for (const [scheduled, req] of unansweredSince) {
+      stats.latencyMs.push(end - scheduled);
+      // Aborted, so the backlog does not keep reaching the server during the next phase.
+      req.destroy();
+    }
+  }
   agent.destroy();
   return stats;
 }

@@ -45,6 +45,21 @@ export interface ApiStack extends Served {
   adminToken: string;
 }
 
+/** Schemas of earlier runs whose process is gone (a run killed by its timeout cannot drop its own). */
+async function dropOrphanSchemas(db: Db): Promise<void> {
+  const rows = await db.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname ~ '^bench_[0-9]+_[0-9a-f]{6}$'`);
+  for (const { nspname } of rows) {
+    const pid = Number(nspname.split('_')[1]);
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) await db.exec(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
+  }
+}
+
 export async function startApi(backend: Backend): Promise<ApiStack> {
   let db: Db;
   let schema: string | undefined;
@@ -53,6 +68,7 @@ export async function startApi(backend: Backend): Promise<ApiStack> {
     schema = `bench_${process.pid}_${randomBytes(3).toString('hex')}`;
     // The pool size `npm start` uses (openDatabase → openPostgres default), so the figure is the shipped configuration's.
     db = await openPostgres(POSTGRES_URL, { schema });
+    await dropOrphanSchemas(db);
     const ownSchema = schema;
     dropData = async () => {
       await db.exec(`DROP SCHEMA IF EXISTS "${ownSchema}" CASCADE`);
