@@ -27,6 +27,8 @@ export type Command =
   | { kind: 'ingest'; member: number; items: { partner: number; order: number; amountMinor: number }[] }
   /** Resends, byte for byte, a body this member sent before (a retry after a lost answer). */
   | { kind: 'replay'; member: number; pick: number }
+  /** Another member's body, id and all: a forged or leaked id must never touch the other member's purchase. */
+  | { kind: 'stolenId'; member: number; pick: number }
   /** The same order from another device of the member: a new id. */
   | { kind: 'secondDevice'; member: number; pick: number }
   /** `share` is the percentage of the standing amount reported; undefined sends no amount. */
@@ -48,6 +50,7 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
   }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('replay' as const), member, pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('secondDevice' as const), member, pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('stolenId' as const), member, pick: fc.nat() }) },
   { weight: 4, arbitrary: fc.record({
     kind: fc.constant('report' as const),
     partner,
@@ -59,7 +62,7 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 20 }) }) },
 );
 
-export const sequenceArb = fc.array(commandArb, { minLength: 1, maxLength: SOAK ? 60 : 25 });
+export const sequenceArb = fc.array(commandArb, { minLength: SOAK ? 20 : 10, maxLength: SOAK ? 80 : 20, size: 'max' });
 
 /** Purchase ids the way the extension mints them (UUIDv7 layout), unique per run and step, the same on every database. */
 function purchaseId(run: number, n: number): string {
@@ -138,6 +141,11 @@ async function step(server: TestServer, world: World, cmd: Command, run: number)
       const earlier = sent[cmd.pick % sent.length]!;
       const body = cmd.kind === 'replay' ? earlier : fresh(earlier.partner, earlier.order, earlier.amountMinor);
       return sendIngest(server, world, cmd.member, [body]);
+    }
+    case 'stolenId': {
+      const victim = world.sent[(cmd.member + 1) % MEMBERS]!;
+      if (victim.length === 0) return;
+      return sendIngest(server, world, cmd.member, [victim[cmd.pick % victim.length]!]);
     }
     case 'report': {
       const holder = [...world.model.purchases.values()].find((p) => p.partner === cmd.partner && p.order === cmd.order && p.duplicateOf === null);
@@ -222,12 +230,17 @@ async function checkInvariants(server: TestServer, world: World): Promise<void> 
 
 let runCounter = 0;
 
+/** How much this process ran, for the figures printed at the end of a file. */
+export const totals = { sequences: 0, steps: 0 };
+
 /** Runs one command sequence on a server from fresh members and partners; returns the members' normalised ledger. */
 export async function runSequence(server: TestServer, commands: readonly Command[], run = ++runCounter): Promise<NormalisedLedger> {
   const world = await setUp(server);
+  totals.sequences++;
   for (const cmd of commands) {
     await step(server, world, cmd, run);
     await checkInvariants(server, world);
+    totals.steps++;
   }
   return normalisedLedger(server, world);
 }

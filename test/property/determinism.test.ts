@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startTestServer, type TestServer } from '../server/harness.ts';
-import { ROOMY_LIMITS, runSequence, SEED, sequenceArb, SOAK, START } from './commands.ts';
+import { ROOMY_LIMITS, runSequence, SEED, sequenceArb, SOAK, START, totals } from './commands.ts';
 
 describe.each(backends)('the same commands give the same ledger (%s)', (backend) => {
   let first: TestServer;
@@ -34,4 +34,8 @@ describe.each(backends)('the same commands give the same ledger (%s)', (backend)
       { seed: SEED + 1, numRuns: SOAK ? 100 : 2, endOnFailure: !SOAK },
     );
   }, SOAK ? 3_600_000 : 120_000);
+});
+
+afterAll(() => {
+  console.log(`determinism: ${totals.sequences} random sequences, ${totals.steps} steps, every invariant checked after each step`);
 });
