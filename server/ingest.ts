@@ -40,6 +40,7 @@ const OFFER_LOOKBACK_MS = 7 * DAY_MS;
 interface FraudLimits {
   maxPurchasesPerMemberPerDay?: number;
   maxAmountMinorPerMemberPerDay?: number;
+  holdAboveBasketFactor?: number;
 }
 
 interface PartnerInfo {
@@ -84,6 +85,8 @@ export async function ingestBatch(items: readonly unknown[], opts: IngestOptions
       loadPartners(opts.db, valid.map((v) => v.input.partnerId)),
       loadCatalogContext(opts.db, valid.map((v) => v.input), opts),
     ]);
+    const judged = [...partners.values()].filter((p) => p.fraud?.holdAboveBasketFactor !== undefined).map((p) => p.partner.id);
+    if (judged.length > 0) catalog.usualBasketMinor = await loadUsualBaskets(opts.db, judged);
     const candidates: Candidate[] = [];
     for (const { index, input } of valid) {
       const partner = partners.get(input.partnerId);
@@ -213,6 +216,8 @@ interface PlannedInsert {
   offerIds: string[];
   duplicateOf: string | null;
   holdUntil: Date;
+  /** 'held' when the order is far above the partner's usual basket. */
+  review: 'held' | null;
 }
 
 interface MemberContext {
@@ -233,7 +238,7 @@ async function bookInTransaction(
   // devices, so the look-ups below stay true until we commit.
   await lockMember(tx, opts.memberId);
   const ctx = await loadMemberContext(tx, candidates, catalog, opts);
-  const decisions = await plan(tx, candidates, ctx, opts);
+  const decisions = await plan(tx, candidates, ctx, catalog, opts);
   const inserts = decisions.flatMap((d) => (d.kind === 'insert' ? [d.insert] : []));
   const inserted = await insertPurchases(tx, inserts, opts);
   // A missing row: another member won one of these orders after our look-up.
@@ -248,6 +253,8 @@ async function bookInTransaction(
 interface CatalogContext {
   tier: string;
   offers: Offer[];
+  /** Median amount of each partner's last purchases, where there is enough history to judge. */
+  usualBasketMinor: Map<string, number>;
 }
 
 async function loadCatalogContext(db: Queryable, inputs: readonly PurchaseIn[], opts: IngestOptions): Promise<CatalogContext> {
@@ -259,7 +266,40 @@ async function loadCatalogContext(db: Queryable, inputs: readonly PurchaseIn[], 
       new Date(Math.min(...times)).toISOString(),
     ]),
   ]);
-  return { tier: members[0]?.tier ?? 'basis', offers: offerRows.map((r) => r.doc) };
+  // Filled in once the partners are known, for those that hold large orders for review.
+  return { tier: members[0]?.tier ?? 'basis', offers: offerRows.map((r) => r.doc), usualBasketMinor: new Map() };
+}
+
+/** How many recent purchases make a partner's usual basket, and how many it takes at least to judge. */
+export const BASKET_WINDOW = 100;
+export const BASKET_MIN_HISTORY = 20;
+
+/**
+ * The median amount of each partner's last BASKET_WINDOW purchases (rejected
+ * ones left out), for partners with at least BASKET_MIN_HISTORY of them. Read
+ * outside the booking transaction: a basket a few purchases stale judges as well.
+ */
+async function loadUsualBaskets(db: Queryable, partnerIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db.query<{ partner_id: string; median: number | null; n: number }>(
+    `SELECT p.id AS partner_id, s.median, s.n
+       FROM unnest($1::text[]) AS p(id)
+       CROSS JOIN LATERAL (
+         SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.amount_minor) AS median, count(*)::int AS n
+           FROM (SELECT amount_minor FROM purchases
+                  WHERE partner_id = p.id AND status <> 'rejected'
+                  ORDER BY created_at DESC LIMIT $2) r
+       ) s`,
+    [[...new Set(partnerIds)], BASKET_WINDOW],
+  );
+  const baskets = new Map<string, number>();
+  for (const r of rows) if (r.median !== null && Number(r.n) >= BASKET_MIN_HISTORY) baskets.set(r.partner_id, Number(r.median));
+  return baskets;
+}
+
+function farAboveUsualBasket(candidate: Candidate, catalog: CatalogContext): boolean {
+  const factor = candidate.partner.fraud?.holdAboveBasketFactor;
+  const median = catalog.usualBasketMinor.get(candidate.input.partnerId);
+  return factor !== undefined && median !== undefined && candidate.input.amountMinor > factor * median;
 }
 
 async function loadMemberContext(
@@ -300,7 +340,7 @@ function offerInstant(input: PurchaseIn, now: Date): Date {
 
 const orderKey = (partnerId: string, orderId: string) => `${partnerId}\u0000${orderId}`;
 
-async function plan(tx: Queryable, candidates: readonly Candidate[], ctx: MemberContext, opts: IngestOptions): Promise<Decision[]> {
+async function plan(tx: Queryable, candidates: readonly Candidate[], ctx: MemberContext, catalog: CatalogContext, opts: IngestOptions): Promise<Decision[]> {
   const { byId, ownOrders, ownerOrders } = await lookUpStored(tx, candidates, opts.memberId);
   const offerUses = new Map(ctx.offerUses);
   const today = new Map([...ctx.today].map(([k, v]) => [k, { ...v }]));
@@ -344,6 +384,11 @@ async function plan(tx: Queryable, candidates: readonly Candidate[], ctx: Member
       : fraudRuleFires(candidate, today)
         ? refusedRow(candidate, 'fraud_limit', null, opts.now)
         : acceptedRow(candidate, ctx, offerUses, opts.now);
+    // Accepted and pending like any other, but never auto-confirmed until the operator decides.
+    if (insert.status === 'pending' && farAboveUsualBasket(candidate, catalog)) {
+      insert.reason = 'held_for_review';
+      insert.review = 'held';
+    }
     if (insert.status === 'pending') countToday(today, candidate);
     plannedById.set(id, insert);
     plannedByOrder.set(key, insert);
@@ -398,6 +443,7 @@ function refusedRow(candidate: Candidate, reason: string, duplicateOf: string | 
     offerIds: [],
     duplicateOf,
     holdUntil: holdUntil(candidate, now),
+    review: null,
   };
 }
 
@@ -429,6 +475,7 @@ function acceptedRow(candidate: Candidate, ctx: MemberContext, offerUses: Map<st
     offerIds: earned.appliedOfferIds,
     duplicateOf: null,
     holdUntil: holdUntil(candidate, now),
+    review: null,
   };
 }
 
@@ -460,14 +507,14 @@ async function insertPurchases(tx: Queryable, inserts: readonly PlannedInsert[],
   const rows = await tx.query<PurchaseRow>(
     `INSERT INTO purchases (id, member_id, partner_id, order_id, amount_minor, original_amount_minor, currency, detected_at,
                             method, body_hash, status, reason, points, multiplier_bp, bonus_points, offer_ids, duplicate_of,
-                            hold_until, created_at, updated_at)
+                            hold_until, review, created_at, updated_at)
      SELECT u.id, $1, u.partner_id, u.order_id, u.amount_minor, u.amount_minor, u.currency, u.detected_at,
             u.method, u.body_hash, u.status, u.reason, u.points, u.multiplier_bp, u.bonus_points, u.offer_ids::jsonb, u.duplicate_of,
-            u.hold_until, $2, $2
+            u.hold_until, u.review, $2, $2
        FROM unnest($3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[], $9::text[], $10::text[],
-                   $11::text[], $12::text[], $13::bigint[], $14::int[], $15::int[], $16::text[], $17::uuid[], $18::timestamptz[])
+                   $11::text[], $12::text[], $13::bigint[], $14::int[], $15::int[], $16::text[], $17::uuid[], $18::timestamptz[], $19::text[])
          AS u(id, partner_id, order_id, amount_minor, currency, detected_at, method, body_hash,
-              status, reason, points, multiplier_bp, bonus_points, offer_ids, duplicate_of, hold_until)
+              status, reason, points, multiplier_bp, bonus_points, offer_ids, duplicate_of, hold_until, review)
      ON CONFLICT DO NOTHING
      RETURNING ${PURCHASE_COLUMNS}`,
     [
@@ -489,6 +536,7 @@ async function insertPurchases(tx: Queryable, inserts: readonly PlannedInsert[],
       col((p) => JSON.stringify(p.offerIds)),
       col((p) => p.duplicateOf),
       col((p) => p.holdUntil.toISOString()),
+      col((p) => p.review),
     ],
   );
   return new Map(rows.map((r) => [r.id, r]));

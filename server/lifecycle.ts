@@ -239,6 +239,7 @@ export async function autoConfirmDue(db: Db, now: Date, limit = 500, memberId?: 
     `SELECT p.id FROM purchases p JOIN partners pa ON pa.id = p.partner_id
       WHERE p.status = 'pending' AND p.hold_until <= $1
         AND COALESCE((pa.doc->>'autoConfirm')::boolean, true)
+        AND p.review IS DISTINCT FROM 'held'
         AND ($3::uuid IS NULL OR p.member_id = $3::uuid)
       ORDER BY p.hold_until, p.id
       LIMIT $2`,

@@ -47,6 +47,11 @@ export type Earn = z.infer<typeof Earn>;
 export const FraudLimits = z.object({
   maxPurchasesPerMemberPerDay: z.optional(positiveInt),
   maxAmountMinorPerMemberPerDay: z.optional(positiveInt),
+  /**
+   * Holds an order above this many times the partner's usual basket (the
+   * median of its last 100 purchases, once it has 20) for the operator's review.
+   */
+  holdAboveBasketFactor: z.optional(positiveInt.check(z.minimum(2), z.maximum(1000))),
 });
 
 /** A partner as the operator writes it (`PUT /v1/admin/partners/:id`). */

@@ -1,0 +1,138 @@
+/**
+ * What the fraud rules set aside for the operator, and the operator's
+ * decisions on it. Two queues:
+ *
+ * - purchases held for review: accepted as pending but far above the
+ *   partner's usual basket (see `REVIEW_FACTOR` in ingest.ts); they are never
+ *   auto-confirmed until the operator releases them (the partner's own
+ *   confirmation still applies: it is the partner's word on the order);
+ * - cross-member duplicate claims: a member claimed an order another member
+ *   already holds; the claim is stored as a rejected row (`duplicate_claim`)
+ *   pointing at the holder's purchase.
+ *
+ * Plain functions on a database handle, for the operator CLI and tests.
+ */
+import type { Db, Queryable } from './db/index.ts';
+import { lockMember } from './ledger.ts';
+import { cancel } from './lifecycle.ts';
+
+export interface HeldPurchase {
+  purchaseId: string;
+  memberId: string;
+  partnerId: string;
+  orderId: string;
+  amountMinor: number;
+  currency: string;
+  points: number;
+  createdAt: Date;
+}
+
+export interface DuplicateClaim {
+  /** The refused claim. */
+  claimId: string;
+  claimantMemberId: string;
+  claimedAt: Date;
+  claimedAmountMinor: number;
+  /** The purchase that holds the order, and its member. */
+  holderPurchaseId: string;
+  holderMemberId: string;
+  holderStatus: string;
+  holderAmountMinor: number;
+  partnerId: string;
+  orderId: string;
+}
+
+/** Purchases waiting for the operator's decision, oldest first. */
+export async function listHeldForReview(db: Queryable, opts: { limit?: number } = {}): Promise<HeldPurchase[]> {
+  const rows = await db.query<{
+    id: string;
+    member_id: string;
+    partner_id: string;
+    order_id: string;
+    amount_minor: number;
+    currency: string;
+    points: number;
+    created_at: Date;
+  }>(
+    `SELECT id, member_id, partner_id, order_id, amount_minor, currency, points, created_at
+       FROM purchases WHERE review = 'held' ORDER BY created_at, id LIMIT $1`,
+    [opts.limit ?? 100],
+  );
+  return rows.map((r) => ({
+    purchaseId: r.id,
+    memberId: r.member_id,
+    partnerId: r.partner_id,
+    orderId: r.order_id,
+    amountMinor: Number(r.amount_minor),
+    currency: r.currency,
+    points: Number(r.points),
+    createdAt: new Date(r.created_at),
+  }));
+}
+
+/** Claims of an order another member already holds, newest first, optionally only since `since`. */
+export async function listDuplicateClaims(db: Queryable, opts: { since?: Date; limit?: number } = {}): Promise<DuplicateClaim[]> {
+  const rows = await db.query<{
+    claim_id: string;
+    claimant: string;
+    claimed_at: Date;
+    claimed_amount: number;
+    holder_id: string;
+    holder: string;
+    holder_status: string;
+    holder_amount: number;
+    partner_id: string;
+    order_id: string;
+  }>(
+    `SELECT c.id AS claim_id, c.member_id AS claimant, c.created_at AS claimed_at, c.amount_minor AS claimed_amount,
+            h.id AS holder_id, h.member_id AS holder, h.status AS holder_status, h.amount_minor AS holder_amount,
+            c.partner_id, c.order_id
+       FROM purchases c JOIN purchases h ON h.id = c.duplicate_of
+      WHERE c.duplicate_of IS NOT NULL AND c.member_id <> h.member_id AND ($1::timestamptz IS NULL OR c.created_at >= $1)
+      ORDER BY c.created_at DESC, c.id LIMIT $2`,
+    [opts.since?.toISOString() ?? null, opts.limit ?? 100],
+  );
+  return rows.map((r) => ({
+    claimId: r.claim_id,
+    claimantMemberId: r.claimant,
+    claimedAt: new Date(r.claimed_at),
+    claimedAmountMinor: Number(r.claimed_amount),
+    holderPurchaseId: r.holder_id,
+    holderMemberId: r.holder,
+    holderStatus: r.holder_status,
+    holderAmountMinor: Number(r.holder_amount),
+    partnerId: r.partner_id,
+    orderId: r.order_id,
+  }));
+}
+
+export type ReviewDecision = 'release' | 'reject';
+
+/**
+ * The operator's decision on a held purchase. `release` lifts the hold (the
+ * purchase auto-confirms after its hold period like any other); `reject`
+ * rejects it and takes its pending points back. Returns false when the
+ * purchase is not (or no longer) held, so a decision is applied once.
+ */
+export async function decideHeld(db: Db, purchaseId: string, decision: ReviewDecision, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const owner = await tx.query<{ member_id: string }>('SELECT member_id FROM purchases WHERE id = $1', [purchaseId]);
+    if (!owner[0]) return false;
+    await lockMember(tx, owner[0].member_id);
+    const held = await tx.query<{ status: string }>(`SELECT status FROM purchases WHERE id = $1 AND review = 'held' FOR UPDATE`, [purchaseId]);
+    if (!held[0]) return false;
+    if (decision === 'reject' && held[0].status === 'pending') {
+      await cancel(tx, purchaseId, now);
+      await tx.query(`UPDATE purchases SET review = 'rejected', reason = 'rejected_after_review' WHERE id = $1`, [purchaseId]);
+      return true;
+    }
+    // Released (or no longer pending, when the partner decided first): the member's next sync shows the change.
+    await tx.query(
+      `UPDATE purchases SET review = $2, reason = CASE WHEN reason = 'held_for_review' THEN NULL ELSE reason END,
+              change_seq = nextval('purchase_changes'), updated_at = $3
+        WHERE id = $1`,
+      [purchaseId, decision === 'reject' ? 'rejected' : 'released', now.toISOString()],
+    );
+    return true;
+  });
+}

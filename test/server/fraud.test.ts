@@ -1,0 +1,124 @@
+/**
+ * Fraud limits beyond the partner's daily ones: orders far above a partner's
+ * usual basket are held for the operator, and claims of another member's
+ * order are listed for the operator.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decideHeld, listDuplicateClaims, listHeldForReview } from '../../server/fraud.ts';
+import { autoConfirmDue } from '../../server/lifecycle.ts';
+import { backends, startTestServer, type TestServer } from './harness.ts';
+import { addPartner, balanceOf, DAY_MS, expectLedgerBalanced, ingest, purchase, signUp } from './helpers.ts';
+
+describe.each(backends)('fraud review (%s)', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+  });
+  afterAll(() => server.close());
+
+  /** A partner with `n` ordinary purchases of 50.00 EUR from a few members. */
+  async function partnerWithHistory(n: number): Promise<string> {
+    const partner = await addPartner(server, { holdDays: 14, fraud: { holdAboveBasketFactor: 10 } });
+    const regular = await signUp(server);
+    await ingest(server, regular.token, Array.from({ length: n }, () => purchase(partner, { amountMinor: 5_000 })));
+    return partner;
+  }
+
+  describe('.happy', () => {
+    it("books an order within the partner's factor (10x) of its usual basket normally", async () => {
+      const partner = await partnerWithHistory(20);
+      const member = await signUp(server);
+      const [result] = await ingest(server, member.token, [purchase(partner, { amountMinor: 50_000 })]);
+      expect(result).toMatchObject({ status: 'accepted', purchase: { status: 'pending' } });
+      expect(result?.reason).toBeUndefined();
+    });
+
+    it('holds an order above 10x the median of the last 100: accepted, pending, never auto-confirmed until released', async () => {
+      const partner = await partnerWithHistory(25);
+      const member = await signUp(server);
+      const big = purchase(partner, { amountMinor: 50_001 });
+      const [result] = await ingest(server, member.token, [big]);
+      expect(result).toMatchObject({ status: 'accepted', reason: 'held_for_review', purchase: { status: 'pending', points: 500 } });
+      expect((await balanceOf(server, member.token)).pending).toBe(500);
+
+      const held = await listHeldForReview(server.db);
+      expect(held).toEqual(expect.arrayContaining([expect.objectContaining({ purchaseId: big.id, memberId: member.id, amountMinor: 50_001 })]));
+
+      // Past the hold period: the others confirm, the held one does not.
+      await autoConfirmDue(server.db, new Date(server.clock.now().getTime() + 15 * DAY_MS), 10_000);
+      expect(await balanceOf(server, member.token)).toMatchObject({ pending: 500, available: 0 });
+
+      expect(await decideHeld(server.db, big.id, 'release', server.clock.now())).toBe(true);
+      expect(await decideHeld(server.db, big.id, 'release', server.clock.now())).toBe(false);
+      expect((await listHeldForReview(server.db)).map((h) => h.purchaseId)).not.toContain(big.id);
+      await autoConfirmDue(server.db, new Date(server.clock.now().getTime() + 15 * DAY_MS), 10_000);
+      expect(await balanceOf(server, member.token)).toMatchObject({ pending: 0, available: 500 });
+      await expectLedgerBalanced(server.db);
+    });
+
+    it('an operator rejection takes the pending points back, once', async () => {
+      const partner = await partnerWithHistory(20);
+      const member = await signUp(server);
+      const big = purchase(partner, { amountMinor: 900_000 });
+      await ingest(server, member.token, [big]);
+      expect(await decideHeld(server.db, big.id, 'reject', server.clock.now())).toBe(true);
+      expect(await decideHeld(server.db, big.id, 'reject', server.clock.now())).toBe(false);
+      expect(await balanceOf(server, member.token)).toMatchObject({ pending: 0, available: 0 });
+      const res = await server.call('GET', '/v1/me/sync', { token: member.token });
+      const body = (await res.json()) as { purchases: { id: string; status: string }[] };
+      expect(body.purchases.find((p) => p.id === big.id)?.status).toBe('rejected');
+      await expectLedgerBalanced(server.db);
+    });
+
+    it('lists a claim of another member\'s order for the operator, with both members', async () => {
+      const partner = await addPartner(server);
+      const holder = await signUp(server);
+      const claimant = await signUp(server);
+      const original = purchase(partner, { orderId: 'SHARED-1' });
+      await ingest(server, holder.token, [original]);
+      const copy = purchase(partner, { orderId: 'SHARED-1' });
+      const [result] = await ingest(server, claimant.token, [copy]);
+      expect(result).toMatchObject({ status: 'rejected', reason: 'duplicate_claim' });
+      const claims = await listDuplicateClaims(server.db);
+      expect(claims).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            claimId: copy.id,
+            claimantMemberId: claimant.id,
+            holderPurchaseId: original.id,
+            holderMemberId: holder.id,
+            partnerId: partner,
+            orderId: 'SHARED-1',
+          }),
+        ]),
+      );
+    });
+  });
+
+  describe('.error', () => {
+    it('holds nothing for a partner that did not ask for it', async () => {
+      const partner = await addPartner(server);
+      const regular = await signUp(server);
+      await ingest(server, regular.token, Array.from({ length: 25 }, () => purchase(partner, { amountMinor: 1_000 })));
+      const [result] = await ingest(server, regular.token, [purchase(partner, { amountMinor: 900_000 })]);
+      expect(result?.reason).toBeUndefined();
+    });
+
+    it('does not judge a partner with fewer than 20 purchases of history', async () => {
+      const partner = await partnerWithHistory(19);
+      const member = await signUp(server);
+      const [result] = await ingest(server, member.token, [purchase(partner, { amountMinor: 900_000 })]);
+      expect(result).toMatchObject({ status: 'accepted' });
+      expect(result?.reason).toBeUndefined();
+    });
+
+    it('a member re-sending the same order from a second device is not listed as a cross-member claim', async () => {
+      const partner = await addPartner(server);
+      const member = await signUp(server);
+      await ingest(server, member.token, [purchase(partner, { orderId: 'OWN-1' })]);
+      const [again] = await ingest(server, member.token, [purchase(partner, { orderId: 'OWN-1' })]);
+      expect(again?.status).toBe('duplicate');
+      expect((await listDuplicateClaims(server.db)).filter((c) => c.orderId === 'OWN-1')).toEqual([]);
+    });
+  });
+});
