@@ -9,6 +9,7 @@ process.env.SOAK = '1';
 export default defineConfig({
   test: {
     include: ['test/property/**/*.test.ts', 'test/server/crash.test.ts', 'test/server/replicas.test.ts', 'test/server/ratelimit-replicas.test.ts'],
+    env: { SOAK: '1' },
     testTimeout: 3_600_000,
     hookTimeout: 300_000,
     // One file at a time: the soak runs are heavy and the machine is shared.
