@@ -15,6 +15,8 @@ import { DAY_MS, LedgerModel, PARTNERS, REWARD_COSTS, VALID_PATHS, isFinal, type
 /** SOAK=1 (`npm run test:soak`) raises the run counts; CI keeps them small and the seed fixed. */
 export const SOAK = process.env.SOAK === '1';
 export const SEED = Number(process.env.PROPERTY_SEED ?? 20261123);
+/** PROPERTY_RUNS overrides how many sequences a property file runs (e.g. a longer hunt with another seed). */
+export const runs = (ci: number, soak: number) => Number(process.env.PROPERTY_RUNS ?? (SOAK ? soak : ci));
 
 export const MEMBERS = 3;
 /** Every property run starts its servers' clocks here. */

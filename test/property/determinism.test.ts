@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startTestServer, type TestServer } from '../server/harness.ts';
-import { ROOMY_LIMITS, runSequence, SEED, sequenceArb, SOAK, START, totals } from './commands.ts';
+import { ROOMY_LIMITS, runSequence, SEED, sequenceArb, runs, SOAK, START, totals } from './commands.ts';
 
 describe.each(backends)('the same commands give the same ledger (%s)', (backend) => {
   let first: TestServer;
@@ -31,7 +31,7 @@ describe.each(backends)('the same commands give the same ledger (%s)', (backend)
         const b = await runSequence(second, commands, 50_000 + run);
         expect(b).toEqual(a);
       }),
-      { seed: SEED + 1, numRuns: SOAK ? 100 : 2, endOnFailure: !SOAK },
+      { seed: SEED + 1, numRuns: runs(2, 100), endOnFailure: !SOAK },
     );
   }, SOAK ? 3_600_000 : 120_000);
 });

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { backends, startTestServer, type TestServer } from '../server/harness.ts';
-import { ROOMY_LIMITS, runSequence, SEED, sequenceArb, SOAK, START, totals } from './commands.ts';
+import { ROOMY_LIMITS, runSequence, SEED, sequenceArb, runs, SOAK, START, totals } from './commands.ts';
 
 describe.each(backends)('ledger and lifecycle properties (%s)', (backend) => {
   let server: TestServer;
@@ -24,7 +24,7 @@ describe.each(backends)('ledger and lifecycle properties (%s)', (backend) => {
       fc.asyncProperty(sequenceArb, async (commands) => {
         await runSequence(server, commands);
       }),
-      { seed: SEED, numRuns: SOAK ? 300 : 6, endOnFailure: !SOAK },
+      { seed: SEED, numRuns: runs(6, 300), endOnFailure: !SOAK },
     );
   }, SOAK ? 3_600_000 : 120_000);
 });
