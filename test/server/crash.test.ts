@@ -60,7 +60,8 @@ interface Book {
   confirmInflight: Set<string>;
 }
 
-const withTimeout = { signal: () => AbortSignal.timeout(30_000) };
+/** A request the dead server never answers must still end, so the client can record it as in flight. */
+const requestTimeout = () => AbortSignal.timeout(30_000);
 
 async function ingestClient(base: string, member: Member, partner: Partner, book: Book, stop: () => boolean): Promise<void> {
   while (!stop()) {
@@ -73,7 +74,7 @@ async function ingestClient(base: string, member: Member, partner: Partner, book
         method: 'POST',
         headers: { Authorization: `Bearer ${member.token}`, 'Content-Type': 'application/json' },
         body: JSON.stringify({ purchases: items }),
-        signal: withTimeout.signal(),
+        signal: requestTimeout(),
       });
     } catch {
       book.inflight++;
