@@ -68,6 +68,7 @@ export function fakeApi() {
       return json({
         member,
         tier: 'silver',
+        tierProgress: { tier: 'silver', nextTier: 'gold', pointsInWindow: 2300, pointsToNext: 2700, multiplierPercent: 110 },
         balance: state.balance,
         purchases: page.purchases,
         cursor: page.next,

@@ -255,7 +255,7 @@ describe('sync: answers it must surface', () => {
 });
 
 describe('sync: pull', () => {
-  it('follows hasMore, stores the cursor, balance, tier and each purchase state, and adds other devices’ purchases', async () => {
+  it('follows hasMore, stores the cursor, balance, tier (with its progress) and each purchase state, and adds other devices’ purchases', async () => {
     await signInDirectly();
     const local = await record('SH-1');
     api.state.balance = { available: 120, pending: 57, lifetime: 300 };
@@ -273,7 +273,12 @@ describe('sync: pull', () => {
     await syncNow(deps(), 'periodic');
     const sync = api.requests.filter((r) => r.url.includes('/v1/me/sync')).map((r) => new URL(r.url).searchParams.get('cursor'));
     expect(sync).toEqual([null, 'c0', 'c1']);
-    expect(await getSyncState(db)).toMatchObject({ cursor: 'c2', tier: 'silver', balance: { available: 120, pending: 57, lifetime: 300 } });
+    expect(await getSyncState(db)).toMatchObject({
+      cursor: 'c2',
+      tier: 'silver',
+      tierProgress: { tier: 'silver', pointsInWindow: 2300, multiplierPercent: 110 },
+      balance: { available: 120, pending: 57, lifetime: 300 },
+    });
     expect((await getPurchase(db, local.id))?.server?.status).toBe('confirmed');
     const fromOtherDevice = await getPurchase(db, '0195f000-0000-7000-8000-000000000001');
     expect(fromOtherDevice).toMatchObject({ orderId: 'SH-77', server: { status: 'pending' } });
