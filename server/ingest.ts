@@ -403,6 +403,14 @@ async function plan(tx: Queryable, candidates: readonly Candidate[], ctx: Member
 }
 
 /** Every stored purchase the batch could collide with, in one query: by id (anyone's) and by order (the owner's, and the member's own). */
+/**
+ * Stored rows for the batch's ids and orders: the holder of each order, and
+ * the member's own refused claims of it. The two order branches stay apart
+ * (rather than one `duplicate_of IS NULL OR member_id = …`) so the first can
+ * use the partial unique index on (partner_id, order_id) and the second the
+ * member's index; joined by an OR, PostgreSQL read every purchase of the
+ * partner on each request.
+ */
 async function lookUpStored(tx: Queryable, candidates: readonly Candidate[], memberId: string) {
   const columns = `${PURCHASE_COLUMNS}, member_id, body_hash, duplicate_of`;
   const rows = await tx.query<StoredRow & { by_id: boolean }>(
@@ -410,7 +418,11 @@ async function lookUpStored(tx: Queryable, candidates: readonly Candidate[], mem
      UNION ALL
      SELECT ${columns}, false AS by_id FROM purchases
       WHERE (partner_id, order_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-        AND (duplicate_of IS NULL OR member_id = $4)
+        AND duplicate_of IS NULL
+     UNION ALL
+     SELECT ${columns}, false AS by_id FROM purchases
+      WHERE (partner_id, order_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+        AND duplicate_of IS NOT NULL AND member_id = $4
      ORDER BY change_seq`,
     [candidates.map((c) => c.input.id), candidates.map((c) => c.input.partnerId), candidates.map((c) => c.input.orderId), memberId],
   );
