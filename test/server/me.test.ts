@@ -36,9 +36,16 @@ describe.each(backends)('member routes (%s)', (backend) => {
       const res = await get(member.token, '');
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({
-        member: { id: member.id, email: member.email, memberNumber: member.memberNumber, createdAt: expect.any(String) },
+        member: {
+          id: member.id,
+          email: member.email,
+          memberNumber: member.memberNumber,
+          createdAt: expect.any(String),
+          referralCode: expect.stringMatching(/^[A-Z2-9]{8}$/),
+        },
         tier: 'basis',
         balance: { available: 0, pending: 0, lifetime: 0 },
+        tierProgress: { tier: 'basis', nextTier: 'silber', pointsInWindow: 0, pointsToNext: 2000, multiplierPercent: 100 },
       });
     });
   });
