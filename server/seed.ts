@@ -39,7 +39,7 @@ export const DEMO_PARTNERS: readonly PartnerInput[] = [
 export const DEMO_REWARDS: readonly Reward[] = [
   { id: 'gutschein-5', title: '5 € Gutschein', kind: 'voucher', pointsCost: 500, active: true },
   { id: 'gutschein-10', title: '10 € Gutschein', kind: 'voucher', pointsCost: 1000, active: true },
-  { id: 'spende-tafel', title: 'Spende an die Tafel', kind: 'donation', pointsCost: 250, active: true },
+  { id: 'spende-tafel', title: 'Spende an die Tafel', kind: 'donation', pointsCost: 250, active: true, charityId: 'tafel-deutschland', charityName: 'Tafel Deutschland e.V.' },
 ];
 
 /** The next Saturday 00:00 UTC (today, if today is Saturday). */
