@@ -1,9 +1,13 @@
-/** `admin ledger verify` and `npm run ledger:verify`: every balance against the sums of its entries, as text. */
+/**
+ * `admin ledger verify` and `npm run ledger:verify`: every member balance and
+ * every charity account against the sums of its entries, as text.
+ */
+import { verifyCharities } from '../charity.ts';
 import type { Queryable } from '../db/index.ts';
 import { verifyLedger } from '../ledger.ts';
 
 export async function ledgerVerification(db: Queryable): Promise<{ ok: boolean; lines: string[] }> {
-  const { members, mismatches } = await verifyLedger(db);
+  const [{ members, mismatches }, charity] = await Promise.all([verifyLedger(db), verifyCharities(db)]);
   const lines = [
     mismatches.length === 0
       ? `ledger ok: ${members} balance${members === 1 ? '' : 's'} equal${members === 1 ? 's' : ''} the sums of their entries`
@@ -12,5 +16,14 @@ export async function ledgerVerification(db: Queryable): Promise<{ ok: boolean; 
   const show = (b: { available: number; pending: number; lifetime: number }) =>
     `available ${b.available}, pending ${b.pending}, lifetime ${b.lifetime}`;
   for (const m of mismatches) lines.push(`  member ${m.memberId}: stored ${show(m.stored)}; entries say ${show(m.fromEntries)}`);
-  return { ok: mismatches.length === 0, lines };
+
+  const donationsBalance = charity.donatedByMembers === charity.receivedByCharities;
+  const charitiesOk = charity.mismatches.length === 0 && donationsBalance;
+  lines.push(
+    charitiesOk
+      ? `charities ok: ${charity.charities} account${charity.charities === 1 ? '' : 's'}, ${charity.receivedByCharities} points donated`
+      : `charities MISMATCH: ${charity.mismatches.length} account(s) differ from their entries; members donated ${charity.donatedByMembers}, charities received ${charity.receivedByCharities}`,
+  );
+  for (const m of charity.mismatches) lines.push(`  charity ${m.charityId}: stored ${m.balance}; entries say ${m.fromEntries}`);
+  return { ok: mismatches.length === 0 && charitiesOk, lines };
 }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transaction } from '../../lib/contract/index.ts';
 import { verifyCharities } from '../../server/charity.ts';
+import { ledgerVerification } from '../../server/operator/ledger.ts';
 import { ADMIN_TOKEN, backends, startTestServer, type TestServer } from './harness.ts';
 import { expectLedgerBalanced } from './helpers.ts';
 import { balanceOf, buy, createPartner, registerMember, report, unique, type TestMember } from './lifecycle-helpers.ts';
@@ -98,5 +99,16 @@ describe.each(backends)('donations (%s)', (backend) => {
     const { redemption } = (await res.json()) as { redemption: { id: string } };
     expect(await server.db.query('SELECT 1 FROM charity_entries WHERE redemption_id = $1', [redemption.id])).toEqual([]);
     expect(await server.db.query('SELECT reason FROM ledger_entries WHERE redemption_id = $1', [redemption.id])).toEqual([{ reason: 'redemption' }]);
+  });
+
+  it('ledger verify reports a charity account that drifted from its entries (tried: a balance edited by hand)', async () => {
+    const member = await memberWith(500);
+    expect((await donate(member, tafel)).status).toBe(201);
+    expect((await ledgerVerification(server.db)).ok).toBe(true);
+    await server.db.query("UPDATE charity_accounts SET balance = balance + 1 WHERE id = 'tafel-de'");
+    const verdict = await ledgerVerification(server.db);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.lines.join('\n')).toContain('charity tafel-de');
+    await server.db.query("UPDATE charity_accounts SET balance = balance - 1 WHERE id = 'tafel-de'");
   });
 });
