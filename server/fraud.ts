@@ -42,7 +42,10 @@ export interface DuplicateClaim {
   orderId: string;
 }
 
-/** Purchases waiting for the operator's decision, oldest first. */
+/**
+ * Purchases waiting for the operator's decision, oldest first. A held order
+ * the partner has since confirmed or cancelled is decided and not listed.
+ */
 export async function listHeldForReview(db: Queryable, opts: { limit?: number } = {}): Promise<HeldPurchase[]> {
   const rows = await db.query<{
     id: string;
@@ -55,7 +58,7 @@ export async function listHeldForReview(db: Queryable, opts: { limit?: number } 
     created_at: Date;
   }>(
     `SELECT id, member_id, partner_id, order_id, amount_minor, currency, points, created_at
-       FROM purchases WHERE review = 'held' ORDER BY created_at, id LIMIT $1`,
+       FROM purchases WHERE review = 'held' AND status = 'pending' ORDER BY created_at, id LIMIT $1`,
     [opts.limit ?? 100],
   );
   return rows.map((r) => ({

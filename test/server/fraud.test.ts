@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideHeld, listDuplicateClaims, listHeldForReview } from '../../server/fraud.ts';
 import { autoConfirmDue } from '../../server/lifecycle.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
+import { report } from './lifecycle-helpers.ts';
 import { addPartner, balanceOf, DAY_MS, expectLedgerBalanced, ingest, purchase, signUp } from './helpers.ts';
 
 describe.each(backends)('fraud review (%s)', (backend) => {
@@ -54,6 +55,20 @@ describe.each(backends)('fraud review (%s)', (backend) => {
       await autoConfirmDue(server.db, new Date(server.clock.now().getTime() + 15 * DAY_MS), 10_000);
       expect(await balanceOf(server, member.token)).toMatchObject({ pending: 0, available: 500 });
       await expectLedgerBalanced(server.db);
+    });
+
+    it("the partner's own confirmation decides a held order: it leaves the operator's queue", async () => {
+      const secret = 'held-partner-secret-0123456789';
+      const partner = await addPartner(server, { holdDays: 14, secret, fraud: { holdAboveBasketFactor: 10 } });
+      const regular = await signUp(server);
+      await ingest(server, regular.token, Array.from({ length: 20 }, () => purchase(partner, { amountMinor: 5_000 })));
+      const member = await signUp(server);
+      const big = purchase(partner, { amountMinor: 90_000 });
+      expect((await ingest(server, member.token, [big]))[0]?.reason).toBe('held_for_review');
+      expect((await listHeldForReview(server.db)).map((h) => h.purchaseId)).toContain(big.id);
+      expect(await report(server, { id: partner, secret }, [{ orderId: big.orderId, status: 'confirmed' }])).toMatchObject([{ status: 'applied' }]);
+      expect((await listHeldForReview(server.db)).map((h) => h.purchaseId)).not.toContain(big.id);
+      expect(await balanceOf(server, member.token)).toMatchObject({ pending: 0, available: 900 });
     });
 
     it('an operator rejection takes the pending points back, once', async () => {
