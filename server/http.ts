@@ -36,7 +36,28 @@ export async function readJson<S extends z.ZodMiniType>(c: Context, schema: S): 
   const raw = await readRawJson(c);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw badRequest(`Invalid request body: ${describeIssues(parsed.error)}`);
+  // PostgreSQL text cannot hold U+0000: refused here, or storing it fails as a 500.
+  if (containsNul(parsed.data)) throw badRequest('Invalid request body: a text field contains a NUL character');
   return parsed.data as z.infer<S>;
+}
+
+/** Whether any string (value or key) in a parsed JSON value contains U+0000. */
+function containsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next === 'string') {
+      if (next.includes('\u0000')) return true;
+    } else if (Array.isArray(next)) {
+      stack.push(...next);
+    } else if (next !== null && typeof next === 'object') {
+      for (const [key, inner] of Object.entries(next)) {
+        if (key.includes('\u0000')) return true;
+        stack.push(inner);
+      }
+    }
+  }
+  return false;
 }
 
 export async function readRawJson(c: Context): Promise<unknown> {
