@@ -108,7 +108,8 @@ async function updateRow(tx: Queryable, row: LifecycleRow, change: RowChange, no
        status = COALESCE($2, status),
        amount_minor = COALESCE($3, amount_minor),
        points = COALESCE($4, points),
-       reason = COALESCE($5, reason),
+       -- A change of status settles a review hold: its reason gives way to the new one (or none).
+       reason = CASE WHEN $2::text IS NOT NULL AND reason = 'held_for_review' THEN $5 ELSE COALESCE($5, reason) END,
        confirmed_at = COALESCE($6, confirmed_at),
        change_seq = nextval('purchase_changes'),
        updated_at = $7

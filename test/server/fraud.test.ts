@@ -66,7 +66,10 @@ describe.each(backends)('fraud review (%s)', (backend) => {
       const big = purchase(partner, { amountMinor: 90_000 });
       expect((await ingest(server, member.token, [big]))[0]?.reason).toBe('held_for_review');
       expect((await listHeldForReview(server.db)).map((h) => h.purchaseId)).toContain(big.id);
-      expect(await report(server, { id: partner, secret }, [{ orderId: big.orderId, status: 'confirmed' }])).toMatchObject([{ status: 'applied' }]);
+      const [decided] = await report(server, { id: partner, secret }, [{ orderId: big.orderId, status: 'confirmed' }]);
+      expect(decided).toMatchObject({ status: 'applied', purchase: { status: 'confirmed' } });
+      // The member no longer sees the purchase as held once the partner has decided.
+      expect(decided?.purchase?.reason).toBeUndefined();
       expect((await listHeldForReview(server.db)).map((h) => h.purchaseId)).not.toContain(big.id);
       expect(await balanceOf(server, member.token)).toMatchObject({ pending: 0, available: 900 });
     });
