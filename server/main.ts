@@ -2,10 +2,12 @@
  * `npm start`: migrate, seed the demo catalogue when DEMO is on (the default
  * here), listen on PORT and shut down cleanly on SIGTERM/SIGINT.
  */
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { openDatabase } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { parseEnv } from './env.ts';
+import { ensureExtensionBuilt, loadInstructions } from './extension-build.ts';
 import { createApp } from './index.ts';
 import { Metrics } from './metrics.ts';
 import { startScheduler } from './scheduler.ts';
@@ -15,6 +17,8 @@ import { createDemoShops, DEMO_SHOPS, demoShopForHost, demoShopUrl } from '../de
 async function main() {
   const env = parseEnv();
   const demo = env.DEMO ?? true;
+  // For the demo, have a current extension build ready to load (BUILD_EXTENSION=0 skips it).
+  if (demo && process.env.BUILD_EXTENSION !== '0') ensureExtensionBuilt(fileURLToPath(new URL('..', import.meta.url)), console.log);
   const db = await openDatabase(env);
   const applied = await migrate(db);
   if (demo) await seedDemo(db);
@@ -36,6 +40,7 @@ async function main() {
     if (demo) {
       console.log('Demo partner shops:');
       for (const shop of DEMO_SHOPS) console.log(`  ${demoShopUrl(shop, info.port).padEnd(40)} ${shop.name} (${shop.platform})`);
+      for (const line of loadInstructions(info.port)) console.log(line);
     }
   });
 

@@ -122,6 +122,8 @@ export class ApiServer {
         DATA_DIR: this.dataDir,
         ADMIN_TOKEN,
         DEMO: '1',
+        // The run builds its own copy of the extension first; the server must not rebuild beside it.
+        BUILD_EXTENSION: '0',
         LOG_LEVEL: 'silent',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
