@@ -2,6 +2,7 @@
  * `npm start`: migrate, seed the demo catalogue when DEMO is on (the default
  * here), listen on PORT and shut down cleanly on SIGTERM/SIGINT.
  */
+import { Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { openDatabase } from './db/index.ts';
@@ -43,6 +44,14 @@ async function main() {
       for (const line of loadInstructions(info.port)) console.log(line);
     }
   });
+
+  // Keep idle connections open longer than clients and load balancers do
+  // (Node's default is 5 s), so a client never sends on a socket the server
+  // is just closing.
+  if (server instanceof HttpServer) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -69,12 +69,14 @@ export async function redeemReward(
   rewardId: string,
   idempotencyKey: string,
 ): Promise<MemberResult<{ redemption: Redemption }>> {
-  const outcome = await call(deps, {
-    method: 'POST',
-    path: '/v1/redemptions',
-    body: { rewardId },
-    headers: { 'idempotency-key': idempotencyKey },
-  });
+  const send = () =>
+    call(deps, { method: 'POST', path: '/v1/redemptions', body: { rewardId }, headers: { 'idempotency-key': idempotencyKey } });
+  let outcome = await send();
+  // A connection that failed before any answer is tried once more: the same
+  // Idempotency-Key makes a second send safe (the server books it once at most).
+  if (outcome !== 'signed-out' && outcome.kind !== 'ok' && outcome.kind !== 'not-modified' && outcome.error.code === 'network') {
+    outcome = await send();
+  }
   if (outcome !== 'signed-out' && outcome.kind === 'ok') {
     const parsed = RedemptionResponse.safeParse(outcome.body);
     if (parsed.success) return { ok: true, redemption: parsed.data.redemption };

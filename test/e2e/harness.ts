@@ -321,6 +321,7 @@ export interface ChromeApi {
   action: { getBadgeText(d: { tabId: number }): Promise<string> };
   permissions: { getAll(): Promise<{ origins?: string[]; permissions?: string[] }> };
   scripting: { getRegisteredContentScripts(): Promise<Array<{ id: string; matches?: string[]; js?: string[]; world?: string }>> };
+  alarms: { get(name: string): Promise<{ name: string; scheduledTime: number } | undefined> };
 }
 
 /** `chrome` inside a function evaluated in the service worker. */

@@ -317,7 +317,7 @@ describe('Chromium: a member collects points at a partner shop', () => {
     const reward = popup.locator('li.reward').filter({ hasText: DONATION });
     await reward.getByRole('button', { name: 'Redeem' }).click();
     await reward.getByRole('button', { name: 'Yes, redeem' }).click();
-    await expect.poll(() => textOf(reward.getByRole('status')), { timeout: 10_000 }).toMatch(/redeemed/i);
+    await expect.poll(() => textOf(reward.getByRole('status')), { timeout: 20_000 }).toMatch(/redeemed/i);
 
     expect((await getMe(api, token)).balance).toEqual({ available: points - DONATION_COST, pending: 0, lifetime: points });
     await closePopups();
@@ -363,8 +363,11 @@ describe('Chromium: when things go wrong', () => {
     await closePopups();
 
     await api.resume();
-    // No member action: the retry alarm (capped exponential backoff) brings it over.
-    const arrived = await waitFor('the waiting purchase on the server', () => purchasesFor(order.orderId), (p) => p.length > 0, 100_000);
+    // No member action: the retry alarm (capped exponential backoff with full
+    // jitter) brings it over, so wait until the scheduled retry and a margin.
+    const retryAt = await chromium.inWorker(async (chrome) => (await chrome.alarms.get('sync-retry'))?.scheduledTime ?? 0, null);
+    const waitMs = Math.max(0, retryAt - Date.now()) + 45_000;
+    const arrived = await waitFor('the waiting purchase on the server', () => purchasesFor(order.orderId), (p) => p.length > 0, waitMs);
     expect(arrived).toHaveLength(1);
     expect(arrived[0]).toMatchObject({ status: 'pending', points: schuhhausPoints(order.amountMinor) });
     // Later syncs (the popup syncs as it opens) do not book it again.
@@ -372,7 +375,7 @@ describe('Chromium: when things go wrong', () => {
     await expect.poll(() => textOf(purchaseRow(after, order.orderId).locator('.badge'))).toBe('Pending');
     expect(await purchasesFor(order.orderId)).toHaveLength(1);
     await closePopups();
-  }, 180_000);
+  }, 300_000);
 
   step('a page outside the catalogue gets no extension script', async () => {
     elsewhere = await startElsewhere();
