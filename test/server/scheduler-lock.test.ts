@@ -50,9 +50,11 @@ describe.each(backends)('scheduler lease on %s', (backend) => {
   it('runs a job in one replica at a time: the other skips while the lease is held', async () => {
     let inside = 0;
     let most = 0;
+    let runs = 0;
     const slow: Job = {
       name: 'slow-test',
       async run() {
+        runs++;
         inside++;
         most = Math.max(most, inside);
         await new Promise((r) => setTimeout(r, 200));
@@ -66,7 +68,10 @@ describe.each(backends)('scheduler lease on %s', (backend) => {
     const rounds = await Promise.all([a.runOnce(), b.runOnce(), a.runOnce(), b.runOnce()]);
     await Promise.all([a.stop(), b.stop()]);
     expect(most).toBe(1);
-    expect(rounds.every((r) => r['slow-test']?.status === 'skipped')).toBe(true);
+    // The lease lasts an interval (an hour here): whichever start or round took
+    // it first ran the job, and every other one, on either replica, skipped it.
+    expect(runs).toBe(1);
+    expect(rounds.filter((r) => r['slow-test']?.status !== 'skipped').length).toBeLessThanOrEqual(1);
   });
 
   it('confirms each due purchase exactly once with two schedulers started together', async () => {
