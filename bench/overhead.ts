@@ -12,21 +12,16 @@
  *  - added main-thread time: CDP Performance metrics (ScriptDuration,
  *    TaskDuration) after load and a 1 s settle, with minus without.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
-import { DEMO_PARTNERS } from '../server/seed.ts';
 import { makeLargePage } from '../test/fixtures/pages/make-large.ts';
 import { chromiumMissing, launchChromium, type Launched } from './lib/chromium.ts';
-import { freePort, startDemoServer, type DemoServer } from './lib/demo-server.ts';
+import { freePort, startDemoServer } from './lib/demo-server.ts';
+import { extensionBuildMissing, extensionId, giveConsent, grantedCopy } from './lib/extension.ts';
 import { notMeasured, result } from './lib/result.ts';
 import { median } from './lib/stats.ts';
 import type { Measured } from './lib/types.ts';
 
-const EXTENSION_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '.output', 'chrome-mv3');
 const LOADS = 8;
 const SETTLE_MS = 1000;
 const PARTNER_SHOP = 'schuhhaus';
@@ -39,26 +34,6 @@ interface Trace {
 interface Cost {
   scriptDurationMs: number;
   taskDurationMs: number;
-}
-
-/**
- * A copy of the build whose manifest lists the demo partners' origins (and
- * the local API's) as granted host permissions. It stands in for the
- * member's click on "Allow" in the browser's permission prompt, which
- * headless Chromium denies; the end-to-end tests do the same. Nothing
- * outside the demo partners and localhost is granted, so the non-partner
- * page is exactly as reachable as in the real build.
- */
-function grantedCopy(): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'sammelpunkt-bench-ext-'));
-  cpSync(EXTENSION_DIR, dir, { recursive: true });
-  const path = join(dir, 'manifest.json');
-  const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  const present = Array.isArray(manifest.host_permissions) ? (manifest.host_permissions as string[]) : [];
-  const partners = DEMO_PARTNERS.flatMap((p) => p.domains.flatMap((d) => [`*://${d}/*`, `*://*.${d}/*`]));
-  manifest.host_permissions = [...new Set([...present, ...partners, 'http://localhost/*'])];
-  writeFileSync(path, JSON.stringify(manifest, null, 2));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function startElsewhere(): Promise<{ server: Server; url: string }> {
@@ -74,37 +49,6 @@ async function startElsewhere(): Promise<{ server: Server; url: string }> {
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
   return { server, url: `http://elsewhere.localhost:${port}/checkout/order-received/1/` };
-}
-
-async function extensionId(context: BrowserContext): Promise<string> {
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-  return new URL(worker.url()).host;
-}
-
-/** Consent and host access on the onboarding page, with the API base URL set first in the options. */
-async function giveConsent(context: BrowserContext, id: string, api: DemoServer): Promise<void> {
-  const options = await context.newPage();
-  await options.goto(`chrome-extension://${id}/options.html`);
-  await options.getByLabel('API base URL').fill(api.baseUrl);
-  await options.getByRole('button', { name: 'Save' }).click();
-  await options.getByText('Saved.').waitFor({ timeout: 10_000 });
-  await options.close();
-  const onboardingUrl = `chrome-extension://${id}/onboarding.html`;
-  const onboarding = context.pages().find((p) => p.url().startsWith(onboardingUrl)) ?? (await context.newPage());
-  if (!onboarding.url().startsWith(onboardingUrl)) await onboarding.goto(onboardingUrl);
-  await onboarding.bringToFront();
-  await onboarding.getByRole('button', { name: 'Agree and allow on partner shops' }).click();
-  const granted = onboarding.getByText('Access to the partner shops is allowed.');
-  const allow = onboarding.getByRole('button', { name: 'Allow access to partner shops' });
-  await granted.or(allow).first().waitFor({ timeout: 15_000 });
-  if (await allow.isVisible()) {
-    const deadline = Date.now() + 15_000;
-    while (!(await allow.isEnabled()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    await allow.click();
-  }
-  await granted.waitFor({ timeout: 15_000 }).catch(async (err: unknown) => {
-    throw new Error(`host access was not granted; the onboarding page says: ${(await onboarding.locator('body').innerText()).slice(0, 600)}`, { cause: err });
-  });
 }
 
 async function trace(context: BrowserContext, url: string, id: string | null): Promise<Trace> {
@@ -144,7 +88,7 @@ async function costs(context: BrowserContext, url: string): Promise<Cost> {
 }
 
 export async function run(): Promise<Measured[]> {
-  const missing = chromiumMissing() ?? (existsSync(join(EXTENSION_DIR, 'manifest.json')) ? null : `no built extension in ${EXTENSION_DIR} (npm run build)`);
+  const missing = chromiumMissing() ?? extensionBuildMissing();
   if (missing) return [notMeasured('overhead.non-partner', null, missing), notMeasured('overhead.partner-non-confirmation', null, missing)];
 
   const api = await startDemoServer();
@@ -155,7 +99,7 @@ export async function run(): Promise<Measured[]> {
   try {
     withExtension = await launchChromium({ extensionDir: extension.dir });
     const id = await extensionId(withExtension.context);
-    await giveConsent(withExtension.context, id, api);
+    await giveConsent(withExtension.context, id, api.baseUrl);
     without = await launchChromium();
     const pages = [
       { name: 'overhead.non-partner', url: elsewhere.url, what: 'a 200 KB order-confirmation-looking page on a host outside the catalogue' },

@@ -1,14 +1,17 @@
 /**
  * `npm start`'s server in a child process (PGlite in a temporary directory,
- * DEMO on), so the built extension has a catalogue to fetch and the demo
- * partner shops answer on `<shop>.localhost:PORT`.
+ * or PostgreSQL in a schema of its own; DEMO on), so the built extension has
+ * a catalogue to fetch and the demo partner shops answer on
+ * `<shop>.localhost:PORT`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -24,40 +27,119 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
 export interface DemoServer {
   port: number;
   baseUrl: string;
+  /** With `postgres`: the database URL and the schema the server lives in (dropped by `stop`). */
+  postgres?: { url: string; schema: string };
   shopUrl(hostLabel: string, path?: string): string;
   stop(): Promise<void>;
 }
 
-export async function startDemoServer(): Promise<DemoServer> {
+/**
+ * A schema `bench_<pid>_<hex>` of its own, named as the ingest benchmark
+ * names its schemas, so either benchmark drops the other's leftovers from a
+ * run that was killed before it could clean up.
+ */
+async function createSchema(url: string): Promise<{ schema: string; drop: () => Promise<void> }> {
+  const schema = `bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname ~ '^bench_[0-9]+_[0-9a-f]{6}$'`);
+    for (const { nspname } of rows) if (!processAlive(Number(nspname.split('_')[1]))) await admin.query(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    schema,
+    async drop() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `npm start`'s server on PGlite in a temporary directory, or with
+ * `postgres: true` on PostgreSQL (POSTGRES_URL) in a schema of its own: the
+ * server takes DATABASE_URL as it is, so the schema is put on every
+ * connection's search_path through the URL's `options` parameter.
+ */
+export async function startDemoServer(opts: { postgres?: boolean } = {}): Promise<DemoServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'sammelpunkt-bench-demo-'));
   const { DATABASE_URL: _ignored, ...env } = process.env;
+  const own = opts.postgres ? await createSchema(POSTGRES_URL) : undefined;
+  const databaseUrl = own ? withSearchPath(POSTGRES_URL, own.schema) : undefined;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '1', BUILD_EXTENSION: '0', LOG_LEVEL: 'silent' },
+    env: {
+      ...env,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DEMO: '1',
+      BUILD_EXTENSION: '0',
+      LOG_LEVEL: 'silent',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const cleanUp = async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await own?.drop();
+  };
   const baseUrl = `http://localhost:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the demo server exited with code ${child.exitCode}`);
+    const failure =
+      child.exitCode !== null ? `the demo server exited with code ${child.exitCode}` : Date.now() > deadline ? 'the demo server did not answer /health within 90 s' : null;
+    if (failure !== null) {
+      child.kill('SIGKILL');
+      await cleanUp();
+      throw new Error(failure);
+    }
     const status = await fetch(`${baseUrl}/health`).then((r) => r.status, () => 0);
     if (status === 200) break;
-    if (Date.now() > deadline) throw new Error('the demo server did not answer /health within 90 s');
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
     port,
     baseUrl,
+    ...(own && databaseUrl ? { postgres: { url: databaseUrl, schema: own.schema } } : {}),
     shopUrl: (hostLabel, path = '/') => `http://${hostLabel}.localhost:${port}${path}`,
     async stop() {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (child.exitCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      await cleanUp();
     },
   };
+}
+
+function withSearchPath(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', `-c search_path=${schema}`);
+  return parsed.toString();
 }
