@@ -13,6 +13,6 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   popup: async () => (await import('./popup.ts')).run,
   overhead: async () => (await import('./overhead.ts')).run,
   ingest: async () => (await import('./ingest/index.ts')).run,
-  record: async () => (await import('./pending.ts')).runRecord,
+  record: async () => (await import('./record.ts')).runRecord,
   sync: async () => (await import('./pending.ts')).runSync,
 };

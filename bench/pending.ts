@@ -1,21 +1,11 @@
 /**
- * Benchmarks that need the built extension with consent given and a member
- * signed in, driven end to end in Chromium. They are listed so every budget
- * has a line in results.json, but with no figure until they are built:
- * a missing number is better than a made-up one.
+ * A benchmark that needs the built extension signed in against a local API
+ * on PostgreSQL. It is listed so every budget has a line in results.json,
+ * but with no figure until it is built: a missing number is better than a
+ * made-up one.
  */
 import { notMeasured } from './lib/result.ts';
 import type { Measured } from './lib/types.ts';
-
-export async function runRecord(): Promise<Measured[]> {
-  return [
-    notMeasured(
-      'record',
-      null,
-      'needs the built extension with consent and a signed-in member in Chromium; would time detection → receipt and outbox committed in IndexedDB (no DESIGN.md budget)',
-    ),
-  ];
-}
 
 export async function runSync(): Promise<Measured[]> {
   return [
