@@ -14,5 +14,5 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   overhead: async () => (await import('./overhead.ts')).run,
   ingest: async () => (await import('./ingest/index.ts')).run,
   record: async () => (await import('./record.ts')).runRecord,
-  sync: async () => (await import('./pending.ts')).runSync,
+  sync: async () => (await import('./sync.ts')).runSync,
 };
