@@ -56,6 +56,25 @@ type ServerRow = {
   status: string;
 };
 
+/**
+ * Seconds the server spent answering `POST /v1/purchases` so far, and how
+ * many it answered, from its own request-duration histogram (`GET
+ * /metrics`, public with METRICS_PUBLIC=1). The difference across a phase
+ * is the server's share of it; the rest of the phase is the client's.
+ */
+async function ingestServerTime(api: DemoServer): Promise<{ seconds: number; requests: number }> {
+  const text = await (await fetch(`${api.baseUrl}/metrics`)).text();
+  let seconds = 0;
+  let requests = 0;
+  for (const line of text.split('\n')) {
+    const m = /^sammelpunkt_http_request_duration_seconds_(sum|count)\{([^}]*)\} (\S+)$/.exec(line);
+    if (m === null || !m[2]!.includes('method="POST"') || !/route="[^"]*\/v1\/purchases\/?"/.test(m[2]!)) continue;
+    if (m[1] === 'sum') seconds += Number(m[3]);
+    else requests += Number(m[3]);
+  }
+  return { seconds, requests };
+}
+
 async function bundleRecorder(): Promise<string> {
   const out = await build({
     entryPoints: [new URL('./lib/record-entry.ts', import.meta.url).pathname],
@@ -67,15 +86,17 @@ async function bundleRecorder(): Promise<string> {
   return out.outputFiles[0]!.text;
 }
 
-/** The ceiling: the same count of purchases posted from Node, one batch after another; seconds and accepted count. */
-async function postStraight(api: DemoServer, member: Member): Promise<{ seconds: number; accepted: number }> {
+/** The ceiling: the same count of purchases posted from Node, one batch after another; seconds, the server's share, accepted count. */
+async function postStraight(api: DemoServer, member: Member): Promise<{ seconds: number; serverSeconds: number; accepted: number }> {
   const purchases = makePurchases(PURCHASES, CEILING_PARTNER.id, CEILING_PARTNER.currency, `SYNC-CEILING-${process.pid}`);
+  const before = await ingestServerTime(api);
   const started = performance.now();
   let accepted = 0;
   for (let i = 0; i < purchases.length; i += BATCH) {
     for (const r of await postPurchases(api.baseUrl, member.token, purchases.slice(i, i + BATCH))) if (r.status === 'accepted') accepted++;
   }
-  return { seconds: (performance.now() - started) / 1000, accepted };
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, serverSeconds: (await ingestServerTime(api)).seconds - before.seconds, accepted };
 }
 
 async function recordOffline(ext: ExtensionUnderTest, api: DemoServer): Promise<RecordAllResult> {
@@ -178,11 +199,13 @@ async function checkLedger(db: Db, ext: ExtensionUnderTest, memberId: string): P
 }
 
 /** Signs in (which starts the flush) and waits for the outbox to empty and for the sync to finish; seconds from the request. */
-async function flush(ext: ExtensionUnderTest, member: Member): Promise<{ drainSeconds: number; syncSeconds: number }> {
+async function flush(ext: ExtensionUnderTest, api: DemoServer, member: Member): Promise<{ drainSeconds: number; syncSeconds: number; serverSeconds: number; requests: number }> {
+  const before = await ingestServerTime(api);
   const started = Date.now();
   await signInThroughExtension(ext, member.email, PASSWORD);
   await waitUntil('the outbox to drain', () => countRows(ext, 'outbox'), (n) => n === 0, DRAIN_TIMEOUT_MS, 100);
   const drainSeconds = (Date.now() - started) / 1000;
+  const after = await ingestServerTime(api);
   await waitUntil(
     'the sync after the flush to finish',
     async () => (await readRecord<{ lastSyncAt?: string }>(ext, 'syncState', 'current'))?.lastSyncAt,
@@ -190,14 +213,14 @@ async function flush(ext: ExtensionUnderTest, member: Member): Promise<{ drainSe
     60_000,
     100,
   );
-  return { drainSeconds, syncSeconds: (Date.now() - started) / 1000 };
+  return { drainSeconds, syncSeconds: (Date.now() - started) / 1000, serverSeconds: after.seconds - before.seconds, requests: after.requests - before.requests };
 }
 
 export async function runSync(): Promise<Measured[]> {
   const missing = chromiumMissing();
   if (missing) return [notMeasured('sync', null, missing)];
   const built = buildExtension();
-  const api = await startDemoServer({ postgres: true });
+  const api = await startDemoServer({ postgres: true, env: { METRICS_PUBLIC: '1' } });
   let ext: ExtensionUnderTest | undefined;
   let db: Db | undefined;
   try {
@@ -212,7 +235,7 @@ export async function runSync(): Promise<Measured[]> {
     const [sentEarly] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM purchases WHERE member_id = $1', [member.memberId]);
     if (waiting !== PURCHASES || (sentEarly?.n ?? 0) !== 0) throw new Error(`before sign-in: ${waiting} in the outbox, ${sentEarly?.n} already on the server`);
 
-    const { drainSeconds, syncSeconds } = await flush(ext, member);
+    const { drainSeconds, syncSeconds, serverSeconds, requests } = await flush(ext, api, member);
     const check = await checkLedger(db, ext, member.memberId);
     const ledgerOk =
       check.missingOnServer === 0 && check.amountMismatches === 0 && check.pointsMismatches === 0 && check.notAnswered === 0 &&
@@ -224,6 +247,9 @@ export async function runSync(): Promise<Measured[]> {
           drainSeconds,
           purchasesPerSec: PURCHASES / drainSeconds,
           syncSeconds,
+          serverSeconds,
+          clientSeconds: drainSeconds - serverSeconds,
+          ingestRequests: requests,
           recordSeconds: recording.ms / 1000,
           ledgerOk: ledgerOk ? 1 : 0,
           missingOnServer: check.missingOnServer,
@@ -235,13 +261,14 @@ export async function runSync(): Promise<Measured[]> {
         },
         ceiling: {
           name: `the same ${PURCHASES.toLocaleString('en')} purchases posted straight from Node to the same API, ${BATCH} per request, one request after another`,
-          figures: { drainSeconds: ceiling.seconds, purchasesPerSec: PURCHASES / ceiling.seconds },
+          figures: { drainSeconds: ceiling.seconds, purchasesPerSec: PURCHASES / ceiling.seconds, serverSeconds: ceiling.serverSeconds, clientSeconds: ceiling.seconds - ceiling.serverSeconds },
         },
         compare: { figure: 'drainSeconds', ceilingFigure: 'drainSeconds', lowerIsBetter: true },
         notes: [
           built,
           `${PURCHASES} purchases at demo partner ${PARTNER.id} recorded signed out by the product's recordPurchase (bundled, run in an extension page, ${RECORDING_CONCURRENCY} at a time; recordSeconds), none sent before sign-in (checked on the server)`,
           'drainSeconds: from the popup:sign-in request (the sign-in starts the sync) to an empty outbox, counted every 100 ms from an extension page; syncSeconds: until the sync\'s pull of the member\'s state had finished too (lastSyncAt)',
+          'serverSeconds: the time the server spent answering POST /v1/purchases during the drain (its own request-duration histogram, GET /metrics with METRICS_PUBLIC=1, before and after), ingestRequests how many; clientSeconds = drainSeconds − serverSeconds: the extension\'s own work between requests (outbox reads, applying answers) plus the network; the ceiling is split the same way',
           `ledger check: every receipt on the server under its id with its amount, the server's points equal to those stored on the receipt (pointsMismatches), the member's pending balance equal to the sum of their pending points and to the balance the extension pulled, and verifyLedger (server/ledger.ts) finding no balance different from its entries over ${check.membersVerified} members; estimateMismatches counts receipts whose estimate at recording differed from the server's points (information)`,
           `ceiling: ${ceiling.accepted} of ${PURCHASES} accepted, at demo partner ${CEILING_PARTNER.id} for another member, run before the extension's flush`,
           `API: npm start's server (DEMO on) on PostgreSQL ${api.postgres.url.replace(/\?.*$/, '')}, schema ${api.postgres.schema} (dropped at the end), its default pool of 10 connections; no DESIGN.md budget for this path`,

@@ -81,9 +81,10 @@ function processAlive(pid: number): boolean {
  * `npm start`'s server on PGlite in a temporary directory, or with
  * `postgres: true` on PostgreSQL (POSTGRES_URL) in a schema of its own: the
  * server takes DATABASE_URL as it is, so the schema is put on every
- * connection's search_path through the URL's `options` parameter.
+ * connection's search_path through the URL's `options` parameter. `env`
+ * adds settings of server/env.ts (METRICS_PUBLIC, say).
  */
-export async function startDemoServer(opts: { postgres?: boolean } = {}): Promise<DemoServer> {
+export async function startDemoServer(opts: { postgres?: boolean; env?: Record<string, string> } = {}): Promise<DemoServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'sammelpunkt-bench-demo-'));
   const { DATABASE_URL: _ignored, ...env } = process.env;
@@ -100,6 +101,7 @@ export async function startDemoServer(opts: { postgres?: boolean } = {}): Promis
       DEMO: '1',
       BUILD_EXTENSION: '0',
       LOG_LEVEL: 'silent',
+      ...opts.env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
