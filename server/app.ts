@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import type { CatalogVersions } from './catalog-cache.ts';
 import type { Db } from './db/index.ts';
 import type { Env } from './env.ts';
 import { ApiError, errorBody } from './http.ts';
@@ -37,9 +38,13 @@ export interface AppEnv {
     deps: Deps;
     requestId: string;
     metrics: Metrics;
-    /** Set by `requireMember`. */
+    /** Set by `requireMember` and `requireMemberWithinLimit`. */
     memberId: string;
     tokenHash: string;
+    /** The member's stored tier, read with the token. */
+    tier: string;
+    /** Set by `requireMemberWithinLimit`: the catalogue versions as of the token check. */
+    catalogVersions: CatalogVersions;
   };
 }
 

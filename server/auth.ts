@@ -1,8 +1,11 @@
 /** Bearer tokens: opaque random strings, stored only as their SHA-256. */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './app.ts';
+import { prepared } from './db/index.ts';
 import { unauthorized } from './http.ts';
+import { hitSql, judge, rateLimited } from './ratelimit.ts';
 
 export function newToken(): string {
   return `sp_${randomBytes(32).toString('base64url')}`;
@@ -17,19 +20,71 @@ export function bearer(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** Lets a request through only with a live token of a member who still exists. */
-export const requireMember = createMiddleware<AppEnv>(async (c, next) => {
+function tokenHashOf(c: Context<AppEnv>): string {
   const token = bearer(c.req.header('Authorization'));
   if (!token) throw unauthorized();
-  const tokenHash = hashToken(token);
-  const rows = await c.get('deps').db.query<{ member_id: string }>(
-    `SELECT t.member_id FROM tokens t JOIN members m ON m.id = t.member_id
-      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND m.erased_at IS NULL`,
-    [tokenHash],
-  );
+  return hashToken(token);
+}
+
+const TOKEN_REFUSED = 'The token is unknown or was revoked; sign in again';
+
+/** The live token `$1` of a member who still exists. */
+const MEMBER_BY_TOKEN = `SELECT t.member_id, m.tier FROM tokens t JOIN members m ON m.id = t.member_id
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND m.erased_at IS NULL`;
+const MEMBER = prepared('member_by_token', MEMBER_BY_TOKEN);
+
+/** Lets a request through only with a live token of a member who still exists. */
+export const requireMember = createMiddleware<AppEnv>(async (c, next) => {
+  const tokenHash = tokenHashOf(c);
+  const rows = await c.get('deps').db.query<{ member_id: string; tier: string }>(MEMBER, [tokenHash]);
   const row = rows[0];
-  if (!row) throw unauthorized('The token is unknown or was revoked; sign in again');
+  if (!row) throw unauthorized(TOKEN_REFUSED);
   c.set('memberId', row.member_id);
   c.set('tokenHash', tokenHash);
+  c.set('tier', row.tier);
+  await next();
+});
+
+/**
+ * `requireMember` and the member's rate limit (per token) in one statement,
+ * which also reads what most member routes need next: the member's tier and
+ * the catalogue versions (so catalogue reads can come from memory, see
+ * catalog-cache.ts). A wrong token counts no hit: the upsert inserts from
+ * the token look-up, which then has no row.
+ */
+const MEMBER_WITHIN_LIMIT = prepared(
+  'member_within_limit',
+  `WITH member AS (
+     ${MEMBER_BY_TOKEN}
+   ), counted AS (
+     ${hitSql({ key: `'member:' || $1`, now: '$2', window: '$3', source: 'member' })}
+   )
+   SELECT member.member_id, member.tier, counted.count, counted.window_start,
+          (SELECT version FROM catalog_versions WHERE name = 'partners') AS partners_version,
+          (SELECT version FROM catalog_versions WHERE name = 'offers') AS offers_version
+     FROM member, counted`,
+);
+
+export const requireMemberWithinLimit = createMiddleware<AppEnv>(async (c, next) => {
+  const tokenHash = tokenHashOf(c);
+  const { db, env, now: clock } = c.get('deps');
+  const now = clock();
+  const windowSeconds = 60;
+  const rows = await db.query<{
+    member_id: string;
+    tier: string;
+    count: number;
+    window_start: Date;
+    partners_version: number;
+    offers_version: number;
+  }>(MEMBER_WITHIN_LIMIT, [tokenHash, now.toISOString(), windowSeconds]);
+  const row = rows[0];
+  if (!row) throw unauthorized(TOKEN_REFUSED);
+  const limit = judge(row.count, row.window_start, env.RATE_LIMIT_MEMBER_PER_MIN, windowSeconds, now);
+  if (!limit.allowed) throw rateLimited(limit);
+  c.set('memberId', row.member_id);
+  c.set('tokenHash', tokenHash);
+  c.set('tier', row.tier);
+  c.set('catalogVersions', { partners: row.partners_version, offers: row.offers_version });
   await next();
 });

@@ -3,11 +3,17 @@
  * result (accepted, duplicate, conflict or rejected with a reason); a batch is
  * never all-or-nothing.
  *
- * For speed the valid items of a batch are booked in one transaction with a
- * fixed number of statements (look-ups for all ids and orders at once, one
- * multi-row insert, one ledger posting), whatever the batch size. Should that
- * transaction fail unexpectedly, each item is retried in its own transaction,
- * so one poisoned item cannot take the others down with it.
+ * For speed, purchases the server has never seen (nearly all of them) are
+ * booked in one statement and one commit, with no look-up first
+ * (`bookFresh`); the catalogue and the member's tier come with the token
+ * check and from memory (catalog-cache.ts). Items the unique indexes refuse
+ * there, and batches whose plan needs member data (per-day fraud limits,
+ * offers limited per member), are booked in one transaction with a fixed
+ * number of statements (look-ups for all ids and orders at once, one
+ * multi-row insert with its ledger posting), whatever the batch size
+ * (`bookSeen`). Should that transaction fail unexpectedly, each item is
+ * retried in its own transaction, so one poisoned item cannot take the
+ * others down with it.
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
@@ -16,13 +22,13 @@ import {
   type IngestResult,
   MAX_AMOUNT_MINOR,
   type Offer,
-  type Partner,
   PurchaseIn,
 } from '../lib/contract/index.ts';
 import { earnPoints } from '../lib/points/index.ts';
 import { tierMultiplierPercent } from '../lib/points/tiers.ts';
-import type { Db, Queryable } from './db/index.ts';
-import { type Entry, lockMember, post } from './ledger.ts';
+import { catalogCache, type CatalogVersions, type PartnerInfo, readCatalogVersions } from './catalog-cache.ts';
+import { type Db, prepared, type Queryable } from './db/index.ts';
+import { lockMember, postBookedPurchasesCtes } from './ledger.ts';
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
 import { KNOWN_CURRENCIES } from './routes/admin.ts';
 
@@ -36,17 +42,6 @@ const MAX_FUTURE_MS = DAY_MS;
  * instead, so an old, long-ended offer cannot be claimed after the fact.
  */
 const OFFER_LOOKBACK_MS = 7 * DAY_MS;
-
-interface FraudLimits {
-  maxPurchasesPerMemberPerDay?: number;
-  maxAmountMinorPerMemberPerDay?: number;
-  holdAboveBasketFactor?: number;
-}
-
-interface PartnerInfo {
-  partner: Partner;
-  fraud: FraudLimits | null;
-}
 
 /** An item that passed every check that needs no member data. */
 interface Candidate {
@@ -67,6 +62,9 @@ export interface IngestOptions {
   memberId: string;
   now: Date;
   log: (line: Record<string, unknown>) => void;
+  /** The member's tier and the catalogue versions, when the caller read them with the token; else read here. */
+  tier?: string;
+  catalogVersions?: CatalogVersions;
 }
 
 /** Books a batch of raw items for one member and answers one result per item, in order. */
@@ -80,10 +78,11 @@ export async function ingestBatch(items: readonly unknown[], opts: IngestOptions
   });
 
   if (valid.length > 0) {
-    // Catalogue and tier reads need no lock: fetched side by side, before the transaction starts.
+    // Catalogue and tier reads need no lock: done before the transaction starts, mostly from memory.
+    const versions = opts.catalogVersions ?? (await readCatalogVersions(opts.db));
     const [partners, catalog] = await Promise.all([
-      loadPartners(opts.db, valid.map((v) => v.input.partnerId)),
-      loadCatalogContext(opts.db, valid.map((v) => v.input), opts),
+      catalogCache(opts.db).partnersById(valid.map((v) => v.input.partnerId), versions.partners),
+      loadCatalogContext(opts.db, valid.map((v) => v.input), versions, opts),
     ]);
     const judged = [...partners.values()].filter((p) => p.fraud?.holdAboveBasketFactor !== undefined).map((p) => p.partner.id);
     if (judged.length > 0) catalog.usualBasketMinor = await loadUsualBaskets(opts.db, judged);
@@ -143,16 +142,6 @@ function bodyHash(input: PurchaseIn): string {
   return createHash('sha256').update(canonicalJson(input)).digest('hex');
 }
 
-async function loadPartners(db: Queryable, ids: readonly string[]): Promise<Map<string, PartnerInfo>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await db.query<{ id: string; doc: Partner; fraud: FraudLimits | null }>(
-    'SELECT id, doc, fraud FROM partners WHERE id = ANY($1::text[])',
-    [unique],
-  );
-  return new Map(rows.map((r) => [r.id, { partner: r.doc, fraud: r.fraud }]));
-}
-
 // --- Booking ---------------------------------------------------------------
 
 /** Thrown when another member's transaction took an order (or id) between our look-up and our insert. */
@@ -171,8 +160,62 @@ async function bookOnce(candidates: readonly Candidate[], catalog: CatalogContex
   }
 }
 
-async function bookCandidates(candidates: readonly Candidate[], catalog: CatalogContext, opts: IngestOptions): Promise<Map<number, IngestResult>> {
-  if (candidates.length === 0) return new Map();
+async function bookCandidates(all: readonly Candidate[], catalog: CatalogContext, opts: IngestOptions): Promise<Map<number, IngestResult>> {
+  const fresh = await bookFresh(all, catalog, opts);
+  const candidates = fresh.rest;
+  if (candidates.length === 0) return fresh.results;
+  const results = await bookSeen(candidates, catalog, opts);
+  for (const [index, result] of fresh.results) results.set(index, result);
+  return results;
+}
+
+/**
+ * The common case, purchases the server has never seen, booked in one
+ * statement and one commit, with no look-up first: the member's balance row
+ * is locked, the rows inserted and their points posted (see
+ * `INSERT_PURCHASES`). Whatever the unique indexes refuse (an id or an order
+ * already stored) is left for `bookSeen`, which looks up what is there and
+ * answers duplicate, conflict or rejected as usual.
+ *
+ * It applies only where the plan needs nothing from the database: no fraud
+ * limits per member and day on these partners, no offer limited per member,
+ * and no id or order twice in the batch.
+ */
+async function bookFresh(
+  candidates: readonly Candidate[],
+  catalog: CatalogContext,
+  opts: IngestOptions,
+): Promise<{ results: Map<number, IngestResult>; rest: readonly Candidate[] }> {
+  const none = { results: new Map<number, IngestResult>(), rest: candidates };
+  if (candidates.length === 0 || !planNeedsNoLookUp(candidates, catalog)) return none;
+  const ctx: MemberContext = { tier: catalog.tier, offers: catalog.offers, offerUses: new Map(), today: new Map() };
+  const decisions = decide(candidates, NOTHING_STORED, ctx, catalog, opts);
+  const inserts = decisions.flatMap((d) => (d.kind === 'insert' ? [d.insert] : []));
+  let inserted: Map<string, PurchaseRow>;
+  try {
+    inserted = await insertPurchases(opts.db, inserts, opts);
+  } catch (err) {
+    // Nothing was written (one statement); the careful path will say what is wrong.
+    opts.log({ time: opts.now.toISOString(), level: 'error', msg: 'one-statement ingest failed, booking with look-ups', error: String(err) });
+    return none;
+  }
+  const booked = candidates.filter((c) => inserted.has(c.input.id.toLowerCase()));
+  const results = answer(booked, decisions.filter((_, i) => inserted.has(candidates[i]!.input.id.toLowerCase())), inserted);
+  return { results, rest: candidates.filter((c) => !inserted.has(c.input.id.toLowerCase())) };
+}
+
+function planNeedsNoLookUp(candidates: readonly Candidate[], catalog: CatalogContext): boolean {
+  if (catalog.offers.some((o) => o.perMemberLimit !== undefined)) return false;
+  const limitedPerDay = (c: Candidate) =>
+    c.partner.fraud?.maxPurchasesPerMemberPerDay !== undefined || c.partner.fraud?.maxAmountMinorPerMemberPerDay !== undefined;
+  if (candidates.some(limitedPerDay)) return false;
+  const ids = new Set(candidates.map((c) => c.input.id.toLowerCase()));
+  const orders = new Set(candidates.map((c) => orderKey(c.input.partnerId, c.input.orderId)));
+  return ids.size === candidates.length && orders.size === candidates.length;
+}
+
+/** Purchases that may collide with stored ones: looked up and booked under the member's lock. */
+async function bookSeen(candidates: readonly Candidate[], catalog: CatalogContext, opts: IngestOptions): Promise<Map<number, IngestResult>> {
   try {
     return await bookOnce(candidates, catalog, opts);
   } catch (batchError) {
@@ -238,13 +281,12 @@ async function bookInTransaction(
   // devices, so the look-ups below stay true until we commit.
   await lockMember(tx, opts.memberId);
   const ctx = await loadMemberContext(tx, candidates, catalog, opts);
-  const decisions = await plan(tx, candidates, ctx, catalog, opts);
+  const decisions = decide(candidates, await lookUpStored(tx, candidates, opts.memberId), ctx, catalog, opts);
   const inserts = decisions.flatMap((d) => (d.kind === 'insert' ? [d.insert] : []));
   const inserted = await insertPurchases(tx, inserts, opts);
   // A missing row: another member won one of these orders after our look-up.
-  // Rare, so the whole transaction is rolled back and booked again.
+  // Rare, so the whole transaction (ledger entries included) is rolled back and booked again.
   if (inserted.size !== inserts.length) throw new LostRace('another member claimed one of these orders concurrently');
-  await post(tx, opts.memberId, ledgerEntries(inserts));
   await recordOfferUses(tx, opts.memberId, inserts, ctx.offers);
   return answer(candidates, decisions, inserted);
 }
@@ -257,17 +299,19 @@ interface CatalogContext {
   usualBasketMinor: Map<string, number>;
 }
 
-async function loadCatalogContext(db: Queryable, inputs: readonly PurchaseIn[], opts: IngestOptions): Promise<CatalogContext> {
+async function loadCatalogContext(db: Queryable, inputs: readonly PurchaseIn[], versions: CatalogVersions, opts: IngestOptions): Promise<CatalogContext> {
   const times = inputs.map((input) => offerInstant(input, opts.now).getTime());
-  const [members, offerRows] = await Promise.all([
-    db.query<{ tier: string }>('SELECT tier FROM members WHERE id = $1', [opts.memberId]),
-    db.query<{ doc: Offer }>('SELECT doc FROM offers WHERE starts_at <= $1 AND ends_at > $2', [
-      new Date(Math.max(...times)).toISOString(),
-      new Date(Math.min(...times)).toISOString(),
-    ]),
+  const [tier, offers] = await Promise.all([
+    opts.tier ?? loadTier(db, opts.memberId),
+    catalogCache(db).offersBetween(Math.min(...times), Math.max(...times), versions.offers),
   ]);
   // Filled in once the partners are known, for those that hold large orders for review.
-  return { tier: members[0]?.tier ?? 'basis', offers: offerRows.map((r) => r.doc), usualBasketMinor: new Map() };
+  return { tier, offers, usualBasketMinor: new Map() };
+}
+
+async function loadTier(db: Queryable, memberId: string): Promise<string> {
+  const rows = await db.query<{ tier: string }>('SELECT tier FROM members WHERE id = $1', [memberId]);
+  return rows[0]?.tier ?? 'basis';
 }
 
 /** How many recent purchases make a partner's usual basket, and how many it takes at least to judge. */
@@ -340,8 +384,16 @@ function offerInstant(input: PurchaseIn, now: Date): Date {
 
 const orderKey = (partnerId: string, orderId: string) => `${partnerId}\u0000${orderId}`;
 
-async function plan(tx: Queryable, candidates: readonly Candidate[], ctx: MemberContext, catalog: CatalogContext, opts: IngestOptions): Promise<Decision[]> {
-  const { byId, ownOrders, ownerOrders } = await lookUpStored(tx, candidates, opts.memberId);
+interface Stored {
+  byId: Map<string, StoredRow>;
+  ownOrders: Map<string, StoredRow>;
+  ownerOrders: Map<string, StoredRow>;
+}
+
+const NOTHING_STORED: Stored = { byId: new Map(), ownOrders: new Map(), ownerOrders: new Map() };
+
+function decide(candidates: readonly Candidate[], stored: Stored, ctx: MemberContext, catalog: CatalogContext, opts: IngestOptions): Decision[] {
+  const { byId, ownOrders, ownerOrders } = stored;
   const offerUses = new Map(ctx.offerUses);
   const today = new Map([...ctx.today].map(([k, v]) => [k, { ...v }]));
   const plannedById = new Map<string, PlannedInsert>();
@@ -402,7 +454,6 @@ async function plan(tx: Queryable, candidates: readonly Candidate[], ctx: Member
   return decisions;
 }
 
-/** Every stored purchase the batch could collide with, in one query: by id (anyone's) and by order (the owner's, and the member's own). */
 /**
  * Stored rows for the batch's ids and orders: the holder of each order, and
  * the member's own refused claims of it. The two order branches stay apart
@@ -411,21 +462,35 @@ async function plan(tx: Queryable, candidates: readonly Candidate[], ctx: Member
  * member's index; joined by an OR, PostgreSQL read every purchase of the
  * partner on each request.
  */
-async function lookUpStored(tx: Queryable, candidates: readonly Candidate[], memberId: string) {
-  const columns = `${PURCHASE_COLUMNS}, member_id, body_hash, duplicate_of`;
-  const rows = await tx.query<StoredRow & { by_id: boolean }>(
-    `SELECT ${columns}, true AS by_id FROM purchases WHERE id = ANY($1::uuid[])
-     UNION ALL
-     SELECT ${columns}, false AS by_id FROM purchases
-      WHERE (partner_id, order_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-        AND duplicate_of IS NULL
-     UNION ALL
-     SELECT ${columns}, false AS by_id FROM purchases
-      WHERE (partner_id, order_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-        AND duplicate_of IS NOT NULL AND member_id = $4
-     ORDER BY change_seq`,
-    [candidates.map((c) => c.input.id), candidates.map((c) => c.input.partnerId), candidates.map((c) => c.input.orderId), memberId],
-  );
+const STORED_COLUMNS = [...PURCHASE_COLUMNS.split(', '), 'member_id', 'body_hash', 'duplicate_of'];
+/**
+ * Each order branch is driven from the batch's orders into the order
+ * indexes, so its cost follows the batch, not the table: the plan is
+ * prepared once and reused (generic), so it must not depend on knowing
+ * how many refused claims or purchases there are.
+ */
+const LOOK_UP_STORED = prepared(
+  'ingest_look_up_stored',
+  `WITH orders AS (SELECT DISTINCT * FROM unnest($2::text[], $3::text[]) AS o(partner_id, order_id))
+   SELECT ${STORED_COLUMNS.join(', ')}, true AS by_id FROM purchases WHERE id = ANY($1::uuid[])
+   UNION ALL
+   SELECT ${STORED_COLUMNS.map((c) => `p.${c}`).join(', ')}, false AS by_id
+     FROM orders o JOIN purchases p ON p.partner_id = o.partner_id AND p.order_id = o.order_id
+    WHERE p.duplicate_of IS NULL
+   UNION ALL
+   SELECT ${STORED_COLUMNS.map((c) => `p.${c}`).join(', ')}, false AS by_id
+     FROM orders o JOIN purchases p ON p.partner_id = o.partner_id AND p.order_id = o.order_id
+    WHERE p.duplicate_of IS NOT NULL AND p.member_id = $4
+   ORDER BY change_seq`,
+);
+
+async function lookUpStored(tx: Queryable, candidates: readonly Candidate[], memberId: string): Promise<Stored> {
+  const rows = await tx.query<StoredRow & { by_id: boolean }>(LOOK_UP_STORED, [
+    candidates.map((c) => c.input.id),
+    candidates.map((c) => c.input.partnerId),
+    candidates.map((c) => c.input.orderId),
+    memberId,
+  ]);
   const idRows = rows.filter((r) => r.by_id);
   const orderRows = rows.filter((r) => !r.by_id);
   const byId = new Map(idRows.map((r) => [r.id, r]));
@@ -508,56 +573,63 @@ function countToday(today: Map<string, { count: number; amountMinor: number }>, 
 }
 
 /**
- * One multi-row insert. `ON CONFLICT DO NOTHING` (no target: every unique
- * index, the order index included) turns a lost race into a missing row
- * instead of an aborted transaction; the caller books the batch again.
+ * One statement: the member's balance row locked, the multi-row insert, and
+ * for the rows it inserted their pending points in the ledger and the
+ * balance (ledger.ts). The lock comes first, before any row draws its
+ * change number, so one member's changes commit in the order of their
+ * numbers (a sync cursor never skips one); inside `bookInTransaction` the
+ * lock is already held. `ON CONFLICT DO NOTHING` (no target: every unique
+ * index, the order index included) turns a collision into a missing row
+ * instead of an aborted statement: `bookFresh` then leaves the item to
+ * `bookSeen`, and `bookInTransaction` rolls back and books again.
  */
-async function insertPurchases(tx: Queryable, inserts: readonly PlannedInsert[], opts: IngestOptions): Promise<Map<string, PurchaseRow>> {
-  if (inserts.length === 0) return new Map();
-  const col = <T>(f: (p: PlannedInsert) => T) => inserts.map(f);
-  const at = opts.now.toISOString();
-  const rows = await tx.query<PurchaseRow>(
-    `INSERT INTO purchases (id, member_id, partner_id, order_id, amount_minor, original_amount_minor, currency, detected_at,
+const INSERT_PURCHASES = prepared(
+  'ingest_insert_purchases',
+  `WITH locked AS (
+     SELECT member_id FROM balances WHERE member_id = $1 FOR UPDATE
+   ), booked AS (
+     INSERT INTO purchases (id, member_id, partner_id, order_id, amount_minor, original_amount_minor, currency, detected_at,
                             method, body_hash, status, reason, points, multiplier_bp, bonus_points, offer_ids, duplicate_of,
                             hold_until, review, created_at, updated_at)
      SELECT u.id, $1, u.partner_id, u.order_id, u.amount_minor, u.amount_minor, u.currency, u.detected_at,
             u.method, u.body_hash, u.status, u.reason, u.points, u.multiplier_bp, u.bonus_points, u.offer_ids::jsonb, u.duplicate_of,
             u.hold_until, u.review, $2, $2
-       FROM unnest($3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[], $9::text[], $10::text[],
+       FROM locked, unnest($3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[], $9::text[], $10::text[],
                    $11::text[], $12::text[], $13::bigint[], $14::int[], $15::int[], $16::text[], $17::uuid[], $18::timestamptz[], $19::text[])
          AS u(id, partner_id, order_id, amount_minor, currency, detected_at, method, body_hash,
               status, reason, points, multiplier_bp, bonus_points, offer_ids, duplicate_of, hold_until, review)
      ON CONFLICT DO NOTHING
-     RETURNING ${PURCHASE_COLUMNS}`,
-    [
-      opts.memberId,
-      at,
-      col((p) => p.candidate.input.id),
-      col((p) => p.candidate.input.partnerId),
-      col((p) => p.candidate.input.orderId),
-      col((p) => p.candidate.input.amountMinor),
-      col((p) => p.candidate.input.currency),
-      col((p) => p.candidate.input.detectedAt),
-      col((p) => p.candidate.input.method),
-      col((p) => p.candidate.bodyHash),
-      col((p) => p.status),
-      col((p) => p.reason),
-      col((p) => p.points),
-      col((p) => p.multiplierBp),
-      col((p) => p.bonusPoints),
-      col((p) => JSON.stringify(p.offerIds)),
-      col((p) => p.duplicateOf),
-      col((p) => p.holdUntil.toISOString()),
-      col((p) => p.review),
-    ],
-  );
-  return new Map(rows.map((r) => [r.id, r]));
-}
+     RETURNING ${PURCHASE_COLUMNS}
+   ), ${postBookedPurchasesCtes('$1::uuid')}
+   SELECT * FROM booked`,
+);
 
-function ledgerEntries(inserts: readonly PlannedInsert[]): Entry[] {
-  return inserts
-    .filter((p) => p.status === 'pending' && p.points > 0)
-    .map((p) => ({ account: 'pending', delta: p.points, reason: 'purchase', purchaseId: p.candidate.input.id }));
+async function insertPurchases(tx: Queryable, inserts: readonly PlannedInsert[], opts: IngestOptions): Promise<Map<string, PurchaseRow>> {
+  if (inserts.length === 0) return new Map();
+  const col = <T>(f: (p: PlannedInsert) => T) => inserts.map(f);
+  const at = opts.now.toISOString();
+  const rows = await tx.query<PurchaseRow>(INSERT_PURCHASES, [
+    opts.memberId,
+    at,
+    col((p) => p.candidate.input.id),
+    col((p) => p.candidate.input.partnerId),
+    col((p) => p.candidate.input.orderId),
+    col((p) => p.candidate.input.amountMinor),
+    col((p) => p.candidate.input.currency),
+    col((p) => p.candidate.input.detectedAt),
+    col((p) => p.candidate.input.method),
+    col((p) => p.candidate.bodyHash),
+    col((p) => p.status),
+    col((p) => p.reason),
+    col((p) => p.points),
+    col((p) => p.multiplierBp),
+    col((p) => p.bonusPoints),
+    col((p) => JSON.stringify(p.offerIds)),
+    col((p) => p.duplicateOf),
+    col((p) => p.holdUntil.toISOString()),
+    col((p) => p.review),
+  ]);
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 async function recordOfferUses(tx: Queryable, memberId: string, inserts: readonly PlannedInsert[], offers: readonly Offer[]): Promise<void> {

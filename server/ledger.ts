@@ -3,7 +3,7 @@
  * always changed together in one transaction.
  */
 import type { Balance } from '../lib/contract/index.ts';
-import type { Queryable } from './db/index.ts';
+import { prepared, type Queryable } from './db/index.ts';
 
 export type Account = 'pending' | 'available';
 
@@ -36,42 +36,63 @@ export interface Entry {
  * it. Every change to a member's purchases or points starts here, so changes
  * of one member are serialised and their change numbers commit in order.
  */
+const LOCK_MEMBER = prepared('lock_member', 'SELECT available, pending, lifetime FROM balances WHERE member_id = $1 FOR UPDATE');
+
 export async function lockMember(tx: Queryable, memberId: string): Promise<Balance> {
-  const rows = await tx.query<Balance>(
-    'SELECT available, pending, lifetime FROM balances WHERE member_id = $1 FOR UPDATE',
-    [memberId],
-  );
+  const rows = await tx.query<Balance>(LOCK_MEMBER, [memberId]);
   const row = rows[0];
   if (!row) throw new Error(`no balance row for member ${memberId}`);
   return row;
 }
 
-/** Appends entries and moves the balance row by their sums. Call after `lockMember`. */
+/**
+ * Appends entries and moves the balance row by their sums, in one
+ * statement. Call after `lockMember`.
+ */
 export async function post(tx: Queryable, memberId: string, entries: readonly Entry[]): Promise<Balance> {
   const moving = entries.filter((e) => e.delta !== 0);
-  if (moving.length > 0) {
-    const values: string[] = [];
-    const params: unknown[] = [memberId];
-    for (const e of moving) {
-      const base = params.length;
-      values.push(`($1, $${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5})`);
-      params.push(e.account, e.delta, e.reason, e.purchaseId ?? null, e.redemptionId ?? null);
-    }
-    await tx.query(
-      `INSERT INTO ledger_entries (member_id, account, delta, reason, purchase_id, redemption_id) VALUES ${values.join(', ')}`,
-      params,
-    );
-  }
   const sum = (pred: (e: Entry) => boolean) => moving.filter(pred).reduce((s, e) => s + e.delta, 0);
-  const available = sum((e) => e.account === 'available');
-  const pending = sum((e) => e.account === 'pending');
-  const lifetime = sum((e) => e.account === 'available' && !SPENDING_REASONS.has(e.reason));
+  const params: unknown[] = [
+    memberId,
+    sum((e) => e.account === 'available'),
+    sum((e) => e.account === 'pending'),
+    sum((e) => e.account === 'available' && !SPENDING_REASONS.has(e.reason)),
+  ];
+  const values: string[] = [];
+  for (const e of moving) {
+    const base = params.length;
+    values.push(`($1::uuid, $${base + 1}, $${base + 2}::bigint, $${base + 3}, $${base + 4}::uuid, $${base + 5}::uuid)`);
+    params.push(e.account, e.delta, e.reason, e.purchaseId ?? null, e.redemptionId ?? null);
+  }
+  const appended = values.length
+    ? `WITH appended AS (
+         INSERT INTO ledger_entries (member_id, account, delta, reason, purchase_id, redemption_id) VALUES ${values.join(', ')}
+       ) `
+    : '';
   const rows = await tx.query<Balance>(
-    `UPDATE balances SET available = available + $2, pending = pending + $3, lifetime = lifetime + $4, updated_at = now()
+    `${appended}UPDATE balances SET available = available + $2, pending = pending + $3, lifetime = lifetime + $4, updated_at = now()
      WHERE member_id = $1 RETURNING available, pending, lifetime`,
-    [memberId, available, pending, lifetime],
+    params,
   );
   return rows[0]!;
+}
+
+/**
+ * The ledger half of booking new purchases in the same statement that
+ * inserts them (ingest.ts), as `post` would book them: given a CTE `booked`
+ * of the inserted rows (`id`, `status`, `points`), a pending entry for each
+ * accepted purchase with points, and the balance moved by their sum. Use
+ * after `lockMember`, like `post`.
+ */
+export function postBookedPurchasesCtes(memberParam: string): string {
+  const earning = `b.status = 'pending' AND b.points > 0`;
+  return `appended AS (
+       INSERT INTO ledger_entries (member_id, account, delta, reason, purchase_id)
+       SELECT ${memberParam}, 'pending', b.points, 'purchase', b.id FROM booked b WHERE ${earning}
+     ), moved AS (
+       UPDATE balances SET pending = pending + (SELECT COALESCE(SUM(b.points), 0) FROM booked b WHERE ${earning}), updated_at = now()
+        WHERE member_id = ${memberParam}
+     )`;
 }
 
 export interface BalanceMismatch {

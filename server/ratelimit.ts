@@ -1,8 +1,14 @@
 /**
  * Fixed-window rate limits kept in the database, so every replica counts
  * against the same window. One statement per check.
+ *
+ * A counter's commit does not wait for the WAL to reach the disk
+ * (`synchronous_commit` off for that transaction only): a crash may forget
+ * the last fraction of a second of hits, which costs nothing, while waiting
+ * for the flush on every request of every member would put a disk write on
+ * the path of each read.
  */
-import type { Queryable } from './db/index.ts';
+import { prepared, type Queryable } from './db/index.ts';
 import { ApiError } from './http.ts';
 
 export interface LimitResult {
@@ -11,29 +17,48 @@ export interface LimitResult {
   retryAfterSeconds: number;
 }
 
-export async function hit(db: Queryable, key: string, limit: number, windowSeconds: number, now: Date): Promise<LimitResult> {
-  const rows = await db.query<{ count: number; window_start: Date }>(
-    `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+/** Makes the rest of the statement's own transaction commit without waiting for the WAL flush. */
+export const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true)`;
+
+/**
+ * The upsert that counts one hit; `$key`, `$now` and `$window` name its
+ * parameters, and `source` is what it inserts from (a CTE, so a hit can be
+ * counted only when the caller's condition holds).
+ */
+export function hitSql(params: { key: string; now: string; window: string; source: string }): string {
+  const reset = `rate_limits.window_start <= ${params.now}::timestamptz - make_interval(secs => ${params.window})`;
+  return `INSERT INTO rate_limits (key, window_start, count) SELECT ${params.key}, ${params.now}, 1 FROM ${params.source}
      ON CONFLICT (key) DO UPDATE SET
-       count = CASE WHEN rate_limits.window_start <= $2::timestamptz - make_interval(secs => $3) THEN 1 ELSE rate_limits.count + 1 END,
-       window_start = CASE WHEN rate_limits.window_start <= $2::timestamptz - make_interval(secs => $3) THEN $2 ELSE rate_limits.window_start END
-     RETURNING count, window_start`,
-    [key, now.toISOString(), windowSeconds],
-  );
-  const row = rows[0]!;
-  const resetAt = row.window_start.getTime() + windowSeconds * 1000;
+       count = CASE WHEN ${reset} THEN 1 ELSE rate_limits.count + 1 END,
+       window_start = CASE WHEN ${reset} THEN ${params.now} ELSE rate_limits.window_start END
+     RETURNING count, window_start, ${ASYNC_COMMIT} AS async_commit`;
+}
+
+/** Judges a counted hit against its limit. */
+export function judge(count: number, windowStart: Date, limit: number, windowSeconds: number, now: Date): LimitResult {
+  const resetAt = windowStart.getTime() + windowSeconds * 1000;
   return {
-    allowed: row.count <= limit,
+    allowed: count <= limit,
     retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now.getTime()) / 1000)),
   };
+}
+
+const HIT = prepared('rate_limit_hit', `WITH one AS (SELECT 1) ${hitSql({ key: '$1', now: '$2', window: '$3', source: 'one' })}`);
+
+export async function hit(db: Queryable, key: string, limit: number, windowSeconds: number, now: Date): Promise<LimitResult> {
+  const rows = await db.query<{ count: number; window_start: Date }>(HIT, [key, now.toISOString(), windowSeconds]);
+  const row = rows[0]!;
+  return judge(row.count, row.window_start, limit, windowSeconds, now);
+}
+
+export function rateLimited(result: LimitResult): ApiError {
+  return new ApiError(429, 'rate_limited', `Too many requests; try again in ${result.retryAfterSeconds} s`, {
+    'Retry-After': String(result.retryAfterSeconds),
+  });
 }
 
 /** Throws a 429 in the error envelope, with `Retry-After`, when the key is over its limit. */
 export async function enforce(db: Queryable, key: string, limit: number, windowSeconds: number, now: Date): Promise<void> {
   const result = await hit(db, key, limit, windowSeconds, now);
-  if (!result.allowed) {
-    throw new ApiError(429, 'rate_limited', `Too many requests; try again in ${result.retryAfterSeconds} s`, {
-      'Retry-After': String(result.retryAfterSeconds),
-    });
-  }
+  if (!result.allowed) throw rateLimited(result);
 }

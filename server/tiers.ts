@@ -20,13 +20,21 @@ function windowStart(now: Date): string {
   return new Date(now.getTime() - TIER_WINDOW_DAYS * DAY_MS).toISOString();
 }
 
+/**
+ * The points of member `$1`'s purchases confirmed within the window from
+ * `$2` to `$3` (see `pointsInWindowParams`), as an SQL expression, so a
+ * profile read can carry it in the same statement.
+ */
+export const POINTS_IN_WINDOW_SQL = `SELECT COALESCE(SUM(points), 0)::bigint FROM purchases
+      WHERE member_id = $1 AND status = 'confirmed' AND confirmed_at > $2 AND confirmed_at <= $3`;
+
+export function pointsInWindowParams(now: Date): [string, string] {
+  return [windowStart(now), now.toISOString()];
+}
+
 /** Points of the member's purchases confirmed within the window that ends at `now`. */
 export async function pointsInWindow(db: Queryable, memberId: string, now: Date): Promise<number> {
-  const rows = await db.query<{ points: number }>(
-    `SELECT COALESCE(SUM(points), 0)::bigint AS points FROM purchases
-      WHERE member_id = $1 AND status = 'confirmed' AND confirmed_at > $2 AND confirmed_at <= $3`,
-    [memberId, windowStart(now), now.toISOString()],
-  );
+  const rows = await db.query<{ points: number }>(`SELECT (${POINTS_IN_WINDOW_SQL}) AS points`, [memberId, ...pointsInWindowParams(now)]);
   return rows[0]?.points ?? 0;
 }
 

@@ -13,8 +13,32 @@ import pg from 'pg';
 
 export type Row = Record<string, unknown>;
 
+/**
+ * A statement of the hot paths, parsed and planned by PostgreSQL once per
+ * connection instead of on every call: for the small statements of a
+ * single purchase, planning cost more than running them. Only fixed SQL
+ * texts, so each connection holds a bounded set.
+ */
+export interface Prepared {
+  readonly name: string;
+  readonly text: string;
+}
+
+const preparedNames = new Map<string, string>();
+
+export function prepared(name: string, text: string): Prepared {
+  const known = preparedNames.get(name);
+  if (known !== undefined && known !== text) throw new Error(`two prepared statements are named ${name}`);
+  preparedNames.set(name, text);
+  return { name, text };
+}
+
+export type Sql = string | Prepared;
+
+const textOf = (sql: Sql) => (typeof sql === 'string' ? sql : sql.text);
+
 export interface Queryable {
-  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T extends Row = Row>(sql: Sql, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -40,8 +64,8 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   await db.waitReady;
   return {
     kind: 'pglite',
-    async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
-      const res = await db.query<T>(sql, params as unknown[], { parsers });
+    async query<T extends Row>(sql: Sql, params: readonly unknown[] = []) {
+      const res = await db.query<T>(textOf(sql), params as unknown[], { parsers });
       return res.rows;
     },
     async exec(sql: string) {
@@ -52,8 +76,8 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       // concurrent requests queue rather than interleave.
       return db.transaction((tx) =>
         fn({
-          async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
-            return (await tx.query<R>(sql, params as unknown[], { parsers })).rows;
+          async query<R extends Row>(sql: Sql, params: readonly unknown[] = []) {
+            return (await tx.query<R>(textOf(sql), params as unknown[], { parsers })).rows;
           },
           async exec(sql: string) {
             await tx.exec(sql);
@@ -66,6 +90,10 @@ export async function openPglite(dataDir?: string): Promise<Db> {
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);
+
+function pgQuery(sql: Sql, params: readonly unknown[]): pg.QueryConfig {
+  return typeof sql === 'string' ? { text: sql, values: params as unknown[] } : { name: sql.name, text: sql.text, values: params as unknown[] };
+}
 
 export interface PostgresOptions {
   /** Every connection uses this schema (tests give each run its own). */
@@ -95,8 +123,8 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   }
   return {
     kind: 'postgres',
-    async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
-      return (await pool.query(sql, params as unknown[])).rows as T[];
+    async query<T extends Row>(sql: Sql, params: readonly unknown[] = []) {
+      return (await pool.query(pgQuery(sql, params))).rows as T[];
     },
     async exec(sql: string) {
       await pool.query(sql);
@@ -107,8 +135,8 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
         try {
           await client.query('BEGIN');
           const result = await fn({
-            async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
-              return (await client.query(sql, params as unknown[])).rows as R[];
+            async query<R extends Row>(sql: Sql, params: readonly unknown[] = []) {
+              return (await client.query(pgQuery(sql, params))).rows as R[];
             },
             async exec(sql: string) {
               await client.query(sql);

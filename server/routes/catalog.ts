@@ -7,10 +7,9 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { Offer } from '../../lib/contract/index.ts';
 import type { AppEnv } from '../app.ts';
-import { requireMember } from '../auth.ts';
+import { requireMemberWithinLimit } from '../auth.ts';
 import { catalogVersion, listOffers, listPartners } from '../catalog.ts';
 import type { Db } from '../db/index.ts';
-import { enforce } from '../ratelimit.ts';
 import { loadReliability, refreshReliabilityIfStale, reliabilityState } from '../reliability.ts';
 
 export const catalog = new Hono<AppEnv>();
@@ -65,15 +64,11 @@ catalog.get('/partners', async (c) => {
   return jsonWithEtag(c, cached.body, etag, 'no-cache');
 });
 
-catalog.get('/offers', requireMember, async (c) => {
-  const { db, env, now } = c.get('deps');
-  await enforce(db, `member:${c.get('tokenHash')}`, env.RATE_LIMIT_MEMBER_PER_MIN, 60, now());
-  const [version, tierRows, offers] = await Promise.all([
-    catalogVersion(db, 'offers'),
-    db.query<{ tier: string }>('SELECT tier FROM members WHERE id = $1', [c.get('memberId')]),
-    listOffers(db, now(), { includeUpcoming: true }),
-  ]);
-  const tier = tierRows[0]?.tier;
+catalog.get('/offers', requireMemberWithinLimit, async (c) => {
+  const { db, now } = c.get('deps');
+  const version = c.get('catalogVersions').offers;
+  const tier = c.get('tier');
+  const offers = await listOffers(db, now(), { includeUpcoming: true });
   const mine: Offer[] = offers.filter((o) => o.tier === undefined || o.tier === tier);
   const body = JSON.stringify({ offers: mine });
   // The list depends on the clock (offers end) and the member's tier as well as

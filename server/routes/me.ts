@@ -6,13 +6,11 @@ import { Hono } from 'hono';
 import type { Me, SyncResponse, Transaction } from '../../lib/contract/index.ts';
 import { tierStanding } from '../../lib/points/tiers.ts';
 import type { AppEnv } from '../app.ts';
-import { requireMember } from '../auth.ts';
-import { catalogVersion } from '../catalog.ts';
-import type { Queryable } from '../db/index.ts';
+import { requireMemberWithinLimit } from '../auth.ts';
+import { prepared, type Queryable } from '../db/index.ts';
 import { badRequest, unauthorized } from '../http.ts';
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchase-view.ts';
-import { enforce } from '../ratelimit.ts';
-import { pointsInWindow } from '../tiers.ts';
+import { POINTS_IN_WINDOW_SQL, pointsInWindowParams } from '../tiers.ts';
 import { memberFromRow } from './auth.ts';
 
 export const me = new Hono<AppEnv>();
@@ -22,27 +20,18 @@ export const SYNC_PAGE = 500;
 export const TRANSACTIONS_DEFAULT = 50;
 export const TRANSACTIONS_MAX = 200;
 
-me.use('*', requireMember, async (c, next) => {
-  const { db, env, now } = c.get('deps');
-  await enforce(db, `member:${c.get('tokenHash')}`, env.RATE_LIMIT_MEMBER_PER_MIN, 60, now());
-  await next();
-});
+me.use('*', requireMemberWithinLimit);
+
+/** Member, balance and the points that count towards the tier, in one statement. */
+const PROFILE = prepared(
+  'me_profile',
+  `SELECT m.id, m.email, m.member_number, m.referral_code, m.created_at, m.tier, b.available, b.pending, b.lifetime,
+          (${POINTS_IN_WINDOW_SQL}) AS window_points
+     FROM members m JOIN balances b ON b.member_id = m.id WHERE m.id = $1 AND m.erased_at IS NULL`,
+);
 
 async function loadProfile(db: Queryable, memberId: string, now: Date): Promise<Me> {
-  const [rows, points] = await Promise.all([loadMemberRow(db, memberId), pointsInWindow(db, memberId, now)]);
-  const r = rows[0];
-  // Erased between the token check and here: the token is as good as revoked.
-  if (!r) throw unauthorized();
-  return {
-    member: memberFromRow(r),
-    tier: r.tier,
-    balance: { available: r.available, pending: r.pending, lifetime: r.lifetime },
-    tierProgress: tierStanding(r.tier, points),
-  };
-}
-
-function loadMemberRow(db: Queryable, memberId: string) {
-  return db.query<{
+  const rows = await db.query<{
     id: string;
     email: string | null;
     member_number: string;
@@ -52,11 +41,17 @@ function loadMemberRow(db: Queryable, memberId: string) {
     available: number;
     pending: number;
     lifetime: number;
-  }>(
-    `SELECT m.id, m.email, m.member_number, m.referral_code, m.created_at, m.tier, b.available, b.pending, b.lifetime
-       FROM members m JOIN balances b ON b.member_id = m.id WHERE m.id = $1 AND m.erased_at IS NULL`,
-    [memberId],
-  );
+    window_points: number;
+  }>(PROFILE, [memberId, ...pointsInWindowParams(now)]);
+  const r = rows[0];
+  // Erased between the token check and here: the token is as good as revoked.
+  if (!r) throw unauthorized();
+  return {
+    member: memberFromRow(r),
+    tier: r.tier,
+    balance: { available: r.available, pending: r.pending, lifetime: r.lifetime },
+    tierProgress: tierStanding(r.tier, r.window_points),
+  };
 }
 
 /** A cursor is a change or entry number we handed out: digits only, '0' for the start. */
@@ -71,19 +66,21 @@ me.get('/', async (c) => {
   return c.json(await loadProfile(db, c.get('memberId'), now()), 200);
 });
 
+const CHANGED_PURCHASES = prepared(
+  'me_changed_purchases',
+  `SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`,
+);
+
 me.get('/sync', async (c) => {
   const { db, now } = c.get('deps');
   const memberId = c.get('memberId');
   const after = parseCursor(c.req.query('cursor'), 'cursor');
-  const [profile, rows, catalog, offers] = await Promise.all([
+  const [profile, rows] = await Promise.all([
     loadProfile(db, memberId, now()),
-    db.query<PurchaseRow>(
-      `SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`,
-      [memberId, after, SYNC_PAGE + 1],
-    ),
-    catalogVersion(db, 'partners'),
-    catalogVersion(db, 'offers'),
+    db.query<PurchaseRow>(CHANGED_PURCHASES, [memberId, after, SYNC_PAGE + 1]),
   ]);
+  // Read with the token, in the same statement as the rate-limit check.
+  const { partners: catalog, offers } = c.get('catalogVersions');
   const page = rows.slice(0, SYNC_PAGE);
   const body: SyncResponse = {
     ...profile,

@@ -8,25 +8,27 @@ import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { ClaimRequest, IngestRequest } from '../../lib/contract/index.ts';
 import type { AppEnv } from '../app.ts';
-import { requireMember } from '../auth.ts';
+import { requireMemberWithinLimit } from '../auth.ts';
 import { ApiError, badRequest, describeIssues, notFound, readJson, readRawJson } from '../http.ts';
 import { ingestBatch } from '../ingest.ts';
-import { enforce } from '../ratelimit.ts';
 
 export const purchases = new Hono<AppEnv>();
 
-purchases.use('*', requireMember, async (c, next) => {
-  const { db, env, now } = c.get('deps');
-  await enforce(db, `member:${c.get('tokenHash')}`, env.RATE_LIMIT_MEMBER_PER_MIN, 60, now());
-  await next();
-});
+purchases.use('*', requireMemberWithinLimit);
 
 purchases.post('/', async (c) => {
   const { db, now, log } = c.get('deps');
   const parsed = IngestRequest.safeParse(await readRawJson(c));
   if (!parsed.success) throw badRequest(`Expected {purchases: [...]} with 1 to 100 items: ${describeIssues(parsed.error)}`);
   const at = now();
-  const results = await ingestBatch(parsed.data.purchases, { db, memberId: c.get('memberId'), now: at, log });
+  const results = await ingestBatch(parsed.data.purchases, {
+    db,
+    memberId: c.get('memberId'),
+    now: at,
+    log,
+    tier: c.get('tier'),
+    catalogVersions: c.get('catalogVersions'),
+  });
   c.get('metrics').recordIngest(results, at);
   return c.json({ results }, 200);
 });

@@ -5,18 +5,16 @@
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RedemptionRequest, type Redemption, type Reward } from '../../lib/contract/index.ts';
 import type { AppEnv, Deps } from '../app.ts';
-import { requireMember } from '../auth.ts';
+import { requireMemberWithinLimit } from '../auth.ts';
 import { listRewards } from '../catalog.ts';
 import { charityOf, creditCharity } from '../charity.ts';
 import type { Queryable } from '../db/index.ts';
 import { badRequest, conflict, describeIssues, errorBody } from '../http.ts';
 import { lockMember, post } from '../ledger.ts';
 import { autoConfirmDueForMember } from '../lifecycle.ts';
-import { enforce } from '../ratelimit.ts';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const MAX_KEY_LENGTH = 200;
@@ -39,17 +37,11 @@ interface Answer {
 
 export const rewards = new Hono<AppEnv>();
 
-const memberRateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const { db, env, now } = c.get('deps');
-  await enforce(db, `member:${c.get('tokenHash')}`, env.RATE_LIMIT_MEMBER_PER_MIN, 60, now());
-  await next();
-});
-
-rewards.get('/rewards', requireMember, memberRateLimit, async (c) => {
+rewards.get('/rewards', requireMemberWithinLimit, async (c) => {
   return c.json({ rewards: await listRewards(c.get('deps').db, { activeOnly: true }) }, 200);
 });
 
-rewards.post('/redemptions', requireMember, memberRateLimit, async (c) => {
+rewards.post('/redemptions', requireMemberWithinLimit, async (c) => {
   const deps = c.get('deps');
   const memberId = c.get('memberId');
   const requestId = c.get('requestId');

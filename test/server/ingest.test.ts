@@ -3,8 +3,19 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestResult } from '../../lib/contract/index.ts';
 import { createApp } from '../../server/index.ts';
-import { backends, startTestServer, type TestServer } from './harness.ts';
-import { addOffer, addPartner, balanceOf, DAY_MS, errorCode, expectLedgerBalanced, ingest, purchase, signUp } from './helpers.ts';
+import { ADMIN_TOKEN, backends, startTestServer, type TestServer } from './harness.ts';
+import {
+  addOffer,
+  addPartner,
+  balanceOf,
+  DAY_MS,
+  errorCode,
+  expectLedgerBalanced,
+  ingest,
+  partnerBody,
+  purchase,
+  signUp,
+} from './helpers.ts';
 
 describe.each(backends)('purchase ingest (%s)', (backend) => {
   let server: TestServer;
@@ -86,6 +97,52 @@ describe.each(backends)('purchase ingest (%s)', (backend) => {
       const [second] = await ingest(server, member.token, [phone]);
       expect(second).toEqual({ id: phone.id, status: 'duplicate', purchase: first!.purchase });
       expect((await balanceOf(server, member.token)).pending).toBe(30);
+    });
+
+    it('books the new purchases of a batch once and answers the ones already stored from what is stored', async () => {
+      const member = await signUp(server);
+      const rival = await signUp(server);
+      const replayed = purchase(shop, { amountMinor: 1000 });
+      const changed = purchase(shop, { amountMinor: 2000 });
+      const fromOtherDevice = purchase(shop, { amountMinor: 3000 });
+      const rivals = purchase(shop, { amountMinor: 4000 });
+      await ingest(server, member.token, [replayed, changed, fromOtherDevice]);
+      await ingest(server, rival.token, [rivals]);
+
+      const fresh = [purchase(shop, { amountMinor: 500 }), purchase(halfShop, { amountMinor: 800 })];
+      const results = await ingest(server, member.token, [
+        fresh[0],
+        { ...replayed },
+        { ...changed, amountMinor: 1 },
+        { ...fromOtherDevice, id: randomUUID() },
+        { ...rivals, id: randomUUID() },
+        fresh[1],
+      ]);
+      expect(results.map((r) => [r.status, r.reason ?? null])).toEqual([
+        ['accepted', null],
+        ['duplicate', null],
+        ['conflict', null],
+        ['duplicate', null],
+        ['rejected', 'duplicate_claim'],
+        ['accepted', null],
+      ]);
+      expect(results[3]!.purchase!.id).toBe(fromOtherDevice.id);
+      // 10 + 20 + 30 from the first batch, 5 + 4 for the two new purchases; nothing for the rest.
+      expect((await balanceOf(server, member.token)).pending).toBe(69);
+      expect((await balanceOf(server, rival.token)).pending).toBe(40);
+    });
+
+    it("books with the partner's new earn rate as soon as the operator changes it", async () => {
+      const member = await signUp(server);
+      const changing = await addPartner(server, { earn: { points: 1, per: 1 } });
+      const [before] = await ingest(server, member.token, [purchase(changing, { amountMinor: 10_000 })]);
+      const res = await server.call('PUT', `/v1/admin/partners/${changing}`, {
+        token: ADMIN_TOKEN,
+        body: partnerBody(changing, { earn: { points: 3, per: 1 } }),
+      });
+      expect(res.status).toBe(200);
+      const [after] = await ingest(server, member.token, [purchase(changing, { amountMinor: 10_000 })]);
+      expect([before!.purchase!.points, after!.purchase!.points]).toEqual([100, 300]);
     });
 
     it('deduplicates within one batch too', async () => {
