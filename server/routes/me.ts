@@ -22,28 +22,27 @@ export const TRANSACTIONS_MAX = 200;
 
 me.use('*', requireMemberWithinLimit);
 
-/** Member, balance and the points that count towards the tier, in one statement. */
-const PROFILE = prepared(
-  'me_profile',
-  `SELECT m.id, m.email, m.member_number, m.referral_code, m.created_at, m.tier, b.available, b.pending, b.lifetime,
+/** Member, balance and the points that count towards the tier (`$1` the member, `$2`–`$3` the tier window). */
+const PROFILE_SQL = `SELECT m.id, m.email, m.member_number, m.referral_code, m.created_at, m.tier, b.available, b.pending, b.lifetime,
           (${POINTS_IN_WINDOW_SQL}) AS window_points
-     FROM members m JOIN balances b ON b.member_id = m.id WHERE m.id = $1 AND m.erased_at IS NULL`,
-);
+     FROM members m JOIN balances b ON b.member_id = m.id WHERE m.id = $1 AND m.erased_at IS NULL`;
+const PROFILE = prepared('me_profile', PROFILE_SQL);
 
-async function loadProfile(db: Queryable, memberId: string, now: Date): Promise<Me> {
-  const rows = await db.query<{
-    id: string;
-    email: string | null;
-    member_number: string;
-    referral_code: string | null;
-    created_at: Date;
-    tier: string;
-    available: number;
-    pending: number;
-    lifetime: number;
-    window_points: number;
-  }>(PROFILE, [memberId, ...pointsInWindowParams(now)]);
-  const r = rows[0];
+interface ProfileRow {
+  [key: string]: unknown;
+  id: string;
+  email: string | null;
+  member_number: string;
+  referral_code: string | null;
+  created_at: Date;
+  tier: string;
+  available: number;
+  pending: number;
+  lifetime: number;
+  window_points: number;
+}
+
+function profileFromRow(r: ProfileRow | undefined): Me {
   // Erased between the token check and here: the token is as good as revoked.
   if (!r) throw unauthorized();
   return {
@@ -52,6 +51,11 @@ async function loadProfile(db: Queryable, memberId: string, now: Date): Promise<
     balance: { available: r.available, pending: r.pending, lifetime: r.lifetime },
     tierProgress: tierStanding(r.tier, r.window_points),
   };
+}
+
+async function loadProfile(db: Queryable, memberId: string, now: Date): Promise<Me> {
+  const rows = await db.query<ProfileRow>(PROFILE, [memberId, ...pointsInWindowParams(now)]);
+  return profileFromRow(rows[0]);
 }
 
 /** A cursor is a change or entry number we handed out: digits only, '0' for the start. */
@@ -66,24 +70,41 @@ me.get('/', async (c) => {
   return c.json(await loadProfile(db, c.get('memberId'), now()), 200);
 });
 
-const CHANGED_PURCHASES = prepared(
-  'me_changed_purchases',
-  `SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`,
+/**
+ * The sync round trip's one read: the profile, and beside it each purchase
+ * changed after the cursor `$4` (at most `$5`), its columns prefixed `p_`;
+ * one row with empty purchase columns when nothing changed.
+ */
+const SYNC_READ = prepared(
+  'me_sync_read',
+  `SELECT profile.*, ${PURCHASE_COLUMNS.split(', ')
+    .map((column) => `changed.${column} AS p_${column}`)
+    .join(', ')}
+     FROM (${PROFILE_SQL}) profile
+     LEFT JOIN LATERAL (
+       SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 AND change_seq > $4 ORDER BY change_seq LIMIT $5
+     ) changed ON true
+    ORDER BY changed.change_seq`,
 );
+
+function changedPurchase(row: Record<string, unknown>): PurchaseRow | null {
+  if (row.p_id === null) return null;
+  const purchase: Record<string, unknown> = {};
+  for (const column of PURCHASE_COLUMNS.split(', ')) purchase[column] = row[`p_${column}`];
+  return purchase as PurchaseRow;
+}
 
 me.get('/sync', async (c) => {
   const { db, now } = c.get('deps');
   const memberId = c.get('memberId');
   const after = parseCursor(c.req.query('cursor'), 'cursor');
-  const [profile, rows] = await Promise.all([
-    loadProfile(db, memberId, now()),
-    db.query<PurchaseRow>(CHANGED_PURCHASES, [memberId, after, SYNC_PAGE + 1]),
-  ]);
+  const read = await db.query<ProfileRow>(SYNC_READ, [memberId, ...pointsInWindowParams(now()), after, SYNC_PAGE + 1]);
+  const rows = read.flatMap((r) => changedPurchase(r) ?? []);
   // Read with the token, in the same statement as the rate-limit check.
   const { partners: catalog, offers } = c.get('catalogVersions');
   const page = rows.slice(0, SYNC_PAGE);
   const body: SyncResponse = {
-    ...profile,
+    ...profileFromRow(read[0]),
     purchases: page.map(purchaseFromRow),
     cursor: String(page.at(-1)?.change_seq ?? after),
     hasMore: rows.length > SYNC_PAGE,
