@@ -227,7 +227,8 @@ export async function runSync(): Promise<Measured[]> {
     if (api.postgres === undefined) throw new Error('the demo server did not start on PostgreSQL');
     db = await openPostgres(api.postgres.url, { max: 2 });
     ext = await startExtension(api.baseUrl);
-    const [member, ceilingMember] = [await registerMember(api.baseUrl, 'sync'), await registerMember(api.baseUrl, 'sync-ceiling')];
+    const member = await registerMember(api.baseUrl, 'sync');
+    const ceilingMember = await registerMember(api.baseUrl, 'sync-ceiling');
 
     const ceiling = await postStraight(api, ceilingMember);
     const recording = await recordOffline(ext, api);
