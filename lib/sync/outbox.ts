@@ -56,18 +56,26 @@ async function nextBatch(db: SammelpunktDb, tried: ReadonlySet<string>): Promise
   const entries: OutboxEntry[] = [];
   const receipts: Receipt[] = [];
   const orphans: string[] = [];
-  for (const entry of await db.getAllFromIndex('outbox', 'by-nextAttemptAt')) {
-    if (tried.has(entry.id)) continue;
-    const receipt = await db.get('purchases', entry.id);
-    // An entry whose receipt is gone or already answered for has nothing left to send.
-    if (receipt === undefined || receipt.server !== undefined || receipt.conflict !== undefined) {
-      orphans.push(entry.id);
-      continue;
+  // A cursor that stops at a full batch, and the receipts read in the same
+  // transaction: reading the whole outbox for every batch made a long
+  // offline backlog quadratic to flush.
+  const tx = db.transaction(['outbox', 'purchases']);
+  const purchases = tx.objectStore('purchases');
+  let cursor = await tx.objectStore('outbox').index('by-nextAttemptAt').openCursor();
+  while (cursor && entries.length < MAX_BATCH) {
+    const entry = cursor.value;
+    if (!tried.has(entry.id)) {
+      const receipt = await purchases.get(entry.id);
+      // An entry whose receipt is gone or already answered for has nothing left to send.
+      if (receipt === undefined || receipt.server !== undefined || receipt.conflict !== undefined) orphans.push(entry.id);
+      else {
+        entries.push(entry);
+        receipts.push(receipt);
+      }
     }
-    entries.push(entry);
-    receipts.push(receipt);
-    if (entries.length === MAX_BATCH) break;
+    cursor = await cursor.continue();
   }
+  await tx.done;
   if (orphans.length > 0) {
     const tx = db.transaction('outbox', 'readwrite');
     await Promise.all([...orphans.map((id) => tx.store.delete(id)), tx.done]);

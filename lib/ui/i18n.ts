@@ -63,23 +63,51 @@ export function t(key: string, substitutions: Array<string | number> = []): stri
 }
 
 /**
+ * `Intl` formatters, built once per locale and options. Building one costs
+ * far more than using it (the popup formats a few values for each of a
+ * thousand purchases), so they are kept; a formatter whose options the
+ * engine refuses (an unknown currency) is remembered as such.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules | RangeError>();
+
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>(kind: string, options: object, make: (locale: string) => T): T {
+  const locale = uiLocale();
+  const key = `${kind}|${locale}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (formatter === undefined) {
+    try {
+      formatter = make(locale);
+    } catch (error) {
+      formatter = error instanceof RangeError ? error : new RangeError(String(error));
+    }
+    formatters.set(key, formatter);
+  }
+  if (formatter instanceof RangeError) throw formatter;
+  return formatter as T;
+}
+
+const numberFormat = (options: Intl.NumberFormatOptions = {}) => cached('number', options, (locale) => new Intl.NumberFormat(locale, options));
+const dateTimeFormat = (options: Intl.DateTimeFormatOptions) => cached('date', options, (locale) => new Intl.DateTimeFormat(locale, options));
+
+/**
  * A string about a count: `<key>_one` or `<key>_other` by the locale's plural
  * rules, with the formatted count as `$1` and any further substitutions after it.
  */
 export function tn(key: string, count: number, more: Array<string | number> = []): string {
-  const form = new Intl.PluralRules(uiLocale()).select(count) === 'one' ? 'one' : 'other';
+  const rules = cached('plural', {}, (locale) => new Intl.PluralRules(locale));
+  const form = rules.select(count) === 'one' ? 'one' : 'other';
   return t(`${key}_${form}`, [formatNumber(count), ...more]);
 }
 
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(uiLocale()).format(value);
+  return numberFormat().format(value);
 }
 
 /** An amount in minor units, e.g. 11400 EUR → "114,00 €" (de) or "€114.00" (en). */
 export function formatMoney(amountMinor: number, currency: string): string {
   let format: Intl.NumberFormat;
   try {
-    format = new Intl.NumberFormat(uiLocale(), { style: 'currency', currency });
+    format = numberFormat({ style: 'currency', currency });
   } catch {
     return `${formatNumber(amountMinor / 100)} ${currency}`;
   }
@@ -90,20 +118,20 @@ export function formatMoney(amountMinor: number, currency: string): string {
 export function formatDate(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium' }).format(date);
+  return dateTimeFormat({ dateStyle: 'medium' }).format(date);
 }
 
 export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return dateTimeFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
 /** An earn rate as the member reads it: "2 Punkte pro 1 €" / "2 points per €1". */
 export function formatEarnRate(earn: { points: number; per: number }, currency: string): string {
   let per: string;
   try {
-    per = new Intl.NumberFormat(uiLocale(), { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(earn.per);
+    per = numberFormat({ style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(earn.per);
   } catch {
     per = `${formatNumber(earn.per)} ${currency}`;
   }

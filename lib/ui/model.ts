@@ -93,9 +93,11 @@ export function toPurchaseRow(receipt: Receipt, partners: ReadonlyMap<string, Pa
 /** Rows newest first, whatever order the receipts came in. */
 export function toPurchaseRows(receipts: readonly Receipt[], partners: readonly Partner[], now: Date): PurchaseRow[] {
   const byId = new Map(partners.map((p) => [p.id, p]));
+  // Each date parsed once, not in every comparison: the popup sorts a member's whole history.
   return receipts
-    .map((r) => toPurchaseRow(r, byId, now))
-    .sort((a, b) => Date.parse(b.detectedAt) - Date.parse(a.detectedAt));
+    .map((r) => ({ row: toPurchaseRow(r, byId, now), atMs: Date.parse(r.detectedAt) }))
+    .sort((a, b) => b.atMs - a.atMs)
+    .map(({ row }) => row);
 }
 
 /** Offers running at `now`, soonest ending first. */
