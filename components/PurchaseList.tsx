@@ -9,12 +9,30 @@ export interface PurchaseListProps {
   onClaim(purchaseId: string): Promise<Outcome<object>>;
 }
 
+/**
+ * How many purchases the list shows at first, and how many more each press
+ * of "show older" adds. The popup opens on this list: drawing a long
+ * history whole would hold back the first paint, balance included.
+ */
+export const PURCHASES_PAGE = 30;
+
 export function PurchaseList({ rows, signedIn, onClaim }: PurchaseListProps) {
+  const [shown, setShown] = useState(PURCHASES_PAGE);
   if (rows.length === 0) return <p class="empty">{t('purchasesEmpty')}</p>;
+  const older = rows.length - shown;
   return (
-    <ul class="list" aria-label={t('purchasesListLabel')}>
-      {rows.map((row) => <PurchaseItem key={row.id} row={row} signedIn={signedIn} onClaim={onClaim} />)}
-    </ul>
+    <>
+      <ul class="list" aria-label={t('purchasesListLabel')}>
+        {rows.slice(0, shown).map((row) => <PurchaseItem key={row.id} row={row} signedIn={signedIn} onClaim={onClaim} />)}
+      </ul>
+      {older > 0 && (
+        <div class="actions">
+          <button type="button" class="button secondary" onClick={() => setShown(shown + PURCHASES_PAGE)}>
+            {tn('purchasesShowOlder', older)}
+          </button>
+        </div>
+      )}
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PurchaseList } from '../../components/PurchaseList.tsx';
+import { PURCHASES_PAGE, PurchaseList } from '../../components/PurchaseList.tsx';
 import type { Outcome } from '../../lib/ui/bridge.ts';
 import { toPurchaseRows } from '../../lib/ui/model.ts';
 import { NOW, partners, plain, receipt, speak } from './helpers.tsx';
@@ -29,6 +29,21 @@ function items(): HTMLElement[] {
 }
 
 describe('PurchaseList', () => {
+  it('shows the newest purchases of a long history first, and older ones on request', () => {
+    speak('en');
+    const history = Array.from({ length: 2 * PURCHASES_PAGE + 5 }, (_, i) =>
+      receipt({ id: `h${i}`, orderId: `H-${i}`, detectedAt: new Date(Date.parse('2025-05-18T09:00:00Z') - i * 3_600_000).toISOString() }),
+    );
+    render(<PurchaseList rows={toPurchaseRows(history, partners, NOW)} signedIn onClaim={noClaim} />);
+    expect(items()).toHaveLength(PURCHASES_PAGE);
+    expect(within(items()[0]!).getByText(/^Order /).textContent).toBe('Order H-0');
+    fireEvent.click(screen.getByRole('button', { name: `Show ${PURCHASES_PAGE + 5} older purchases` }));
+    expect(items()).toHaveLength(2 * PURCHASES_PAGE);
+    fireEvent.click(screen.getByRole('button', { name: 'Show 5 older purchases' }));
+    expect(items().map((r) => within(r).getByText(/^Order /).textContent).at(-1)).toBe(`Order H-${2 * PURCHASES_PAGE + 4}`);
+    expect(screen.queryByRole('button', { name: /older purchase/ })).toBeNull();
+  });
+
   it('lists purchases newest first with shop, date, amount, points and state (English)', () => {
     speak('en');
     render(<PurchaseList rows={toPurchaseRows(receipts, partners, NOW)} signedIn onClaim={noClaim} />);
