@@ -29,7 +29,7 @@ import { tierMultiplierPercent } from '../lib/points/tiers.ts';
 import { catalogCache, type CatalogVersions, type PartnerInfo, readCatalogVersions } from './catalog-cache.ts';
 import { type Db, prepared, type Queryable } from './db/index.ts';
 import { lockMember, postBookedPurchasesCtes } from './ledger.ts';
-import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
+import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
 import { KNOWN_CURRENCIES } from './routes/admin.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -199,9 +199,9 @@ async function bookFresh(
     opts.log({ time: opts.now.toISOString(), level: 'error', msg: 'one-statement ingest failed, booking with look-ups', error: String(err) });
     return none;
   }
-  const booked = candidates.filter((c) => inserted.has(c.input.id.toLowerCase()));
-  const results = answer(booked, decisions.filter((_, i) => inserted.has(candidates[i]!.input.id.toLowerCase())), inserted);
-  return { results, rest: candidates.filter((c) => !inserted.has(c.input.id.toLowerCase())) };
+  const isBooked = candidates.map((c) => inserted.has(c.input.id.toLowerCase()));
+  const results = answer(candidates.filter((_, i) => isBooked[i]), decisions.filter((_, i) => isBooked[i]), inserted);
+  return { results, rest: candidates.filter((_, i) => !isBooked[i]) };
 }
 
 function planNeedsNoLookUp(candidates: readonly Candidate[], catalog: CatalogContext): boolean {
@@ -454,20 +454,15 @@ function decide(candidates: readonly Candidate[], stored: Stored, ctx: MemberCon
   return decisions;
 }
 
+const STORED_COLUMNS = [...PURCHASE_COLUMN_LIST, 'member_id', 'body_hash', 'duplicate_of'];
 /**
  * Stored rows for the batch's ids and orders: the holder of each order, and
  * the member's own refused claims of it. The two order branches stay apart
- * (rather than one `duplicate_of IS NULL OR member_id = …`) so the first can
- * use the partial unique index on (partner_id, order_id) and the second the
- * member's index; joined by an OR, PostgreSQL read every purchase of the
- * partner on each request.
- */
-const STORED_COLUMNS = [...PURCHASE_COLUMNS.split(', '), 'member_id', 'body_hash', 'duplicate_of'];
-/**
- * Each order branch is driven from the batch's orders into the order
- * indexes, so its cost follows the batch, not the table: the plan is
- * prepared once and reused (generic), so it must not depend on knowing
- * how many refused claims or purchases there are.
+ * (rather than one `duplicate_of IS NULL OR member_id = …`, which made
+ * PostgreSQL read every purchase of the partner) and each is driven from the
+ * batch's orders into the partial order indexes, so its cost follows the
+ * batch, not the table: the plan is prepared once and reused, so it must not
+ * depend on knowing how many purchases or refused claims there are.
  */
 const LOOK_UP_STORED = prepared(
   'ingest_look_up_stored',

@@ -31,12 +31,13 @@ export interface Entry {
   redemptionId?: string;
 }
 
+const LOCK_MEMBER = prepared('lock_member', 'SELECT available, pending, lifetime FROM balances WHERE member_id = $1 FOR UPDATE');
+
 /**
  * Locks the member's balance row for the rest of the transaction and returns
  * it. Every change to a member's purchases or points starts here, so changes
  * of one member are serialised and their change numbers commit in order.
  */
-const LOCK_MEMBER = prepared('lock_member', 'SELECT available, pending, lifetime FROM balances WHERE member_id = $1 FOR UPDATE');
 
 export async function lockMember(tx: Queryable, memberId: string): Promise<Balance> {
   const rows = await tx.query<Balance>(LOCK_MEMBER, [memberId]);

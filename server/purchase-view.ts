@@ -2,8 +2,24 @@
 import type { Purchase, PurchaseStatus } from '../lib/contract/index.ts';
 
 /** The columns `purchaseFromRow` reads; select them as `PURCHASE_COLUMNS`. */
-export const PURCHASE_COLUMNS =
-  'id, partner_id, order_id, amount_minor, currency, detected_at, method, status, reason, points, created_at, updated_at, hold_until, confirmed_at, change_seq';
+export const PURCHASE_COLUMN_LIST = [
+  'id',
+  'partner_id',
+  'order_id',
+  'amount_minor',
+  'currency',
+  'detected_at',
+  'method',
+  'status',
+  'reason',
+  'points',
+  'created_at',
+  'updated_at',
+  'hold_until',
+  'confirmed_at',
+  'change_seq',
+] as const;
+export const PURCHASE_COLUMNS = PURCHASE_COLUMN_LIST.join(', ');
 
 export interface PurchaseRow {
   [key: string]: unknown;

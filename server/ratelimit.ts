@@ -18,7 +18,7 @@ export interface LimitResult {
 }
 
 /** Makes the rest of the statement's own transaction commit without waiting for the WAL flush. */
-export const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true)`;
+const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true)`;
 
 /**
  * The upsert that counts one hit; `$key`, `$now` and `$window` name its

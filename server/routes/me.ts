@@ -9,7 +9,7 @@ import type { AppEnv } from '../app.ts';
 import { requireMemberWithinLimit } from '../auth.ts';
 import { prepared, type Queryable } from '../db/index.ts';
 import { badRequest, unauthorized } from '../http.ts';
-import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchase-view.ts';
+import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchase-view.ts';
 import { POINTS_IN_WINDOW_SQL, pointsInWindowParams } from '../tiers.ts';
 import { memberFromRow } from './auth.ts';
 
@@ -77,9 +77,7 @@ me.get('/', async (c) => {
  */
 const SYNC_READ = prepared(
   'me_sync_read',
-  `SELECT profile.*, ${PURCHASE_COLUMNS.split(', ')
-    .map((column) => `changed.${column} AS p_${column}`)
-    .join(', ')}
+  `SELECT profile.*, ${PURCHASE_COLUMN_LIST.map((column) => `changed.${column} AS p_${column}`).join(', ')}
      FROM (${PROFILE_SQL}) profile
      LEFT JOIN LATERAL (
        SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 AND change_seq > $4 ORDER BY change_seq LIMIT $5
@@ -90,7 +88,7 @@ const SYNC_READ = prepared(
 function changedPurchase(row: Record<string, unknown>): PurchaseRow | null {
   if (row.p_id === null) return null;
   const purchase: Record<string, unknown> = {};
-  for (const column of PURCHASE_COLUMNS.split(', ')) purchase[column] = row[`p_${column}`];
+  for (const column of PURCHASE_COLUMN_LIST) purchase[column] = row[`p_${column}`];
   return purchase as PurchaseRow;
 }
 
