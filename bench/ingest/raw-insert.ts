@@ -8,7 +8,8 @@
 import { openPostgres, type Db } from '../../server/db/index.ts';
 import { uuidv7 } from '../../lib/uuid.ts';
 import { CURRENCY, PARTNER_ID } from './setup.ts';
-import { POSTGRES_URL, type ApiStack } from './stack.ts';
+import { POSTGRES_URL } from '../lib/postgres.ts';
+import type { ApiStack } from './stack.ts';
 
 const INSERT = `INSERT INTO purchases (id, member_id, partner_id, order_id, amount_minor, original_amount_minor, currency, detected_at,
                         method, body_hash, status, reason, points, multiplier_bp, bonus_points, offer_ids, duplicate_of,

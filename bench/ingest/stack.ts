@@ -15,8 +15,8 @@ import { openPglite, openPostgres, type Db } from '../../server/db/index.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { parseEnv } from '../../server/env.ts';
 import { createApp } from '../../server/index.ts';
+import { benchSchemaName, dropOrphanSchemas, POSTGRES_URL } from '../lib/postgres.ts';
 
-export const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADMIN_TOKEN = `bench-admin-${randomBytes(12).toString('hex')}`;
 
 export type Backend = 'postgres' | 'pglite';
@@ -45,30 +45,16 @@ export interface ApiStack extends Served {
   adminToken: string;
 }
 
-/** Schemas of earlier runs whose process is gone (a run killed by its timeout cannot drop its own). */
-async function dropOrphanSchemas(db: Db): Promise<void> {
-  const rows = await db.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname ~ '^bench_[0-9]+_[0-9a-f]{6}$'`);
-  for (const { nspname } of rows) {
-    const pid = Number(nspname.split('_')[1]);
-    let alive = true;
-    try {
-      process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-    if (!alive) await db.exec(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
-  }
-}
-
 export async function startApi(backend: Backend): Promise<ApiStack> {
   let db: Db;
   let schema: string | undefined;
   let dropData: () => Promise<void>;
   if (backend === 'postgres') {
-    schema = `bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+    schema = benchSchemaName();
     // The pool size `npm start` uses (openDatabase → openPostgres default), so the figure is the shipped configuration's.
     db = await openPostgres(POSTGRES_URL, { schema });
-    await dropOrphanSchemas(db);
+    const opened = db;
+    await dropOrphanSchemas((sql) => opened.query(sql));
     const ownSchema = schema;
     dropData = async () => {
       await db.exec(`DROP SCHEMA IF EXISTS "${ownSchema}" CASCADE`);

@@ -5,13 +5,13 @@
  * `<shop>.localhost:PORT`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { benchSchemaName, dropOrphanSchemas, POSTGRES_URL } from './postgres.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -27,8 +27,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
 export interface DemoServer {
   port: number;
   baseUrl: string;
@@ -38,18 +36,13 @@ export interface DemoServer {
   stop(): Promise<void>;
 }
 
-/**
- * A schema `bench_<pid>_<hex>` of its own, named as the ingest benchmark
- * names its schemas, so either benchmark drops the other's leftovers from a
- * run that was killed before it could clean up.
- */
+/** A schema of its own (bench/lib/postgres.ts), after dropping the leftovers of killed runs. */
 async function createSchema(url: string): Promise<{ schema: string; drop: () => Promise<void> }> {
-  const schema = `bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const schema = benchSchemaName();
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname ~ '^bench_[0-9]+_[0-9a-f]{6}$'`);
-    for (const { nspname } of rows) if (!processAlive(Number(nspname.split('_')[1]))) await admin.query(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
+    await dropOrphanSchemas(async (sql) => (await admin.query(sql)).rows);
     await admin.query(`CREATE SCHEMA "${schema}"`);
   } finally {
     await admin.end();
@@ -66,15 +59,6 @@ async function createSchema(url: string): Promise<{ schema: string; drop: () => 
       }
     },
   };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
