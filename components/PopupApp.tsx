@@ -23,6 +23,8 @@ export interface PopupAppProps {
   bridge: UiBridge;
   onSyncNow(): void;
   onSetMuted(partnerId: string, muted: boolean): void;
+  /** The member asked for older purchases than the popup has read. */
+  onShowOlder(): void;
   /** After sign-in or sign-out: re-read local state and sync. */
   onAccountChanged(): void;
   onOpenOptions(): void;
@@ -65,7 +67,15 @@ export function PopupApp(props: PopupAppProps) {
         now={now}
       />
       <Tabs<TabId> tabs={tabs} selected={tab} onSelect={setTab} label={t('tabsLabel')}>
-        {tab === 'purchases' && <PurchaseList rows={state.purchases} signedIn={signedIn} onClaim={bridge.claim} />}
+        {tab === 'purchases' && (
+          <PurchaseList
+            rows={state.purchases}
+            total={state.purchaseCount}
+            signedIn={signedIn}
+            onClaim={bridge.claim}
+            onShowOlder={props.onShowOlder}
+          />
+        )}
         {tab === 'offers' && <OffersList offers={state.offers} partners={state.partners} now={now} />}
         {tab === 'rewards' && (
           <Rewards view={props.rewards} available={state.balance?.available} signedIn={signedIn} onRedeem={bridge.redeem} />

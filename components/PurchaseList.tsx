@@ -4,30 +4,27 @@ import { formatDate, formatMoney, t, tn } from '../lib/ui/i18n.ts';
 import type { PurchaseRow } from '../lib/ui/model.ts';
 
 export interface PurchaseListProps {
+  /** The newest purchases, newest first; the popup reads a page at a time (`PURCHASES_PAGE`). */
   rows: PurchaseRow[];
+  /** All purchases on this device: those beyond `rows` are offered as "show older". */
+  total: number;
   signedIn: boolean;
   onClaim(purchaseId: string): Promise<Outcome<object>>;
+  /** Asks for the next page of older purchases. */
+  onShowOlder(): void;
 }
 
-/**
- * How many purchases the list shows at first, and how many more each press
- * of "show older" adds. The popup opens on this list: drawing a long
- * history whole would hold back the first paint, balance included.
- */
-export const PURCHASES_PAGE = 30;
-
-export function PurchaseList({ rows, signedIn, onClaim }: PurchaseListProps) {
-  const [shown, setShown] = useState(PURCHASES_PAGE);
+export function PurchaseList({ rows, total, signedIn, onClaim, onShowOlder }: PurchaseListProps) {
   if (rows.length === 0) return <p class="empty">{t('purchasesEmpty')}</p>;
-  const older = rows.length - shown;
+  const older = total - rows.length;
   return (
     <>
       <ul class="list" aria-label={t('purchasesListLabel')}>
-        {rows.slice(0, shown).map((row) => <PurchaseItem key={row.id} row={row} signedIn={signedIn} onClaim={onClaim} />)}
+        {rows.map((row) => <PurchaseItem key={row.id} row={row} signedIn={signedIn} onClaim={onClaim} />)}
       </ul>
       {older > 0 && (
         <div class="actions">
-          <button type="button" class="button secondary" onClick={() => setShown(shown + PURCHASES_PAGE)}>
+          <button type="button" class="button secondary" onClick={onShowOlder}>
             {tn('purchasesShowOlder', older)}
           </button>
         </div>

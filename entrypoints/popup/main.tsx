@@ -12,7 +12,7 @@ import { openSammelpunktDb, type SammelpunktDb } from '../../lib/db/index.ts';
 import { runtimeBridge } from '../../lib/ui/bridge.ts';
 import { uiLocale } from '../../lib/ui/i18n.ts';
 import { loadPopupState } from '../../lib/ui/local-state.ts';
-import type { PopupState, RewardsView } from '../../lib/ui/model.ts';
+import { PURCHASES_PAGE, type PopupState, type RewardsView } from '../../lib/ui/model.ts';
 
 interface View {
   state: PopupState;
@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   if (!root) return;
   const tabHostPromise = activeTabHost();
   const db: SammelpunktDb = await openSammelpunktDb();
-  const read = () => loadPopupState(db, new Date(), navigator.onLine);
+  // The newest page of purchases only: a long history is read a page at a time, when the member asks.
+  let purchaseLimit = PURCHASES_PAGE;
+  const read = () => loadPopupState(db, new Date(), navigator.onLine, purchaseLimit);
 
   // Both are local and fast; waiting for the tab too avoids painting the search first and then the shop.
   const [initial, tabHost] = await Promise.all([read(), tabHostPromise]);
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
         bridge={runtimeBridge}
         onSyncNow={() => void sync()}
         onSetMuted={(partnerId, muted) => void setMuted(partnerId, muted)}
+        onShowOlder={() => void showOlder()}
         onAccountChanged={() => void sync()}
         onOpenOptions={() => void browser.runtime.openOptionsPage()}
       />,
@@ -74,6 +77,11 @@ async function main(): Promise<void> {
   const setMuted = async (partnerId: string, muted: boolean) => {
     const others = view.state.mutedShops.filter((id) => id !== partnerId);
     await runtimeBridge.updateSettings({ mutedShops: muted ? [...others, partnerId] : others });
+    paint({ state: await read() });
+  };
+
+  const showOlder = async () => {
+    purchaseLimit += PURCHASES_PAGE;
     paint({ state: await read() });
   };
 

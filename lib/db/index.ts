@@ -145,6 +145,22 @@ export async function listPurchases(db: SammelpunktDb): Promise<Receipt[]> {
   return (await db.getAllFromIndex('purchases', 'by-detectedAt')).reverse();
 }
 
+/**
+ * The newest `limit` receipts by detection time, newest first, and how many
+ * there are in all, from one transaction. The popup paints from this: a long
+ * history is not read whole before the balance is on screen.
+ */
+export async function listNewestPurchases(db: SammelpunktDb, limit: number): Promise<{ receipts: Receipt[]; total: number }> {
+  const index = db.transaction('purchases').store.index('by-detectedAt');
+  const receipts: Receipt[] = [];
+  const total = index.count();
+  for (let cursor = limit > 0 ? await index.openCursor(null, 'prev') : null; cursor; cursor = await cursor.continue()) {
+    receipts.push(cursor.value);
+    if (receipts.length >= limit) break;
+  }
+  return { receipts, total: await total };
+}
+
 export async function getPurchase(db: SammelpunktDb, id: string): Promise<Receipt | undefined> {
   return db.get('purchases', id);
 }

@@ -9,19 +9,20 @@ import {
   getOffers,
   getSettings,
   getSyncState,
-  listPurchases,
+  listNewestPurchases,
   type SammelpunktDb,
 } from '../db/index.ts';
-import { toPurchaseRows, type PopupState } from './model.ts';
+import { PURCHASES_PAGE, toPurchaseRows, type PopupState } from './model.ts';
 
-export async function loadPopupState(db: SammelpunktDb, now: Date, online: boolean): Promise<PopupState> {
-  const [account, catalog, offers, settings, sync, receipts, waiting] = await Promise.all([
+/** `purchaseLimit`: how many of the newest purchases to read; the rest are only counted. */
+export async function loadPopupState(db: SammelpunktDb, now: Date, online: boolean, purchaseLimit = PURCHASES_PAGE): Promise<PopupState> {
+  const [account, catalog, offers, settings, sync, newest, waiting] = await Promise.all([
     getAccount(db),
     getCatalog(db),
     getOffers(db),
     getSettings(db),
     getSyncState(db),
-    listPurchases(db),
+    listNewestPurchases(db, purchaseLimit),
     countOutbox(db),
   ]);
   const partners = catalog?.partners ?? [];
@@ -33,7 +34,8 @@ export async function loadPopupState(db: SammelpunktDb, now: Date, online: boole
     ...(sync.tierProgress ? { tierProgress: sync.tierProgress } : {}),
     partners,
     offers: offers?.offers ?? [],
-    purchases: toPurchaseRows(receipts, partners, now),
+    purchases: toPurchaseRows(newest.receipts, partners, now),
+    purchaseCount: newest.total,
     sync: {
       ...(sync.lastSyncAt ? { lastSyncAt: sync.lastSyncAt } : {}),
       ...(sync.lastError ? { lastError: sync.lastError.code } : {}),

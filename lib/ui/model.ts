@@ -36,6 +36,14 @@ export interface PurchaseRow {
   overdue: boolean;
 }
 
+/**
+ * How many purchases the popup reads and shows at first, and how many more
+ * each press of "show older" adds. The popup opens on this list: reading and
+ * drawing a long history whole would hold back the first paint, balance
+ * included.
+ */
+export const PURCHASES_PAGE = 30;
+
 export interface SyncView {
   lastSyncAt?: string;
   lastError?: string;
@@ -52,7 +60,10 @@ export interface PopupState {
   tierProgress?: ServerTierProgress;
   partners: Partner[];
   offers: Offer[];
+  /** The newest purchases, newest first: as many as the popup asked for, or all if fewer. */
   purchases: PurchaseRow[];
+  /** All purchases on this device, shown or not. */
+  purchaseCount: number;
   sync: SyncView;
   mutedShops: string[];
   consentGiven: boolean;

@@ -15,6 +15,7 @@ function renderPopup(overrides: Partial<PopupAppProps> = {}) {
     bridge: fakeBridge(),
     onSyncNow: () => {},
     onSetMuted: () => {},
+    onShowOlder: () => {},
     onAccountChanged: () => {},
     onOpenOptions: () => {},
     ...overrides,

@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PURCHASES_PAGE, PurchaseList } from '../../components/PurchaseList.tsx';
+import { PurchaseList, type PurchaseListProps } from '../../components/PurchaseList.tsx';
+import type { Receipt } from '../../lib/db/schema.ts';
 import type { Outcome } from '../../lib/ui/bridge.ts';
-import { toPurchaseRows } from '../../lib/ui/model.ts';
+import { PURCHASES_PAGE, toPurchaseRows } from '../../lib/ui/model.ts';
 import { NOW, partners, plain, receipt, speak } from './helpers.tsx';
 
 afterEach(cleanup);
@@ -24,29 +25,36 @@ const receipts = [
 ];
 const noClaim = (): Promise<Outcome<object>> => Promise.resolve({ ok: true });
 
+/** The list with every receipt read, as the popup shows a history shorter than a page. */
+function List({ receipts: all, ...props }: Omit<PurchaseListProps, 'rows' | 'total' | 'onShowOlder'> & { receipts: Receipt[] }) {
+  return <PurchaseList rows={toPurchaseRows(all, partners, NOW)} total={all.length} onShowOlder={() => undefined} {...props} />;
+}
+
 function items(): HTMLElement[] {
   return within(screen.getByRole('list')).getAllByRole('listitem');
 }
 
 describe('PurchaseList', () => {
-  it('shows the newest purchases of a long history first, and older ones on request', () => {
+  it('offers the purchases beyond those read as older ones, and asks for them', () => {
     speak('en');
-    const history = Array.from({ length: 2 * PURCHASES_PAGE + 5 }, (_, i) =>
+    const newest = Array.from({ length: PURCHASES_PAGE }, (_, i) =>
       receipt({ id: `h${i}`, orderId: `H-${i}`, detectedAt: new Date(Date.parse('2025-05-18T09:00:00Z') - i * 3_600_000).toISOString() }),
     );
-    render(<PurchaseList rows={toPurchaseRows(history, partners, NOW)} signedIn onClaim={noClaim} />);
+    let asked = 0;
+    const rows = toPurchaseRows(newest, partners, NOW);
+    const { rerender } = render(<PurchaseList rows={rows} total={2 * PURCHASES_PAGE + 5} signedIn onClaim={noClaim} onShowOlder={() => asked++} />);
     expect(items()).toHaveLength(PURCHASES_PAGE);
     expect(within(items()[0]!).getByText(/^Order /).textContent).toBe('Order H-0');
     fireEvent.click(screen.getByRole('button', { name: `Show ${PURCHASES_PAGE + 5} older purchases` }));
-    expect(items()).toHaveLength(2 * PURCHASES_PAGE);
-    fireEvent.click(screen.getByRole('button', { name: 'Show 5 older purchases' }));
-    expect(items().map((r) => within(r).getByText(/^Order /).textContent).at(-1)).toBe(`Order H-${2 * PURCHASES_PAGE + 4}`);
+    expect(asked).toBe(1);
+    // Every purchase read: nothing older to offer.
+    rerender(<PurchaseList rows={rows} total={PURCHASES_PAGE} signedIn onClaim={noClaim} onShowOlder={() => asked++} />);
     expect(screen.queryByRole('button', { name: /older purchase/ })).toBeNull();
   });
 
   it('lists purchases newest first with shop, date, amount, points and state (English)', () => {
     speak('en');
-    render(<PurchaseList rows={toPurchaseRows(receipts, partners, NOW)} signedIn onClaim={noClaim} />);
+    render(<List receipts={receipts} signedIn onClaim={noClaim} />);
     const rows = items();
     expect(rows.map((r) => within(r).getByText(/^Order /).textContent)).toEqual([
       'Order 10050', 'Order 10023', 'Order 9001', 'Order 8002', 'Order 7003',
@@ -67,7 +75,7 @@ describe('PurchaseList', () => {
 
   it('names each state in German', () => {
     speak('de');
-    render(<PurchaseList rows={toPurchaseRows(receipts, partners, NOW)} signedIn onClaim={noClaim} />);
+    render(<List receipts={receipts} signedIn onClaim={noClaim} />);
     const text = plain(screen.getByRole('list').textContent);
     for (const label of ['Wartet auf Sync', 'Vorgemerkt', 'Bestätigt', 'Abgelehnt', 'Storniert', '114,00 €', '228 Punkte', 'ca. 57 Punkte', 'Bestellung 10023']) {
       expect(text).toContain(label);
@@ -77,7 +85,7 @@ describe('PurchaseList', () => {
 
   it('estimates the confirmation date of a local purchase from the partner hold period', () => {
     speak('en');
-    render(<PurchaseList rows={toPurchaseRows([receipts[4]!], partners, NOW)} signedIn onClaim={noClaim} />);
+    render(<List receipts={[receipts[4]!]} signedIn onClaim={noClaim} />);
     expect(screen.getByText('Expected confirmation: 19 Jun 2025')).toBeTruthy();
   });
 
@@ -85,7 +93,7 @@ describe('PurchaseList', () => {
     speak('en');
     const claimed: string[] = [];
     const overdue = receipt({ id: 'late', orderId: '5555', detectedAt: '2025-03-01T09:00:00Z', server: serverState('pending', 228, '2025-03-31T09:00:00Z') });
-    render(<PurchaseList rows={toPurchaseRows([overdue], partners, NOW)} signedIn onClaim={(id) => { claimed.push(id); return noClaim(); }} />);
+    render(<List receipts={[overdue]} signedIn onClaim={(id) => { claimed.push(id); return noClaim(); }} />);
     expect(screen.getByText('Should have been confirmed by 31 Mar 2025')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Claim missing points' }));
     expect(await screen.findByText('Claim sent with your receipt. We will review it.')).toBeTruthy();
@@ -95,7 +103,7 @@ describe('PurchaseList', () => {
   it('offers a claim for a local purchase older than two days, and shows a failure', async () => {
     speak('de');
     const stuck = receipt({ id: 'stuck', orderId: '4444', detectedAt: '2025-05-17T09:00:00Z' });
-    render(<PurchaseList rows={toPurchaseRows([stuck], partners, NOW)} signedIn onClaim={() => Promise.resolve({ ok: false, error: 'offline' })} />);
+    render(<List receipts={[stuck]} signedIn onClaim={() => Promise.resolve({ ok: false, error: 'offline' })} />);
     fireEvent.click(screen.getByRole('button', { name: 'Fehlende Punkte melden' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Sie sind offline. Bitte versuchen Sie es mit Verbindung erneut.');
   });
@@ -103,7 +111,7 @@ describe('PurchaseList', () => {
   it('asks a signed-out member to sign in before claiming', () => {
     speak('en');
     const stuck = receipt({ id: 'stuck', orderId: '4444', detectedAt: '2025-05-10T09:00:00Z' });
-    render(<PurchaseList rows={toPurchaseRows([stuck], partners, NOW)} signedIn={false} onClaim={noClaim} />);
+    render(<List receipts={[stuck]} signedIn={false} onClaim={noClaim} />);
     expect(screen.getByText('Sign in to claim missing points.')).toBeTruthy();
     expect(screen.queryByRole('button')).toBeNull();
   });
@@ -111,14 +119,14 @@ describe('PurchaseList', () => {
   it('shows a conflicting receipt as needing review', () => {
     speak('en');
     const conflict = receipt({ id: 'x', orderId: '3333', server: serverState('pending', 1), conflict: { at: '2025-05-19T00:00:00Z' } });
-    render(<PurchaseList rows={toPurchaseRows([conflict], partners, NOW)} signedIn onClaim={noClaim} />);
+    render(<List receipts={[conflict]} signedIn onClaim={noClaim} />);
     expect(screen.getByText('Needs review')).toBeTruthy();
   });
 
   it('renders order ids and shop names as text, never as markup', () => {
     speak('en');
     const hostile = receipt({ id: 'h', orderId: '<img src=x onerror=alert(1)>', partnerId: '<b>evil</b>' });
-    const { container } = render(<PurchaseList rows={toPurchaseRows([hostile], partners, NOW)} signedIn onClaim={noClaim} />);
+    const { container } = render(<List receipts={[hostile]} signedIn onClaim={noClaim} />);
     expect(container.querySelector('img')).toBeNull();
     expect(container.querySelector('b')).toBeNull();
     expect(screen.getByText('Order <img src=x onerror=alert(1)>')).toBeTruthy();
@@ -127,7 +135,7 @@ describe('PurchaseList', () => {
 
   it('has a friendly empty state', () => {
     speak('en');
-    render(<PurchaseList rows={[]} signedIn onClaim={noClaim} />);
+    render(<List receipts={[]} signedIn onClaim={noClaim} />);
     expect(screen.getByText(/No purchases yet/)).toBeTruthy();
   });
 });

@@ -96,6 +96,7 @@ export function popupState(overrides: Partial<PopupState> & { receipts?: Receipt
     partners,
     offers,
     purchases: toPurchaseRows(receipts, partners, NOW),
+    purchaseCount: receipts.length,
     sync: { lastSyncAt: '2025-05-20T09:55:00Z', waiting: 0, online: true },
     mutedShops: [],
     consentGiven: true,

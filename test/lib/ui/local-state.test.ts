@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CURRENT, openSammelpunktDb, recordConsent, saveAccount, saveCatalog, updateSettings } from '../../../lib/db/index.ts';
 import { buildExport } from '../../../lib/ui/export.ts';
 import { loadPopupState } from '../../../lib/ui/local-state.ts';
+import { PURCHASES_PAGE } from '../../../lib/ui/model.ts';
 import { NOW, member, partners, receipt } from '../../components/helpers.tsx';
 
 let counter = 0;
@@ -12,7 +13,7 @@ describe('loadPopupState', () => {
   it('paints a fresh install: signed out, nothing synced, no consent', async () => {
     const db = await freshDb();
     const state = await loadPopupState(db, NOW, true);
-    expect(state).toMatchObject({ partners: [], offers: [], purchases: [], mutedShops: [], consentGiven: false, sync: { waiting: 0, online: true } });
+    expect(state).toMatchObject({ partners: [], offers: [], purchases: [], purchaseCount: 0, mutedShops: [], consentGiven: false, sync: { waiting: 0, online: true } });
     expect(state.member).toBeUndefined();
     expect(state.balance).toBeUndefined();
   });
@@ -42,6 +43,27 @@ describe('loadPopupState', () => {
     const exported = await buildExport(db, NOW);
     expect(JSON.stringify(exported)).not.toContain('secret-token');
     expect(exported['purchases']).toEqual([local]);
+  });
+
+  it('reads a long history a page at a time, newest first, and counts the rest', async () => {
+    const db = await freshDb();
+    await saveCatalog(db, { partners, fetchedAt: NOW.toISOString() });
+    const total = 2 * PURCHASES_PAGE + 5;
+    // Stored in shuffled order: the page must follow detection time, not insertion order.
+    const hours = Array.from({ length: total }, (_, i) => i).sort((a, b) => ((a * 37) % total) - ((b * 37) % total));
+    const tx = db.transaction('purchases', 'readwrite');
+    for (const h of hours) {
+      await tx.store.put(receipt({ id: `r${h}`, orderId: `H-${h}`, detectedAt: new Date(NOW.getTime() - h * 3_600_000).toISOString() }));
+    }
+    await tx.done;
+
+    const first = await loadPopupState(db, NOW, true);
+    expect(first.purchaseCount).toBe(total);
+    expect(first.purchases.map((p) => p.orderId)).toEqual(Array.from({ length: PURCHASES_PAGE }, (_, h) => `H-${h}`));
+
+    const all = await loadPopupState(db, NOW, true, 3 * PURCHASES_PAGE);
+    expect(all.purchaseCount).toBe(total);
+    expect(all.purchases.map((p) => p.orderId)).toEqual(Array.from({ length: total }, (_, h) => `H-${h}`));
   });
 
   it('treats a token the API refused as signed out', async () => {
