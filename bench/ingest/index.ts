@@ -11,13 +11,15 @@
  * BENCH_QUICK=1 shortens every phase (a smoke test of the benchmark itself).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { POSTGRES_URL } from '../lib/postgres.ts';
+import { watchPhase, type PhaseSeen } from '../lib/phase-watch.ts';
 import { result } from '../lib/result.ts';
 import { median, percentile } from '../lib/stats.ts';
 import type { Figures, Measured } from '../lib/types.ts';
 import type { FromLoadgen, Job, LoadStats } from './protocol.ts';
 import { rawInsertCeiling } from './raw-insert.ts';
 import { addPartner, CURRENCY, PARTNER_ID, registerMembers, seedPurchases } from './setup.ts';
-import { startApi, startBare, type Backend, type Served } from './stack.ts';
+import { startApi, startBare, type ApiStack, type Backend, type Served } from './stack.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const scale = (ms: number) => (QUICK ? Math.round(ms / 5) : ms);
@@ -49,9 +51,48 @@ class Loadgen {
     });
   }
 
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   stop(): void {
     this.child.send({ stop: true });
   }
+}
+
+interface Watched {
+  stats: LoadStats;
+  seen: PhaseSeen;
+}
+
+/** A phase with the watch of phase-watch.ts around it, so a tail can be laid beside what the API, PostgreSQL and the machine did. */
+async function runWatched(loadgen: Loadgen, stack: ApiStack, job: Job): Promise<Watched> {
+  const postgres = stack.backend === 'postgres' && stack.schema ? { db: stack.db, schema: stack.schema, url: POSTGRES_URL } : undefined;
+  const watch = await watchPhase({ otherPids: [loadgen.pid], ...(postgres ? { postgres } : {}) });
+  const stats = await loadgen.run(job);
+  return { stats, seen: await watch.stop() };
+}
+
+/** The slowest requests of a phase, each with what the watch saw while it waited, and when in the phase the requests over `overMs` came. */
+function slowestNote(w: Watched, overMs: number, count = 5): string {
+  const { latencyMs, startEpochMs } = w.stats;
+  const phaseStart = startEpochMs.reduce((a, b) => Math.min(a, b), Infinity);
+  const slowest = latencyMs.map((_, i) => i).sort((a, b) => latencyMs[b]! - latencyMs[a]!).slice(0, count);
+  const items = slowest.map((i) => {
+    const from = startEpochMs[i]!;
+    const took = latencyMs[i]!;
+    const generatorBlocked = w.stats.loopBlocked.filter((b) => b.atEpochMs >= from && b.atEpochMs - b.ms <= from + took).reduce((m, b) => Math.max(m, b.ms), 0);
+    return `${took.toFixed(1)} ms at +${((from - phaseStart) / 1000).toFixed(2)} s (load generator blocked ≤ ${generatorBlocked} ms, ${w.seen.during(from, from + took)})`;
+  });
+  const bySecond: Record<string, number> = {};
+  latencyMs.forEach((took, i) => {
+    if (took <= overMs) return;
+    const second = `+${Math.floor((startEpochMs[i]! - phaseStart) / 1000)} s`;
+    bySecond[second] = (bySecond[second] ?? 0) + 1;
+  });
+  const over = Object.values(bySecond).reduce((a, b) => a + b, 0);
+  const when = over ? `, by the second of the phase they were scheduled in: ${JSON.stringify(bySecond)}` : '';
+  return `${w.stats.label}: ${over} of ${latencyMs.length} requests over ${overMs} ms${when}; the ${count} slowest: ${items.join('; ')}`;
 }
 
 /** Between phases: requests a saturated phase left in the server finish before the next phase starts. */
@@ -80,6 +121,7 @@ function openLoopFigures(s: LoadStats, rate: number): Figures {
     targetRps: rate,
     achievedRps: s.ok / (s.elapsedMs / 1000),
     sendLagMsP99: percentile(s.sendLagMs, 99),
+    generatorLoopBlockedMsMax: s.loopBlocked.reduce((m, b) => Math.max(m, b.ms), 0),
   };
 }
 
@@ -118,9 +160,9 @@ async function measureBackend(loadgen: Loadgen, backend: Backend, bare: BareCeil
 
     const batch = await loadgen.run({ ...common, label: `${backend} batch`, url, method: 'POST', payload: purchasesPayload(BATCH), shape: batchShape() });
     await quiet();
-    const single = await loadgen.run({ ...common, label: `${backend} single`, url, method: 'POST', payload: purchasesPayload(1), shape: singleShape() });
+    const single = await runWatched(loadgen, stack, { ...common, label: `${backend} single`, url, method: 'POST', payload: purchasesPayload(1), shape: singleShape() });
     await quiet();
-    const sync = await loadgen.run({
+    const sync = await runWatched(loadgen, stack, {
       tokens: syncMembers.map((m) => m.token),
       maxSockets: MAX_SOCKETS,
       label: `${backend} sync`,
@@ -144,11 +186,14 @@ async function measureBackend(loadgen: Loadgen, backend: Backend, bare: BareCeil
 interface Phases {
   batch: LoadStats;
   raw: { purchasesPerSec: number; statements: number };
-  single: LoadStats;
-  sync: LoadStats;
+  single: Watched;
+  sync: Watched;
   bare: BareCeilings;
   purchaseRows: number;
 }
+
+const WATCH_NOTE =
+  'watched during the phase (bench/lib/phase-watch.ts): the API process\'s event-loop delay and GC pauses, the whole host\'s CPU (otherProcessesCpuPct: neither the bench\'s processes nor PostgreSQL\'s), PostgreSQL checkpoints and autovacuum runs on the bench schema';
 
 function lines(backend: Backend, p: Phases): Measured[] {
   const onPostgres = backend === 'postgres';
@@ -185,26 +230,30 @@ function lines(backend: Backend, p: Phases): Measured[] {
     }),
     result({
       name: `ingest.${backend}.single`,
-      figures: openLoopFigures(p.single, SINGLE_RATE),
+      figures: { ...openLoopFigures(p.single.stats, SINGLE_RATE), ...p.single.seen.figures },
       ceiling: { name: 'bare Hono POST, same open-loop schedule', figures: openLoopFigures(p.bare.single, SINGLE_RATE) },
       compare: { figure: 'latencyMsP99', ceilingFigure: 'latencyMsP99', lowerIsBetter: true },
       budget: budget({ text: 'single-purchase p99 ≤ 50 ms at 500 requests/s', limit: 50, direction: 'atMost', figure: 'latencyMsP99' }),
       notes: [
         label,
         `open loop: ${SINGLE_RATE} requests/s for ${durations.singleMs / 1000} s, one purchase each, at most ${MAX_SOCKETS} connections, latency from the scheduled send time (a stall is counted in full); requests still unanswered 15 s after the last send count as failed with their wait so far as latency (a lower bound); sendLagMsP99 is how late the generator itself was`,
-        statusNote(p.single),
+        statusNote(p.single.stats),
+        WATCH_NOTE,
+        slowestNote(p.single, 50),
       ],
     }),
     result({
       name: `ingest.${backend}.sync`,
-      figures: openLoopFigures(p.sync, SYNC_RATE),
+      figures: { ...openLoopFigures(p.sync.stats, SYNC_RATE), ...p.sync.seen.figures },
       ceiling: { name: 'bare Hono GET returning a sync-shaped JSON, same schedule', figures: openLoopFigures(p.bare.sync, SYNC_RATE) },
       compare: { figure: 'latencyMsP99', ceilingFigure: 'latencyMsP99', lowerIsBetter: true },
       budget: budget({ text: 'GET /v1/me/sync p99 ≤ 20 ms', limit: 20, direction: 'atMost', figure: 'latencyMsP99' }),
       notes: [
         label,
         `open loop: ${SYNC_RATE} requests/s for ${durations.syncMs / 1000} s over ${SYNC_MEMBERS} members with ${SYNC_PURCHASES_PER_MEMBER} purchases each, cursor=0 (balance, 5 purchases, catalogue and offers versions)`,
-        statusNote(p.sync),
+        statusNote(p.sync.stats),
+        WATCH_NOTE,
+        slowestNote(p.sync, 20),
       ],
     }),
   ];

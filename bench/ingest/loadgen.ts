@@ -67,12 +67,14 @@ function send(agent: Agent, job: Job, token: string, track?: (req: ClientRequest
 }
 
 function newStats(label: string): LoadStats {
-  return { label, requests: 0, ok: 0, statusCounts: {}, failed: 0, elapsedMs: 0, latencyMs: [], sendLagMs: [], itemStatuses: {} };
+  return { label, requests: 0, ok: 0, statusCounts: {}, failed: 0, elapsedMs: 0, latencyMs: [], startEpochMs: [], sendLagMs: [], loopBlocked: [], itemStatuses: {} };
 }
 
-function record(stats: LoadStats, answer: Answer, latencyMs: number): void {
+/** `startedAt`: when the request was sent (closed loop) or scheduled (open loop), on `performance.now()`'s clock. */
+function record(stats: LoadStats, answer: Answer, startedAt: number, latencyMs: number): void {
   stats.statusCounts[answer.status] = (stats.statusCounts[answer.status] ?? 0) + 1;
   stats.latencyMs.push(latencyMs);
+  stats.startEpochMs.push(performance.timeOrigin + startedAt);
   if (answer.status !== 200 && answer.status !== 201) return;
   stats.ok++;
   if (!answer.body.startsWith('{"results"')) return;
@@ -92,7 +94,7 @@ async function closedLoop(job: Job, concurrency: number, durationMs: number): Pr
       const sent = performance.now();
       stats.requests++;
       try {
-        record(stats, await send(agent, job, token), performance.now() - sent);
+        record(stats, await send(agent, job, token), sent, performance.now() - sent);
       } catch {
         stats.failed++;
       }
@@ -130,7 +132,7 @@ async function openLoop(job: Job, ratePerSec: number, durationMs: number): Promi
             (answer) => {
               if (closed) return;
               unansweredSince.delete(scheduled);
-              record(stats, answer, performance.now() - scheduled);
+              record(stats, answer, scheduled, performance.now() - scheduled);
             },
             () => {
               if (closed) return;
@@ -158,6 +160,7 @@ async function openLoop(job: Job, ratePerSec: number, durationMs: number): Promi
     stats.failed += unansweredSince.size;
     for (const [scheduled, req] of unansweredSince) {
       stats.latencyMs.push(end - scheduled);
+      stats.startEpochMs.push(performance.timeOrigin + scheduled);
       // Aborted, so the backlog does not keep reaching the server during the next phase.
       req.destroy();
     }
@@ -166,10 +169,31 @@ async function openLoop(job: Job, ratePerSec: number, durationMs: number): Promi
   return stats;
 }
 
-function runJob(job: Job): Promise<LoadStats> {
-  return job.shape.kind === 'closed'
-    ? closedLoop(job, job.shape.concurrency, job.shape.durationMs)
-    : openLoop(job, job.shape.ratePerSec, job.shape.durationMs);
+const LOOK_MS = 50;
+
+/** The generator's own event loop: when it is blocked, answers wait unread and their latency grows here, not in the server. */
+function watchOwnLoop(stats: LoadStats): () => void {
+  let expected = Date.now() + LOOK_MS;
+  const timer = setInterval(() => {
+    const now = Date.now();
+    const late = now - expected;
+    if (late >= 2) stats.loopBlocked.push({ atEpochMs: now, ms: late });
+    expected = now + LOOK_MS;
+  }, LOOK_MS);
+  return () => clearInterval(timer);
+}
+
+async function runJob(job: Job): Promise<LoadStats> {
+  const stats = newStats(job.label);
+  const stop = watchOwnLoop(stats);
+  try {
+    const done = job.shape.kind === 'closed'
+      ? await closedLoop(job, job.shape.concurrency, job.shape.durationMs)
+      : await openLoop(job, job.shape.ratePerSec, job.shape.durationMs);
+    return { ...done, loopBlocked: stats.loopBlocked };
+  } finally {
+    stop();
+  }
 }
 
 process.on('message', (message: ToLoadgen) => {

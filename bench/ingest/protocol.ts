@@ -36,8 +36,12 @@ export interface LoadStats {
   failed: number;
   elapsedMs: number;
   latencyMs: number[];
+  /** When each of `latencyMs` was sent or scheduled, as Unix epoch ms (to lay a slow request beside what the server saw). */
+  startEpochMs: number[];
   /** How late the generator itself sent each request (open loop): a busy client shows here, not as server latency. */
   sendLagMs: number[];
+  /** Each time the generator's own event loop fired ≥ 2 ms late (looked at every 50 ms), when and by how much. */
+  loopBlocked: { atEpochMs: number; ms: number }[];
   /** Per-item statuses counted from `{results: [...]}` bodies. */
   itemStatuses: Record<string, number>;
 }
