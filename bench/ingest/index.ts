@@ -193,7 +193,7 @@ interface Phases {
 }
 
 const WATCH_NOTE =
-  'watched during the phase (bench/lib/phase-watch.ts): the API process\'s event-loop delay and GC pauses, the whole host\'s CPU (otherProcessesCpuPct: neither the bench\'s processes nor PostgreSQL\'s), PostgreSQL checkpoints and autovacuum runs on the bench schema';
+  'watched during the phase (bench/lib/phase-watch.ts): the API process\'s event-loop delay and GC pauses, the load generator\'s own loop, the whole host\'s CPU and steal (otherProcessesCpuPct: neither the bench\'s processes nor PostgreSQL\'s), what PostgreSQL\'s backends wait on, checkpoints and autovacuum runs on the bench schema';
 
 function lines(backend: Backend, p: Phases): Measured[] {
   const onPostgres = backend === 'postgres';

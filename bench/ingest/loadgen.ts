@@ -11,6 +11,7 @@
  */
 import { Agent, type ClientRequest, request } from 'node:http';
 import { uuidv7 } from '../../lib/uuid.ts';
+import { everyTick } from '../lib/lateness.ts';
 import type { FromLoadgen, Job, LoadStats, Payload, ToLoadgen } from './protocol.ts';
 
 /**
@@ -82,9 +83,8 @@ function record(stats: LoadStats, answer: Answer, startedAt: number, latencyMs: 
   for (const r of parsed.results ?? []) stats.itemStatuses[r.status ?? '?'] = (stats.itemStatuses[r.status ?? '?'] ?? 0) + 1;
 }
 
-async function closedLoop(job: Job, concurrency: number, durationMs: number): Promise<LoadStats> {
+async function closedLoop(job: Job, stats: LoadStats, concurrency: number, durationMs: number): Promise<LoadStats> {
   const agent = new Agent({ keepAlive: true, maxSockets: job.maxSockets });
-  const stats = newStats(job.label);
   let next = 0;
   const start = performance.now();
   const end = start + durationMs;
@@ -106,9 +106,8 @@ async function closedLoop(job: Job, concurrency: number, durationMs: number): Pr
   return stats;
 }
 
-async function openLoop(job: Job, ratePerSec: number, durationMs: number): Promise<LoadStats> {
+async function openLoop(job: Job, stats: LoadStats, ratePerSec: number, durationMs: number): Promise<LoadStats> {
   const agent = new Agent({ keepAlive: true, maxSockets: job.maxSockets });
-  const stats = newStats(job.label);
   const total = Math.round((ratePerSec * durationMs) / 1000);
   const intervalMs = 1000 / ratePerSec;
   const start = performance.now() + 20;
@@ -169,28 +168,16 @@ async function openLoop(job: Job, ratePerSec: number, durationMs: number): Promi
   return stats;
 }
 
-const LOOK_MS = 50;
-
-/** The generator's own event loop: when it is blocked, answers wait unread and their latency grows here, not in the server. */
-function watchOwnLoop(stats: LoadStats): () => void {
-  let expected = Date.now() + LOOK_MS;
-  const timer = setInterval(() => {
-    const now = Date.now();
-    const late = now - expected;
-    if (late >= 2) stats.loopBlocked.push({ atEpochMs: now, ms: late });
-    expected = now + LOOK_MS;
-  }, LOOK_MS);
-  return () => clearInterval(timer);
-}
-
 async function runJob(job: Job): Promise<LoadStats> {
   const stats = newStats(job.label);
-  const stop = watchOwnLoop(stats);
+  // The generator's own loop: when it is blocked, answers wait unread and their latency grows here, not in the server.
+  const stop = everyTick(50, (now, lateMs) => {
+    if (lateMs >= 2) stats.loopBlocked.push({ atEpochMs: now, ms: lateMs });
+  });
   try {
-    const done = job.shape.kind === 'closed'
-      ? await closedLoop(job, job.shape.concurrency, job.shape.durationMs)
-      : await openLoop(job, job.shape.ratePerSec, job.shape.durationMs);
-    return { ...done, loopBlocked: stats.loopBlocked };
+    return job.shape.kind === 'closed'
+      ? await closedLoop(job, stats, job.shape.concurrency, job.shape.durationMs)
+      : await openLoop(job, stats, job.shape.ratePerSec, job.shape.durationMs);
   } finally {
     stop();
   }

@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Queryable } from '../../server/db/index.ts';
+import { everyTick } from './lateness.ts';
 
 const SAMPLE_MS = 50;
 /** Node's histogram counts from one timer tick to the next, so its figures include this; it is taken off. */
@@ -141,7 +142,11 @@ const ACTIVITY = `SELECT coalesce(wait_event_type || ':' || wait_event, 'cpu') A
  WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid() AND datname = current_database()
  GROUP BY 1`;
 
-/** Looks at pg_stat_activity every SAMPLE_MS over its own connection, never two looks at once. */
+/**
+ * Looks at pg_stat_activity every SAMPLE_MS over its own connection, never
+ * two looks at once. A look that fails ends the looking (the samples so far
+ * stay); it must not fail the phase it only watches.
+ */
 async function sampleActivity(url: string): Promise<{ samples: PgSample[]; stop(): Promise<void> }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -150,7 +155,9 @@ async function sampleActivity(url: string): Promise<{ samples: PgSample[]; stop(
   const looked = (async () => {
     while (running) {
       const started = Date.now();
-      const { rows } = await client.query<{ wait: string; n: number }>(ACTIVITY);
+      const answer = await client.query<{ wait: string; n: number }>(ACTIVITY).catch(() => undefined);
+      if (!answer) return;
+      const { rows } = answer;
       const waits: Record<string, number> = {};
       let active = 0;
       for (const r of rows) {
@@ -166,7 +173,7 @@ async function sampleActivity(url: string): Promise<{ samples: PgSample[]; stop(
     async stop() {
       running = false;
       await looked;
-      await client.end();
+      await client.end().catch(() => {});
     },
   };
 }
@@ -199,24 +206,21 @@ export async function watchPhase(options: WatchOptions): Promise<{ stop(): Promi
 
   const samples: Sample[] = [];
   let previous = hostBefore;
-  let expected = Date.now() + SAMPLE_MS;
-  const timer = setInterval(() => {
-    const now = Date.now();
+  const stopSampling = everyTick(SAMPLE_MS, (now, lateMs) => {
     const ticks = hostTicks();
     const span = ticks && previous ? ticks.total - previous.total : 0;
     samples.push({
       atEpochMs: now,
-      lateMs: Math.max(0, now - expected),
+      lateMs,
       hostBusyPct: ticks && previous ? pct(ticks.busy - previous.busy, span) : 0,
       hostStealPct: ticks && previous ? pct(ticks.steal - previous.steal, span) : 0,
     });
     previous = ticks;
-    expected = now + SAMPLE_MS;
-  }, SAMPLE_MS);
+  });
 
   return {
     async stop(): Promise<PhaseSeen> {
-      clearInterval(timer);
+      stopSampling();
       loop.disable();
       gcObserver.disconnect();
       await activity?.stop();
