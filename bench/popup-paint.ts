@@ -29,7 +29,7 @@ import type { Budget, Measured } from './lib/types.ts';
 const PURCHASES = 1000;
 const WARMUP = 3;
 const OPENINGS = 31;
-/** A demo partner without running offers: 1 point per euro (server/seed.ts). */
+/** A demo partner without running offers: 1 point per euro (server/catalog/seed.ts). */
 const PARTNER = { id: 'gartenglueck', currency: 'EUR' } as const;
 const BUDGET: Budget & { figure: string } = { text: 'balance painted ≤ 150 ms after opening', limit: 150, direction: 'atMost', figure: 'paintMs' };
 

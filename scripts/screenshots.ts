@@ -33,7 +33,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
-import { DEMO_PARTNERS } from '../server/seed.ts';
+import { DEMO_PARTNERS } from '../server/catalog/seed.ts';
 import { uuidv7 } from '../lib/uuid.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

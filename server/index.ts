@@ -1,5 +1,5 @@
 /** The whole sync API: the base app with every resource mounted. */
-import { createBaseApp, type Deps } from './app.ts';
+import { createBaseApp, type Deps } from './platform/app.ts';
 import { admin } from './routes/admin.ts';
 import { auth } from './routes/auth.ts';
 import { catalog } from './routes/catalog.ts';

@@ -7,12 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { openDatabase } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
-import { parseEnv } from './env.ts';
-import { ensureExtensionBuilt, loadInstructions } from './extension-build.ts';
+import { parseEnv } from './platform/env.ts';
+import { ensureExtensionBuilt, loadInstructions } from './platform/extension-build.ts';
 import { createApp } from './index.ts';
-import { Metrics } from './metrics.ts';
-import { startScheduler } from './scheduler.ts';
-import { seedDemo } from './seed.ts';
+import { Metrics } from './platform/metrics.ts';
+import { startScheduler } from './jobs/scheduler.ts';
+import { seedDemo } from './catalog/seed.ts';
 import { createDemoShops, DEMO_SHOPS, demoShopForHost, demoShopUrl } from '../demo/index.ts';
 
 async function main() {

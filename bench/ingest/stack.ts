@@ -13,7 +13,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { openPglite, openPostgres, type Db } from '../../server/db/index.ts';
 import { migrate } from '../../server/db/migrate.ts';
-import { parseEnv } from '../../server/env.ts';
+import { parseEnv } from '../../server/platform/env.ts';
 import { createApp } from '../../server/index.ts';
 import { benchSchemaName, dropOrphanSchemas, POSTGRES_URL } from '../lib/postgres.ts';
 

@@ -66,7 +66,7 @@ async function createSchema(url: string): Promise<{ schema: string; drop: () => 
  * `postgres: true` on PostgreSQL (POSTGRES_URL) in a schema of its own: the
  * server takes DATABASE_URL as it is, so the schema is put on every
  * connection's search_path through the URL's `options` parameter. `env`
- * adds settings of server/env.ts (METRICS_PUBLIC, say).
+ * adds settings of server/platform/env.ts (METRICS_PUBLIC, say).
  */
 export async function startDemoServer(opts: { postgres?: boolean; env?: Record<string, string> } = {}): Promise<DemoServer> {
   const port = await freePort();

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
-import { DEMO_PARTNERS } from '../../server/seed.ts';
+import { DEMO_PARTNERS } from '../../server/catalog/seed.ts';
 import { launchChromium, type Launched } from './chromium.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -7,7 +7,7 @@
  */
 import { openDatabase, type Db } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
-import { parseEnv } from '../env.ts';
+import { parseEnv } from '../platform/env.ts';
 import { importCatalogFile, type CatalogKind, type ImportReport } from '../operator/catalog-import.ts';
 import { approveClaim, listClaims, rejectClaim, type ClaimStatus } from '../operator/claims.ts';
 import { importConfirmationsFile } from '../operator/confirmations.ts';

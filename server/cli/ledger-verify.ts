@@ -5,7 +5,7 @@
  */
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
-import { parseEnv } from '../env.ts';
+import { parseEnv } from '../platform/env.ts';
 import { ledgerVerification } from '../operator/ledger.ts';
 
 async function main(): Promise<number> {

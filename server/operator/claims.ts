@@ -6,7 +6,7 @@
 import type * as z from 'zod/mini';
 import { ClaimRequest, type IngestResult } from '../../lib/contract/index.ts';
 import type { Db, Queryable } from '../db/index.ts';
-import { ingestBatch } from '../ingest.ts';
+import { ingestBatch } from '../purchases/ingest.ts';
 import { OperatorError } from './errors.ts';
 
 export type Receipt = z.infer<typeof ClaimRequest>;

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { ConfirmationStatus, type Purchase } from '../../lib/contract/index.ts';
 import type { Db, Queryable } from '../db/index.ts';
-import { applyReturn, cancel, confirm, type TransitionResult } from '../lifecycle.ts';
+import { applyReturn, cancel, confirm, type TransitionResult } from '../purchases/lifecycle.ts';
 import { readOperatorFile } from './catalog-import.ts';
 import { parseCsv } from './csv.ts';
 import { OperatorError } from './errors.ts';

@@ -2,9 +2,9 @@
  * `admin ledger verify` and `npm run ledger:verify`: every member balance and
  * every charity account against the sums of its entries, as text.
  */
-import { verifyCharities } from '../charity.ts';
+import { verifyCharities } from '../programme/charity.ts';
 import type { Queryable } from '../db/index.ts';
-import { verifyLedger } from '../ledger.ts';
+import { verifyLedger } from '../ledger/ledger.ts';
 
 export async function ledgerVerification(db: Queryable): Promise<{ ok: boolean; lines: string[] }> {
   const [{ members, mismatches }, charity] = await Promise.all([verifyLedger(db), verifyCharities(db)]);

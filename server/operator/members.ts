@@ -1,7 +1,7 @@
 /** `admin member show <email>`: what the operator needs to answer a member's question. */
 import type { Balance, Purchase } from '../../lib/contract/index.ts';
 import type { Queryable } from '../db/index.ts';
-import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchase-view.ts';
+import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchases/purchase-view.ts';
 import { OperatorError } from './errors.ts';
 
 export interface MemberReport {

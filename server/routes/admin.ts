@@ -7,11 +7,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { Offer, type Partner, PartnerInput, Reward } from '../../lib/contract/index.ts';
-import type { AppEnv } from '../app.ts';
-import { bearer } from '../auth.ts';
-import { bumpCatalogVersion } from '../catalog.ts';
+import type { AppEnv } from '../platform/app.ts';
+import { bearer } from '../accounts/auth.ts';
+import { bumpCatalogVersion } from '../catalog/catalog.ts';
 import type { Queryable } from '../db/index.ts';
-import { ApiError, badRequest, readJson, unauthorized } from '../http.ts';
+import { ApiError, badRequest, readJson, unauthorized } from '../platform/http.ts';
 
 export const admin = new Hono<AppEnv>();
 

@@ -5,12 +5,12 @@
 import { createHash, randomBytes, randomInt, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { Credentials, type Member, Registration } from '../../lib/contract/index.ts';
-import type { AppEnv } from '../app.ts';
-import { hashToken, newToken, requireMember } from '../auth.ts';
+import type { AppEnv } from '../platform/app.ts';
+import { hashToken, newToken, requireMember } from '../accounts/auth.ts';
 import { isUniqueViolation, type Queryable } from '../db/index.ts';
-import { conflict, readJson, unauthorized } from '../http.ts';
-import { enforce } from '../ratelimit.ts';
-import { linkReferral, newReferralCode } from '../referrals.ts';
+import { conflict, readJson, unauthorized } from '../platform/http.ts';
+import { enforce } from '../platform/ratelimit.ts';
+import { linkReferral, newReferralCode } from '../programme/referrals.ts';
 
 export const auth = new Hono<AppEnv>();
 

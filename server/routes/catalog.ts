@@ -6,11 +6,11 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { Offer } from '../../lib/contract/index.ts';
-import type { AppEnv } from '../app.ts';
-import { requireMemberWithinLimit } from '../auth.ts';
-import { catalogVersion, listOffers, listPartners } from '../catalog.ts';
+import type { AppEnv } from '../platform/app.ts';
+import { requireMemberWithinLimit } from '../accounts/auth.ts';
+import { catalogVersion, listOffers, listPartners } from '../catalog/catalog.ts';
 import type { Db } from '../db/index.ts';
-import { loadReliability, refreshReliabilityIfStale, reliabilityState } from '../reliability.ts';
+import { loadReliability, refreshReliabilityIfStale, reliabilityState } from '../catalog/reliability.ts';
 
 export const catalog = new Hono<AppEnv>();
 

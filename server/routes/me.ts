@@ -5,12 +5,12 @@
 import { Hono } from 'hono';
 import type { Me, SyncResponse, Transaction } from '../../lib/contract/index.ts';
 import { tierStanding } from '../../lib/points/tiers.ts';
-import type { AppEnv } from '../app.ts';
-import { requireMemberWithinLimit } from '../auth.ts';
+import type { AppEnv } from '../platform/app.ts';
+import { requireMemberWithinLimit } from '../accounts/auth.ts';
 import { prepared, type Queryable } from '../db/index.ts';
-import { badRequest, unauthorized } from '../http.ts';
-import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchase-view.ts';
-import { POINTS_IN_WINDOW_SQL, pointsInWindowParams } from '../tiers.ts';
+import { badRequest, unauthorized } from '../platform/http.ts';
+import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchases/purchase-view.ts';
+import { POINTS_IN_WINDOW_SQL, pointsInWindowParams } from '../programme/tiers.ts';
 import { memberFromRow } from './auth.ts';
 
 export const me = new Hono<AppEnv>();

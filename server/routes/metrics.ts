@@ -6,8 +6,8 @@
  * private network) it answers anyone.
  */
 import { Hono } from 'hono';
-import type { AppEnv } from '../app.ts';
-import { METRICS_CONTENT_TYPE } from '../metrics.ts';
+import type { AppEnv } from '../platform/app.ts';
+import { METRICS_CONTENT_TYPE } from '../platform/metrics.ts';
 import { requireAdmin } from './admin.ts';
 
 export const metricsRoute = new Hono<AppEnv>();

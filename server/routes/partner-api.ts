@@ -7,11 +7,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import * as z from 'zod/mini';
 import { ConfirmationRequest, ConfirmationResult } from '../../lib/contract/index.ts';
-import type { AppEnv, Deps } from '../app.ts';
-import { getPartner } from '../catalog.ts';
-import { badRequest, describeIssues, unauthorized } from '../http.ts';
-import { applyReturn, cancel, confirm, type TransitionResult } from '../lifecycle.ts';
-import { enforce } from '../ratelimit.ts';
+import type { AppEnv, Deps } from '../platform/app.ts';
+import { getPartner } from '../catalog/catalog.ts';
+import { badRequest, describeIssues, unauthorized } from '../platform/http.ts';
+import { applyReturn, cancel, confirm, type TransitionResult } from '../purchases/lifecycle.ts';
+import { enforce } from '../platform/ratelimit.ts';
 
 /** How far a request's timestamp may be from the server's clock, either way. */
 export const SIGNATURE_WINDOW_SECONDS = 300;

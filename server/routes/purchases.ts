@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { ClaimRequest, IngestRequest } from '../../lib/contract/index.ts';
-import type { AppEnv } from '../app.ts';
-import { requireMemberWithinLimit } from '../auth.ts';
-import { ApiError, badRequest, describeIssues, notFound, readJson, readRawJson } from '../http.ts';
-import { ingestBatch } from '../ingest.ts';
+import type { AppEnv } from '../platform/app.ts';
+import { requireMemberWithinLimit } from '../accounts/auth.ts';
+import { ApiError, badRequest, describeIssues, notFound, readJson, readRawJson } from '../platform/http.ts';
+import { ingestBatch } from '../purchases/ingest.ts';
 
 export const purchases = new Hono<AppEnv>();
 

@@ -1,7 +1,7 @@
 /** Operational routes without auth: the health check and the API description. */
 import { Hono } from 'hono';
-import type { AppEnv } from '../app.ts';
-import { buildOpenApi } from '../openapi.ts';
+import type { AppEnv } from '../platform/app.ts';
+import { buildOpenApi } from '../platform/openapi.ts';
 
 /** A database that has not answered by then counts as down: a load balancer must not wait on the check. */
 const HEALTH_TIMEOUT_MS = 2000;

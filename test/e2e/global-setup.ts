@@ -16,7 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_PARTNERS } from '../../server/seed.ts';
+import { DEMO_PARTNERS } from '../../server/catalog/seed.ts';
 import { EXTENSION_DIRS, ROOT } from './harness.ts';
 
 const SOURCES = ['entrypoints', 'components', 'lib', 'public', 'wxt.config.ts', 'package.json', 'package-lock.json'];

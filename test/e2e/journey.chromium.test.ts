@@ -35,7 +35,7 @@ import {
 
 const SHOP = 'schuhhaus';
 const SHOP_NAME = 'Schuhhaus';
-/** Schuhhaus earns 1 point per euro and runs a double-points offer (server/seed.ts). */
+/** Schuhhaus earns 1 point per euro and runs a double-points offer (server/catalog/seed.ts). */
 const schuhhausPoints = (amountMinor: number) => Math.floor((amountMinor * 2) / 100);
 const PRODUCT = { boots: 1, slippers: 2, care: 3 } as const;
 const DONATION = 'Spende an die Tafel';

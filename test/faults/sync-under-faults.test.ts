@@ -26,8 +26,8 @@ import {
   type SammelpunktDb,
 } from '../../lib/db/index.ts';
 import { recordPurchase } from '../../lib/record.ts';
-import { autoConfirmDue } from '../../server/lifecycle.ts';
-import { verifyLedger } from '../../server/ledger.ts';
+import { autoConfirmDue } from '../../server/purchases/lifecycle.ts';
+import { verifyLedger } from '../../server/ledger/ledger.ts';
 import { startTestServer, type TestServer } from '../server/harness.ts';
 import { addPartner, signUp, type Account } from '../server/helpers.ts';
 import { FAULTS, faultyNetwork, seededRandom, type Fault, type FaultyNetwork } from './faulty-network.ts';

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Balance, PurchaseStatus } from '../../lib/contract/index.ts';
-import { verifyLedger } from '../../server/ledger.ts';
-import { autoConfirmDue } from '../../server/lifecycle.ts';
+import { verifyLedger } from '../../server/ledger/ledger.ts';
+import { autoConfirmDue } from '../../server/purchases/lifecycle.ts';
 import type { TestServer } from '../server/harness.ts';
 import { balanceOf, createPartner, createReward, registerMember, report, type TestMember, type TestPartner } from '../server/lifecycle-helpers.ts';
 import { DAY_MS, LedgerModel, PARTNERS, REWARD_COSTS, VALID_PATHS, isFinal, type ReportStatus, type SentBody } from './model.ts';

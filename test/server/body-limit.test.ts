@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../../server/app.ts';
+import { MAX_BODY_BYTES } from '../../server/platform/app.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { addPartner, balanceOf, purchase, signUp } from './helpers.ts';
 

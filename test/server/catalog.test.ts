@@ -1,7 +1,7 @@
 /** The public partner catalogue (ETag/304), a member's offers, and the demo seed. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Offer, Partner } from '../../lib/contract/index.ts';
-import { seedDemo } from '../../server/seed.ts';
+import { seedDemo } from '../../server/catalog/seed.ts';
 import { ADMIN_TOKEN, backends, startTestServer, type TestServer } from './harness.ts';
 import { addOffer, addPartner, DAY_MS, errorCode, partnerBody, signUp } from './helpers.ts';
 

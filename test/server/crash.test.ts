@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPglite, type Db } from '../../server/db/index.ts';
-import { verifyLedger } from '../../server/ledger.ts';
+import { verifyLedger } from '../../server/ledger/ledger.ts';
 import {
   call,
   postgresSchema,

@@ -1,7 +1,7 @@
 /** Donations: the points leave the member's available account and arrive in the charity's account, visibly. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transaction } from '../../lib/contract/index.ts';
-import { verifyCharities } from '../../server/charity.ts';
+import { verifyCharities } from '../../server/programme/charity.ts';
 import { ledgerVerification } from '../../server/operator/ledger.ts';
 import { ADMIN_TOKEN, backends, startTestServer, type TestServer } from './harness.ts';
 import { expectLedgerBalanced } from './helpers.ts';

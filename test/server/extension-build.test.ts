@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { extensionBuildIsStale } from '../../server/extension-build.ts';
+import { extensionBuildIsStale } from '../../server/platform/extension-build.ts';
 
 // `npm start` rebuilds the extension only when a newcomer would otherwise load an old one.
 describe('whether npm start must build the extension first', () => {

@@ -4,8 +4,8 @@
  * order are listed for the operator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decideHeld, listDuplicateClaims, listHeldForReview } from '../../server/fraud.ts';
-import { autoConfirmDue } from '../../server/lifecycle.ts';
+import { decideHeld, listDuplicateClaims, listHeldForReview } from '../../server/purchases/fraud.ts';
+import { autoConfirmDue } from '../../server/purchases/lifecycle.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import { report } from './lifecycle-helpers.ts';
 import { addPartner, balanceOf, DAY_MS, expectLedgerBalanced, ingest, purchase, signUp } from './helpers.ts';

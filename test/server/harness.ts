@@ -3,10 +3,10 @@
  * and PostgreSQL too when DATABASE_URL is set (each run in its own schema).
  */
 import { randomBytes } from 'node:crypto';
-import type { Deps } from '../../server/app.ts';
+import type { Deps } from '../../server/platform/app.ts';
 import { openPglite, openPostgres, type Db } from '../../server/db/index.ts';
 import { migrate } from '../../server/db/migrate.ts';
-import { parseEnv, type Env } from '../../server/env.ts';
+import { parseEnv, type Env } from '../../server/platform/env.ts';
 import { createApp, type App } from '../../server/index.ts';
 
 export type Backend = 'pglite' | 'postgres';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Balance, IngestResult, PurchaseIn } from '../../lib/contract/index.ts';
 import type { Queryable } from '../../server/db/index.ts';
-import { verifyLedger } from '../../server/ledger.ts';
+import { verifyLedger } from '../../server/ledger/ledger.ts';
 import { ADMIN_TOKEN, type TestServer } from './harness.ts';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

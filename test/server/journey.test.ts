@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Balance, Transaction } from '../../lib/contract/index.ts';
-import { verifyLedger } from '../../server/ledger.ts';
+import { verifyLedger } from '../../server/ledger/ledger.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import {
   createPartner,

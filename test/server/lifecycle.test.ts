@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queryable } from '../../server/db/index.ts';
-import { verifyLedger } from '../../server/ledger.ts';
-import { applyReturn, autoConfirmDue, autoConfirmDueForMember, cancel, confirm } from '../../server/lifecycle.ts';
+import { verifyLedger } from '../../server/ledger/ledger.ts';
+import { applyReturn, autoConfirmDue, autoConfirmDueForMember, cancel, confirm } from '../../server/purchases/lifecycle.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import {
   balanceOf,

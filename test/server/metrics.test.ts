@@ -1,9 +1,9 @@
 /** `GET /metrics`: Prometheus text, operator-only unless METRICS_PUBLIC is set. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv } from '../../server/env.ts';
+import { parseEnv } from '../../server/platform/env.ts';
 import { createApp, type App } from '../../server/index.ts';
-import { Metrics } from '../../server/metrics.ts';
-import { startScheduler } from '../../server/scheduler.ts';
+import { Metrics } from '../../server/platform/metrics.ts';
+import { startScheduler } from '../../server/jobs/scheduler.ts';
 import { ADMIN_TOKEN, backends, startTestServer, type TestServer } from './harness.ts';
 import { createPartner, DAY_MS, ingest, purchaseBody, registerMember } from './lifecycle-helpers.ts';
 

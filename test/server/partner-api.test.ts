@@ -3,7 +3,7 @@
  * it must refuse, and what an attacker tries with signatures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyLedger } from '../../server/ledger.ts';
+import { verifyLedger } from '../../server/ledger/ledger.ts';
 import { signConfirmation } from '../../server/routes/partner-api.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import {

@@ -1,8 +1,8 @@
 /** Referrals: a code per member, a bonus for both after the referred member's first confirmed purchase, once. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResponse, Me, Transaction } from '../../lib/contract/index.ts';
-import { autoConfirmDue } from '../../server/lifecycle.ts';
-import { linkReferral, REFERRAL_BONUS_POINTS } from '../../server/referrals.ts';
+import { autoConfirmDue } from '../../server/purchases/lifecycle.ts';
+import { linkReferral, REFERRAL_BONUS_POINTS } from '../../server/programme/referrals.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import { errorCode, expectLedgerBalanced } from './helpers.ts';
 import { balanceOf, buy, createPartner, DAY_MS, registerMember, report, unique, type TestMember, type TestPartner } from './lifecycle-helpers.ts';

@@ -1,7 +1,7 @@
 /** Per-partner reliability in the catalogue: share confirmed, median days to confirmation, from 10 finished purchases. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog, Partner } from '../../lib/contract/index.ts';
-import { refreshReliability, RELIABILITY_MAX_AGE_MS } from '../../server/reliability.ts';
+import { refreshReliability, RELIABILITY_MAX_AGE_MS } from '../../server/catalog/reliability.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import { expectLedgerBalanced } from './helpers.ts';
 import { createPartner, DAY_MS, ingest, purchaseBody, registerMember, report, type TestPartner } from './lifecycle-helpers.ts';

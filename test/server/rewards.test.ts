@@ -3,7 +3,7 @@
  * under an Idempotency-Key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyLedger } from '../../server/ledger.ts';
+import { verifyLedger } from '../../server/ledger/ledger.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import { balanceOf, buy, createPartner, createReward, DAY_MS, registerMember, report, unique, type TestMember } from './lifecycle-helpers.ts';
 

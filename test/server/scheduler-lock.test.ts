@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Db } from '../../server/db/index.ts';
-import { acquireJobLock, releaseJobLock } from '../../server/job-lock.ts';
-import { verifyLedger } from '../../server/ledger.ts';
-import { Metrics } from '../../server/metrics.ts';
-import { type Job, startScheduler } from '../../server/scheduler.ts';
+import { acquireJobLock, releaseJobLock } from '../../server/jobs/job-lock.ts';
+import { verifyLedger } from '../../server/ledger/ledger.ts';
+import { Metrics } from '../../server/platform/metrics.ts';
+import { type Job, startScheduler } from '../../server/jobs/scheduler.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import { balanceOf, buy, createPartner, DAY_MS, registerMember } from './lifecycle-helpers.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScheduler } from '../../server/scheduler.ts';
-import { verifyLedger } from '../../server/ledger.ts';
+import { startScheduler } from '../../server/jobs/scheduler.ts';
+import { verifyLedger } from '../../server/ledger/ledger.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import { balanceOf, buy, createPartner, DAY_MS, registerMember } from './lifecycle-helpers.ts';
 

@@ -1,11 +1,11 @@
 /** GET /health and GET /openapi.json. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
-import { parseEnv } from '../../server/env.ts';
+import { parseEnv } from '../../server/platform/env.ts';
 import { createApp } from '../../server/index.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 
-/** DESIGN.md's contract table, written out independently of server/openapi.ts. */
+/** DESIGN.md's contract table, written out independently of server/platform/openapi.ts. */
 const CONTRACT: [method: string, path: string, auth: 'bearer' | 'none' | 'partner' | 'admin'][] = [
   ['post', '/v1/auth/register', 'none'],
   ['post', '/v1/auth/login', 'none'],

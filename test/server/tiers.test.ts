@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Me, SyncResponse } from '../../lib/contract/index.ts';
 import { TIERS } from '../../lib/points/tiers.ts';
-import { recomputeTiers } from '../../server/tiers.ts';
+import { recomputeTiers } from '../../server/programme/tiers.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import { expectLedgerBalanced } from './helpers.ts';
 import { buy, createPartner, DAY_MS, registerMember, report, type TestMember, type TestPartner } from './lifecycle-helpers.ts';

@@ -4,9 +4,9 @@
  * in `demo/`, a few offers and rewards. Running it again changes nothing and
  * bumps no catalogue version, unless the seed data itself changed.
  */
-import type { Offer, PartnerInput, Reward } from '../lib/contract/index.ts';
-import type { Db } from './db/index.ts';
-import { upsertOffer, upsertPartner, upsertReward } from './routes/admin.ts';
+import type { Offer, PartnerInput, Reward } from '../../lib/contract/index.ts';
+import type { Db } from '../db/index.ts';
+import { upsertOffer, upsertPartner, upsertReward } from '../routes/admin.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -8,7 +8,7 @@
  * for the flush on every request of every member would put a disk write on
  * the path of each read.
  */
-import { prepared, type Queryable } from './db/index.ts';
+import { prepared, type Queryable } from '../db/index.ts';
 import { ApiError } from './http.ts';
 
 export interface LimitResult {

@@ -2,8 +2,8 @@
  * The points ledger: append-only entries and the per-member balance row,
  * always changed together in one transaction.
  */
-import type { Balance } from '../lib/contract/index.ts';
-import { prepared, type Queryable } from './db/index.ts';
+import type { Balance } from '../../lib/contract/index.ts';
+import { prepared, type Queryable } from '../db/index.ts';
 
 export type Account = 'pending' | 'available';
 

@@ -1,5 +1,5 @@
 /** A purchase row as the contract shows it to the member. */
-import type { Purchase, PurchaseStatus } from '../lib/contract/index.ts';
+import type { Purchase, PurchaseStatus } from '../../lib/contract/index.ts';
 
 /** The columns `purchaseFromRow` reads; select them as `PURCHASE_COLUMNS`. */
 export const PURCHASE_COLUMN_LIST = [

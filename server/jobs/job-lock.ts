@@ -8,7 +8,7 @@
  * so tests can move time across hold periods; replicas' clocks agree to far
  * better than a lease lasts.
  */
-import type { Queryable } from './db/index.ts';
+import type { Queryable } from '../db/index.ts';
 
 /** Takes the lease on `name` until `until`, if nobody holds it at `now`; true when taken. */
 export async function acquireJobLock(db: Queryable, name: string, holder: string, now: Date, until: Date): Promise<boolean> {

@@ -19,8 +19,8 @@
  * part of the catalogue's ETag, so clients holding the old figures download
  * the new ones.
  */
-import type { PartnerReliability } from '../lib/contract/index.ts';
-import type { Queryable, Db } from './db/index.ts';
+import type { PartnerReliability } from '../../lib/contract/index.ts';
+import type { Queryable, Db } from '../db/index.ts';
 
 export const MIN_RELIABILITY_SAMPLE = 10;
 export const RELIABILITY_MAX_AGE_MS = 5 * 60 * 1000;

@@ -1,6 +1,6 @@
 /** Reading the catalogue (partners, offers, rewards) from the database. */
-import type { Offer, Partner, Reward } from '../lib/contract/index.ts';
-import type { Queryable } from './db/index.ts';
+import type { Offer, Partner, Reward } from '../../lib/contract/index.ts';
+import type { Queryable } from '../db/index.ts';
 
 export interface PartnerRecord {
   partner: Partner;

@@ -7,8 +7,8 @@
  * balance; `verifyCharities` checks it against the entries and the members'
  * donation entries.
  */
-import type { Reward } from '../lib/contract/index.ts';
-import type { Queryable } from './db/index.ts';
+import type { Reward } from '../../lib/contract/index.ts';
+import type { Queryable } from '../db/index.ts';
 
 export interface Charity {
   id: string;

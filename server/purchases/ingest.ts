@@ -23,14 +23,14 @@ import {
   MAX_AMOUNT_MINOR,
   type Offer,
   PurchaseIn,
-} from '../lib/contract/index.ts';
-import { earnPoints } from '../lib/points/index.ts';
-import { tierMultiplierPercent } from '../lib/points/tiers.ts';
-import { catalogCache, type CatalogVersions, type PartnerInfo, readCatalogVersions } from './catalog-cache.ts';
-import { type Db, prepared, type Queryable } from './db/index.ts';
-import { lockMember, postBookedPurchasesCtes } from './ledger.ts';
+} from '../../lib/contract/index.ts';
+import { earnPoints } from '../../lib/points/index.ts';
+import { tierMultiplierPercent } from '../../lib/points/tiers.ts';
+import { catalogCache, type CatalogVersions, type PartnerInfo, readCatalogVersions } from '../catalog/catalog-cache.ts';
+import { type Db, prepared, type Queryable } from '../db/index.ts';
+import { lockMember, postBookedPurchasesCtes } from '../ledger/ledger.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
-import { KNOWN_CURRENCIES } from './routes/admin.ts';
+import { KNOWN_CURRENCIES } from '../routes/admin.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Clocks drift and time zones confuse: a detection up to a day ahead of the server is still believed. */

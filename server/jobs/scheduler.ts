@@ -12,12 +12,12 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Db } from './db/index.ts';
+import type { Db } from '../db/index.ts';
 import { acquireJobLock, extendJobLock, releaseJobLock } from './job-lock.ts';
-import { autoConfirmDue } from './lifecycle.ts';
-import type { Metrics } from './metrics.ts';
-import { expireClaims } from './operator/claims.ts';
-import { recomputeTiers } from './tiers.ts';
+import { autoConfirmDue } from '../purchases/lifecycle.ts';
+import type { Metrics } from '../platform/metrics.ts';
+import { expireClaims } from '../operator/claims.ts';
+import { recomputeTiers } from '../programme/tiers.ts';
 
 export interface JobContext {
   db: Db;

@@ -13,13 +13,13 @@
  * serialise and each change of state happens at most once: the second one
  * sees the new state and answers `unchanged`.
  */
-import type { Earn, Purchase, PurchaseStatus } from '../lib/contract/index.ts';
-import { pointsForAmount } from '../lib/points/index.ts';
-import type { Db, Queryable } from './db/index.ts';
-import { lockMember, post, type Account, type Entry } from './ledger.ts';
+import type { Earn, Purchase, PurchaseStatus } from '../../lib/contract/index.ts';
+import { pointsForAmount } from '../../lib/points/index.ts';
+import type { Db, Queryable } from '../db/index.ts';
+import { lockMember, post, type Account, type Entry } from '../ledger/ledger.ts';
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
-import { payReferralBonus } from './referrals.ts';
-import { recomputeMemberTier } from './tiers.ts';
+import { payReferralBonus } from '../programme/referrals.ts';
+import { recomputeMemberTier } from '../programme/tiers.ts';
 
 /** What a transition did: the contract's confirmation result statuses, minus `unknown`. */
 export type TransitionStatus = 'applied' | 'unchanged' | 'invalid';

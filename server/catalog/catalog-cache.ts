@@ -13,8 +13,8 @@
  * holds only the shops its members buy at, and a version change refetches
  * only those. Offers are few and fetched whole.
  */
-import type { Offer, Partner } from '../lib/contract/index.ts';
-import type { Queryable } from './db/index.ts';
+import type { Offer, Partner } from '../../lib/contract/index.ts';
+import type { Queryable } from '../db/index.ts';
 
 export interface CatalogVersions {
   partners: number;

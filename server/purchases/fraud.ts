@@ -12,8 +12,8 @@
  *
  * Plain functions on a database handle, for the operator CLI and tests.
  */
-import type { Db, Queryable } from './db/index.ts';
-import { lockMember } from './ledger.ts';
+import type { Db, Queryable } from '../db/index.ts';
+import { lockMember } from '../ledger/ledger.ts';
 import { cancel } from './lifecycle.ts';
 
 export interface HeldPurchase {

@@ -11,9 +11,9 @@
  * rule holds for any future way of entering a code after sign-up.
  */
 import { randomInt } from 'node:crypto';
-import type { Queryable } from './db/index.ts';
-import { badRequest } from './http.ts';
-import { lockMember, post } from './ledger.ts';
+import type { Queryable } from '../db/index.ts';
+import { badRequest } from '../platform/http.ts';
+import { lockMember, post } from '../ledger/ledger.ts';
 
 export const REFERRAL_BONUS_POINTS = 500;
 

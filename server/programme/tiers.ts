@@ -11,8 +11,8 @@
  * confirmations, returns and reversals, and for everybody by `recomputeTiers`
  * (the scheduler's job), which is what lets a tier lapse as the window moves.
  */
-import { TIER_WINDOW_DAYS, TIERS, tierForPoints, tierStanding, type TierStanding } from '../lib/points/tiers.ts';
-import type { Queryable } from './db/index.ts';
+import { TIER_WINDOW_DAYS, TIERS, tierForPoints, tierStanding, type TierStanding } from '../../lib/points/tiers.ts';
+import type { Queryable } from '../db/index.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -2,10 +2,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from './app.ts';
-import { prepared } from './db/index.ts';
-import { unauthorized } from './http.ts';
-import { hitSql, judge, rateLimited } from './ratelimit.ts';
+import type { AppEnv } from '../platform/app.ts';
+import { prepared } from '../db/index.ts';
+import { unauthorized } from '../platform/http.ts';
+import { hitSql, judge, rateLimited } from '../platform/ratelimit.ts';
 
 export function newToken(): string {
   return `sp_${randomBytes(32).toString('base64url')}`;

@@ -5,7 +5,7 @@
  * writes.
  */
 import * as z from 'zod/mini';
-import * as contract from '../lib/contract/index.ts';
+import * as contract from '../../lib/contract/index.ts';
 
 type Security = 'member' | 'admin' | 'partner' | 'none';
 
