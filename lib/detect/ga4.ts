@@ -76,7 +76,10 @@ function purchaseFromInlineScripts(doc: Document): Purchase | null {
 }
 
 export function detectGa4(doc: Document, _url: URL, partner?: Partner, ctx?: DetectContext): Candidate | null {
-  const runtimeEvents = Array.isArray(ctx?.ga4Events) ? ctx.ga4Events : [];
+  const runtimeEvents = [
+    ...(Array.isArray(ctx?.ga4Events) ? ctx.ga4Events : []),
+    ...(Array.isArray(ctx?.pageData?.dataLayer) ? ctx.pageData.dataLayer : []),
+  ];
   const purchase = lastPurchase(runtimeEvents) ?? purchaseFromInlineScripts(doc);
   if (purchase === null) return null;
   const amountMinor = decimalToMinor(purchase.value);
