@@ -2,23 +2,28 @@
  * Runs the extension's detectors on a saved page, for partner managers
  * onboarding a shop:
  *
- *   npm run -s detect -- --url <url> [--partner <partner.json>] <file.html>
+ *   npm run -s detect -- --url <url> [--partner <partner.json>] [--explain] <file.html>
  *
  * Prints one JSON candidate on stdout and exits 0; prints the reason on
- * stderr and exits 1 when nothing is detected; exits 2 on a usage error.
- * The page's scripts are kept as text but never executed or fetched.
+ * stderr and exits 1 when nothing is detected; when the page confirms an
+ * order but its number or total is unclear (the member would be asked),
+ * prints the choices on stderr and exits 2 (as it does, with the usage, on a
+ * usage error). `--explain` prints on stderr the evidence each reader found
+ * and why the verdict. The page's scripts are kept as text but never
+ * executed or fetched.
  */
 import { readFile } from 'node:fs/promises';
-import { Window } from 'happy-dom';
 import { Partner } from '../lib/contract/index.ts';
-import { detectWithReason } from '../lib/detect/index.ts';
+import { describeAmbiguity, explainVerdict, judge } from '../lib/detect/index.ts';
+import { parsePage } from './lib/parse-html.ts';
 
-const USAGE = 'usage: npm run -s detect -- --url <url> [--partner <partner.json>] <file.html>';
+const USAGE = 'usage: npm run -s detect -- --url <url> [--partner <partner.json>] [--explain] <file.html>';
 
 interface Args {
   url: URL;
   file: string;
   partnerFile?: string;
+  explain: boolean;
 }
 
 class UsageError extends Error {}
@@ -27,6 +32,7 @@ function parseArgs(argv: string[]): Args {
   let url: string | undefined;
   let partnerFile: string | undefined;
   const files: string[] = [];
+  let explain = false;
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
     if (arg === '--url' || arg === '--partner') {
@@ -39,6 +45,8 @@ function parseArgs(argv: string[]): Args {
       url = arg.slice('--url='.length);
     } else if (arg.startsWith('--partner=')) {
       partnerFile = arg.slice('--partner='.length);
+    } else if (arg === '--explain') {
+      explain = true;
     } else if (arg === '--') {
       continue;
     } else if (arg.startsWith('-')) {
@@ -51,29 +59,13 @@ function parseArgs(argv: string[]): Args {
   if (url === undefined) throw new UsageError('--url is required');
   if (file === undefined || extra.length > 0) throw new UsageError('exactly one HTML file is required');
   if (!URL.canParse(url)) throw new UsageError(`not a URL: ${url}`);
-  return { url: new URL(url), file, partnerFile };
+  return { url: new URL(url), file, partnerFile, explain };
 }
 
 async function readPartner(file: string): Promise<Partner> {
   const parsed = Partner.safeParse(JSON.parse(await readFile(file, 'utf8')));
   if (!parsed.success) throw new UsageError(`${file} is not a partner: ${parsed.error.message}`);
   return parsed.data;
-}
-
-function loadPage(html: string, url: URL): Window {
-  const window = new Window({
-    url: url.href,
-    settings: {
-      enableJavaScriptEvaluation: false,
-      disableJavaScriptFileLoading: true,
-      disableCSSFileLoading: true,
-      disableComputedStyleRendering: true,
-      handleDisabledFileLoadingAsSuccess: true,
-      navigation: { disableMainFrameNavigation: true, disableChildFrameNavigation: true, disableChildPageNavigation: true },
-    },
-  });
-  window.document.write(html);
-  return window;
 }
 
 async function main(): Promise<number> {
@@ -95,21 +87,23 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const window = loadPage(html, args.url);
-  try {
-    const document = window.document as unknown as Document;
-    const result = detectWithReason(document, args.url, partner);
-    if ('candidate' in result) {
-      const { orderId, amountMinor, currency, method } = result.candidate;
-      process.stdout.write(`${JSON.stringify({ orderId, amountMinor, currency, method })}\n`);
-      return 0;
-    }
-    process.stderr.write(`${result.reason}\n`);
-    return 1;
-  } finally {
-    await window.happyDOM.abort();
-    window.close();
+  const verdict = judge(parsePage(html), args.url, partner, undefined, { thorough: args.explain });
+  if (args.explain) process.stderr.write(`${explainVerdict(verdict).join('\n')}\n`);
+  if (verdict.kind === 'order') {
+    const { orderId, amountMinor, currency, method } = verdict.candidate;
+    process.stdout.write(`${JSON.stringify({ orderId, amountMinor, currency, method })}\n`);
+    return 0;
   }
+  if (verdict.kind === 'ambiguous') {
+    const { orderIds, totals } = verdict.choices;
+    process.stderr.write(
+      `an order confirmation, but ${describeAmbiguity(verdict)}; the member would be asked to choose or correct:\n` +
+        `${JSON.stringify({ reason: verdict.reason, orderIds, totals })}\n`,
+    );
+    return 2;
+  }
+  process.stderr.write(`${verdict.reason}\n`);
+  return 1;
 }
 
 process.exitCode = await main();

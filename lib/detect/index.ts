@@ -1,82 +1,140 @@
 /**
- * Order detection: the partner's own rules first, then the generic
- * detectors. Every detector is a pure function of the document, the URL and
- * the partner, so the content script, the `detect` CLI and the tests run the
- * very same code.
+ * Order detection. Readers, each a pure function of the page, report
+ * evidence for and against "this page confirms a new order" and the order
+ * numbers and totals they find; the verdict weighs them (verdict.ts). The
+ * content script, the `detect` CLI and the tests run the very same code.
  */
 import type { Partner } from '../contract/index.ts';
+import { readAnalytics } from './analytics.ts';
 import type { DetectContext } from './context.ts';
-import { detectGa4 } from './ga4.ts';
-import { nonConfirmationReason } from './guards.ts';
-import { detectJsonLd } from './json-ld.ts';
-import { detectMagento } from './magento.ts';
-import { detectPartnerRule } from './partner-rule.ts';
-import { detectPrestaShop } from './prestashop.ts';
-import { detectShopify } from './shopify.ts';
-import { detectShopware } from './shopware.ts';
-import type { Candidate } from './types.ts';
-import { detectWooCommerce } from './woocommerce.ts';
+import { readHints } from './hints.ts';
+import { readJsonLd } from './json-ld.ts';
+import { mentionsAnOrder, readLabels } from './labels-reader.ts';
+import { makePage, type Page } from './page.ts';
+import { readPartnerRule } from './partner-rule.ts';
+import { CONFIRMATION_MARKERS, readPlatforms, readWidgets } from './platforms.ts';
+import type { Candidate, Reading, Verdict } from './types.ts';
+import { STRONG_EVIDENCE, weigh } from './verdict.ts';
 
 export type { DetectContext } from './context.ts';
-export type { Candidate } from './types.ts';
-export { looksLikeNonConfirmation, nonConfirmationReason } from './guards.ts';
+export type { Candidate, Choices, Evidence, Reading, Verdict, AmbiguityReason } from './types.ts';
 export { parseMoney, findMoney } from './money.ts';
 
-export type Detector = (doc: Document, url: URL, partner?: Partner, ctx?: DetectContext) => Candidate | null;
+/**
+ * Bumped whenever the readers or the verdict change what they find, so
+ * detection-health reports tell a shop's new template from our new code.
+ */
+export const DETECTOR_VERSION = '2.0.0';
+
+type Reader = (page: Page) => Reading | Reading[] | null;
+
+const NOTHING_SUGGESTS_AN_ORDER = 'not an order confirmation: nothing on the page suggests an order (no purchase event, no schema.org Order, no thank-you for an order)';
+
+/** Readers of what a page's scripts, structured data and the catalogue say: cheap, always run. */
+const FIRST_READERS: ReadonlyArray<Reader> = [readPartnerRule, readJsonLd, readAnalytics];
+/** Readers of the page's markup and text, run only once something says an order may be here. */
+const CONTENT_READERS: ReadonlyArray<Reader> = [readPlatforms, readWidgets, readLabels, readHints];
+
+/** Runs a reader; a hostile page that makes one throw only silences that reader. */
+function attempt(reader: Reader, page: Page): Reading[] {
+  try {
+    const result = reader(page);
+    if (result === null) return [];
+    return Array.isArray(result) ? result : [result];
+  } catch {
+    return [];
+  }
+}
 
 /**
- * The generic detectors in the order they are tried. The platform detectors
- * read the total the page shows the customer, so they come before GA4: a
- * GA4 `value` is, by Google's own recommendation, often the item revenue
- * without shipping and tax, which is not the grand total paid.
+ * Whether anything on the page could be strong evidence of an order: a
+ * tracking call or structured data with an order (already read), a
+ * platform's confirmation markup, or the text thanking for an order. Most
+ * partner pages are product pages and carts, which have none of these; they
+ * are judged without reading their whole text and markup.
  */
-export const GENERIC_DETECTORS: ReadonlyArray<readonly [string, Detector]> = [
-  ['json-ld', detectJsonLd],
-  ['shopify', detectShopify],
-  ['woocommerce', detectWooCommerce],
-  ['shopware', detectShopware],
-  ['magento', detectMagento],
-  ['prestashop', detectPrestaShop],
-  ['ga4', detectGa4],
-];
+function worthReading(page: Page, first: Reading[]): boolean {
+  if (first.some((reading) => reading.evidence.some((item) => item.weight >= STRONG_EVIDENCE))) return true;
+  try {
+    if (page.doc.querySelector(CONFIRMATION_MARKERS) !== null) return true;
+  } catch {
+    // An environment without some selector feature: the text still decides.
+  }
+  return mentionsAnOrder(page);
+}
+
+/**
+ * The verdict on this page: an order, an order to ask the member about, or
+ * none (with the reason). `thorough` runs every reader even where nothing
+ * suggests an order (for `detect --explain`); the verdict is the same.
+ */
+export function judge(doc: Document, url: URL, partner?: Partner, ctx?: DetectContext, { thorough = false } = {}): Verdict {
+  const page = makePage(doc, url, partner, ctx);
+  const first = FIRST_READERS.flatMap((reader) => attempt(reader, page));
+  if (!thorough && !worthReading(page, first)) {
+    return { kind: 'none', reason: NOTHING_SUGGESTS_AN_ORDER, score: 0, readings: first };
+  }
+  const verdict = weigh([...first, ...CONTENT_READERS.flatMap((reader) => attempt(reader, page))]);
+  if (thorough && verdict.kind !== 'none' && !worthReading(page, first)) {
+    return { kind: 'none', reason: NOTHING_SUGGESTS_AN_ORDER, score: verdict.score, readings: verdict.readings };
+  }
+  return verdict;
+}
 
 export type DetectResult = { candidate: Candidate } | { reason: string };
 
-/** Runs a detector, treating anything it throws as "nothing found": a hostile page must not break the content script. */
-function attempt(detector: Detector, doc: Document, url: URL, partner?: Partner, ctx?: DetectContext): Candidate | null {
-  try {
-    return detector(doc, url, partner, ctx);
-  } catch {
-    return null;
-  }
-}
-
-/** Like `detect`, but says why nothing was found (for the CLI and for partner onboarding). */
+/** Like `detect`, but says why nothing was recorded (for the CLI and for partner onboarding). */
 export function detectWithReason(doc: Document, url: URL, partner?: Partner, ctx?: DetectContext): DetectResult {
-  const byRule = attempt(detectPartnerRule, doc, url, partner, ctx);
-  if (byRule !== null) return { candidate: byRule };
-  const notConfirmation = nonConfirmationReason(url, doc);
-  if (notConfirmation !== null) return { reason: `not an order confirmation: ${notConfirmation}` };
-  for (const [, detector] of GENERIC_DETECTORS) {
-    const candidate = attempt(detector, doc, url, partner, ctx);
-    if (candidate !== null) return { candidate };
-  }
-  const ruleNote = partner?.detection ? "the partner's detection rules did not match, and " : '';
-  return {
-    reason:
-      `no order found: ${ruleNote}no schema.org Order, no recognisable Shopify, WooCommerce, Shopware, ` +
-      'Magento or PrestaShop confirmation with an order number and a total, and no GA4 purchase event',
-  };
+  const verdict = judge(doc, url, partner, ctx);
+  if (verdict.kind === 'order') return { candidate: verdict.candidate };
+  if (verdict.kind === 'ambiguous') return { reason: `an order confirmation, but ${describeAmbiguity(verdict)}` };
+  return { reason: verdict.reason };
 }
 
-/** The purchase on this order confirmation page, or null when the page is not one. */
+/** The purchase on this order confirmation page, or null when the page is not one (or its values are not clear). */
 export function detect(doc: Document, url: URL, partner?: Partner, ctx?: DetectContext): Candidate | null {
-  const result = detectWithReason(doc, url, partner, ctx);
-  return 'candidate' in result ? result.candidate : null;
+  const verdict = judge(doc, url, partner, ctx);
+  return verdict.kind === 'order' ? verdict.candidate : null;
 }
 
 /** The reason `detect` found nothing, or null when it found a purchase. */
 export function explainNoDetection(doc: Document, url: URL, partner?: Partner, ctx?: DetectContext): string | null {
   const result = detectWithReason(doc, url, partner, ctx);
   return 'reason' in result ? result.reason : null;
+}
+
+export function describeAmbiguity(verdict: Extract<Verdict, { kind: 'ambiguous' }>): string {
+  const { orderIds, totals } = verdict.choices;
+  const money = totals.map((total) => `${total.amountMinor} ${total.currency}`);
+  switch (verdict.reason) {
+    case 'ambiguous_order_id':
+      return `several order numbers (${orderIds.join(', ')})`;
+    case 'ambiguous_total':
+      return `several totals (${money.join(', ')})`;
+    case 'no_order_id':
+      return 'no order number was found';
+    case 'no_total':
+      return 'no total was found';
+  }
+}
+
+/** The evidence behind a verdict, one line each, for `detect --explain`. */
+export function explainVerdict(verdict: Verdict): string[] {
+  const lines: string[] = [];
+  for (const reading of verdict.readings) {
+    lines.push(`${reading.reader}:`);
+    for (const item of reading.evidence) lines.push(`  ${item.weight > 0 ? '+' : ''}${item.weight} ${item.signal}: ${item.detail}`);
+    for (const find of reading.orderIds) lines.push(`  order number ${find.value} (rank ${find.rank}, ${find.source})`);
+    for (const find of reading.totals) lines.push(`  total ${find.money.amountMinor} ${find.money.currency} (rank ${find.rank}, ${find.source})`);
+  }
+  lines.push(`score ${verdict.score}`);
+  if (verdict.kind === 'order') {
+    const { orderId, amountMinor, currency, method } = verdict.candidate;
+    lines.push(`verdict: an order confirmation, order ${orderId}, ${amountMinor} ${currency}, by ${method}`);
+  } else if (verdict.kind === 'ambiguous') {
+    lines.push(`verdict: an order confirmation, but ${describeAmbiguity(verdict)}: the member is asked`);
+  } else {
+    lines.push(`verdict: ${verdict.reason}`);
+  }
+  return lines;
 }

@@ -3,11 +3,10 @@
  * an `orderNumber` and a total is a confirmation; several different orders
  * on one page are an order history and give nothing.
  */
-import type { Partner } from '../contract/index.ts';
-import { makeCandidate } from './common.ts';
-import type { DetectContext } from './context.ts';
-import { decimalToMinor, normalizeCurrency, parseMoney, type Money } from './money.ts';
-import type { Candidate } from './types.ts';
+import { ReadingBuilder } from './common.ts';
+import { decimalToMoney, normalizeCurrency, parseMoney, type Money } from './money.ts';
+import { safeQuery, safeQueryAll, shortText, type Page } from './page.ts';
+import { RANK, type Reading } from './types.ts';
 
 /** Structured data on a shop page is a few KB; anything beyond this is skipped unread. */
 export const MAX_JSON_LD_LENGTH = 200 * 1024;
@@ -69,8 +68,8 @@ function collectOrders(root: unknown): JsonObject[] {
 /** A price given as a number, a decimal string, or a formatted price tag. */
 function priceToMoney(price: unknown, currency: unknown, fallbackCurrency: string | undefined): Money | null {
   const code = normalizeCurrency(currency) ?? fallbackCurrency;
-  const amountMinor = decimalToMinor(price);
-  if (amountMinor !== null) return code === undefined ? null : { amountMinor, currency: code };
+  const money = decimalToMoney(price, code);
+  if (money !== null) return money;
   return typeof price === 'string' ? parseMoney(price, code) : null;
 }
 
@@ -109,18 +108,53 @@ function orderToMoney(order: JsonObject, fallbackCurrency: string | undefined): 
 }
 
 const DEAD_STATUS = /(?:OrderCancelled|OrderReturned|OrderProblem)$/;
+/** Statuses an order reaches days after it was placed: a past order's page, not its confirmation. */
+const PAST_STATUS = /(?:OrderInTransit|OrderDelivered|OrderPickupAvailable)$/;
 
-export function detectJsonLd(doc: Document, _url: URL, partner?: Partner, _ctx?: DetectContext): Candidate | null {
+/**
+ * schema.org `Order` in JSON-LD (and, more rarely, in microdata). One order
+ * with an order number is strong evidence; several different orders are an
+ * order history, which is evidence against.
+ */
+export function readJsonLd(page: Page): Reading | null {
+  const reading = new ReadingBuilder('json-ld');
   const orders: JsonObject[] = [];
-  for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json"]'))) {
-    const text = script.textContent ?? '';
+  for (const text of page.dataScripts('application/ld+json')) {
     if (text.length > MAX_JSON_LD_LENGTH || !text.includes('Order')) continue;
     orders.push(...collectOrders(parseJson(text)));
   }
   const numbers = new Set(orders.map((order) => String(own(order, 'orderNumber') ?? '')));
   const [order] = orders;
-  if (order === undefined || numbers.size !== 1) return null;
+  if (order === undefined) return readMicrodata(page);
+  if (numbers.size > 1) return reading.for('several-orders', -20, `schema.org lists ${numbers.size} different orders`).build();
   const status = own(order, 'orderStatus');
-  if (typeof status === 'string' && DEAD_STATUS.test(status)) return null;
-  return makeCandidate(own(order, 'orderNumber'), orderToMoney(order, partner?.currency), 'json-ld');
+  if (typeof status === 'string' && DEAD_STATUS.test(status)) {
+    return reading.for('order-cancelled', -30, `schema.org Order with status ${status}`).build();
+  }
+  if (typeof status === 'string' && PAST_STATUS.test(status)) {
+    return reading.for('past-order', -12, `schema.org Order with status ${status}`).build();
+  }
+  reading.for('schema-order', 10, `schema.org Order ${String(own(order, 'orderNumber'))}`);
+  reading.orderId(own(order, 'orderNumber'), RANK.structured, 'JSON-LD orderNumber');
+  reading.total(orderToMoney(order, page.currency()), RANK.structured, 'JSON-LD total');
+  return reading.build();
+}
+
+const MICRODATA_ORDER = '[itemtype$="schema.org/Order"]';
+
+function readMicrodata(page: Page): Reading | null {
+  const scopes = safeQueryAll(page.doc, MICRODATA_ORDER, 5);
+  if (scopes.length !== 1) return null;
+  const [scope] = scopes as [Element];
+  const reading = new ReadingBuilder('microdata');
+  const number = safeQuery(scope, '[itemprop="orderNumber"]');
+  const value = number?.getAttribute('content') ?? shortText(number);
+  if (value === null || value === undefined) return null;
+  reading.for('schema-order', 10, `schema.org Order (microdata) ${value}`);
+  reading.orderId(value, RANK.structured, 'microdata orderNumber');
+  const price = safeQuery(scope, '[itemprop="totalPaymentDue"] [itemprop="price"], [itemprop="price"]');
+  const currency = safeQuery(scope, '[itemprop="priceCurrency"]');
+  const currencyCode = normalizeCurrency(currency?.getAttribute('content') ?? shortText(currency)) ?? page.currency();
+  reading.total(priceToMoney(price?.getAttribute('content') ?? shortText(price), currencyCode, page.currency()), RANK.structured, 'microdata price');
+  return reading.build();
 }

@@ -4,11 +4,10 @@
  * rules come from the operator, but a broken one must only fail to match,
  * never break detection for the page.
  */
-import type { Partner } from '../contract/index.ts';
-import { MAX_NODE_TEXT, makeCandidate, safeQuery, shortText } from './common.ts';
-import type { DetectContext } from './context.ts';
+import { ReadingBuilder } from './common.ts';
 import { findMoney } from './money.ts';
-import type { Candidate } from './types.ts';
+import { MAX_NODE_TEXT, safeQuery, shortText, type Page } from './page.ts';
+import { RANK, type Reading } from './types.ts';
 
 const MAX_CACHED_PATTERNS = 256;
 const compiled = new Map<string, RegExp | null>();
@@ -45,15 +44,25 @@ function extractOrderId(text: string, source: string | undefined): string | null
   return match[1] ?? match[0];
 }
 
-export function detectPartnerRule(doc: Document, url: URL, partner?: Partner, _ctx?: DetectContext): Candidate | null {
+/**
+ * The partner's rule from the catalogue: on its confirmation path, the
+ * operator's selectors name the order number and the total. When they
+ * match, that settles the values (the rule is the operator's word for this
+ * shop); when they do not, the other readers still have their say.
+ */
+export function readPartnerRule(page: Page): Reading | null {
+  const { partner, url, doc } = page;
   const rule = partner?.detection;
   if (rule === undefined || partner === undefined) return null;
   const pathPattern = compilePattern(rule.pathPattern);
   if (pathPattern === null || url.pathname.length > 2000 || !pathPattern.test(url.pathname)) return null;
 
+  const reading = new ReadingBuilder('partner-rule');
   const orderText = elementText(safeQuery(doc, rule.orderIdSelector));
   const amountText = elementText(safeQuery(doc, rule.amountSelector));
-  if (!orderText || !amountText) return null;
-  const orderId = extractOrderId(orderText, rule.orderIdPattern);
-  return makeCandidate(orderId, findMoney(amountText, partner.currency), 'partner-rule');
+  const orderId = orderText ? extractOrderId(orderText, rule.orderIdPattern) : null;
+  reading.orderId(orderId, RANK.partnerRule, `partner rule ${rule.orderIdSelector}`);
+  reading.total(amountText ? findMoney(amountText, page.hint) : null, RANK.partnerRule, `partner rule ${rule.amountSelector}`);
+  if (reading.orderIds.length > 0) reading.for('partner-rule', 20, `the partner's rule for ${rule.pathPattern}`);
+  return reading.build();
 }

@@ -72,7 +72,7 @@ const SHOPS_DETECTED_AT_LOAD = DEMO_SHOPS.filter((s) => s.platform !== 'spa-late
  * success page shows no total, so the GA4 purchase event may be what finds it.
  */
 const EXPECTED_METHOD: Record<string, RegExp> = {
-  schuhhaus: /^shopware$/,
+  schuhhaus: /^shopware6$/,
   buecherwurm: /^woocommerce$/,
   technikwelt: /^(magento|ga4)$/,
   gartenglueck: /^shopify$/,

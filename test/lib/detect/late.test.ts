@@ -50,7 +50,7 @@ describe('watchForConfirmation', () => {
     opened.push(page);
     const found: Candidate[] = [];
     watchForConfirmation(page.doc, page.url, undefined, undefined, (candidate) => found.push(candidate));
-    expect(found).toEqual([{ orderId: '10023', amountMinor: 12345, currency: 'EUR', method: 'shopware' }]);
+    expect(found).toEqual([{ orderId: '10023', amountMinor: 12345, currency: 'EUR', method: 'shopware6' }]);
   });
 
   it('finds a confirmation rendered late, once, and stops observing', async () => {
@@ -60,7 +60,7 @@ describe('watchForConfirmation', () => {
     expect(found).toEqual([]);
     renderLater(doc, FINISH);
     await sleep(120);
-    expect(found).toEqual([{ orderId: '10023', amountMinor: 12345, currency: 'EUR', method: 'shopware' }]);
+    expect(found).toEqual([{ orderId: '10023', amountMinor: 12345, currency: 'EUR', method: 'shopware6' }]);
     expect(observers).toEqual({ observed: 1, disconnected: 1 });
 
     // Disconnected: a re-render with another order is not reported.

@@ -1,19 +1,21 @@
-/** Loads saved pages into happy-dom the way the CLI does: scripts are kept as text, never run or fetched. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * Saved pages for the detector tests. `loadHtml` gives a happy-dom window
+ * (scripts kept as text, never run or fetched) for tests that need a live
+ * DOM with MutationObserver; `parseCorpusPage` gives the linkedom document
+ * the `detect` CLI and `npm run detect:accuracy` use.
+ */
 import { Window } from 'happy-dom';
-import type { Candidate } from '../../../lib/detect/types.ts';
+import { parsePage } from '../../../scripts/lib/parse-html.ts';
+import { CORPUS_DIR, loadCorpus, readCorpusPage, type CorpusPage } from '../../fixtures/pages/corpus.ts';
 
-export const PAGES_DIR = join(import.meta.dirname, '../../fixtures/pages');
+export const PAGES_DIR = CORPUS_DIR;
+export const CORPUS: CorpusPage[] = loadCorpus();
 
-export interface PageExpectation {
-  url: string;
-  expected: Candidate | null;
-  kind?: string;
-  large?: boolean;
+export function corpusPage(file: string): CorpusPage {
+  const page = CORPUS.find((entry) => entry.file === file);
+  if (page === undefined) throw new Error(`no corpus page ${file}`);
+  return page;
 }
-
-export const EXPECTATIONS = JSON.parse(readFileSync(join(PAGES_DIR, 'expected.json'), 'utf8')) as Record<string, PageExpectation>;
 
 export interface LoadedPage {
   window: Window;
@@ -36,9 +38,14 @@ export function loadHtml(html: string, url: string): LoadedPage {
   };
 }
 
+/** A corpus page in happy-dom, at its own URL or another. */
 export function loadFixture(file: string, url?: string): LoadedPage {
-  const expectation = EXPECTATIONS[file];
-  const pageUrl = url ?? expectation?.url;
-  if (pageUrl === undefined) throw new Error(`no URL for ${file}`);
-  return loadHtml(readFileSync(join(PAGES_DIR, file), 'utf8'), pageUrl);
+  const page = corpusPage(file);
+  return loadHtml(readCorpusPage(page), url ?? page.url);
+}
+
+/** A corpus page as the CLI reads it (linkedom). */
+export function parseFixture(file: string): { doc: Document; url: URL; page: CorpusPage } {
+  const page = corpusPage(file);
+  return { doc: parsePage(readCorpusPage(page)), url: new URL(page.url), page };
 }

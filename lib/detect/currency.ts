@@ -1,0 +1,108 @@
+/**
+ * Currencies as shops write them: ISO 4217 codes with their minor-unit
+ * exponent, and the signs and words printed beside amounts. A sign that
+ * several currencies share (`$`, `kr`, `¥`) is resolved from the shop's own
+ * currency when known, else from the page's language.
+ */
+
+/** ISO 4217 minor-unit exponents of the currencies shops in the catalogue's markets use. */
+const EXPONENTS: Readonly<Record<string, number>> = {
+  EUR: 2, USD: 2, GBP: 2, CHF: 2, SEK: 2, NOK: 2, DKK: 2, ISK: 0, PLN: 2, CZK: 2, HUF: 2, RON: 2, BGN: 2,
+  HRK: 2, RSD: 2, UAH: 2, TRY: 2, ILS: 2, CAD: 2, AUD: 2, NZD: 2, JPY: 0, CNY: 2, HKD: 2, SGD: 2, KRW: 0,
+  INR: 2, ZAR: 2, MXN: 2, BRL: 2, CLP: 0, AED: 2, SAR: 2, KWD: 3, BHD: 3, OMR: 3, JOD: 3, TND: 3,
+};
+
+/** The currency's minor-unit exponent, or undefined for a code we do not know. */
+export function currencyExponent(code: string): number | undefined {
+  return Object.hasOwn(EXPONENTS, code) ? EXPONENTS[code] : undefined;
+}
+
+export function isKnownCurrency(code: string): boolean {
+  return currencyExponent(code) !== undefined;
+}
+
+/** What resolves a shared sign: the shop's currency and the page's language (`de-CH`, `sv`). */
+export interface CurrencyHint {
+  currency?: string;
+  lang?: string;
+  /** The dollar the page names by its code ("Total (AUD)"), for a bare `$`. */
+  readonly dollar?: string;
+}
+
+const DOLLAR_BY_REGION: Readonly<Record<string, string>> = { CA: 'CAD', AU: 'AUD', NZ: 'NZD', SG: 'SGD', HK: 'HKD' };
+const KRONE_BY_LANGUAGE: Readonly<Record<string, string>> = { sv: 'SEK', da: 'DKK', nb: 'NOK', nn: 'NOK', no: 'NOK', is: 'ISK' };
+
+function languageOf(hint: CurrencyHint | undefined): { language: string; region: string } {
+  const [language = '', region = ''] = (hint?.lang ?? '').toLowerCase().split(/[-_]/);
+  return { language, region: region.toUpperCase() };
+}
+
+function dollar(hint: CurrencyHint | undefined): string {
+  const own = hint?.currency;
+  if (own !== undefined && /^[A-Z]{2}D$/.test(own)) return own;
+  return hint?.dollar ?? DOLLAR_BY_REGION[languageOf(hint).region] ?? 'USD';
+}
+
+function krone(hint: CurrencyHint | undefined): string | null {
+  const own = hint?.currency;
+  if (own === 'SEK' || own === 'NOK' || own === 'DKK' || own === 'ISK') return own;
+  return KRONE_BY_LANGUAGE[languageOf(hint).language] ?? null;
+}
+
+function yen(hint: CurrencyHint | undefined): string {
+  return hint?.currency === 'CNY' || languageOf(hint).language === 'zh' ? 'CNY' : 'JPY';
+}
+
+type Resolver = string | ((hint: CurrencyHint | undefined) => string | null);
+
+/**
+ * Signs and words, longest first so `US$` is taken before `$` and `SFr.`
+ * before `Fr.`. Letters-only words must stand alone (see `SIGN_PATTERN`).
+ */
+export const SIGNS: ReadonlyArray<readonly [string, Resolver]> = [
+  ['US$', 'USD'], ['CA$', 'CAD'], ['AU$', 'AUD'], ['NZ$', 'NZD'], ['HK$', 'HKD'], ['Mex$', 'MXN'],
+  ['C$', 'CAD'], ['A$', 'AUD'], ['S$', 'SGD'], ['R$', 'BRL'],
+  ['SFr.', 'CHF'], ['Fr.', 'CHF'], ['kr.', krone], ['Kč', 'CZK'], ['zł', 'PLN'], ['Ft', 'HUF'], ['lei', 'RON'], ['лв', 'BGN'],
+  ['Euro', 'EUR'], ['EURO', 'EUR'], ['kr', krone], ['Kr', krone],
+  ['€', 'EUR'], ['£', 'GBP'], ['$', dollar], ['¥', yen], ['￥', yen], ['₹', 'INR'], ['₩', 'KRW'], ['₺', 'TRY'], ['₪', 'ILS'], ['₴', 'UAH'],
+];
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One sign or ISO code; letters-only signs only as whole words. */
+export const SIGN_SOURCE = SIGNS.map(([sign]) =>
+  /^[\p{L}.]+$/u.test(sign) ? `(?<![\\p{L}])${escapeRegExp(sign)}(?![\\p{L}])` : escapeRegExp(sign),
+)
+  .concat('(?<![\\p{L}])[A-Z]{3}(?![\\p{L}])')
+  .join('|');
+
+/** The currency a sign or code stands for here, or null (an unknown code, a `kr` with no hint). */
+export function resolveSign(token: string, hint: CurrencyHint | undefined): string | null {
+  if (/^[A-Z]{3}$/.test(token)) return isKnownCurrency(token) ? token : null;
+  const entry = SIGNS.find(([sign]) => sign === token);
+  if (entry === undefined) return null;
+  const [, resolver] = entry;
+  return typeof resolver === 'string' ? resolver : resolver(hint);
+}
+
+const CURRENCY_BY_REGION: Readonly<Record<string, string>> = {
+  DE: 'EUR', AT: 'EUR', FR: 'EUR', NL: 'EUR', BE: 'EUR', LU: 'EUR', IT: 'EUR', ES: 'EUR', PT: 'EUR', IE: 'EUR', FI: 'EUR', GR: 'EUR',
+  SK: 'EUR', SI: 'EUR', EE: 'EUR', LV: 'EUR', LT: 'EUR', HR: 'EUR', MT: 'EUR', CY: 'EUR', CH: 'CHF', LI: 'CHF', GB: 'GBP', US: 'USD',
+  CA: 'CAD', AU: 'AUD', NZ: 'NZD', PL: 'PLN', CZ: 'CZK', SE: 'SEK', DK: 'DKK', NO: 'NOK', HU: 'HUF', RO: 'RON', BG: 'BGN', JP: 'JPY',
+};
+const CURRENCY_BY_LANGUAGE: Readonly<Record<string, string>> = {
+  de: 'EUR', fr: 'EUR', nl: 'EUR', it: 'EUR', es: 'EUR', pt: 'EUR', fi: 'EUR', el: 'EUR', sk: 'EUR', sl: 'EUR', et: 'EUR', lv: 'EUR', lt: 'EUR',
+  pl: 'PLN', cs: 'CZK', sv: 'SEK', da: 'DKK', nb: 'NOK', nn: 'NOK', hu: 'HUF', ro: 'RON', bg: 'BGN', ja: 'JPY',
+};
+
+/**
+ * The currency a page's language and region imply (`de-CH` → CHF, `pl` →
+ * PLN; plain `en` implies none): the last resort for an amount in a
+ * tracking tag that names no currency on a page that prints no price.
+ */
+export function currencyOfLocale(lang: string | undefined): string | undefined {
+  const { language, region } = languageOf({ lang });
+  return CURRENCY_BY_REGION[region] ?? CURRENCY_BY_LANGUAGE[language];
+}

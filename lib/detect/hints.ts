@@ -1,0 +1,100 @@
+/**
+ * What the page's address, body and controls say about which step it is.
+ * URL, body classes and title are hints with small weights: shops put their
+ * confirmation under `/checkout/…` as often as anywhere, so nothing here
+ * decides alone. The one exception is the control that places the order:
+ * a page with the final step's "zahlungspflichtig bestellen" / "Place order"
+ * button is the review before the order, never its confirmation.
+ */
+import { ReadingBuilder } from './common.ts';
+import { ORDER_STATUS, ORDER_THANKS, PLACE_ORDER_BUTTON, RECEIPT_TITLE } from './labels.ts';
+import { safeQueryAll, shortText, type Page } from './page.ts';
+import { VETO, type Reading } from './types.ts';
+
+/** Paths and queries of the page shown after the order, in the shop systems we know and in custom shops. */
+const CONFIRMATION_ADDRESS =
+  /(?:order-received|bestellung-erhalten|thank[-_]?you|danke|vielen-dank|bedankt|merci|grazie|gracias|dziekujemy|tack|\/checkout\/finish|\/onepage\/success|order-confirmation|orderconfirmation|bestellbest(?:ae|ä|a)tigung|bestellung-abgeschlossen|\/abgeschlossen|bestellabschluss|checkout-complete|order-complete|checkout_success|checkout\/success|\/success(?:\/|$|\?)|\/complete(?:\/|$|\?)|\/confirmed(?:\/|$)|\/confirmation(?:\/|$|\?)|order\/placed|order-placed|[?&]success=(?:true|1)|cl=thankyou|controller=order-confirmation|Order-Confirm|\/checkouts\/[^/]+\/thank[-_]you|\/orders\/[0-9a-f]{16,})/i;
+const HISTORY_ADDRESS =
+  /\/(?:my-account|mein-konto|account|konto|customer\/account|user\/\d+)\/(?:orders?|bestellungen|view-order|order-detail)(?:\/|$)|\/sales\/order\/(?:history|view)|\/(?:order-history|bestellverlauf|bestellungsverlauf|order-detail|orderdetails|bestelldetails)(?:\/|$|\.)|controller=(?:history|order-detail)|Order-Details|\/(?:mein-konto|my-account|customer\/account|kundenkonto|account)(?:\/|$|\?)|\/orders\/\d+$/i;
+const CART_OR_CHECKOUT_ADDRESS = /\/(?:cart|warenkorb|basket|kasse|checkout|bestellvorgang)(?:\/(?:cart|confirm|review|payment|shipping))?(?:\/|$|\?|\.|#)|controller=(?:cart|order)(?:&|$)|route=checkout\/(?:cart|checkout)|checkout_confirmation|checkout_payment|shopping_cart|cl=(?:order|basket|payment)\b/i;
+const PRODUCT_ADDRESS = /\/(?:products?|produkte?|artikel|p)\/[^/]+|controller=product/i;
+
+const CONFIRMATION_BODY = [
+  'woocommerce-order-received', 'is-act-finishpage', 'is--act-finish', 'checkout-onepage-success', 'page-order-confirmation', 'cl-thankyou',
+  'page-checkout-success', 'page-confirmation', 'checkout_success', 'html-order-completed-page', 'page--thank-you', 'template-checkout--success',
+];
+const NEGATIVE_BODY = [
+  'woocommerce-cart', 'woocommerce-account', 'single-product', 'woocommerce-order-pay', 'is-act-cartpage', 'is-act-confirmpage', 'is--act-confirm',
+  'is--act-cart', 'is-ctl-accountorder', 'is-ctl-product', 'checkout-cart-index', 'checkout-index-index', 'sales-order-history', 'sales-order-view',
+  'catalog-product-view', 'customer-account-index', 'template-cart', 'template-product', 'template-customers-order', 'template-customers-account',
+  'cl-order', 'cl-basket', 'page-checkout-confirmation', 'page-shopping-cart', 'page-basket', 'checkout_confirmation',
+  'html-order-confirm-page', 'html-shopping-cart-page',
+];
+const NEGATIVE_BODY_IDS = new Set(['cart', 'checkout', 'history', 'order-detail', 'product']);
+
+/** Forms that put one product in the cart carry buy buttons too; those are not the order's final step. */
+const ADD_TO_CART = /add[-_]?to[-_]?cart|cart\/add|line-item\/add|addtocart|basket\/add|add-to-basket|warenkorb|buy-widget|product-form|wishlist|merkzettel|notepad|newsletter|search/i;
+const ORDER_CONTROL = /order|checkout|pay|submit|confirm|place|complete|bestell|kasse|kaufen|commande|bestelling|ordine|pedido|zam(?:ó|o)wi|best(?:ä|a)ll|bestil|objedn/i;
+const MAX_BUTTONS = 200;
+
+function classesAndIds(element: Element): string {
+  return `${element.getAttribute('id') ?? ''} ${element.getAttribute('class') ?? ''} ${element.getAttribute('name') ?? ''} ${element.getAttribute('data-testing') ?? ''} ${element.getAttribute('data-test') ?? ''}`;
+}
+
+/** The button that places the order on a review step, or null. */
+function placeOrderButton(page: Page): string | null {
+  const buttons = safeQueryAll(page.doc, 'button, input[type="submit"], input[type="button"]', MAX_BUTTONS);
+  for (const button of buttons) {
+    const type = (button.getAttribute('type') ?? 'submit').toLowerCase();
+    const raw = button.tagName === 'INPUT' ? (button.getAttribute('value') ?? '') : (shortText(button, 80) ?? '');
+    const text = raw.replace(/\s+/g, ' ').trim().toLowerCase();
+    if (text.length === 0 || text.length > 80 || !PLACE_ORDER_BUTTON.test(text)) continue;
+    const form = button.closest('form');
+    if (form !== null) {
+      const formSignature = `${form.getAttribute('action') ?? ''} ${classesAndIds(form)}`;
+      if (ADD_TO_CART.test(formSignature) || ADD_TO_CART.test(classesAndIds(button))) continue;
+      if (type === 'button' && !ORDER_CONTROL.test(classesAndIds(button))) continue;
+      return raw.trim();
+    }
+    // Outside a form (script-driven checkouts) the button must say what it is.
+    if (ORDER_CONTROL.test(classesAndIds(button)) && !ADD_TO_CART.test(classesAndIds(button))) return raw.trim();
+  }
+  return null;
+}
+
+/** A cart: quantity fields in a form that updates the cart. */
+function cartForm(page: Page): boolean {
+  const fields = safeQueryAll(page.doc, 'form input[name*="qty" i], form input[name*="quantity" i], form input[name*="cart[" i], form select[name*="quantity" i]', 20);
+  return fields.some((field) => {
+    const form = field.closest('form');
+    return form !== null && /cart|basket|warenkorb|korb|panier|winkelwagen|carrello|carrito|koszyk|varukorg|kurv|košík/i.test(`${form.getAttribute('action') ?? ''} ${classesAndIds(form)}`);
+  });
+}
+
+export function readHints(page: Page): Reading | null {
+  const reading = new ReadingBuilder('page');
+  const { url, doc } = page;
+  const address = `${url.pathname.slice(0, 2000)}${url.search.slice(0, 2000)}`;
+  const body = doc.body;
+  const bodyClasses = `${body?.getAttribute('class') ?? ''} ${doc.documentElement?.getAttribute('class') ?? ''}`.split(/\s+/);
+
+  if (HISTORY_ADDRESS.test(address)) reading.for('account-address', -6, `address ${url.pathname}`);
+  else if (CONFIRMATION_ADDRESS.test(address)) reading.for('confirmation-address', 3, `address ${url.pathname}`);
+  else if (CART_OR_CHECKOUT_ADDRESS.test(address)) reading.for('checkout-address', -2, `address ${url.pathname}`);
+  else if (PRODUCT_ADDRESS.test(address)) reading.for('product-address', -2, `address ${url.pathname}`);
+
+  const positiveClass = CONFIRMATION_BODY.find((name) => bodyClasses.includes(name));
+  if (positiveClass !== undefined) reading.for('confirmation-page-class', 3, `class "${positiveClass}"`);
+  const negativeClass = NEGATIVE_BODY.find((name) => bodyClasses.includes(name));
+  if (negativeClass !== undefined) reading.for('other-page-class', -4, `class "${negativeClass}"`);
+  if (body !== null && body !== undefined && NEGATIVE_BODY_IDS.has(body.id)) reading.for('other-page-class', -4, `body id "${body.id}"`);
+  if (body?.id === 'order-confirmation') reading.for('confirmation-page-class', 3, 'body id "order-confirmation"');
+
+  const title = (doc.title ?? '').slice(0, 300).toLowerCase();
+  if (ORDER_THANKS.test(title) || ORDER_STATUS.test(title) || RECEIPT_TITLE.test(title)) reading.for('confirmation-title', 3, `title "${doc.title.trim()}"`);
+
+  const button = placeOrderButton(page);
+  if (button !== null) reading.for('place-order-button', VETO, `button "${button}": the review before the order`);
+  if (cartForm(page)) reading.for('cart-form', -12, 'quantity fields in a cart form');
+  return reading.build();
+}

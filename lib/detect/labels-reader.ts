@@ -1,0 +1,266 @@
+/**
+ * The reader every shop answers to, whatever its system: the visible page.
+ * A confirmation says thank you for the order, names the order number after
+ * a label and the grand total after another, in the shop's language. This
+ * reader finds those labels in ten languages and reads the value beside
+ * each: in the same text, in the element after it (`<dt>`/`<dd>`,
+ * `<th>`/`<td>`, a label `<span>` and a `<strong>`), or in the element's own
+ * text ("Bestellnummer: <b>4711</b>").
+ */
+import { orderIdAfterLabel, ReadingBuilder } from './common.ts';
+import {
+  FAILED_PAYMENT,
+  GRAND_TOTAL_LABEL,
+  INCLUDED_PHRASE,
+  ORDER_NUMBER_LABEL,
+  ORDER_HEADING,
+  ORDER_STATUS,
+  ORDER_THANKS,
+  ORDER_WORD,
+  PARTIAL_TOTAL_LABEL,
+  PAYABLE_LABEL,
+  PAYMENT_REFERENCE_LABEL,
+  INVOICE_HEADING,
+  THANK_YOU_HEADING,
+  TAX_OR_SHIPPING_LABEL,
+  TOTAL_LABEL,
+} from './labels.ts';
+import { isKnownCurrency } from './currency.ts';
+import { findMoney, type Money } from './money.ts';
+import { appendText, shortText, type Page, type TextPiece } from './page.ts';
+import { RANK, type Reading } from './types.ts';
+
+/** Elements whose text is navigation or a control, never a label of the order. */
+const NOT_A_LABEL = new Set(['A', 'BUTTON', 'OPTION', 'LABEL', 'INPUT', 'SUMMARY']);
+/** Containers whose next sibling belongs to something else (the next row, the next list item). */
+const BOUNDARY = new Set(['TR', 'LI', 'P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'UL', 'OL', 'DL', 'TABLE', 'TBODY', 'TFOOT', 'THEAD', 'FORM', 'SECTION', 'ARTICLE', 'MAIN', 'BODY', 'HEADER', 'FOOTER', 'NAV', 'ASIDE', 'FIELDSET']);
+const HEADING = /^H[1-4]$/;
+const HEADING_CLASS = /(?:^|[\s_-])(?:title|headline|heading|header|hero)(?:$|[\s_-])/i;
+const ALERT_CLASS = /(?:alert|error|notice|message|danger|warning|flash)/i;
+/** Whether the page's text thanks for an order or names its step: the content's own evidence, checked cheaply. */
+export function mentionsAnOrder(page: Page): boolean {
+  if (page.bodyMatches(ORDER_THANKS) || page.bodyMatches(ORDER_STATUS)) return true;
+  for (const heading of Array.from(page.doc.querySelectorAll('h1, h2')).slice(0, 20)) {
+    const text = shortText(heading, 120);
+    if (text !== null && ORDER_HEADING.test(text)) return true;
+  }
+  return false;
+}
+
+/** A label is short; a long text that merely mentions "order number" is a sentence about it. */
+const MAX_LABEL_PIECE = 90;
+const MAX_VALUE_TEXT = 160;
+
+function within(element: Element | null, depth: number, test: (element: Element) => boolean): boolean {
+  for (let node = element, level = 0; node !== null && level <= depth; node = node.parentElement, level += 1) {
+    if (test(node)) return true;
+  }
+  return false;
+}
+
+function isHeading(element: Element): boolean {
+  return within(element, 3, (node) => HEADING.test(node.tagName) || node.getAttribute('role') === 'heading' || HEADING_CLASS.test(node.getAttribute('class') ?? ''));
+}
+
+function isAlert(element: Element): boolean {
+  return within(element, 3, (node) => node.getAttribute('role') === 'alert' || ALERT_CLASS.test(node.getAttribute('class') ?? ''));
+}
+
+/** Column headers label a column of many values, not one value. */
+function isColumnHeader(element: Element): boolean {
+  return within(element, 2, (node) => node.tagName === 'THEAD' || (node.tagName === 'TH' && node.getAttribute('scope') === 'col'));
+}
+
+function isControl(element: Element): boolean {
+  return within(element, 2, (node) => NOT_A_LABEL.has(node.tagName));
+}
+
+/**
+ * The value that goes with a label found in `piece`: tried on the text after
+ * the label in the piece, then, climbing at most three levels, in each
+ * element's own text after the label and in its next element sibling.
+ */
+function valueAfterLabel<T>(piece: TextPiece, labelEnd: number, read: (text: string) => T | null, levels = 4): T | null {
+  const rest = piece.text.slice(labelEnd);
+  const direct = read(rest);
+  if (direct !== null || levels === 0) return direct;
+  // "- Importo <span>214,00 €</span><br>": what follows the label's own text node, up to the next line.
+  const following: string[] = [];
+  const budget = { left: MAX_VALUE_TEXT };
+  for (let node = piece.node.nextSibling; node !== null && budget.left > 0; node = node.nextSibling) {
+    if (node.nodeType === 1 && ((node as Element).tagName === 'BR' || BOUNDARY.has((node as Element).tagName))) break;
+    appendText(node, following, budget);
+  }
+  const after = `${rest} ${following.join('')}`.replace(/\s+/g, ' ').trim();
+  if (after.length > 0 && after !== rest.trim()) {
+    const found = read(after);
+    if (found !== null) return found;
+  }
+  const labelText = piece.lower.slice(0, labelEnd);
+  let node: Element | null = piece.element;
+  for (let level = 0; node !== null && level < levels; level += 1, node = node.parentElement) {
+    const own = shortText(node, MAX_VALUE_TEXT);
+    if (own !== null) {
+      const at = wordIndex(own.toLowerCase(), labelText);
+      if (at !== -1) {
+        const found = read(own.slice(at + labelText.length));
+        if (found !== null) return found;
+      }
+    }
+    if (level > 0 && BOUNDARY.has(node.tagName)) return null;
+    // Right-aligned layouts write the amount before its label (`<div>$264.84</div><div>Total:</div>`).
+    if (level === 0 && nextText(node) === null) {
+      const before = shortText(node.previousElementSibling, MAX_VALUE_TEXT);
+      const found = before === null ? null : read(before);
+      if (found !== null) return found;
+    }
+    // The value may be spread over the next few siblings (`<strong>$</strong><span>222.61</span>`).
+    let sibling = node.nextElementSibling;
+    let joined = '';
+    for (let taken = 0; sibling !== null && taken < 3; sibling = sibling.nextElementSibling) {
+      const text = shortText(sibling, MAX_VALUE_TEXT);
+      if (text === null) break;
+      if (text.length === 0) continue;
+      joined = `${joined}${taken === 0 ? '' : ' '}${text}`.trim();
+      taken += 1;
+      const found = read(joined);
+      if (found !== null) return found;
+      if (joined.length > MAX_VALUE_TEXT) break;
+    }
+    if (BOUNDARY.has(node.tagName)) return null;
+  }
+  return null;
+}
+
+/** Where `label` starts at a word boundary in `text`, or -1. */
+function wordIndex(text: string, label: string): number {
+  let at = text.indexOf(label);
+  while (at > 0 && /[\p{L}\p{N}]/u.test(text.charAt(at - 1))) at = text.indexOf(label, at + 1);
+  return at;
+}
+
+/** The first non-empty text among the next element siblings, or null. */
+function nextText(node: Element): string | null {
+  for (let sibling = node.nextElementSibling, seen = 0; sibling !== null && seen < 3; sibling = sibling.nextElementSibling, seen += 1) {
+    const text = shortText(sibling, MAX_VALUE_TEXT);
+    if (text) return text;
+  }
+  return null;
+}
+
+/** A total's value without the notes shops put beside it: "(Inclusive of tax €17.09)", "inkl. 19 % MwSt. 19,71 €". */
+function totalIn(text: string, hint: Parameters<typeof findMoney>[1]): ReturnType<typeof findMoney> {
+  const cleaned = text.replace(/\([^)]{0,80}\)/g, ' ').replace(INCLUDED_PHRASE, ' ');
+  return findMoney(cleaned, hint) ?? (cleaned === text ? null : null);
+}
+
+type TotalKind = 'payable' | 'grand' | 'plain';
+
+/** Whether a label names what is paid, the grand total, a plain total, or something else (a subtotal, the tax, the shipping). */
+function totalKind(label: string): TotalKind | null {
+  const withoutIncluded = label.replace(INCLUDED_PHRASE, ' ');
+  if (PARTIAL_TOTAL_LABEL.test(withoutIncluded) || TAX_OR_SHIPPING_LABEL.test(withoutIncluded)) return null;
+  if (PAYABLE_LABEL.test(label)) return 'payable';
+  if (GRAND_TOTAL_LABEL.test(label)) return 'grand';
+  return TOTAL_LABEL.test(withoutIncluded) ? 'plain' : null;
+}
+
+/** The label part of a piece: its text up to the first digit or currency sign. */
+function labelPart(lower: string): string {
+  const at = lower.search(/[\d€$£¥]/);
+  return at === -1 ? lower : lower.slice(0, at);
+}
+
+export function readLabels(page: Page): Reading | null {
+  const thanked = page.bodyMatches(ORDER_THANKS) || page.bodyMatches(ORDER_STATUS);
+
+  const reading = new ReadingBuilder('labels');
+  const hint = page.hint;
+  let thanks: { weight: number; text: string } | null = null;
+  let thankYouHeading: string | null = null;
+  let orderHeading: string | null = null;
+  let invoice: string | null = null;
+  const paymentReferences = new Set<string>();
+  let failed: { weight: number; text: string } | null = null;
+  const idValues = new Map<string, string>();
+  const totals: Array<{ money: Money; kind: TotalKind; label: string }> = [];
+
+  for (const piece of page.texts()) {
+    const { lower, element } = piece;
+    if (thankYouHeading === null && lower.length <= 60 && THANK_YOU_HEADING.test(lower) && isHeading(element)) thankYouHeading = piece.text;
+    const thanksMatch = thanked ? ORDER_THANKS.exec(lower) : null;
+    const statusMatch = thanksMatch === null && lower.length <= 60 ? ORDER_STATUS.exec(lower) : null;
+    if (statusMatch !== null) {
+      const weight = isHeading(element) ? 6 : 2;
+      if (thanks === null || weight > thanks.weight) thanks = { weight, text: piece.text };
+    }
+    if (thanksMatch !== null) {
+      // A thank-you buried in a long paragraph (a footer, terms) says less than one standing alone.
+      const weight = isHeading(element) ? 7 : lower.length > 200 ? 3 : 6;
+      if (thanks === null || weight > thanks.weight) thanks = { weight, text: piece.text };
+      // "Thank you for your order #1001", "Your order has been received! <span>PKX7W2M9</span>": the number right after the thanks.
+      const end = thanksMatch.index + thanksMatch[0].length;
+      const id = valueAfterLabel(piece, end, (text) => (/^\s*[!.,:]?\s*(?:#|no\.|nr\.)?\s*[A-Za-z0-9]/.test(text) ? orderIdAfterLabel(text.replace(/^\s*[!.,:]/, ''), 'reference') : null), 2);
+      if (id !== null && /\d/.test(id) && !idValues.has(id)) idValues.set(id, piece.text);
+    }
+    if (isHeading(element) && lower.length <= MAX_LABEL_PIECE) {
+      const named = ORDER_HEADING.exec(piece.text)?.[1];
+      if (named !== undefined && /\d/.test(named)) {
+        const id = orderIdAfterLabel(named, 'order');
+        if (id !== null && !idValues.has(id)) idValues.set(id, piece.text);
+        // The page's main heading names one order: the page is about it (a confirmation, or that order's own page).
+        if (id !== null && within(element, 1, (node) => node.tagName === 'H1')) orderHeading = piece.text;
+      }
+      if (INVOICE_HEADING.test(lower)) invoice = piece.text;
+    }
+    if (lower.length <= 40 && PAYMENT_REFERENCE_LABEL.test(lower)) {
+      const reference = valueAfterLabel(piece, piece.text.length, (text) => orderIdAfterLabel(text, 'reference'), 2);
+      if (reference !== null) paymentReferences.add(reference);
+    }
+    if (FAILED_PAYMENT.test(lower)) {
+      const weight = isHeading(element) || isAlert(element) ? -30 : -12;
+      if (failed === null || weight < failed.weight) failed = { weight, text: piece.text };
+    }
+    if (isControl(element) || isColumnHeader(element)) continue;
+    const sentence = lower.length > MAX_LABEL_PIECE;
+    const idLabel = ORDER_NUMBER_LABEL.exec(lower) ?? (sentence ? null : ORDER_WORD.exec(lower));
+    if (idLabel !== null) {
+      const labelEnd = idLabel.index + idLabel[0].length;
+      // In a sentence ("… with the order reference KXHNWQPBM …") only the words right after the label count.
+      const id = valueAfterLabel(piece, labelEnd, (text) => orderIdAfterLabel(text, idLabel[0]), sentence ? 0 : 4);
+      if (id !== null && !idValues.has(id)) idValues.set(id, piece.text);
+    }
+    if (sentence) continue;
+    const label = labelPart(lower);
+    const kind = label.length <= 60 ? totalKind(label) : null;
+    if (kind !== null) {
+      const match = kind === 'payable' ? PAYABLE_LABEL.exec(label) : kind === 'grand' ? GRAND_TOTAL_LABEL.exec(label) : TOTAL_LABEL.exec(label);
+      const labelEnd = (match?.index ?? 0) + (match?.[0].length ?? 0);
+      // "Total (AUD)": a currency the label names settles a shared sign such as `$` in the value.
+      const named = /\b([A-Z]{3})\b/.exec(piece.text.slice(0, labelEnd + 8))?.[1];
+      const labelHint = named !== undefined && isKnownCurrency(named) ? { ...hint, currency: named } : hint;
+      const money = valueAfterLabel(piece, labelEnd, (text) => totalIn(text, labelHint));
+      if (money !== null) totals.push({ money, kind, label: piece.text });
+    }
+  }
+
+  if (thanks !== null) reading.for('order-thanks', thanks.weight, thanks.text);
+  // "Thank you, Anna!" says little alone (a newsletter says it too), more beside a thank-you for the order.
+  if (thankYouHeading !== null && thankYouHeading !== thanks?.text) reading.for('thank-you-heading', 2, thankYouHeading);
+  if (failed !== null) reading.for('failed-payment', failed.weight, failed.text);
+  if (orderHeading !== null) reading.for('order-heading', 5, orderHeading);
+  else if (idValues.size > 0) reading.for('order-number-label', 4, Array.from(idValues.values()).join(' | '));
+  if (invoice !== null) reading.for('invoice', -8, `an invoice: "${invoice}"`);
+  // A bank transfer's reference is the order number in many shops; it is taken only when nothing names the order.
+  for (const reference of paymentReferences) reading.orderId(reference, RANK.affiliate + 1, 'payment reference');
+  for (const [value, label] of idValues) reading.orderId(value, RANK.shownWithLabel, `"${label}"`);
+  const hasGrand = totals.some((total) => total.kind !== 'plain');
+  const rankOf: Record<TotalKind, number> = { payable: RANK.shownWithLabel + 1, grand: RANK.shownWithLabel, plain: RANK.shownWithLabel - 1 };
+  for (const total of totals) {
+    // A plain "Total" beside an explicit "Gesamtsumme" is likely a column or an item total.
+    if (hasGrand && total.kind === 'plain') continue;
+    reading.total(total.money, rankOf[total.kind], `"${total.label}"`);
+  }
+  if (totals.length > 0) reading.for('total-label', 2, totals.map((total) => total.label).join(' | '));
+  return reading.build();
+}

@@ -1,0 +1,326 @@
+/**
+ * The words shops put on their pages, in the ten languages of the
+ * catalogue's markets (German, English, French, Dutch, Italian, Spanish,
+ * Polish, Swedish, Danish, Czech): the thank-you that follows an order, the
+ * order-number and grand-total labels, and the words that say a page is
+ * something else (the final step's button, a failed payment). Matched on
+ * lower-cased text with spaces collapsed.
+ */
+
+function anyOf(...sources: string[]): string {
+  return `(?:${sources.join('|')})`;
+}
+
+/**
+ * Status words that name the step ("Bestellung abgeschlossen", "Order
+ * confirmed", "Bestellbestätigung"): a confirmation's headline, but also a
+ * line in an order-tracking timeline or an e-mail settings page, so they
+ * count fully only as a heading or the page title.
+ */
+export const ORDER_STATUS = new RegExp(
+  anyOf(
+    'bestellung (?:erfolgreich )?(?:abgeschlossen|aufgegeben|eingegangen|best(?:ä|ae)tigt)',
+    'bestellung erhalten',
+    'order (?:confirmed|received|complete|completed|placed|successful|success)\\b',
+    'order confirmation',
+    'purchase (?:complete|completed|successful)',
+    'commande (?:confirmée|validée|enregistrée|reçue)',
+    'confirmation de (?:la |votre )?commande',
+    'bestelling (?:geplaatst|ontvangen|bevestigd|afgerond)',
+    'ordine (?:confermato|ricevuto|completato|effettuato)',
+    "conferma (?:dell'|dell’)?\\s?ordine",
+    'pedido (?:confirmado|recibido|realizado|completado)',
+    'confirmación (?:del|de) (?:tu |su )?pedido',
+    'potwierdzenie zamówienia',
+    'orderbekräftelse',
+    'ordrebekræftelse',
+    'potvrzení objednávky',
+    'bestellbest(?:ä|ae)tigung',
+    'orderbevestiging',
+    'bestelbevestiging',
+  ),
+);
+
+/** "Thank you for your order" and "your order has been received", the sentence every confirmation carries. */
+export const ORDER_THANKS = new RegExp(
+  anyOf(
+    // German
+    '(?:vielen |herzlichen |besten )?dank(?:e)?(?: sch(?:ö|oe)n)? f(?:ü|ue)r (?:ihre[nm]?|deine[nm]?|eure[nm]?) (?:bestellung|auftrag|einkauf|kauf)',
+    'merci f(?:ü|ue)r (?:ihre|deine|eure) bestellung',
+    '(?:ihre|deine) bestellung (?:ist|wurde) (?:(?:bei uns|erfolgreich|soeben|hiermit) )*(?:eingegangen|aufgegeben|abgeschlossen|abgeschickt|(?:ü|ue)bermittelt|angenommen|entgegengenommen|erhalten|aufgenommen|best(?:ä|ae)tigt|versendet|gespeichert)',
+    'wir haben (?:ihre|deine) bestellung erhalten',
+    '(?:ihre|deine) bestellung (?:bei|an|im shop) [^.!?]{1,40} (?:ist|wurde) (?:(?:bei uns|erfolgreich) )?(?:eingegangen|aufgegeben|abgeschlossen|angenommen|erhalten)',
+    'bestellbest(?:ä|ae)tigung (?:wurde|haben wir|ist) [^.!?]{0,60}(?:gesendet|geschickt|unterwegs|verschickt)',
+    '(?:ihre|deine) bestellung wird (?:nun |jetzt |bereits )?(?:bearbeitet|bearbeitet und)',
+    '(?:ihre|deine) bestellung (?:wurde|ist) (?:erfolgreich )?ausgef(?:ü|ue)hrt',
+    '(?:du hast|sie haben) erfolgreich (?:eine|ihre|deine) bestellung',
+    '(?:ihre|deine) bestellung ist unter der nummer',
+    // English
+    'thank(?:s| you)(?: so much| very much)?,? for (?:your|the) (?:order|purchase|business)',
+    'your order (?:has been|was|is|is now) (?:successfully )?(?:received|placed|confirmed|submitted|completed|complete|accepted)',
+    "we(?:'ve|’ve| have) received your order",
+    'your order number is',
+    'your order has been processed',
+    'your order (?:#|no\\.? ?|number )?[\\w-]{1,40} (?:is|has been) (?:confirmed|received|placed)',
+    'your order (?:at|with|from) [^.!?]{1,40} (?:has been|was|is) (?:received|placed|confirmed)',
+    '(?:sent|emailed) (?:you )?(?:a|an|the|your) (?:order )?confirmation (?:email |e-mail )?(?:for (?:your )?order|of your order|with your order)',
+    '(?:order confirmation|receipt) (?:has been|was|is on its way)(?: sent| emailed)?',
+    "(?:we(?:'ve|’ve| have)? )?(?:emailed|sent) (?:you )?(?:a |your )?(?:order )?(?:confirmation|receipt) (?:to|at) ",
+    'your order is (?:now )?being processed',
+    'you have successfully placed (?:an|your) order',
+    'we registered your order',
+    // French
+    'merci (?:pour|de) (?:votre|ta) (?:commande|achat)',
+    'nous vous remercions (?:de|pour) votre (?:commande|achat)',
+    'votre commande (?:a (?:bien )?été|est) (?:bien )?(?:enregistrée|validée|reçue|confirmée|passée|prise en compte|envoyée)',
+    'votre commande (?:sur|chez|auprès de) [^.!?]{1,40} a (?:bien )?été (?:enregistrée|validée|reçue|confirmée|prise en compte)',
+    'récapitulatif de (?:votre )?commande vous a été envoyé',
+    '(?:a )?summary of your order has been (?:sent|emailed)', 'order summary has been (?:sent|emailed)',
+    'commande (?:#|n°|no )?[\\w-]{1,40} (?:est|a été) (?:confirmée|enregistrée)',
+    // Dutch
+    '(?:hartelijk |heel erg )?bedankt voor (?:je|uw|jouw) (?:bestelling|aankoop|order)',
+    '(?:je|uw|jouw) (?:bestelling|order) is (?:succesvol )?(?:geplaatst|ontvangen|bevestigd|afgerond)',
+    '(?:je|uw) (?:bestelling|order) (?:bij|in) [^.!?]{1,40} is (?:succesvol )?(?:geplaatst|ontvangen|bevestigd)',
+    // Italian
+    "grazie per (?:il tuo|il vostro|l'|l’)\\s?(?:ordine|acquisto)",
+    "grazie per aver (?:effettuato l'ordine|ordinato|acquistato)",
+    'il (?:tuo|vostro) ordine (?:è stato|e\' stato|è) (?:ricevuto|confermato|completato|effettuato|inviato)',
+    // Spanish
+    'gracias por (?:tu|su) (?:pedido|compra)',
+    '(?:tu|su) pedido (?:ha sido|se ha|fue|está) (?:recibido|confirmado|realizado|completado|registrado)',
+    // Polish
+    'dziękujemy za (?:złożenie )?(?:zamówienia|zamówienie|zakup|zakupy)',
+    '(?:twoje|państwa|pana|pani)? ?zamówienie (?:zostało )?(?:przyjęte|złożone|potwierdzone|zrealizowane|przyjęto)',
+    'złożył(?:eś|aś|eś\\(-aś\\)) zamówienie',
+    // Swedish
+    'tack för (?:din|er) (?:beställning|order|köp)',
+    'tack för ditt köp',
+    '(?:din|er) (?:beställning|order) (?:är|har) (?:mottagen|bekräftad|lagts|tagits emot|genomförd)',
+    // Danish
+    'tak for (?:din|jeres) (?:ordre|bestilling)',
+    'tak for dit køb',
+    '(?:din|jeres) (?:ordre|bestilling) er (?:modtaget|bekræftet|gennemført|afgivet)',
+    // Czech
+    'děkujeme za (?:vaši |tvou |vaší )?(?:objednávku|nákup)',
+    '(?:vaše |tvoje )?objednávka (?:byla )?(?:úspěšně )?(?:přijata|odeslána|dokončena|potvrzena|vytvořena)',
+    '(?:vaše |tvoje )?objednávka (?:je|byla) potvrzen[aá]',
+    // Slovak
+    'ďakujeme (?:vám )?za (?:vašu |tvoju )?(?:objednávku|nákup)', '(?:vaša |tvoja )?objednávka (?:bola )?(?:prijatá|potvrdená|odoslaná)',
+    // Finnish
+    'kiitos (?:tilauksestasi|tilauksestanne|ostoksestasi|ostoksistasi)', 'tilauksesi on (?:vastaanotettu|vahvistettu)', 'tilausvahvistus',
+    // Portuguese
+    'obrigad[oa] (?:pela|por) (?:sua |tua )?(?:encomenda|compra|pedido)', '(?:a sua|a tua|o seu|o teu) (?:encomenda|pedido) foi (?:registad[ao]|recebid[ao]|confirmad[ao]|efetuad[ao])', 'confirmação (?:da|de|do) (?:sua )?(?:encomenda|pedido)',
+    // Hungarian
+    'köszönjük (?:a |hogy )?(?:rendelésed|rendelését|rendelést|vásárlást|vásároltál)', '(?:rendelésed|rendelését) (?:sikeresen )?(?:rögzítettük|fogadtuk|megkaptuk)',
+    // Norwegian
+    'takk for (?:din |handelen|bestillingen|ordren)(?:bestilling|ordre)?', '(?:din )?(?:bestilling|ordre) er (?:mottatt|bekreftet|registrert)', 'ordrebekreftelse',
+    // Romanian
+    'mulțumim pentru (?:comanda|comandă|cumpărături)', 'comanda (?:ta|dumneavoastră) a fost (?:înregistrată|plasată|confirmată)',
+  ),
+);
+
+/** An invoice or a payment reference: what a bank transfer is to carry, often (not always) the order number. */
+export const PAYMENT_REFERENCE_LABEL =
+  /^(?:verwendungszweck|zahlungsreferenz|payment reference|reference|communication(?: structurée)?|référence du virement|betalingskenmerk|causale|concepto|tytuł(?:em)? przelewu|variabilní symbol|ocr(?:-nummer)?|referencia de pago)\s*:?$/;
+
+/** The heading of an invoice, which repeats an order with its total. */
+export const INVOICE_HEADING = /^(?:vat |tax )?(?:invoice|rechnung|facture|factuur|fattura|factura|faktura|faktúra|lasku|számla)(?: no\.?| nr\.?| #)?$/;
+
+/** Titles of a receipt page ("Receipt - Store", "Le reçu"). */
+export const RECEIPT_TITLE = /(?:^|[\s|–-])(?:receipt|reçu|le reçu|quittung|kassenbon|kvittering|kvitto|ricevuta|recibo|paragon|účtenka|bestellabschluss|order complete|checkout complete)(?:$|[\s|–-])/;
+
+/** A heading that only says thank you ("Thank you, Anna!", "Vielen Dank!"): a confirmation's, or a newsletter's. */
+export const THANK_YOU_HEADING =
+  /^(?:thank you|thanks|vielen dank|danke(?: schön)?|herzlichen dank|merci(?: beaucoup)?|bedankt|dank je wel|hartelijk dank|grazie(?: mille)?|gracias|muchas gracias|dziękujemy|tack|tak|děkujeme)(?:[ ,]+[\p{L}.' -]{1,40})?\s?[!.]?$/u;
+
+/**
+ * Labels of the order number, in the forms shops print them ("Bestellnummer:",
+ * "Order #", "Your order number is:", "N° de commande", "Objednávka č.").
+ * The number follows the label in the same text or in the next element.
+ */
+export const ORDER_NUMBER_LABEL = new RegExp(
+  anyOf(
+    // German
+    '(?:ihre |deine )?(?:bestell|auftrags|vorgangs)(?:-?nummer|-?nr\\.?|-?referenz)(?: lautet| ist)?',
+    '(?:ihre |deine )?bestellung(?: nr\\.?| nummer| #|\\s?#)',
+    'bestell-?id',
+    'auftrags-?id',
+    'bestellungs-?(?:nummer|nr\\.?)',
+    '(?:ihre |deine )?bestellung:',
+    'unter der (?:bestell)?nummer',
+    'bevestiging(?:snummer)?\\s?#',
+    'best(?:ä|ae)tigung(?:snummer)?\\s?#',
+    // English
+    '(?:your )?order (?:number|no\\.?|nr\\.?|id|reference|ref\\.?)(?: is)?',
+    'your order # is',
+    '(?:your )?order\\s?#',
+    '(?:your )?confirmation (?:number|no\\.?|code)(?: is)?',
+    'confirmation\\s?#',
+    'order:',
+    'order with (?:the )?number',
+    'confirmation (?:email |e-mail )?for (?:your )?order',
+    // The confirmation number of a checkout (Shopify), in each language
+    '(?:best(?:ä|ae)tigung|confirmation|bevestiging|conferma|confirmación|potwierdzenie|bekräftelse|bekræftelse|bekreftelse|potvrzení|potvrdenie|vahvistus|confirmação)(?:snummer|s-?nr\\.?|number|numero|número)?\\s?(?:#|nr\\.?|n[oº°]\\.?|n\\.º|č\\.)',
+    // Slovak, Finnish, Portuguese, Hungarian, Norwegian, Romanian
+    'číslo objednávky', 'tilausnumero', 'tilausnro', '(?:número|n\\.º|nº) (?:da |de |do )?(?:encomenda|pedido)', 'encomenda (?:n\\.º|nº|n°|#|número)',
+    'rendelésszám', 'rendelés(?:i)? azonosító', 'rendelés (?:száma|#)', 'ordrenummer', 'bestillingsnummer', 'num[aă]r(?:ul)? (?:de )?comand[aă]', 'comanda (?:nr\\.?|#)',
+    // French
+    '(?:votre )?(?:numéro|n°|no\\.?|nº) de (?:la )?commande(?: est)?',
+    '(?:votre )?référence de (?:la |votre )?commande(?: est)?',
+    '(?:votre )?commande (?:n°|nº|no\\.?|numéro|#|réf\\.?|référence)',
+    // Dutch
+    '(?:uw |je |jouw )?(?:bestel|order)(?:nummer|nr\\.?|referentie)(?: is)?',
+    '(?:uw |je )?bestelling (?:nr\\.?|nummer|#)',
+    // Italian
+    "(?:il tuo )?numero (?:d'|d’|dell'|dell’|di |del )?\\s?ordine(?: è)?",
+    '(?:n\\.|nr\\.|nº|n°) (?:d\'|dell\'|di )?\\s?ordine',
+    '(?:codice|riferimento) (?:d\'|dell\'|di |del )?\\s?ordine',
+    'ordine (?:n\\.|nr\\.|nº|n°|numero|#)',
+    // Spanish
+    '(?:tu |su )?(?:número|nº|n\\.º|no\\.?|núm\\.?) de (?:pedido|orden)(?: es)?',
+    '(?:referencia|código) (?:de|del) pedido',
+    'pedido (?:n\\.º|nº|n°|no\\.?|núm\\.?|número|#)',
+    // Polish
+    '(?:numer|nr\\.?) (?:twojego |pana |pani )?zamówienia(?: to)?',
+    'zamówienie (?:nr\\.?|numer|#)',
+    // Swedish
+    '(?:ditt |ert )?(?:order|beställnings)(?:nummer|nr\\.?)(?: är)?',
+    '(?:order|beställning) (?:nr\\.?|#)',
+    // Danish
+    '(?:dit |jeres )?(?:ordre|bestillings)(?:nummer|nr\\.?)(?: er)?',
+    'ordre (?:nr\\.?|#)',
+    // Czech
+    'číslo (?:vaší |tvé )?objednávky(?: je)?',
+    'objednávka (?:č\\.|číslo|#)',
+    'kód objednávky',
+  ),
+);
+
+/** Order-number labels that name a reference, which may be letters only (PrestaShop's "XKBKNABJK"). */
+export const REFERENCE_LABEL = /(?:referen[cz]|référence|riferimento|referencia|referentie|reference)/;
+
+/** A total that is the grand total: what the customer pays, tax and shipping included. */
+export const GRAND_TOTAL_LABEL = new RegExp(
+  anyOf(
+    // German
+    'gesamt(?:summe|betrag|preis)(?: inkl\\.?| brutto| \\(inkl| \\(brutto)?',
+    'endsumme', 'endbetrag', 'rechnungsbetrag', 'zahlbetrag', 'bestellsumme', 'bestellwert',
+    'zu zahlen(?:der betrag)?', 'zu bezahlen', 'gesamt (?:inkl|brutto|\\(inkl|\\(brutto)', 'summe (?:inkl|brutto|\\(inkl)',
+    // English
+    'grand total', 'order total', 'total (?:paid|due|to pay|amount|charged|payable)', 'amount (?:paid|due|charged|payable)',
+    'total (?:\\()?(?:incl|inc\\.|including|tax incl|vat incl|gross)', 'gross total', 'payment due', 'total paid today', 'you paid',
+    // French
+    'total ttc', 'montant total(?: ttc)?', 'total à payer', 'montant (?:payé|à payer|réglé)', 'total (?:de la )?commande', 'net à payer',
+    'total \\(?(?:ttc|taxes? comprises?)',
+    // Dutch
+    'totaalbedrag', 'totaal(?:prijs)? (?:incl|\\(incl)', 'te betalen', 'totaal te betalen', 'betaald bedrag',
+    // Italian
+    'totale (?:ordine|complessivo|da pagare|pagato|\\(?iva inclusa|\\(?incl)', 'importo (?:totale|pagato|da pagare)',
+    // Spanish
+    'importe total', 'total (?:a pagar|pagado|del pedido|\\(?iva incluido|\\(?impuestos incluidos)',
+    // Polish
+    '(?:razem |łącznie |suma )?do zapłaty', 'wartość zamówienia(?: brutto)?', 'łączna kwota', 'suma (?:brutto|zamówienia)', 'razem brutto', 'kwota do zapłaty',
+    // Swedish
+    '(?:totalt |summa )?att betala', 'totalbelopp', 'totalsumma', 'totalt (?:inkl|inklusive)', 'summa (?:inkl|att)',
+    // Danish
+    '(?:i alt |total )?at betale', 'samlet (?:beløb|pris)', 'i alt (?:inkl|inklusive)', 'total (?:inkl|inklusive)',
+    // Czech
+    '(?:celkem )?k (?:úhradě|zaplacení)', 'celková (?:cena|částka)', 'cena celkem', 'celkem (?:s dph|vč)', 'celkem za objednávku',
+    // Slovak, Finnish, Portuguese, Hungarian, Norwegian, Romanian
+    'celkom (?:s dph|k úhrade)', 'k úhrade', 'loppusumma', 'maksettava(?: yhteensä)?', 'yhteensä (?:sis|alv)', 'total (?:\\()?iva incluído', 'total a pagar',
+    'végösszeg', 'fizetendő(?: összeg)?', 'totalt (?:inkl|å betale)', 'å betale', 'total de plată', 'total (?:cu tva|comandă)',
+  ),
+);
+
+/**
+ * What is left to pay after gift cards, store credit or a voucher: beside a
+ * grand total that differs, this is what the customer pays.
+ */
+export const PAYABLE_LABEL = new RegExp(
+  anyOf(
+    'zu zahlen(?:der betrag)?', 'zahl(?:ungs)?betrag', 'zu bezahlen', 'rechnungsbetrag', 'amount (?:paid|due|payable|to pay)', 'total (?:paid|due|to pay)', 'balance due',
+    'importo (?:pagato|da pagare)', 'montant (?:payé|à payer|réglé)', 'net à payer', 'reste à payer', 'betaald bedrag', 'te betalen',
+    'do zapłaty', 'k (?:úhradě|úhrade|zaplacení)', 'att betala', 'at betale', 'å betale', 'fizetendő', 'maksettava', 'importe (?:pagado|a pagar)',
+    'total (?:pagado|a pagar)', 'valor (?:pago|a pagar)', 'montante',
+  ),
+);
+
+/** The whole text of an element that names an order and nothing else: "Order", "Bestellung #", "Commande n°". */
+export const ORDER_WORD = /^(?:your |ihre |deine )?(?:order|bestellung|auftrag|commande|bestelling|ordine|pedido|encomenda|zamówienie|ordre|objednávka|objednávka č\.|tilaus|rendelés|beställning|bestilling|comanda)(?:\s*(?:#|no\.?|nr\.?|n[°º]\.?|n\.º))?\s*:?$/;
+
+/** A heading that is an order's name: "Order R482193756", "Bestellung #A-10023", "Order 7c41e09". */
+export const ORDER_HEADING = /^(?:your |ihre |deine )?(?:order|bestellung|auftrag|commande|bestelling|ordine|pedido|encomenda|zamówienie|ordre|objednávka|tilaus|rendelés|beställning|bestilling|comanda)\s*(?:#|no\.?|nr\.?|n[°º]\.?|n\.º)?\s*([A-Za-z0-9][A-Za-z0-9._/-]{2,63})(?:\s+(?:bestätigt|confirmed|confirmée|bevestigd|confermato|confirmado|potwierdzone|bekräftad|bekræftet|potvrzena|placed|received|erhalten))?\s*[!.]?$/i;
+
+/** A bare "total" label: the grand total unless the same summary has a more precise one. */
+export const TOTAL_LABEL = new RegExp(
+  `(?<![\\p{L}])${anyOf('gesamt', 'summe', 'total', 'totaal', 'totale', 'razem', 'suma', 'łącznie', 'summa', 'totalt', 'i alt', 'celkem', 'celkom', 'spolu', 'betrag', 'yhteensä', 'összesen', 'sum', 'montant', 'importe', 'importo', 'kwota', 'belopp', 'beløp', 'beløb', 'částka', 'amount')}(?![\\p{L}])`,
+  'u',
+);
+
+/** Totals that are not the grand total: before tax, shipping or discounts, or one line of the order. */
+export const PARTIAL_TOTAL_LABEL = new RegExp(
+  anyOf(
+    'zwischensumme', 'zwischentotal', 'teilsumme', 'parziale', 'parcial', 'partiel', 'warenwert', 'subtotal', 'sub-total', 'sub total', 'sous-total', 'subtotaal', 'subtotale', 'suma częściowa',
+    'delsumma', 'mellemsum', 'mezisoučet', 'zboží celkem', 'artikel(?:summe|preis)', 'item(?:s)? (?:total|subtotal)', 'line total', 'value of items',
+    'netto', '\\bnet\\b', 'excl', 'exkl', 'zzgl', 'ohne mwst', 'hors tax', '\\(ht\\)', '\\bht\\b', 'zonder btw', 'esclusa iva', 'iva esclusa', 'sin iva',
+    'bez dph', 'ekskl', 'exklusive', 'before tax', 'pre-tax', 'savings', 'ersparnis', 'rabatt', 'discount', 'gutschein', 'coupon', 'remise', 'korting',
+    'sconto', 'descuento', 'rabat', 'sleva', 'gewicht', 'weight', 'anzahl', 'quantity', 'menge', 'artikel gesamt', 'per item', 'pro stück', 'stückpreis', 'unit price',
+    'noch\\b', 'remaining', 'free shipping', 'versandkostenfrei', 'gerundet', 'välisumma', 'részösszeg', 'delsum', 'mezisúčet', 'subtotal',
+    'alennus', 'kedvezmény', 'desconto', 'reducere', 'instal', 'raten', 'cuotas', 'plazos', 'mensualit',
+    'gift card', 'geschenkkarte', 'gutschrift', 'guthaben', 'carta regalo', 'carte cadeau', 'tarjeta regalo', 'cadeaubon', 'store credit', 'credit\\b',
+  ),
+);
+
+/** Tax and shipping lines: not the grand total unless the label says they are included. */
+export const TAX_OR_SHIPPING_LABEL = new RegExp(
+  anyOf(
+    'versand', 'shipping', 'livraison', 'verzend', 'spedizion', 'envío', 'dostaw', '\\bfrakt', '\\bfragt', 'doprav', '\\bporto\\b', 'delivery',
+    'mwst', 'ust\\.', '\\bvat\\b', '\\btax', 'tva', '\\bbtw\\b', '\\biva\\b', '\\bmoms\\b', '\\bdph\\b', 'podatek', 'gst', '\\balv\\b', 'áfa',
+    '\\bmva\\b', 'toimitus', 'szállítás', '\\bportes\\b', '\\benvio\\b',
+  ),
+);
+
+/** "incl. 19 % MwSt.", "(dont TVA 20 %)": what a total says it includes, which is not a reason to refuse it. */
+export const INCLUDED_PHRASE =
+  /(?:(?:tax|vat|mwst\.?|ust\.?|tva|btw|iva|moms|dph)\s*(?:incl(?:uded)?|inkl|inclusive|inc)\.?|inkl\.?|incl\.?|inc\.|including|includes?|inklusive|enth(?:ä|ae)lt|enthalten|darin|dont|incluido|inclusa|compris|zawiera|vč\.?|včetně|inklusiv|med)\s*[^,;)]*/g;
+
+/**
+ * The button that places the order on the final review step (§312j BGB asks
+ * for "zahlungspflichtig bestellen" or the like; other markets "Place order",
+ * "Commander avec obligation de paiement", "Bestelling plaatsen" …).
+ */
+export const PLACE_ORDER_BUTTON = new RegExp(
+  `^(?:${anyOf(
+    '(?:jetzt )?(?:zahlungspflichtig|kostenpflichtig) (?:bestellen|kaufen|bestellung abschicken|bestellung absenden)',
+    'bestellung (?:abschicken|absenden|abschließen|aufgeben|zahlungspflichtig abschicken)',
+    'jetzt (?:kaufen|bestellen|zahlen|bezahlen)', 'kaufen', 'bestellen', 'zahlungspflichtig bestellen',
+    '(?:place|submit|complete|confirm) (?:my |your |the )?order', 'place order and pay', '(?:complete|confirm) (?:purchase|payment)',
+    'pay now', 'buy now', 'order now', 'order and pay', 'pay (?:and|&) (?:order|place order)', 'continue to payment and place order',
+    'commander avec obligation de paiement', 'commande avec obligation de paiement', 'passer (?:la |ma )?commande', 'valider (?:la |ma )?commande',
+    'confirmer (?:la |ma )?commande', 'payer (?:maintenant|la commande)', 'commander',
+    'bestelling plaatsen', 'bestellen en betalen', '(?:nu )?betalen', 'bestelling afronden', 'bestelling met betalingsverplichting',
+    'ordina con obbligo di pagamento', 'effettua (?:l\'|l’)?ordine', 'conferma (?:l\'|l’)?ordine', 'ordina ora', 'acquista ora', 'paga ora',
+    'realizar pedido', 'comprar ahora', 'pagar ahora', 'confirmar (?:el )?pedido', 'finalizar (?:el )?pedido', 'pedido con obligación de pago',
+    'zamawiam z obowiązkiem zapłaty', 'złóż zamówienie', 'kupuję i płacę', 'zamawiam i płacę', 'potwierdzam zakup', 'zapłać',
+    'slutför (?:köp|beställning|order)', 'lägg order', 'köp nu', 'bekräfta (?:köp|beställning|order)', 'beställ',
+    'bestil nu', 'gennemfør (?:køb|bestilling|ordre)', 'godkend (?:køb|ordre)', 'afgiv ordre', 'bekræft (?:køb|ordre)', 'køb nu',
+    'objednat s povinností platby', 'dokončit objednávku', 'odeslat objednávku', 'závazně objednat', 'objednat a zaplatit', 'potvrdit objednávku',
+  )})[.!]?$`,
+);
+
+/** The payment failed or the order was cancelled: the order is not owed points. */
+export const FAILED_PAYMENT = new RegExp(
+  anyOf(
+    'zahlung (?:ist |wurde )?(?:fehlgeschlagen|abgebrochen|abgelehnt|nicht erfolgreich)', 'bezahlung (?:ist )?(?:fehlgeschlagen|abgebrochen)',
+    'bestellung (?:wurde )?(?:storniert|abgebrochen)', 'ihre bestellung (?:konnte nicht|kann nicht) (?:abgeschlossen|bearbeitet)',
+    'payment (?:has |was )?(?:failed|declined|cancell?ed|unsuccessful|not successful|rejected|could not be (?:processed|completed))',
+    '(?:your )?order (?:has been |was )?(?:cancell?ed|failed)', 'order cannot be processed', 'transaction (?:failed|declined)',
+    'paiement (?:a échoué|refusé|annulé|non abouti)', 'commande annulée', 'échec du paiement',
+    'betaling (?:is )?(?:mislukt|geannuleerd|afgewezen)', 'bestelling (?:is )?geannuleerd',
+    'pagamento (?:non riuscito|fallito|annullato|rifiutato)', 'ordine annullato',
+    'pago (?:fallido|rechazado|cancelado|no se ha podido)', 'pedido cancelado',
+    'płatność (?:nie powiodła się|odrzucona|anulowana)', 'zamówienie (?:zostało )?anulowane',
+    'betalningen (?:misslyckades|avbröts|nekades)', 'betalingen (?:mislykkedes|blev afvist|annulleret)',
+    'platba (?:se nezdařila|byla zamítnuta|zrušena|selhala)', 'objednávka (?:byla )?zrušena',
+  ),
+);

@@ -1,0 +1,83 @@
+/**
+ * The whole corpus (test/fixtures/pages/), each page written from a shop
+ * system's template source: every confirmation gives its order number and
+ * grand total, nothing else gives an order, and the URL is only a hint.
+ */
+import { describe, expect, it } from 'vitest';
+import { judge } from '../../../lib/detect/index.ts';
+import { parsePage } from '../../../scripts/lib/parse-html.ts';
+import { classify, partnerFor } from '../../../scripts/detect-accuracy.ts';
+import { readCorpusPage } from '../../fixtures/pages/corpus.ts';
+import { CORPUS } from './load-page.ts';
+
+const confirmations = CORPUS.filter((page) => page.expected !== null && page.ask !== true);
+const negatives = CORPUS.filter((page) => page.expected === null && page.ask !== true);
+const asks = CORPUS.filter((page) => page.ask === true);
+
+/** Judged as on the partner's page: its currency known from the catalogue, no rules of its own. */
+function verdictOn(file: string, url: string) {
+  const page = CORPUS.find((entry) => entry.file === file);
+  if (page === undefined) throw new Error(file);
+  return judge(parsePage(readCorpusPage(page)), new URL(url), partnerFor(page));
+}
+
+describe('the corpus', () => {
+  it('covers at least 15 shop systems with 60 confirmations and 20 pages that are not orders, in 8 currencies and locales', () => {
+    const systems = new Set(confirmations.map((page) => page.system));
+    expect(CORPUS.length).toBeGreaterThanOrEqual(80);
+    expect(confirmations.length).toBeGreaterThanOrEqual(60);
+    expect(negatives.length).toBeGreaterThanOrEqual(20);
+    expect(systems.size).toBeGreaterThanOrEqual(15);
+    expect(new Set(confirmations.map((page) => page.expected?.currency)).size).toBeGreaterThanOrEqual(8);
+    expect(new Set(CORPUS.map((page) => page.locale?.toLowerCase())).size).toBeGreaterThanOrEqual(8);
+  });
+
+  it('has the final review step of every shop system, and every other kind of page that must not count', () => {
+    const platforms = new Set(confirmations.map((page) => page.folder));
+    // Custom shops and tags are not one shop system with one review step.
+    for (const folder of ['custom', 'custom2', 'tracking', 'tags2', 'json-ld']) platforms.delete(folder);
+    for (const folder of platforms) {
+      expect(CORPUS.some((page) => page.folder === folder && page.kind === 'checkout-step'), `${folder} has its review step`).toBe(true);
+    }
+    const kinds = new Set(negatives.map((page) => page.kind));
+    expect(asks.length).toBeGreaterThan(0);
+    for (const kind of ['checkout-step', 'cart', 'product', 'order-history', 'failed-payment', 'newsletter']) expect(kinds).toContain(kind);
+  });
+
+  it('says for every page which template source it follows', () => {
+    for (const page of CORPUS) expect(page.source.length, page.file).toBeGreaterThan(10);
+  });
+});
+
+describe('.happy: every confirmation gives its order number, grand total and currency', () => {
+  it.each(confirmations.map((page) => [page.file, page] as const))('%s', (file, page) => {
+    const verdict = verdictOn(file, page.url);
+    expect(verdict.kind === 'order' ? { ...verdict.candidate, method: undefined } : verdict.kind).toEqual({ ...page.expected, method: undefined });
+  });
+});
+
+describe('.error: pages that are not a new order give nothing, wherever they are', () => {
+  it.each(negatives.map((page) => [page.file, page] as const))('%s', (file, page) => {
+    // A past order's own page at a confirmation's address would look like one; every other page must not.
+    const urls = [page.url, 'https://shop.example/page', ...(page.kind === 'order-history' ? [] : ['https://shop.example/checkout/thank-you'])];
+    for (const url of urls) {
+      const verdict = verdictOn(file, url);
+      expect(verdict.kind, `at ${url}`).toBe('none');
+      if (verdict.kind === 'none') expect(verdict.reason).toMatch(/\S/);
+    }
+  });
+
+  it.each(asks.map((page) => [page.file, page] as const))('%s is a confirmation without its number or total on the page: the member is asked', (file, page) => {
+    expect(verdictOn(file, page.url).kind).toBe('ambiguous');
+    expect(['exact', 'correct-negative']).toContain(classify(page, verdictOn(file, page.url)));
+  });
+});
+
+describe('.happy: the address is a hint, not the judge', () => {
+  it('at a neutral address nearly every confirmation is still found, and none with another value', () => {
+    const outcomes = confirmations.filter((page) => !page.large).map((page) => classify(page, verdictOn(page.file, 'https://shop.example/page')));
+    const exact = outcomes.filter((outcome) => outcome === 'exact').length;
+    expect(outcomes.filter((outcome) => outcome === 'wrong')).toEqual([]);
+    expect(exact / outcomes.length).toBeGreaterThanOrEqual(0.95);
+  });
+});
