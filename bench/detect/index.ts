@@ -1,7 +1,7 @@
 /**
  * `detect`: every detector on 200 KB confirmation pages of each platform and
- * on partner pages that are not confirmations, in Node (happy-dom) and in
- * headless Chromium when it is installed. Median and p99 ms per page; the
+ * on partner pages that are not confirmations, in Node and in
+ * headless Chromium when it is installed (Node parses with linkedom, as the CLI does). Median and p99 ms per page; the
  * slowest page of each kind is held against its budget.
  */
 import { chromiumMissing } from '../lib/chromium.ts';
@@ -15,9 +15,9 @@ import { linesFor } from './timings.ts';
 export async function run(): Promise<Measured[]> {
   const pages = benchPages();
   const lines = linesFor('node', await timeInNode(pages), [
-    'Node: happy-dom 21 with JavaScript evaluation off (as the detect CLI parses), each run timed alone with process.hrtime; 8 cold runs per page, each after an attribute change that empties happy-dom\'s query-result cache (a fresh page has none)',
-    'worstCachedMedianMs: 200 repeated runs on an unchanged document, answered from happy-dom\'s cache; shown only to explain why a naive loop looks 1000× faster',
-    'happy-dom\'s selector engine is far slower than a browser\'s, so Node figures bound the CLI and the tests; the Chromium lines are what a member\'s browser spends',
+    'Node: linkedom 0.18 (as the detect CLI parses; no script runs), each run timed alone with process.hrtime; 8 cold runs per page, each after an attribute change',
+    'worstCachedMedianMs: 20 repeated runs on an unchanged document',
+    'linkedom answers selectors and walks the tree far slower than a browser, so Node figures bound the CLI and the tests; the Chromium lines are what a member\'s browser spends',
   ]);
   const missing = chromiumMissing();
   if (missing) {

@@ -1,30 +1,14 @@
-/** Detection timed in Node on happy-dom, the way the `detect` CLI parses a saved page (no script runs). */
-import { Window } from 'happy-dom';
+/** Detection timed in Node on linkedom, the way the `detect` CLI parses a saved page (no script runs). */
 import { detect } from '../../lib/detect/index.ts';
+import { parsePage } from '../../scripts/lib/parse-html.ts';
 import type { Candidate } from '../../lib/detect/types.ts';
 import { nowNs } from '../lib/stats.ts';
 import type { BenchPage } from './pages.ts';
 import type { PageTiming } from './timings.ts';
 
 const WARMUP = 5;
-const SAMPLES = 200;
+const SAMPLES = 20;
 const COLD_SAMPLES = 8;
-
-function parse(page: BenchPage): Window {
-  const window = new Window({
-    url: page.url,
-    settings: {
-      enableJavaScriptEvaluation: false,
-      disableJavaScriptFileLoading: true,
-      disableCSSFileLoading: true,
-      disableComputedStyleRendering: true,
-      handleDisabledFileLoadingAsSuccess: true,
-      navigation: { disableMainFrameNavigation: true, disableChildFrameNavigation: true, disableChildPageNavigation: true },
-    },
-  });
-  window.document.write(page.html);
-  return window;
-}
 
 function sample(count: number, perSample: number, work: () => void): number[] {
   const samples: number[] = [];
@@ -39,17 +23,15 @@ function sample(count: number, perSample: number, work: () => void): number[] {
 export async function timeInNode(pages: readonly BenchPage[]): Promise<PageTiming[]> {
   const timings: PageTiming[] = [];
   for (const page of pages) {
-    const window = parse(page);
-    const doc = window.document as unknown as Document;
+    const doc = parsePage(page.html);
     const url = new URL(page.url);
     let candidate: Candidate | null = null;
     const run = () => {
       candidate = detect(doc, url, page.partner);
     };
     for (let i = 0; i < WARMUP; i++) run();
-    // happy-dom caches query results until the document changes, so a repeated
-    // detect() on an unchanged page is a cache hit. A fresh page has no such
-    // cache: an attribute change before each cold run empties it.
+    // A DOM may cache query results until the document changes; an attribute
+    // change before each cold run makes every cold run a fresh page.
     const detectMs: number[] = [];
     for (let i = 0; i < COLD_SAMPLES; i++) {
       doc.documentElement.setAttribute('data-bench-run', String(i));
@@ -65,8 +47,6 @@ export async function timeInNode(pages: readonly BenchPage[]): Promise<PageTimin
     });
     if (sink < 0) throw new Error('unreachable');
     timings.push({ page, detectMs, cachedMs, titleQueryMs, fullTextReadMs, candidate });
-    await window.happyDOM.abort();
-    window.close();
   }
   return timings;
 }

@@ -6,21 +6,14 @@
  * here to the same size the same way, plus shop home pages, which no guard
  * rules out by URL, so every generic detector has to look and find nothing.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Partner } from '../../lib/contract/index.ts';
 import type { Candidate } from '../../lib/detect/types.ts';
+import { loadCorpus, readCorpusPage } from '../../test/fixtures/pages/corpus.ts';
 import { makeLargePage } from '../../test/fixtures/pages/make-large.ts';
 
-const PAGES_DIR = join(import.meta.dirname, '../../test/fixtures/pages');
 const NON_CONFIRMATION_KINDS = new Set(['cart', 'checkout-step', 'product', 'order-history']);
-
-interface Expectation {
-  url: string;
-  expected: Candidate | null;
-  kind?: string;
-  large?: boolean;
-}
+/** The platforms whose padded confirmations the benchmark has measured since the start; their other pages are padded alike. */
+const BENCH_FOLDERS = new Set(['shopify', 'woocommerce', 'shopware6', 'magento2', 'prestashop']);
 
 export interface BenchPage {
   file: string;
@@ -31,7 +24,7 @@ export interface BenchPage {
   partner: Partner;
 }
 
-function partnerFor(url: string): Partner {
+function partnerFor(url: string, currency = 'EUR'): Partner {
   const host = new URL(url).hostname.replace(/^www\./, '');
   return {
     id: host.replace(/[^a-z0-9]+/g, '-'),
@@ -39,7 +32,7 @@ function partnerFor(url: string): Partner {
     domains: [host],
     category: 'shop',
     earn: { points: 1, per: 2 },
-    currency: 'EUR',
+    currency,
     holdDays: 30,
     autoConfirm: true,
   };
@@ -63,11 +56,12 @@ const HOME_SHELLS: ReadonlyArray<readonly [file: string, url: string, html: stri
 ];
 
 export function benchPages(): BenchPage[] {
-  const expectations = JSON.parse(readFileSync(join(PAGES_DIR, 'expected.json'), 'utf8')) as Record<string, Expectation>;
   const pages: BenchPage[] = [];
-  for (const [file, e] of Object.entries(expectations)) {
-    const html = readFileSync(join(PAGES_DIR, file), 'utf8');
-    if (e.large && e.expected) pages.push({ file, kind: 'confirmation', url: e.url, html, expected: e.expected, partner: partnerFor(e.url) });
+  for (const e of loadCorpus().filter((page) => BENCH_FOLDERS.has(page.folder))) {
+    const html = readCorpusPage(e);
+    const file = e.file.slice(e.folder.length + 1);
+    const expected = e.expected === null ? null : { ...e.expected, method: '' };
+    if (e.large && expected) pages.push({ file, kind: 'confirmation', url: e.url, html, expected, partner: partnerFor(e.url, e.expected?.currency) });
     else if (e.kind && NON_CONFIRMATION_KINDS.has(e.kind))
       pages.push({ file: `${file} (padded)`, kind: 'non-confirmation', url: e.url, html: makeLargePage(html), expected: null, partner: partnerFor(e.url) });
   }

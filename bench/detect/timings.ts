@@ -19,7 +19,7 @@ export interface PageTiming {
 }
 
 const sameCandidate = (a: Candidate | null, b: Candidate | null) =>
-  a === b || (a !== null && b !== null && a.orderId === b.orderId && a.amountMinor === b.amountMinor && a.currency === b.currency && a.method === b.method);
+  a === b || (a !== null && b !== null && a.orderId === b.orderId && a.amountMinor === b.amountMinor && a.currency === b.currency);
 
 const BUDGETS = {
   confirmation: { text: 'detection on a 200 KB confirmation page ≤ 5 ms', limit: 5 },
