@@ -25,6 +25,9 @@ import {
   updateSettings,
   type SammelpunktDb,
 } from '@/lib/db/index.ts';
+import { DETECTOR_VERSION } from '@/lib/detect/version.ts';
+import { MEMBER_CONFIRMED } from '@/lib/inpage/ask.ts';
+import { HEALTH_REASONS, noteDetection } from '@/lib/inpage/health.ts';
 import { purchaseMoment } from '@/lib/inpage/moments.ts';
 import { muteShop, reminderFor } from '@/lib/inpage/reminder.ts';
 import { dispatchMessage, failureCode, type Handlers, type SenderContext } from '@/lib/messages.ts';
@@ -128,8 +131,17 @@ export default defineBackground(() => {
         return { recorded: false, moment: purchaseMoment(result.existing, partner, false) };
       }
       await announcePurchase(announceApi, result.purchase, partner, await getSettings(database), sender.tabId);
+      if (result.purchase.method === MEMBER_CONFIRMED) {
+        await noteDetection(database, { partnerId: partner.id, detectorVersion: DETECTOR_VERSION, reason: HEALTH_REASONS.memberConfirmed });
+      }
       void sync('recorded');
       return { recorded: true, purchaseId: result.purchase.id, moment: purchaseMoment(result.purchase, partner, true) };
+    },
+    async 'content:detection-report'(message, sender) {
+      // The sender check put the tab's own partner here: a page reports for itself only.
+      if (sender.partnerId === undefined) return { counted: false };
+      const counted = await noteDetection(await db(), { partnerId: sender.partnerId, detectorVersion: message.detectorVersion, reason: message.reason });
+      return { counted };
     },
     async 'content:get-reminder'(_message, sender) {
       const database = await db();
@@ -257,3 +269,4 @@ const FALLBACK_ICON =
 function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
+

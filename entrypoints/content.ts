@@ -3,18 +3,24 @@
  * registers it at run time for the catalogue's domains, after consent and
  * host access (lib/registration.ts). It asks the background which partner
  * this tab belongs to, watches for an order confirmation and reports the
- * first one it finds. It also draws the two in-page moments: the reminder
- * on the first visit of the day, and the confirmation that an order was
- * recorded (components/inpage/).
+ * first one it finds. It also draws the in-page moments: the reminder on the
+ * first visit of the day, the confirmation that an order was recorded, and
+ * "Did you just order?" on a confirmation whose values are unclear
+ * (components/inpage/). Pages with evidence of an order but no record add to
+ * the detection-health counters (a reason code, nothing about the page).
  */
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import type { Partner } from '@/lib/contract/index.ts';
 import { detect } from '@/lib/detect/index.ts';
 import { watchForConfirmation } from '@/lib/detect/late.ts';
-import type { Candidate } from '@/lib/detect/types.ts';
+import type { Candidate, Verdict } from '@/lib/detect/types.ts';
+import { STRONG_EVIDENCE } from '@/lib/detect/verdict.ts';
+import { DETECTOR_VERSION } from '@/lib/detect/version.ts';
+import { askMomentFor } from '@/lib/inpage/ask.ts';
+import { HEALTH_REASONS } from '@/lib/inpage/health.ts';
 import { sendTyped } from '@/lib/messages.ts';
-import { showRecorded, showReminder } from '@/components/inpage/index.tsx';
+import { showAsk, showRecorded, showReminder } from '@/components/inpage/index.tsx';
 import { momentHost, type MomentHost } from '@/components/inpage/mount.tsx';
 
 const GA4_SOURCE = 'sammelpunkt-ga4';
@@ -68,22 +74,49 @@ export default defineContentScript({
     });
     window.postMessage({ source: GA4_REQUEST }, location.origin);
 
-    stopWatching = watch(partner, detectContext, report);
+    const health = (reason: string) =>
+      void sendTyped<'content:detection-report'>(send, { type: 'content:detection-report', reason, detectorVersion: DETECTOR_VERSION }).catch(
+        () => undefined,
+      );
+    let asked = false;
+    // The watch ended without an order: ask the member about an unclear confirmation; count a page with strong evidence but no verdict.
+    const unresolved = (verdict: Exclude<Verdict, { kind: 'order' }>) => {
+      if (reported || asked || ctx.isInvalid) return;
+      const moment = askMomentFor(verdict, partner);
+      if (moment === null || verdict.kind !== 'ambiguous') {
+        if (verdict.score >= STRONG_EVIDENCE) health(HEALTH_REASONS.noRecord);
+        return;
+      }
+      asked = true;
+      health(verdict.reason);
+      void showAsk(moments, moment).then((answer) => {
+        if (answer === 'not-an-order') health(HEALTH_REASONS.memberDeclined);
+        else if (answer !== null) report(answer);
+      });
+    };
+
+    stopWatching = watch(partner, detectContext, report, unresolved);
     // A page that is already the confirmation gets the confirmation, not the reminder.
     if (!reported) void remind(partner, moments, send, () => reported || ctx.isInvalid);
     // Single-page checkouts move to their thank-you URL without a page load.
     ctx.addEventListener(window, 'wxt:locationchange', () => {
       if (reported) return;
       stopWatching();
-      stopWatching = watch(partner, detectContext, report);
+      stopWatching = watch(partner, detectContext, report, unresolved);
     });
     ctx.onInvalidated(() => stopWatching());
   },
 });
 
-function watch(partner: Partner, detectContext: { ga4Events: unknown[] }, report: (c: Candidate) => void): () => void {
+function watch(
+  partner: Partner,
+  detectContext: { ga4Events: unknown[] },
+  report: (c: Candidate) => void,
+  onUnresolved: (verdict: Exclude<Verdict, { kind: 'order' }>) => void,
+): () => void {
   return watchForConfirmation(document, () => new URL(location.href), partner, detectContext, report, {
     timeoutMs: WATCH_TIMEOUT_MS,
+    onUnresolved,
   });
 }
 

@@ -23,6 +23,17 @@ export const Message = z.discriminatedUnion('type', [
     candidate: CandidateSchema,
     page: PageRefSchema,
   }),
+  /**
+   * Detection health: this partner page showed an order but nothing was
+   * recorded automatically (a reason code, nothing about the page), or the
+   * member answered "not an order". Counted on the device, reported with the
+   * next sync (lib/sync/reports.ts).
+   */
+  z.object({
+    type: z.literal('content:detection-report'),
+    reason: z.string().check(z.regex(/^[a-z_]{1,40}$/, 'a reason code')),
+    detectorVersion: z.string().check(z.regex(/^[0-9A-Za-z.+-]{1,20}$/, 'a version')),
+  }),
   /** The content script asks whether to show the first-visit reminder (the background decides and marks it shown). */
   z.object({ type: z.literal('content:get-reminder') }),
   /** "Not in this shop" on the reminder: mutes the sending tab's partner, never another one. */
@@ -109,6 +120,7 @@ export interface Responses {
   'content:get-partner': { partner: Partner | null };
   /** `moment` tells the page what to show: the new receipt, or the one recorded before (a reload). */
   'content:purchase-detected': { recorded: boolean; purchaseId?: string; moment?: PurchaseMoment };
+  'content:detection-report': { counted: boolean };
   'content:get-reminder': { reminder: ReminderMoment | null };
   'content:mute-shop': { muted: boolean };
   'popup:get-state': PageAnswer<ExtensionState>;

@@ -18,6 +18,7 @@ import {
   DEFAULT_SETTINGS,
   type Account,
   type CatalogRecord,
+  type DetectionReportCount,
   type OffersRecord,
   type OutboxEntry,
   type Receipt,
@@ -185,6 +186,37 @@ export async function countOutbox(db: SammelpunktDb): Promise<number> {
   return db.count('outbox');
 }
 
+// ---------------------------------------------------------------- detection health
+
+/** At most this many distinct counters wait on the device; beyond it new ones are dropped (a counter is worth less than the space). */
+export const MAX_DETECTION_REPORTS = 200;
+
+/** Adds one to the counter of this partner, day, detector version and reason. */
+export async function countDetectionReport(
+  db: SammelpunktDb,
+  report: Omit<DetectionReportCount, 'key' | 'count'>,
+): Promise<void> {
+  const key = [report.partnerId, report.day, report.detectorVersion, report.reason].join('|');
+  const tx = db.transaction('detectionReports', 'readwrite');
+  const existing = await tx.store.get(key);
+  if (existing !== undefined) {
+    await tx.store.put({ ...existing, count: existing.count + 1 });
+  } else if ((await tx.store.count()) < MAX_DETECTION_REPORTS) {
+    await tx.store.put({ ...report, key, count: 1 });
+  }
+  await tx.done;
+}
+
+export async function listDetectionReports(db: SammelpunktDb): Promise<DetectionReportCount[]> {
+  return db.getAll('detectionReports');
+}
+
+/** Forgets counters once reported, or once the server would no longer take them. */
+export async function removeDetectionReports(db: SammelpunktDb, keys: readonly string[]): Promise<void> {
+  const tx = db.transaction('detectionReports', 'readwrite');
+  await Promise.all([...keys.map((key) => tx.store.delete(key)), tx.done]);
+}
+
 // ---------------------------------------------------------------- erasure
 
 /**
@@ -193,7 +225,7 @@ export async function countOutbox(db: SammelpunktDb): Promise<number> {
  * is inspected until the member agrees again).
  */
 export async function clearLocalData(db: SammelpunktDb): Promise<void> {
-  const stores = ['purchases', 'outbox', 'catalog', 'offers', 'account', 'settings', 'syncState'] as const;
+  const stores = ['purchases', 'outbox', 'catalog', 'offers', 'account', 'settings', 'syncState', 'detectionReports'] as const;
   const tx = db.transaction(stores, 'readwrite');
   await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
 }

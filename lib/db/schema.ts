@@ -122,6 +122,22 @@ export interface SyncState {
   signedOut?: boolean;
 }
 
+/**
+ * One counter of detection health: pages of a partner where an order was
+ * evident but nothing was recorded automatically, by reason. Nothing else:
+ * no page, no order, no member (see lib/detect/report.ts).
+ */
+export interface DetectionReportCount {
+  /** `partnerId|day|detectorVersion|reason`. */
+  key: string;
+  partnerId: string;
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+  detectorVersion: string;
+  reason: string;
+  count: number;
+}
+
 /** The key of every single-record store. */
 export const CURRENT = 'current';
 type Current = typeof CURRENT;
@@ -143,9 +159,10 @@ export interface SammelpunktSchema extends DBSchema {
   account: { key: Current; value: Account };
   settings: { key: Current; value: Settings };
   syncState: { key: Current; value: SyncState };
+  detectionReports: { key: string; value: DetectionReportCount };
 }
 
-export type StoreName = 'purchases' | 'outbox' | 'catalog' | 'offers' | 'account' | 'settings' | 'syncState';
+export type StoreName = 'purchases' | 'outbox' | 'catalog' | 'offers' | 'account' | 'settings' | 'syncState' | 'detectionReports';
 
 export const DEFAULT_API_BASE_URL = 'http://localhost:8787';
 

@@ -26,8 +26,13 @@ const v1: UpgradeStep = (db) => {
   db.createObjectStore('syncState');
 };
 
+/** Version 2: counters of detection health, waiting to be reported. */
+const v2: UpgradeStep = (db) => {
+  db.createObjectStore('detectionReports', { keyPath: 'key' });
+};
+
 /** `UPGRADES[n - 1]` is the step to version n. */
-export const UPGRADES: readonly UpgradeStep[] = [v1];
+export const UPGRADES: readonly UpgradeStep[] = [v1, v2];
 
 export const DB_VERSION = UPGRADES.length;
 

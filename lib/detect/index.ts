@@ -20,11 +20,7 @@ export type { DetectContext } from './context.ts';
 export type { Candidate, Choices, Evidence, Reading, Verdict, AmbiguityReason } from './types.ts';
 export { parseMoney, findMoney } from './money.ts';
 
-/**
- * Bumped whenever the readers or the verdict change what they find, so
- * detection-health reports tell a shop's new template from our new code.
- */
-export const DETECTOR_VERSION = '2.0.0';
+export { DETECTOR_VERSION } from './version.ts';
 
 type Reader = (page: Page) => Reading | Reading[] | null;
 

@@ -19,9 +19,11 @@ import {
 import type { FetchLike } from './http.ts';
 import { flushOutbox } from './outbox.ts';
 import { pull } from './pull.ts';
+import { sendDetectionReports } from './reports.ts';
 
 export { apiRequest, apiUrl, parseRetryAfter, DEFAULT_TIMEOUT_MS, type FetchLike, type ApiCall, type ApiOutcome } from './http.ts';
 export { flushOutbox, type FlushOutcome } from './outbox.ts';
+export { sendDetectionReports, type ReportOutcome } from './reports.ts';
 export { pull, type PullOutcome } from './pull.ts';
 export { signIn, signOut, type SignInResult } from './auth.ts';
 
@@ -114,6 +116,8 @@ async function runSync(deps: SyncDeps, reason: SyncReason): Promise<SyncResult> 
   const pulled = await pull(db, call, account.token);
   if (pulled.kind === 'unauthorized') return signedOutByServer(deps, pulled.error);
   if (pulled.kind === 'retry') return fail(deps, state, pulled.error, now(), random, pulled.retryAfterMs);
+  // Counters of detection health ride along; they never hold up or fail a sync.
+  await sendDetectionReports(db, call, account.token).catch(() => undefined);
 
   await updateSyncState(db, (s) => ({
     ...s,

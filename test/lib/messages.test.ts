@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { browser } from 'wxt/browser';
 import { buildMatcher } from '../../lib/catalog/matcher.ts';
-import { getPartner, getSettings, hasConsent, recordConsent, saveCatalog, type SammelpunktDb } from '../../lib/db/index.ts';
+import { getPartner, getSettings, hasConsent, listDetectionReports, recordConsent, saveCatalog, type SammelpunktDb } from '../../lib/db/index.ts';
 import {
   checkSender,
   dispatchMessage,
@@ -13,6 +13,7 @@ import {
   type SenderContext,
 } from '../../lib/messages.ts';
 import { muteShop, reminderFor } from '../../lib/inpage/reminder.ts';
+import { noteDetection } from '../../lib/inpage/health.ts';
 import { recordPurchase } from '../../lib/record.ts';
 import { buchladen, freshDb, schuhhaus } from './support.ts';
 
@@ -47,6 +48,10 @@ function handlers(): Handlers {
       if (!(await hasConsent(db)) || partner === undefined) return { recorded: false };
       const result = await recordPurchase(db, message.candidate, partner, message.page);
       return result.recorded ? { recorded: true, purchaseId: result.purchase.id } : { recorded: false };
+    },
+    'content:detection-report': async (message, sender) => {
+      if (sender.partnerId === undefined) return { counted: false };
+      return { counted: await noteDetection(db, { partnerId: sender.partnerId, reason: message.reason, detectorVersion: message.detectorVersion }) };
     },
     'content:get-reminder': async (_m, sender) => {
       const partner = sender.partnerId === undefined ? undefined : await getPartner(db, sender.partnerId);
@@ -92,6 +97,17 @@ describe('messages: what must pass', () => {
     expect(await dispatchMessage({ type: 'content:get-partner' }, partnerTab, context(), handlers())).toEqual({ partner: schuhhaus });
   });
 
+  it('counts a detection-health report under the tab’s partner, whatever else the page would like', async () => {
+    const report = { type: 'content:detection-report', reason: 'ambiguous_total', detectorVersion: '2.0.0' };
+    expect(await dispatchMessage(report, partnerTab, context(), handlers())).toEqual({ counted: true });
+    expect(await dispatchMessage(report, partnerTab, context(), handlers())).toEqual({ counted: true });
+    const [counter, ...others] = await listDetectionReports(db);
+    expect(others).toEqual([]);
+    expect(counter).toMatchObject({ partnerId: 'schuhhaus', reason: 'ambiguous_total', detectorVersion: '2.0.0', count: 2 });
+    // Only the partner, the day, the version, the reason and the count are kept.
+    expect(Object.keys(counter!).sort()).toEqual(['count', 'day', 'detectorVersion', 'key', 'partnerId', 'reason']);
+  });
+
   it('accepts popup and options messages from extension pages', async () => {
     const popup: Sender = { id: 'test-extension-id', url: 'chrome-extension://test-extension-id/popup.html' };
     expect(await dispatchMessage({ type: 'popup:sign-out' }, popup, context(), handlers())).toEqual({ ok: true });
@@ -110,10 +126,12 @@ describe('messages: what must be refused', () => {
     ['a page with a query string', { ...purchaseMessage, page: { origin: purchaseMessage.page.origin, path: '/ok?email=a@b.c' } }],
     ['a missing candidate', { type: 'content:purchase-detected', partnerId: 'schuhhaus', page: purchaseMessage.page }],
     ['a consent that is not a boolean', { type: 'options:set-consent', given: 'yes' }],
+    ['a detection report carrying page text as its reason', { type: 'content:detection-report', reason: 'Order 10023 for jane@example.com', detectorVersion: '2.0.0' }],
   ])('drops %s, logs it and records nothing', async (_name, raw) => {
     expect(await dispatchMessage(raw, partnerTab, context(), handlers())).toBeUndefined();
     expect(warn).toHaveBeenCalled();
     expect(await db.count('purchases')).toBe(0);
+    expect(await listDetectionReports(db)).toEqual([]);
   });
 
   it('needs consent before anything is recorded', async () => {

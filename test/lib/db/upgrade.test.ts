@@ -46,6 +46,12 @@ describe('IndexedDB upgrade steps', () => {
     db.close();
   });
 
+  it('step 2 adds the detection-health counters and nothing else', async () => {
+    const db = await openAt(2);
+    expect([...db.objectStoreNames].sort()).toEqual(['account', 'catalog', 'detectionReports', 'offers', 'outbox', 'purchases', 'settings', 'syncState']);
+    db.close();
+  });
+
   it('opening at the current version from each older version keeps what was stored', async () => {
     for (let from = 1; from <= DB_VERSION; from++) {
       globalThis.indexedDB = new IDBFactory();

@@ -1,0 +1,64 @@
+/**
+ * Detection health: the counters of partner pages where an order was evident
+ * but nothing was recorded automatically (lib/detect/report.ts) go to
+ * `POST /v1/detection-reports` with the next sync. They carry a partner id,
+ * a UTC day, the detector version, a reason code and a count: no page, no
+ * order, no member reference (the token only lets the server rate-limit).
+ * Reporting is best effort: a failure never fails the sync, and counters the
+ * server refuses or would no longer take are dropped rather than resent
+ * forever.
+ */
+import { listDetectionReports, removeDetectionReports, type DetectionReportCount, type SammelpunktDb } from '../db/index.ts';
+import { apiRequest, type ApiCall } from './http.ts';
+
+/** The most reports one request carries (the server's limit). */
+export const MAX_REPORTS_PER_REQUEST = 50;
+/** The server takes days up to this far back. */
+export const REPORT_MAX_AGE_DAYS = 30;
+/** The server's cap for one counter. */
+const MAX_COUNT = 1000;
+
+export type ReportOutcome = { kind: 'sent'; reports: number } | { kind: 'nothing' } | { kind: 'kept'; code: string };
+
+function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** Sends what is waiting, in requests of at most `MAX_REPORTS_PER_REQUEST`; stops at the first failure. */
+export async function sendDetectionReports(db: SammelpunktDb, call: ApiCall, token: string): Promise<ReportOutcome> {
+  const oldest = utcDay(new Date(call.now().getTime() - (REPORT_MAX_AGE_DAYS - 1) * 86_400_000));
+  const today = utcDay(call.now());
+  const waiting = await listDetectionReports(db);
+  const stale = waiting.filter((report) => report.day < oldest || report.day > today).map((report) => report.key);
+  if (stale.length > 0) await removeDetectionReports(db, stale);
+  const due = waiting.filter((report) => report.day >= oldest && report.day <= today);
+  if (due.length === 0) return { kind: 'nothing' };
+  let sent = 0;
+  for (let start = 0; start < due.length; start += MAX_REPORTS_PER_REQUEST) {
+    const batch = due.slice(start, start + MAX_REPORTS_PER_REQUEST);
+    const outcome = await apiRequest(call, {
+      method: 'POST',
+      path: '/v1/detection-reports',
+      token,
+      body: { reports: batch.map(toWire) },
+    });
+    if (outcome.kind === 'ok' || outcome.kind === 'refused') {
+      // Sent, or refused for good (a partner no longer in the catalogue): either way not sent again.
+      await removeDetectionReports(db, batch.map((report) => report.key));
+      if (outcome.kind === 'ok') sent += batch.length;
+      continue;
+    }
+    return { kind: 'kept', code: outcome.kind === 'not-modified' ? 'not_modified' : outcome.error.code };
+  }
+  return { kind: 'sent', reports: sent };
+}
+
+function toWire(report: DetectionReportCount) {
+  return {
+    partnerId: report.partnerId,
+    day: report.day,
+    detectorVersion: report.detectorVersion,
+    reason: report.reason,
+    count: Math.min(report.count, MAX_COUNT),
+  };
+}
