@@ -15,6 +15,7 @@ import { feinkostTheme } from './themes/feinkost.ts';
 import { magentoTheme } from './themes/magento.ts';
 import { modehausTheme } from './themes/modehaus.ts';
 import { prestashopTheme } from './themes/prestashop.ts';
+import { roestereiTheme } from './themes/roesterei.ts';
 import { shopifyTheme } from './themes/shopify.ts';
 import { shopwareTheme } from './themes/shopware.ts';
 import { woocommerceTheme } from './themes/woocommerce.ts';
@@ -29,6 +30,7 @@ const THEMES: Readonly<Record<Platform, Theme>> = {
   'ga4-only': modehausTheme,
   'spa-late': feinkostTheme,
   prestashop: prestashopTheme,
+  'hand-built': roestereiTheme,
 };
 
 /** The shop id when `host` is `<shopid>.localhost` (with or without a port) for a known shop. */

@@ -113,6 +113,8 @@ export class OrderBook {
         return `FK-${100501 + seq}`;
       case 'prestashop':
         return this.prestashopReference();
+      case 'hand-built':
+        return `RM-${3101 + seq}`;
     }
   }
 

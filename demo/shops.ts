@@ -3,10 +3,10 @@
  * the API's demo seed lists them as partners with the domains `<id>.localhost`.
  */
 
-export type Platform = 'shopware6' | 'woocommerce' | 'magento2' | 'shopify' | 'ga4-only' | 'spa-late' | 'prestashop';
+export type Platform = 'shopware6' | 'woocommerce' | 'magento2' | 'shopify' | 'ga4-only' | 'spa-late' | 'prestashop' | 'hand-built';
 export type Language = 'de' | 'en' | 'de-CH';
 export type Currency = 'EUR' | 'CHF';
-export type ShopId = 'schuhhaus' | 'buecherwurm' | 'technikwelt' | 'gartenglueck' | 'modehaus' | 'feinkost' | 'alpenladen';
+export type ShopId = 'schuhhaus' | 'buecherwurm' | 'technikwelt' | 'gartenglueck' | 'modehaus' | 'feinkost' | 'alpenladen' | 'roesterei';
 
 export interface DemoShop {
   id: ShopId;
@@ -46,6 +46,7 @@ export const DEMO_SHOPS: readonly DemoShop[] = [
   { id: 'modehaus', name: 'Modehaus Nord', platform: 'ga4-only', language: 'de', currency: 'EUR', hostLabel: 'modehaus', tagline: 'Mode für jeden Tag' },
   { id: 'feinkost', name: 'Feinkost Fröhlich', platform: 'spa-late', language: 'de', currency: 'EUR', hostLabel: 'feinkost', tagline: 'Feines aus Europas Küchen' },
   { id: 'alpenladen', name: 'Alpenladen', platform: 'prestashop', language: 'de-CH', currency: 'CHF', hostLabel: 'alpenladen', tagline: 'Bergsport-Ausrüstung aus der Schweiz' },
+  { id: 'roesterei', name: 'Rösterei Morgenrot', platform: 'hand-built', language: 'de', currency: 'EUR', hostLabel: 'roesterei', tagline: 'Kaffee aus der eigenen Rösterei' },
 ];
 
 const EUR_SHIPPING = { shippingMinor: 495, freeShippingFromMinor: 5000, vatBasisPoints: 1900 } as const;
@@ -117,6 +118,18 @@ export const CATALOGUES: Readonly<Record<ShopId, ShopCatalogue>> = {
       { slug: 'tourenski-set', sku: 'AL-TS02', name: 'Tourenski-Set mit Fellen', priceMinor: 123450, description: 'Ski, Bindung und Felle, fertig montiert.' },
       { slug: 'rucksack-30l', sku: 'AL-RS30', name: 'Rucksack 30 l', priceMinor: 18950, description: 'Mit Rückenbelüftung und Regenhülle.' },
       { slug: 'trinkflasche', sku: 'AL-TF07', name: 'Trinkflasche 0,7 l', priceMinor: 2490, description: 'Aluminium, auslaufsicher.' },
+    ],
+  },
+  roesterei: {
+    ...EUR_SHIPPING,
+    shippingMinor: 390,
+    freeShippingFromMinor: 4000,
+    vatBasisPoints: 700,
+    products: [
+      { slug: 'espresso-morgenrot', sku: 'RM-E250', name: 'Espresso Morgenrot 250 g', priceMinor: 890, description: 'Schokoladig, wenig Säure, für Siebträger und Kanne.' },
+      { slug: 'filter-aethiopien', sku: 'RM-F500', name: 'Filterkaffee Äthiopien 500 g', priceMinor: 1690, description: 'Blumig und hell geröstet.' },
+      { slug: 'handmuehle', sku: 'RM-HM01', name: 'Handmühle aus Buche', priceMinor: 5900, description: 'Keramikmahlwerk, stufenlos.' },
+      { slug: 'probierpaket', sku: 'RM-PP04', name: 'Probierpaket 4 × 125 g', priceMinor: 2400, description: 'Vier Sorten zum Kennenlernen.' },
     ],
   },
 };

@@ -34,6 +34,7 @@ export const DEMO_PARTNERS: readonly PartnerInput[] = [
   demoPartner('modehaus', 'Modehaus', 'Mode', { points: 3, per: 2 }), // GA4 dataLayer only
   demoPartner('feinkost', 'Feinkost', 'Lebensmittel', { points: 1, per: 1 }), // late-rendering SPA
   demoPartner('alpenladen', 'Alpenladen', 'Outdoor', { points: 1, per: 1 }, { currency: 'CHF' }),
+  demoPartner('roesterei', 'Rösterei Morgenrot', 'Kaffee', { points: 1, per: 1 }), // hand-built: totals unclear, the member is asked
 ];
 
 export const DEMO_REWARDS: readonly Reward[] = [

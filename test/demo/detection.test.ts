@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createDemoShops, DEMO_SHOPS } from '../../demo/index.ts';
 import { CATALOGUES } from '../../demo/shops.ts';
 import { LATE_RENDER_MS } from '../../demo/themes/feinkost.ts';
-import { detect, type Candidate } from '../../lib/detect/index.ts';
+import { detect, judge, type Candidate } from '../../lib/detect/index.ts';
 import { watchForConfirmation } from '../../lib/detect/late.ts';
 import { parsePage, shopOnce, type Page } from './browse.ts';
 import { ShopClient } from './client.ts';
@@ -65,7 +65,8 @@ async function detectLate(html: string, url: URL): Promise<{ atLoad: Candidate |
   }
 }
 
-const SHOPS_DETECTED_AT_LOAD = DEMO_SHOPS.filter((s) => s.platform !== 'spa-late');
+/** Feinkost renders late; the roastery's totals are unclear unless shipping is free (it has a test of its own). */
+const SHOPS_DETECTED_AT_LOAD = DEMO_SHOPS.filter((s) => s.platform !== 'spa-late' && s.platform !== 'hand-built');
 
 /**
  * Which detector should recognise each shop: its platform's markup. Magento's
@@ -112,6 +113,39 @@ describe('alpenladen, in Swiss francs', () => {
     const journey = await shopOnce(client, [[1, 1]]);
     expect(journey.confirmation.html).toContain('CHF 1’234.50');
     expect(await detectOn(client, journey.confirmation)).toMatchObject({ amountMinor: 123450, currency: 'CHF' });
+  });
+});
+
+describe('roesterei, whose thank-you page calls two amounts "Gesamt"', () => {
+  it('is a confirmation whose total is unclear: the member is offered the order number and both amounts', async () => {
+    const client = new ShopClient(createDemoShops({}), 'roesterei.localhost:8787');
+    const journey = await shopOnce(client, [[0, 1]]);
+    const booked = await lastOrder(client);
+    const { document, close } = parsePage(journey.confirmation.html, client.url(journey.confirmation.path));
+    try {
+      const verdict = judge(document, client.url(journey.confirmation.path));
+      expect(verdict).toMatchObject({ kind: 'ambiguous', reason: 'ambiguous_total', choices: { orderIds: [booked.orderId] } });
+      const totals = verdict.kind === 'ambiguous' ? verdict.choices.totals.map((t) => t.amountMinor) : [];
+      expect(totals).toContain(booked.amountMinor);
+      expect(totals).toContain(CATALOGUES.roesterei.products[0]!.priceMinor);
+    } finally {
+      await close();
+    }
+  });
+
+  it('is recorded without asking when shipping is free and both amounts agree', async () => {
+    const client = new ShopClient(createDemoShops({}), 'roesterei.localhost:8787');
+    const journey = await shopOnce(client, [[2, 1]]);
+    const booked = await lastOrder(client);
+    expect(await detectOn(client, journey.confirmation)).toMatchObject({ orderId: booked.orderId, amountMinor: booked.amountMinor, currency: 'EUR' });
+  });
+
+  it('detects nothing on its product page, cart or checkout step', async () => {
+    const client = new ShopClient(createDemoShops({}), 'roesterei.localhost:8787');
+    const journey = await shopOnce(client, [[0, 1]]);
+    for (const page of [journey.home, journey.product, journey.cart, journey.checkout]) {
+      expect(await detectOn(client, page), page.path).toBeNull();
+    }
   });
 });
 

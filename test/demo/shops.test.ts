@@ -17,6 +17,7 @@ const PLATFORM_SHAPES: Record<string, { confirmation: RegExp; orderNumber: RegEx
   modehaus: { confirmation: /^\/danke\?bestellung=[0-9a-f]{32}$/, orderNumber: /^MH-\d+$/ },
   feinkost: { confirmation: /^\/kasse\/danke\/[0-9a-f]{32}$/, orderNumber: /^FK-\d+$/ },
   alpenladen: { confirmation: /^\/bestellbestaetigung\?id_cart=\d+&id_module=3&id_order=\d+&key=[0-9a-f]{32}$/, orderNumber: /^[A-Z]{9}$/ },
+  roesterei: { confirmation: /^\/geschafft\/[0-9a-f]{32}$/, orderNumber: /^RM-\d+$/, firstNumber: 'RM-3101' },
 };
 
 function clientFor(shopId: string, app = createDemoShops({ apiBase: 'http://localhost:8787' })): ShopClient {
@@ -31,8 +32,8 @@ async function orders(client: ShopClient): Promise<OrdersJson['orders']> {
 }
 
 describe('demo shop hosts', () => {
-  it('lists the seven shops with their fixed ids', () => {
-    expect(DEMO_SHOPS.map((s) => s.id)).toEqual(['schuhhaus', 'buecherwurm', 'technikwelt', 'gartenglueck', 'modehaus', 'feinkost', 'alpenladen']);
+  it('lists the eight shops with their fixed ids', () => {
+    expect(DEMO_SHOPS.map((s) => s.id)).toEqual(['schuhhaus', 'buecherwurm', 'technikwelt', 'gartenglueck', 'modehaus', 'feinkost', 'alpenladen', 'roesterei']);
     expect(DEMO_SHOPS.find((s) => s.id === 'alpenladen')).toMatchObject({ currency: 'CHF', platform: 'prestashop', hostLabel: 'alpenladen' });
   });
 

@@ -1,7 +1,7 @@
 /** The public partner catalogue (ETag/304), a member's offers, and the demo seed. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Offer, Partner } from '../../lib/contract/index.ts';
-import { seedDemo } from '../../server/catalog/seed.ts';
+import { DEMO_PARTNERS, seedDemo } from '../../server/catalog/seed.ts';
 import { ADMIN_TOKEN, backends, startTestServer, type TestServer } from './harness.ts';
 import { addOffer, addPartner, DAY_MS, errorCode, partnerBody, signUp } from './helpers.ts';
 
@@ -134,7 +134,7 @@ describe.each(backends)('catalogue (%s)', (backend) => {
       const schuhhaus = list.find((p) => p.id === 'schuhhaus');
       expect(schuhhaus).toMatchObject({ domains: ['schuhhaus.localhost'], currency: 'EUR', holdDays: 14, earn: { points: 1, per: 1 } });
       expect(list.find((p) => p.id === 'alpenladen')?.currency).toBe('CHF');
-      expect(list.filter((p) => p.domains.some((d) => d.endsWith('.localhost')))).toHaveLength(7);
+      expect(list.filter((p) => p.domains.some((d) => d.endsWith('.localhost')))).toHaveLength(DEMO_PARTNERS.length);
     });
   });
 });
