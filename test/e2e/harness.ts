@@ -13,7 +13,7 @@ import { request as httpRequest } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Locator, type Page, type Worker } from 'playwright-core';
 import puppeteer, { type Browser as FirefoxBrowser, type Page as FirefoxPage } from 'puppeteer-core';
 import { DEMO_PARTNERS } from '../../server/catalog/seed.ts';
 
@@ -233,6 +233,7 @@ export interface ServerPurchase {
   amountMinor: number;
   status: string;
   points: number;
+  method?: string;
 }
 
 export interface Me {
@@ -536,6 +537,105 @@ export async function shopThrough(page: Page, homeUrl: string, productIndex = 0)
   const checkout = await goToCheckout(page);
   const confirmation = await placeOrder(page);
   return { product, cart, checkout, confirmation };
+}
+
+// ---------------------------------------------------------------------------
+// The in-page moment
+// ---------------------------------------------------------------------------
+
+/**
+ * The in-page moment lives in a closed shadow root, which no page script and
+ * no Playwright locator can reach (that is the point). The DevTools protocol
+ * can: it lists closed shadow roots when asked to pierce, and the controls
+ * found there are used the way a member uses them (a value typed, an option
+ * chosen, a button clicked), with the events a browser sends.
+ */
+export class InPageMoment {
+  private constructor(
+    private readonly cdp: CDPSession,
+    /** The closed shadow root itself, resolved by the protocol: functions called on it see the card. */
+    private readonly rootObjectId: string,
+  ) {}
+
+  /** Waits until the page shows a moment whose text contains `text`. */
+  static async waitFor(page: Page, text: string, timeoutMs = 20_000): Promise<InPageMoment> {
+    const cdp = await page.context().newCDPSession(page);
+    return waitFor(
+      `the in-page moment saying "${text}"`,
+      async () => {
+        const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: DomNode };
+        for (const host of findNodes(root, (n) => n.localName === 'sammelpunkt-moment')) {
+          const shadow = host.shadowRoots?.[0];
+          if (shadow === undefined) continue;
+          const { object } = (await cdp.send('DOM.resolveNode', { backendNodeId: shadow.backendNodeId })) as { object: { objectId?: string } };
+          if (object.objectId === undefined) continue;
+          const moment = new InPageMoment(cdp, object.objectId);
+          if ((await moment.text()).includes(text)) return moment;
+        }
+        return undefined;
+      },
+      (found) => found !== undefined,
+      timeoutMs,
+    ) as Promise<InPageMoment>;
+  }
+
+  /** The card's text (labels and buttons included; the fields' values are read with `value`). */
+  async text(): Promise<string> {
+    return this.call<string>('function () { return this.textContent; }');
+  }
+
+  /** The current value of the field named `name`. */
+  async value(name: string): Promise<string> {
+    return this.call<string>(`function () { const f = this.querySelector('[name="${name}"]'); return f ? f.value : ''; }`);
+  }
+
+  /** The options of the select named `name`, as shown. */
+  async options(name: string): Promise<string[]> {
+    return this.call<string[]>(`function () { const f = this.querySelector('select[name="${name}"]'); return f ? [...f.options].map((o) => o.textContent) : []; }`);
+  }
+
+  /** Chooses the option whose text is `label` in the select named `name`. */
+  async choose(name: string, label: string): Promise<void> {
+    await this.call(`function () {
+      const f = this.querySelector('select[name="${name}"]');
+      const option = [...f.options].find((o) => o.textContent === ${JSON.stringify(label)});
+      if (!option) throw new Error('no option ' + ${JSON.stringify(label)});
+      f.value = option.value;
+      f.dispatchEvent(new Event('change', { bubbles: true }));
+    }`);
+  }
+
+  async click(buttonText: string): Promise<void> {
+    await this.call(`function () {
+      const button = [...this.querySelectorAll('button')].find((b) => b.textContent.trim() === ${JSON.stringify(buttonText)});
+      if (!button) throw new Error('no button ' + ${JSON.stringify(buttonText)});
+      button.click();
+    }`);
+  }
+
+  private async call<T>(functionDeclaration: string): Promise<T> {
+    const { result, exceptionDetails } = (await this.cdp.send('Runtime.callFunctionOn', {
+      objectId: this.rootObjectId,
+      functionDeclaration,
+      returnByValue: true,
+    })) as { result: { value: T }; exceptionDetails?: { exception?: { description?: string } } };
+    if (exceptionDetails !== undefined) throw new Error(exceptionDetails.exception?.description ?? 'the moment could not be read');
+    return result.value;
+  }
+}
+
+interface DomNode {
+  backendNodeId: number;
+  localName?: string;
+  children?: DomNode[];
+  shadowRoots?: DomNode[];
+  contentDocument?: DomNode;
+}
+
+function findNodes(node: DomNode, match: (node: DomNode) => boolean, found: DomNode[] = []): DomNode[] {
+  if (match(node)) found.push(node);
+  for (const child of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) findNodes(child, match, found);
+  return found;
 }
 
 // ---------------------------------------------------------------------------

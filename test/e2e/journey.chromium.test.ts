@@ -18,6 +18,7 @@ import {
   freePort,
   getMe,
   goToCheckout,
+  InPageMoment,
   memberToken,
   PASSWORD,
   placeOrder,
@@ -232,7 +233,8 @@ describe('Chromium: a member collects points at a partner shop', () => {
     await expect.poll(() => textOf(card.locator('h2'))).toBe(SHOP_NAME);
     await expect.poll(() => textOf(card.locator('.rate'))).toBe('1 point per €1');
     await expect.poll(() => textOf(card.getByRole('list', { name: 'Offers at this shop' }))).toContain('Doppelte Punkte bei Schuhhaus');
-    await expect.poll(() => textOf(card.locator('.badge-offer'))).toContain('2×');
+    // On weekends the programme-wide 1.5× offer is listed too: read the shop's own offer.
+    await expect.poll(() => textOf(card.locator('li').filter({ hasText: 'Doppelte Punkte bei Schuhhaus' }).locator('.badge-offer'))).toContain('2×');
     await shown(popup.getByText('No purchases yet.', { exact: false }));
     await closePopups();
   });
@@ -390,6 +392,31 @@ describe('Chromium: when things go wrong', () => {
     expect(partner.pageMessages.length).toBeGreaterThan(0);
     expect(outside).toEqual({ isolatedWorlds: 0, pageMessages: [] });
     await page.close();
+  });
+
+  step('at a shop whose thank-you page shows two totals, the page asks; the member picks the one paid and it is booked as member-confirmed', async () => {
+    const tab = await chromium.context.newPage();
+    // The espresso alone ships at a cost, so the page's two "Gesamt" amounts differ.
+    await shopThrough(tab, shops.shopUrl('roesterei'), 0);
+    const order = (await shops.shopOrders('roesterei')).at(-1);
+    if (order === undefined) throw new Error('the roastery took no order');
+    const moment = await InPageMoment.waitFor(tab, 'Did you just order?');
+    expect(await moment.value('orderId')).toBe(order.orderId);
+    const paid = `€${(order.amountMinor / 100).toFixed(2)}`;
+    expect(await moment.options('total')).toContain(paid);
+    // Nothing is recorded before the member answers.
+    expect((await serverPurchases(api, token)).filter((p) => p.partnerId === 'roesterei')).toEqual([]);
+
+    await moment.choose('total', paid);
+    await moment.click('Collect points');
+    await InPageMoment.waitFor(tab, 'points pending');
+    const booked = await waitFor(
+      'the member-confirmed purchase on the server',
+      async () => (await serverPurchases(api, token)).filter((p) => p.partnerId === 'roesterei'),
+      (found) => found.length > 0,
+    );
+    expect(booked).toEqual([expect.objectContaining({ orderId: order.orderId, amountMinor: order.amountMinor, status: 'pending', method: 'member-confirmed' })]);
+    await tab.close();
   });
 
   step('after the member revokes consent, a new order records nothing', async () => {
