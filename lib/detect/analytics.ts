@@ -341,17 +341,29 @@ const PIXELS: ReadonlyArray<{ host: RegExp; source: string; id: string[]; amount
   { host: /(?:^|\.)linksynergy\.com$/, source: 'Rakuten Advertising pixel', id: ['ord'], amount: [], currency: ['cur'] },
 ];
 
-const PIXEL_SELECTOR = ['awin1', 'tradedoubler', 'adcell', 'emjcd', 'linksynergy']
-  .flatMap((host) => ['img', 'iframe', 'script'].map((tag) => `${tag}[src*="${host}"]`))
-  .join(', ');
+const PIXEL_HOSTS = /awin1|tradedoubler|adcell|emjcd|linksynergy/;
+
+/**
+ * The page's images, scripts and frames with a source, through the
+ * document's own collections: one attribute read each, where a
+ * `[src*=…]` selector list made the browser match every element of a large
+ * page against fifteen selectors.
+ */
+function pixelSources(doc: Document): string[] {
+  const sources: string[] = [];
+  for (const tag of ['img', 'script', 'iframe']) {
+    const collection = doc.getElementsByTagName(tag);
+    for (let index = 0; index < collection.length && sources.length < 400; index += 1) {
+      const src = collection[index]?.getAttribute('src');
+      if (src && src.length <= 4000 && src.includes('?') && PIXEL_HOSTS.test(src)) sources.push(src);
+    }
+  }
+  return sources;
+}
 
 function fromPixels(page: Page): Report[] {
   const reports: Report[] = [];
-  const elements = page.doc.querySelectorAll(PIXEL_SELECTOR);
-  const limit = Math.min(elements.length, 400);
-  for (let index = 0; index < limit; index += 1) {
-    const src = elements[index]?.getAttribute('src') ?? '';
-    if (src.length > 4000 || !src.includes('?') || !/awin1|tradedoubler|adcell|emjcd|linksynergy/.test(src)) continue;
+  for (const src of pixelSources(page.doc)) {
     let url: URL;
     try {
       url = new URL(src, page.url);

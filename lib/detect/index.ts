@@ -12,7 +12,7 @@ import { readJsonLd } from './json-ld.ts';
 import { mentionsAnOrder, readLabels } from './labels-reader.ts';
 import { makePage, type Page } from './page.ts';
 import { readPartnerRule } from './partner-rule.ts';
-import { CONFIRMATION_MARKERS, readPlatforms, readWidgets } from './platforms.ts';
+import { hasConfirmationMarker, readPlatforms, readWidgets } from './platforms.ts';
 import type { Candidate, Reading, Verdict } from './types.ts';
 import { STRONG_EVIDENCE, weigh } from './verdict.ts';
 
@@ -52,7 +52,7 @@ function attempt(reader: Reader, page: Page): Reading[] {
 function worthReading(page: Page, first: Reading[]): boolean {
   if (first.some((reading) => reading.evidence.some((item) => item.weight >= STRONG_EVIDENCE))) return true;
   try {
-    if (page.doc.querySelector(CONFIRMATION_MARKERS) !== null) return true;
+    if (hasConfirmationMarker(page.doc)) return true;
   } catch {
     // An environment without some selector feature: the text still decides.
   }

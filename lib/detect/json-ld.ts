@@ -144,17 +144,46 @@ const MICRODATA_ORDER = '[itemtype$="schema.org/Order"]';
 
 function readMicrodata(page: Page): Reading | null {
   const scopes = safeQueryAll(page.doc, MICRODATA_ORDER, 5);
-  if (scopes.length !== 1) return null;
+  if (scopes.length !== 1) return readMicrodataInvoice(page);
   const [scope] = scopes as [Element];
   const reading = new ReadingBuilder('microdata');
   const number = safeQuery(scope, '[itemprop="orderNumber"]');
   const value = number?.getAttribute('content') ?? shortText(number);
-  if (value === null || value === undefined) return null;
+  if (value === null || value === undefined) return readMicrodataInvoice(page);
   reading.for('schema-order', 10, `schema.org Order (microdata) ${value}`);
   reading.orderId(value, RANK.structured, 'microdata orderNumber');
   const price = safeQuery(scope, '[itemprop="totalPaymentDue"] [itemprop="price"], [itemprop="price"]');
   const currency = safeQuery(scope, '[itemprop="priceCurrency"]');
   const currencyCode = normalizeCurrency(currency?.getAttribute('content') ?? shortText(currency)) ?? page.currency();
   reading.total(priceToMoney(price?.getAttribute('content') ?? shortText(price), currencyCode, page.currency()), RANK.structured, 'microdata price');
+  return reading.build();
+}
+
+const MICRODATA_INVOICE = '[itemtype$="schema.org/Invoice"]';
+
+/**
+ * A schema.org `Invoice` for the order just placed (Spryker's success page
+ * carries one in meta tags): its `referencesOrder`, its `identifier` or
+ * `confirmationNumber`, and `totalPaymentDue`. One invoice with a number and
+ * an amount due; an account page listing invoices has several.
+ */
+function readMicrodataInvoice(page: Page): Reading | null {
+  const scopes = safeQueryAll(page.doc, MICRODATA_INVOICE, 5);
+  if (scopes.length !== 1) return null;
+  const [scope] = scopes as [Element];
+  const ownProperty = (name: string): Element | null =>
+    safeQueryAll(scope, `[itemprop="${name}"]`, 20).find((element) => element.parentElement?.closest('[itemscope]') === scope) ?? null;
+  const valueOf = (element: Element | null) => element?.getAttribute('content') ?? shortText(element) ?? null;
+  const order = ownProperty('referencesOrder');
+  const number = valueOf(order === null ? null : safeQuery(order, '[itemprop="orderNumber"]')) ?? valueOf(ownProperty('confirmationNumber')) ?? valueOf(ownProperty('identifier'));
+  const due = ownProperty('totalPaymentDue');
+  if (number === null || due === null) return null;
+  const reading = new ReadingBuilder('microdata');
+  reading.for('schema-invoice', 8, `schema.org Invoice (microdata) for order ${number}`);
+  reading.orderId(number, RANK.structured, 'microdata Invoice');
+  const price = safeQuery(due, '[itemprop="price"]') ?? due;
+  const currency = safeQuery(due, '[itemprop="priceCurrency"]');
+  const currencyCode = normalizeCurrency(valueOf(currency)) ?? page.currency();
+  reading.total(priceToMoney(valueOf(price), currencyCode, page.currency()), RANK.structured, 'microdata totalPaymentDue');
   return reading.build();
 }

@@ -66,9 +66,27 @@ function isAlert(element: Element): boolean {
   return within(element, 3, (node) => node.getAttribute('role') === 'alert' || ALERT_CLASS.test(node.getAttribute('class') ?? ''));
 }
 
-/** Column headers label a column of many values, not one value. */
+/**
+ * Column headers label a column of many values, not one value: a table's
+ * head, or a row of three or more short labels with no figure and no
+ * "label: value" among them (the header of a grid built from `<div>`s:
+ * "Quantity · Price · Sum").
+ */
 function isColumnHeader(element: Element): boolean {
-  return within(element, 2, (node) => node.tagName === 'THEAD' || (node.tagName === 'TH' && node.getAttribute('scope') === 'col'));
+  if (within(element, 2, (node) => node.tagName === 'THEAD' || (node.tagName === 'TH' && node.getAttribute('scope') === 'col'))) return true;
+  return within(element, 1, isHeaderRow);
+}
+
+function isHeaderRow(node: Element): boolean {
+  const row = node.parentElement;
+  if (row === null || row.children.length < 3 || row.children.length > 12) return false;
+  const text = row.textContent ?? '';
+  if (text.length > 200 || /\d/.test(text)) return false;
+  // Header cells name a column and nothing else: no "Label: value" among them.
+  return Array.from(row.children).every((cell) => {
+    const cellText = (cell.textContent ?? '').trim();
+    return cellText.length <= 30 && !cellText.includes(':');
+  });
 }
 
 function isControl(element: Element): boolean {
@@ -83,7 +101,9 @@ function isControl(element: Element): boolean {
 function valueAfterLabel<T>(piece: TextPiece, labelEnd: number, read: (text: string) => T | null, levels = 4): T | null {
   const rest = piece.text.slice(labelEnd);
   const direct = read(rest);
-  if (direct !== null || levels === 0) return direct;
+  if (direct !== null) return direct;
+  // In a sentence only what follows the label on the same line counts: "… the order number is <strong>102317</strong>".
+  if (levels === 0 && rest.trim() !== '') return null;
   // "- Importo <span>214,00 €</span><br>": what follows the label's own text node, up to the next line.
   const following: string[] = [];
   const budget = { left: MAX_VALUE_TEXT };
@@ -107,7 +127,7 @@ function valueAfterLabel<T>(piece: TextPiece, labelEnd: number, read: (text: str
         if (found !== null) return found;
       }
     }
-    if (level > 0 && BOUNDARY.has(node.tagName)) return null;
+    if (level > 0 && BOUNDARY.has(node.tagName) && !wrapsAlone(node)) return null;
     // Right-aligned layouts write the amount before its label (`<div>$264.84</div><div>Total:</div>`).
     if (level === 0 && nextText(node) === null) {
       const before = shortText(node.previousElementSibling, MAX_VALUE_TEXT);
@@ -127,9 +147,16 @@ function valueAfterLabel<T>(piece: TextPiece, labelEnd: number, read: (text: str
       if (found !== null) return found;
       if (joined.length > MAX_VALUE_TEXT) break;
     }
-    if (BOUNDARY.has(node.tagName)) return null;
+    if (BOUNDARY.has(node.tagName) && !wrapsAlone(node)) return null;
   }
   return null;
+}
+
+/** A heading or paragraph that is all its cell holds (`<td><h3>Order total</h3></td>`): the cell, not the heading, bounds the label. */
+function wrapsAlone(node: Element): boolean {
+  const parent = node.parentElement;
+  if (parent === null || !/^(?:TD|TH|DT|DD|DIV|SPAN)$/.test(parent.tagName) || parent.children.length !== 1) return false;
+  return (parent.textContent ?? '').trim() === (node.textContent ?? '').trim();
 }
 
 /** Where `label` starts at a word boundary in `text`, or -1. */
@@ -195,12 +222,14 @@ export function readLabels(page: Page): Reading | null {
       if (thanks === null || weight > thanks.weight) thanks = { weight, text: piece.text };
     }
     if (thanksMatch !== null) {
-      // A thank-you buried in a long paragraph (a footer, terms) says less than one standing alone.
-      const weight = isHeading(element) ? 7 : lower.length > 200 ? 3 : 6;
+      // A thank-you buried in a long paragraph (a footer, terms) says less than one standing alone, or opening the paragraph.
+      const weight = isHeading(element) ? 7 : lower.length > 200 && thanksMatch.index > 20 ? 3 : 6;
       if (thanks === null || weight > thanks.weight) thanks = { weight, text: piece.text };
       // "Thank you for your order #1001", "Your order has been received! <span>PKX7W2M9</span>": the number right after the thanks.
       const end = thanksMatch.index + thanksMatch[0].length;
-      const id = valueAfterLabel(piece, end, (text) => (/^\s*[!.,:]?\s*(?:#|no\.|nr\.)?\s*[A-Za-z0-9]/.test(text) ? orderIdAfterLabel(text.replace(/^\s*[!.,:]/, ''), 'reference') : null), 2);
+      // Only a number right there: a thanks followed by another sentence names no order.
+      const rest = lower.slice(end).replace(/^\s*[!.,:]?\s*/, '');
+      const id = rest !== '' && !/^(?:#|no\.|nr\.|n[°º]|\d)/.test(rest) ? null : valueAfterLabel(piece, end, (text) => (/^\s*[!.,:]?\s*(?:#|no\.|nr\.)?\s*[A-Za-z0-9]/.test(text) ? orderIdAfterLabel(text.replace(/^\s*[!.,:]/, ''), 'reference') : null), 2);
       if (id !== null && /\d/.test(id) && !idValues.has(id)) idValues.set(id, piece.text);
     }
     if (isHeading(element) && lower.length <= MAX_LABEL_PIECE) {

@@ -47,7 +47,8 @@ export const ORDER_THANKS = new RegExp(
     // German
     '(?:vielen |herzlichen |besten )?dank(?:e)?(?: sch(?:ö|oe)n)? f(?:ü|ue)r (?:ihre[nm]?|deine[nm]?|eure[nm]?) (?:bestellung|auftrag|einkauf|kauf)',
     'merci f(?:ü|ue)r (?:ihre|deine|eure) bestellung',
-    '(?:ihre|deine) bestellung (?:ist|wurde) (?:(?:bei uns|erfolgreich|soeben|hiermit) )*(?:eingegangen|aufgegeben|abgeschlossen|abgeschickt|(?:ü|ue)bermittelt|angenommen|entgegengenommen|erhalten|aufgenommen|best(?:ä|ae)tigt|versendet|gespeichert)',
+    '(?:ihre|deine) bestellung (?:ist|wurde) (?:(?:bei uns|erfolgreich|soeben|hiermit) )*(?:eingegangen|aufgegeben|abgeschlossen|abgeschickt|(?:ü|ue)bermittelt|angenommen|entgegengenommen|erhalten|aufgenommen|best(?:ä|ae)tigt|versendet|gespeichert|angelegt|platziert|verarbeitet)',
+    '(?:ihre|deine) bestellung wird (?:jetzt |nun |umgehend )?(?:bearbeitet|verarbeitet)',
     'wir haben (?:ihre|deine) bestellung erhalten',
     '(?:ihre|deine) bestellung (?:bei|an|im shop) [^.!?]{1,40} (?:ist|wurde) (?:(?:bei uns|erfolgreich) )?(?:eingegangen|aufgegeben|abgeschlossen|angenommen|erhalten)',
     'bestellbest(?:ä|ae)tigung (?:wurde|haben wir|ist) [^.!?]{0,60}(?:gesendet|geschickt|unterwegs|verschickt)',
@@ -72,22 +73,22 @@ export const ORDER_THANKS = new RegExp(
     // French
     'merci (?:pour|de) (?:votre|ta) (?:commande|achat)',
     'nous vous remercions (?:de|pour) votre (?:commande|achat)',
-    'votre commande (?:a (?:bien )?été|est) (?:bien )?(?:enregistrée|validée|reçue|confirmée|passée|prise en compte|envoyée)',
+    'votre commande (?:a (?:bien )?été|est) (?:bien )?(?:enregistrée|validée|reçue|confirmée|passée|prise en compte|envoyée|traitée|effectuée|finalisée)',
     'votre commande (?:sur|chez|auprès de) [^.!?]{1,40} a (?:bien )?été (?:enregistrée|validée|reçue|confirmée|prise en compte)',
     'récapitulatif de (?:votre )?commande vous a été envoyé',
     '(?:a )?summary of your order has been (?:sent|emailed)', 'order summary has been (?:sent|emailed)',
     'commande (?:#|n°|no )?[\\w-]{1,40} (?:est|a été) (?:confirmée|enregistrée)',
     // Dutch
     '(?:hartelijk |heel erg )?bedankt voor (?:je|uw|jouw) (?:bestelling|aankoop|order)',
-    '(?:je|uw|jouw) (?:bestelling|order) is (?:succesvol )?(?:geplaatst|ontvangen|bevestigd|afgerond)',
+    '(?:je|uw|jouw) (?:bestelling|order) is (?:succesvol )?(?:geplaatst|ontvangen|bevestigd|afgerond|verwerkt)',
     '(?:je|uw) (?:bestelling|order) (?:bij|in) [^.!?]{1,40} is (?:succesvol )?(?:geplaatst|ontvangen|bevestigd)',
     // Italian
     "grazie per (?:il tuo|il vostro|l'|l’)\\s?(?:ordine|acquisto)",
     "grazie per aver (?:effettuato l'ordine|ordinato|acquistato)",
-    'il (?:tuo|vostro) ordine (?:è stato|e\' stato|è) (?:ricevuto|confermato|completato|effettuato|inviato)',
+    'il (?:tuo|vostro) ordine (?:è stato|e\' stato|è) (?:ricevuto|confermato|completato|effettuato|inviato|elaborato|registrato)',
     // Spanish
     'gracias por (?:tu|su) (?:pedido|compra)',
-    '(?:tu|su) pedido (?:ha sido|se ha|fue|está) (?:recibido|confirmado|realizado|completado|registrado)',
+    '(?:tu|su) pedido (?:ha sido|se ha|fue|está) (?:recibido|confirmado|realizado|completado|registrado|procesado|tramitado)',
     // Polish
     'dziękujemy za (?:złożenie )?(?:zamówienia|zamówienie|zakup|zakupy)',
     '(?:twoje|państwa|pana|pani)? ?zamówienie (?:zostało )?(?:przyjęte|złożone|potwierdzone|zrealizowane|przyjęto)',
@@ -193,6 +194,10 @@ export const ORDER_NUMBER_LABEL = new RegExp(
     'číslo (?:vaší |tvé )?objednávky(?: je)?',
     'objednávka (?:č\\.|číslo|#)',
     'kód objednávky',
+    // "Order ID" in each language, as shop systems name the number (Aimeos, Bagisto, GrandNode)
+    '(?:id|identifiant|identificador|identificativo) (?:de la |de |del |do |da |dell\'|dell’|della )?\s?(?:commande|pedido|ordine|encomenda|orden)',
+    '(?:commande|pedido|ordine|encomenda|bestelling|zamówienia|objednávky|tilauksen|beställnings|ordre)-?\s?id',
+    'id (?:zamówienia|objednávky|tilauksen)',
   ),
 );
 
@@ -213,7 +218,7 @@ export const GRAND_TOTAL_LABEL = new RegExp(
     'total ttc', 'montant total(?: ttc)?', 'total à payer', 'montant (?:payé|à payer|réglé)', 'total (?:de la )?commande', 'net à payer',
     'total \\(?(?:ttc|taxes? comprises?)',
     // Dutch
-    'totaalbedrag', 'totaal(?:prijs)? (?:incl|\\(incl)', 'te betalen', 'totaal te betalen', 'betaald bedrag',
+    'totaalbedrag', 'totaal(?:prijs)? (?:incl|\\(incl)', 'te betalen', 'totaal te betalen', 'betaald bedrag', 'ordertotaal', 'bestel(?:ling)?\\s?totaal', 'totaal (?:bestelling|order)',
     // Italian
     'totale (?:ordine|complessivo|da pagare|pagato|\\(?iva inclusa|\\(?incl)', 'importo (?:totale|pagato|da pagare)',
     // Spanish
@@ -267,6 +272,8 @@ export const PARTIAL_TOTAL_LABEL = new RegExp(
     'sconto', 'descuento', 'rabat', 'sleva', 'gewicht', 'weight', 'anzahl', 'quantity', 'menge', 'artikel gesamt', 'per item', 'pro stück', 'stückpreis', 'unit price',
     'noch\\b', 'remaining', 'free shipping', 'versandkostenfrei', 'gerundet', 'välisumma', 'részösszeg', 'delsum', 'mezisúčet', 'subtotal',
     'alennus', 'kedvezmény', 'desconto', 'reducere', 'instal', 'raten', 'cuotas', 'plazos', 'mensualit',
+    // The basket's goods, before shipping: a subtotal on a confirmation
+    'basket total', 'basket value', 'winkelmand(?:je)? totaal', 'warenkorb(?:summe|wert)', 'total (?:du )?panier', 'totale carrello', 'total (?:del )?carrito',
     'gift card', 'geschenkkarte', 'gutschrift', 'guthaben', 'carta regalo', 'carte cadeau', 'tarjeta regalo', 'cadeaubon', 'store credit', 'credit\\b',
   ),
 );

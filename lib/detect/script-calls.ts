@@ -56,8 +56,32 @@ export const TRACKING_HINT =
 function parseArguments(script: string, open: number): unknown[] | null {
   const end = closingIndex(script, open, MAX_CALL_LENGTH);
   if (end === -1) return null;
-  const args = parseJsLiteral(`[${script.slice(open + 1, end - 1)}]`);
-  return Array.isArray(args) ? args : null;
+  const inside = script.slice(open + 1, end - 1);
+  const args = parseJsLiteral(`[${inside}]`);
+  if (!Array.isArray(args)) return null;
+  // `gtag('event', 'purchase', ga_ecommerce)`: a last argument that names a variable holding a literal earlier in the script.
+  const named = /(?:^|,)\s*([A-Za-z_$][\w$]*)\s*$/.exec(inside)?.[1];
+  if (named !== undefined && args.length > 0 && args[args.length - 1] === undefined) {
+    const value = literalAssignedTo(script, named, open);
+    if (value !== undefined) args[args.length - 1] = value;
+  }
+  return args;
+}
+
+/**
+ * The object literal last assigned to the variable `name` before `before`
+ * (`let ga_ecommerce = {…};`, `var order = {…}`), parsed as data; undefined
+ * when there is none. Assignments to a property (`x.name = …`) do not count.
+ */
+function literalAssignedTo(script: string, name: string, before: number): unknown {
+  if (name === 'undefined' || name === 'arguments') return undefined;
+  const escaped = name.replace(/\$/g, '\\$');
+  const assignment = new RegExp(`(?<![\\w$.])${escaped}\\s*=\\s*(?=\\{)`, 'g');
+  let open = -1;
+  for (const match of script.slice(0, before).matchAll(assignment)) open = match.index + match[0].length;
+  if (open === -1) return undefined;
+  const end = closingIndex(script, open, MAX_CALL_LENGTH);
+  return end === -1 ? undefined : parseJsLiteral(script.slice(open, end));
 }
 
 function normalizeTarget(raw: string): string {
