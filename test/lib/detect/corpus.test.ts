@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { judge } from '../../../lib/detect/index.ts';
+import { CONFIRMATION_MARKERS, hasConfirmationMarker } from '../../../lib/detect/platforms.ts';
 import { parsePage } from '../../../scripts/lib/parse-html.ts';
 import { classify, partnerFor } from '../../../scripts/detect-accuracy.ts';
 import { readCorpusPage } from '../../fixtures/pages/corpus.ts';
@@ -79,5 +80,17 @@ describe('.happy: the address is a hint, not the judge', () => {
     const exact = outcomes.filter((outcome) => outcome === 'exact').length;
     expect(outcomes.filter((outcome) => outcome === 'wrong')).toEqual([]);
     expect(exact / outcomes.length).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('the cheap marker probe', () => {
+  it('finds a confirmation marker on exactly the corpus pages the whole selector list matches', () => {
+    const differ = CORPUS.filter((page) => {
+      const doc = parsePage(readCorpusPage(page));
+      return hasConfirmationMarker(doc) !== (doc.querySelector(CONFIRMATION_MARKERS) !== null);
+    }).map((page) => page.file);
+    expect(differ).toEqual([]);
+    // The probe is asked something on enough pages to mean anything.
+    expect(CORPUS.filter((page) => hasConfirmationMarker(parsePage(readCorpusPage(page)))).length).toBeGreaterThan(30);
   });
 });
