@@ -138,6 +138,11 @@ export type Reward = z.infer<typeof Reward>;
 export const Rewards = z.object({ rewards: z.array(Reward) });
 
 export const DetectionMethod = z.string().check(z.minLength(1), z.maxLength(40));
+/**
+ * The `method` of a purchase whose order id or total the member confirmed or
+ * corrected on the page; the server books it pending like any other.
+ */
+export const MEMBER_CONFIRMED_METHOD = 'member-confirmed';
 
 /** A purchase as the extension sends it. */
 export const PurchaseIn = z.object({
@@ -324,3 +329,47 @@ export const ErrorEnvelope = z.object({
   error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }),
 });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
+
+// --- Detection health (`POST /v1/detection-reports`) ------------------------
+
+/** The most reports one request may carry. */
+export const MAX_DETECTION_REPORTS = 50;
+/** The largest count one report may carry. */
+export const MAX_DETECTION_REPORT_COUNT = 1000;
+/** Reports older than this many days are refused: the extension sends them within a day or two. */
+export const DETECTION_REPORT_MAX_AGE_DAYS = 30;
+
+/**
+ * A short code saying why nothing was recorded automatically on a page with
+ * evidence of an order: `ambiguous_order_id`, `ambiguous_total`,
+ * `no_order_id`, `no_total`, `member_confirmed`, `member_declined`, ….
+ */
+export const DetectionReason = z.string().check(z.regex(/^[a-z_]{1,40}$/, 'a short code of lowercase letters and underscores (at most 40)'));
+
+/**
+ * One anonymous counter: how many pages of a partner, on one day, showed
+ * evidence of an order that the given detector version could not record
+ * automatically, and why. Strict objects: a field the contract does not name
+ * (a URL, page text, a member id) is refused, never stored.
+ */
+export const DetectionReport = z.strictObject({
+  partnerId: Slug,
+  /** The member's calendar day of the page view, `YYYY-MM-DD`. */
+  day: z.iso.date(),
+  /** `DETECTOR_VERSION` of lib/detect. */
+  detectorVersion: z.string().check(z.regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,39}$/, 'a version such as 2.0.0 (at most 40 characters)')),
+  reason: DetectionReason,
+  count: z.int().check(z.minimum(1), z.maximum(MAX_DETECTION_REPORT_COUNT)),
+});
+export type DetectionReport = z.infer<typeof DetectionReport>;
+
+export const DetectionReportsRequest = z.strictObject({
+  reports: z.array(DetectionReport).check(z.minLength(1), z.maxLength(MAX_DETECTION_REPORTS)),
+});
+export type DetectionReportsRequest = z.infer<typeof DetectionReportsRequest>;
+
+export const DetectionReportsResponse = z.object({
+  /** How many reports were counted (all of them: a request is counted whole or refused whole). */
+  accepted: z.int(),
+});
+export type DetectionReportsResponse = z.infer<typeof DetectionReportsResponse>;
