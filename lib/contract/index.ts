@@ -373,3 +373,33 @@ export const DetectionReportsResponse = z.object({
   accepted: z.int(),
 });
 export type DetectionReportsResponse = z.infer<typeof DetectionReportsResponse>;
+
+/** The figures of one day or window of a partner's detection health. */
+const DetectionFigures = {
+  /** Orders recorded automatically: purchases whose method is not `member-confirmed`. */
+  automatic: nonNegativeInt,
+  /** Orders the member confirmed or corrected on the page (method `member-confirmed`). */
+  memberConfirmed: nonNegativeInt,
+  /** Pages with evidence of an order and no record: reported counts, except reason `member_confirmed` (those arrive as purchases). */
+  evidenceWithoutRecord: nonNegativeInt,
+};
+
+/** `GET /v1/admin/detection-health` (operator): per partner and per day, and the drop flag. */
+export const DetectionHealth = z.object({
+  /** First and last day shown (UTC), and how many days that is. */
+  from: z.iso.date(),
+  to: z.iso.date(),
+  days: positiveInt,
+  /** The drop rule in words. */
+  rule: z.string(),
+  partners: z.array(z.object({
+    partnerId: z.string(),
+    /** The automatic rate fell by the rule: most likely the partner's template changed. */
+    flagged: z.boolean(),
+    recent: z.object({ from: z.iso.date(), to: z.iso.date(), ...DetectionFigures, events: nonNegativeInt, automaticRatePercent: z.optional(z.number()) }),
+    baseline: z.object({ from: z.iso.date(), to: z.iso.date(), ...DetectionFigures, events: nonNegativeInt, automaticRatePercent: z.optional(z.number()) }),
+    /** Days of the period with any figure, oldest first. */
+    days: z.array(z.object({ day: z.iso.date(), ...DetectionFigures, reportsByReason: z.record(z.string(), nonNegativeInt) })),
+  })),
+});
+export type DetectionHealth = z.infer<typeof DetectionHealth>;

@@ -5,7 +5,7 @@
  * ended with no record (the anonymous reports). A partner whose automatic
  * share drops sharply has most likely changed its confirmation template.
  */
-import { MEMBER_CONFIRMED_METHOD } from '../../lib/contract/index.ts';
+import { type DetectionHealth, MEMBER_CONFIRMED_METHOD } from '../../lib/contract/index.ts';
 import type { Queryable } from '../db/index.ts';
 import { utcDay } from './detection-reports.ts';
 
@@ -44,46 +44,10 @@ export function parseHealthDays(raw: string | undefined): number | null {
   return days >= 1 && days <= MAX_HEALTH_DAYS ? days : null;
 }
 
-export interface Figures {
-  /** Orders recorded automatically: purchases whose method is not `member-confirmed`. */
-  automatic: number;
-  /** Orders the member confirmed or corrected on the page (method `member-confirmed`). */
-  memberConfirmed: number;
-  /** Pages with evidence of an order and no record: reports, except those saying the member confirmed. */
-  evidenceWithoutRecord: number;
-}
-
-export interface DayFigures extends Figures {
-  day: string;
-  /** Every report of the day by reason, `member_confirmed` included. */
-  reportsByReason: Record<string, number>;
-}
-
-export interface WindowFigures extends Figures {
-  from: string;
-  to: string;
-  events: number;
-  /** Automatic share in percent, one decimal; absent without events. */
-  automaticRatePercent?: number;
-}
-
-export interface PartnerHealth {
-  partnerId: string;
-  /** The drop rule fired. */
-  flagged: boolean;
-  recent: WindowFigures;
-  baseline: WindowFigures;
-  /** Days of the requested period with any figure, oldest first. */
-  days: DayFigures[];
-}
-
-export interface DetectionHealth {
-  from: string;
-  to: string;
-  days: number;
-  rule: string;
-  partners: PartnerHealth[];
-}
+type PartnerHealth = DetectionHealth['partners'][number];
+type WindowFigures = PartnerHealth['recent'];
+type DayFigures = PartnerHealth['days'][number];
+type Figures = Pick<DayFigures, 'automatic' | 'memberConfirmed' | 'evidenceWithoutRecord'>;
 
 const emptyFigures = (): Figures => ({ automatic: 0, memberConfirmed: 0, evidenceWithoutRecord: 0 });
 const eventsOf = (f: Figures) => f.automatic + f.memberConfirmed + f.evidenceWithoutRecord;

@@ -195,3 +195,27 @@ describe.each(backends)('detection reports (%s)', (backend) => {
     });
   });
 });
+
+describe('detection reports in /openapi.json', () => {
+  it('describes the intake and the operator view with their contract schemas', async () => {
+    const server = await startTestServer('pglite');
+    try {
+      const doc = (await (await server.call('GET', '/openapi.json')).json()) as {
+        paths: Record<string, Record<string, { security: Record<string, string[]>[]; responses: Record<string, unknown>; requestBody?: unknown }>>;
+        components: { schemas: Record<string, { properties?: Record<string, { maxItems?: number; items?: { required?: string[]; additionalProperties?: unknown } }> }> };
+      };
+      const intake = doc.paths['/v1/detection-reports']!.post!;
+      expect(intake.security).toEqual([{ bearer: [] }]);
+      expect(Object.keys(intake.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '413', '415', '422', '429']));
+      const reports = doc.components.schemas.DetectionReportsRequest!.properties!.reports!;
+      expect(reports.maxItems).toBe(50);
+      expect(reports.items!.required).toEqual(['partnerId', 'day', 'detectorVersion', 'reason', 'count']);
+      expect(reports.items!.additionalProperties).toBe(false);
+      const health = doc.paths['/v1/admin/detection-health']!.get!;
+      expect(health.security).toEqual([{ adminBearer: [] }]);
+      expect(doc.components.schemas.DetectionHealth).toBeDefined();
+    } finally {
+      await server.close();
+    }
+  });
+});
