@@ -399,7 +399,14 @@ export const DetectionHealth = z.object({
     recent: z.object({ from: z.iso.date(), to: z.iso.date(), ...DetectionFigures, events: nonNegativeInt, automaticRatePercent: z.optional(z.number()) }),
     baseline: z.object({ from: z.iso.date(), to: z.iso.date(), ...DetectionFigures, events: nonNegativeInt, automaticRatePercent: z.optional(z.number()) }),
     /** Days of the period with any figure, oldest first. */
-    days: z.array(z.object({ day: z.iso.date(), ...DetectionFigures, reportsByReason: z.record(z.string(), nonNegativeInt) })),
+    days: z.array(z.object({
+      day: z.iso.date(),
+      ...DetectionFigures,
+      /** Every report of the day by reason, `member_confirmed` included. */
+      reportsByReason: z.record(z.string(), nonNegativeInt),
+      /** The same reports by detector version: a new version tells our change from the shop's. */
+      reportsByDetectorVersion: z.record(z.string(), nonNegativeInt),
+    })),
   })),
 });
 export type DetectionHealth = z.infer<typeof DetectionHealth>;

@@ -101,10 +101,9 @@ export async function detectionHealth(db: Queryable, opts: { now: Date; days?: n
         GROUP BY 1, 2`,
       [readFrom, today, MEMBER_CONFIRMED_METHOD],
     ),
-    db.query<{ partner_id: string; day: string; reason: string; count: number }>(
-      `SELECT partner_id, to_char(day, 'YYYY-MM-DD') AS day, reason, sum(count) AS count
-         FROM detection_reports WHERE day >= $1::date AND day <= $2::date
-        GROUP BY 1, 2, 3`,
+    db.query<{ partner_id: string; day: string; detector_version: string; reason: string; count: number }>(
+      `SELECT partner_id, to_char(day, 'YYYY-MM-DD') AS day, detector_version, reason, count
+         FROM detection_reports WHERE day >= $1::date AND day <= $2::date`,
       [readFrom, today],
     ),
   ]);
@@ -114,7 +113,7 @@ export async function detectionHealth(db: Queryable, opts: { now: Date; days?: n
     let perDay = byPartner.get(partnerId);
     if (!perDay) byPartner.set(partnerId, (perDay = new Map()));
     let f = perDay.get(day);
-    if (!f) perDay.set(day, (f = { day, ...emptyFigures(), reportsByReason: {} }));
+    if (!f) perDay.set(day, (f = { day, ...emptyFigures(), reportsByReason: {}, reportsByDetectorVersion: {} }));
     return f;
   };
   for (const p of purchases) {
@@ -125,6 +124,7 @@ export async function detectionHealth(db: Queryable, opts: { now: Date; days?: n
   for (const r of reports) {
     const f = dayOf(r.partner_id, r.day);
     f.reportsByReason[r.reason] = (f.reportsByReason[r.reason] ?? 0) + r.count;
+    f.reportsByDetectorVersion[r.detector_version] = (f.reportsByDetectorVersion[r.detector_version] ?? 0) + r.count;
     if (r.reason !== MEMBER_CONFIRMED_REASON) f.evidenceWithoutRecord += r.count;
   }
 

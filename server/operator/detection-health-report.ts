@@ -19,6 +19,13 @@ type Window = DetectionHealth['partners'][number]['recent'];
 const rate = (w: Window) => (w.automaticRatePercent === undefined ? '-' : `${w.automaticRatePercent.toFixed(1)} %`);
 const windowText = (w: Window) => `${rate(w)} (${w.events} event${w.events === 1 ? '' : 's'}, ${w.from} .. ${w.to})`;
 
+/** `a 4, b 2`: counts by key, keys sorted and escaped. */
+const counts = (byKey: Record<string, number>) =>
+  Object.entries(byKey)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, n]) => `${printable(key)} ${n}`)
+    .join(', ');
+
 const HEADER = ['day', 'automatic', 'member-confirmed', 'no record', 'reports by reason'] as const;
 
 export function formatDetectionHealth(report: DetectionHealth): string[] {
@@ -43,12 +50,10 @@ export function formatDetectionHealth(report: DetectionHealth): string[] {
     }
     lines.push(`  ${HEADER[0].padEnd(10)}  ${HEADER[1].padStart(9)}  ${HEADER[2].padStart(16)}  ${HEADER[3].padStart(9)}  ${HEADER[4]}`);
     for (const d of p.days) {
-      const reasons = Object.entries(d.reportsByReason)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([reason, n]) => `${printable(reason)} ${n}`)
-        .join(', ');
+      const reasons = counts(d.reportsByReason);
+      const versions = Object.keys(d.reportsByDetectorVersion).length > 0 ? `  (detector ${counts(d.reportsByDetectorVersion)})` : '';
       lines.push(
-        `  ${d.day.padEnd(10)}  ${String(d.automatic).padStart(9)}  ${String(d.memberConfirmed).padStart(16)}  ${String(d.evidenceWithoutRecord).padStart(9)}  ${reasons || '-'}`,
+        `  ${d.day.padEnd(10)}  ${String(d.automatic).padStart(9)}  ${String(d.memberConfirmed).padStart(16)}  ${String(d.evidenceWithoutRecord).padStart(9)}  ${reasons || '-'}${versions}`,
       );
     }
   }

@@ -56,7 +56,7 @@ async function seedScenario(server: TestServer): Promise<Scenario> {
   const day = utcDay(now - DAY_MS);
   const reports = [
     { partnerId: broken, day, detectorVersion: '2.0.0', reason: 'ambiguous_total', count: 4 },
-    { partnerId: broken, day, detectorVersion: '2.0.0', reason: 'no_order_id', count: 2 },
+    { partnerId: broken, day, detectorVersion: '2.1.0', reason: 'no_order_id', count: 2 },
     // The member confirmed these: they arrive as purchases, so they are shown by reason but not counted twice.
     { partnerId: broken, day, detectorVersion: '2.0.0', reason: 'member_confirmed', count: 3 },
     { partnerId: quiet, day, detectorVersion: '2.0.0', reason: 'no_total', count: 5 },
@@ -116,11 +116,12 @@ describe.each(backends)('detection health (%s)', (backend) => {
           memberConfirmed: 3,
           evidenceWithoutRecord: 6,
           reportsByReason: { ambiguous_total: 4, no_order_id: 2, member_confirmed: 3 },
+          reportsByDetectorVersion: { '2.0.0': 7, '2.1.0': 2 },
         },
       ]);
       // Days outside the period asked for are not listed, but the windows of the rule still see them.
       expect(partnerOf(report, scenario.steady).days).toEqual([
-        { day: '2026-12-04', automatic: 10, memberConfirmed: 0, evidenceWithoutRecord: 0, reportsByReason: {} },
+        { day: '2026-12-04', automatic: 10, memberConfirmed: 0, evidenceWithoutRecord: 0, reportsByReason: {}, reportsByDetectorVersion: {} },
       ]);
       const longer = (await (await health('?days=35')).json()) as DetectionHealth;
       const steadyDays = partnerOf(longer, scenario.steady).days;
@@ -173,12 +174,12 @@ describe('detection health, printed', () => {
           flagged: true,
           recent: { from: '2026-11-29', to: '2026-12-05', automatic: 0, memberConfirmed: 0, evidenceWithoutRecord: 1, events: 1, automaticRatePercent: 0 },
           baseline: { from: '2026-11-01', to: '2026-11-28', automatic: 0, memberConfirmed: 0, evidenceWithoutRecord: 0, events: 0 },
-          days: [{ day: '2026-12-05', automatic: 0, memberConfirmed: 0, evidenceWithoutRecord: 1, reportsByReason: { 'x\u001b[2J': 1 } }],
+          days: [{ day: '2026-12-05', automatic: 0, memberConfirmed: 0, evidenceWithoutRecord: 1, reportsByReason: { 'x\u001b[2J': 1 }, reportsByDetectorVersion: { '1\u0007': 1 } }],
         },
       ],
     };
     const text = formatDetectionHealth(report).join('\n');
-    expect(text).not.toMatch(/\u001b|\nFAKE/);
+    expect(text).not.toMatch(/\u001b|\u0007|\nFAKE/);
     expect(text).toContain('shop\\u{000a}FAKE ok');
   });
 });
@@ -240,7 +241,7 @@ describe('npm run admin -- detection health (the real CLI)', () => {
     const broken = section(scenario.broken);
     expect(broken).toMatch(new RegExp(`^${scenario.broken}  FLAGGED`));
     expect(broken).toMatch(/last 7 days: 18\.2 % \(11 events,.*28 days before: 100\.0 % \(12 events/);
-    expect(broken).toMatch(new RegExp(`${yesterday} +2 +3 +6  ambiguous_total 4, member_confirmed 3, no_order_id 2`));
+    expect(broken).toMatch(new RegExp(`${yesterday} +2 +3 +6  ambiguous_total 4, member_confirmed 3, no_order_id 2  \\(detector 2\\.0\\.0 7, 2\\.1\\.0 2\\)`));
     expect(section(scenario.steady)).toMatch(new RegExp(`^${scenario.steady}  ok`));
     expect(section(scenario.quiet)).toMatch(new RegExp(`${yesterday} +1 +0 +5  no_total 5`));
   });
