@@ -344,6 +344,13 @@ export const DETECTION_REPORT_MAX_AGE_DAYS = 30;
  * evidence of an order: `ambiguous_order_id`, `ambiguous_total`,
  * `no_order_id`, `no_total`, `member_confirmed`, `member_declined`, ….
  */
+/**
+ * The reason of a report for a page where the member confirmed the order: it
+ * also arrives as a purchase (method `member-confirmed`), so the operator's
+ * view lists it by reason but does not count it as a page without a record.
+ */
+export const MEMBER_CONFIRMED_REASON = 'member_confirmed';
+
 export const DetectionReason = z.string().check(z.regex(/^[a-z_]{1,40}$/, 'a short code of lowercase letters and underscores (at most 40)'));
 
 /**

@@ -5,14 +5,11 @@
  * ended with no record (the anonymous reports). A partner whose automatic
  * share drops sharply has most likely changed its confirmation template.
  */
-import { type DetectionHealth, MEMBER_CONFIRMED_METHOD } from '../../lib/contract/index.ts';
+import { type DetectionHealth, MEMBER_CONFIRMED_METHOD, MEMBER_CONFIRMED_REASON } from '../../lib/contract/index.ts';
 import type { Queryable } from '../db/index.ts';
 import { utcDay } from './detection-reports.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The reason a report carries when the member confirmed the order: it arrives as a purchase too, so it is not counted twice. */
-export const MEMBER_CONFIRMED_REASON = 'member_confirmed';
 
 /**
  * The drop rule. Automatic rate = automatic / (automatic + member-confirmed +
