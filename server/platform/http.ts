@@ -23,13 +23,19 @@ export function errorBody(requestId: string, code: string, message: string) {
   return { error: { code, message, requestId } };
 }
 
+/** Names a strict object's unknown fields, shortened: they are the client's text, echoed back. */
+function unknownFields(keys: readonly string[]): string {
+  const shown = keys.slice(0, 5).map((k) => JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k));
+  return `unknown field${keys.length === 1 ? '' : 's'} ${shown.join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`;
+}
+
 /** Describes zod issues in one line a client developer can act on. */
 export function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((i) => {
       // zod/mini carries no message texts: say which fields a strict object does not know.
-      const message = i.code === 'unrecognized_keys' ? `unknown field${i.keys.length === 1 ? '' : 's'} ${i.keys.join(', ')}` : i.message;
+      const message = i.code === 'unrecognized_keys' ? unknownFields(i.keys) : i.message;
       return i.path.length ? `${i.path.join('.')}: ${message}` : message;
     })
     .join('; ');
