@@ -3,6 +3,7 @@ import { createBaseApp, type Deps } from './platform/app.ts';
 import { admin } from './routes/admin.ts';
 import { auth } from './routes/auth.ts';
 import { catalog } from './routes/catalog.ts';
+import { detectionHealthAdmin, detectionReports } from './routes/detection.ts';
 import { me } from './routes/me.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { partnerApi } from './routes/partner-api.ts';
@@ -20,6 +21,8 @@ export function createApp(deps: Deps) {
   app.route('/v1/me', me);
   app.route('/v1', rewards);
   app.route('/v1/partner-api', partnerApi);
+  app.route('/v1/detection-reports', detectionReports);
+  app.route('/v1/admin/detection-health', detectionHealthAdmin);
   app.route('/v1/admin', admin);
   return app;
 }

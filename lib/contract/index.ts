@@ -138,6 +138,11 @@ export type Reward = z.infer<typeof Reward>;
 export const Rewards = z.object({ rewards: z.array(Reward) });
 
 export const DetectionMethod = z.string().check(z.minLength(1), z.maxLength(40));
+/**
+ * The `method` of a purchase whose order id or total the member confirmed or
+ * corrected on the page; the server books it pending like any other.
+ */
+export const MEMBER_CONFIRMED_METHOD = 'member-confirmed';
 
 /** A purchase as the extension sends it. */
 export const PurchaseIn = z.object({
@@ -324,3 +329,91 @@ export const ErrorEnvelope = z.object({
   error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }),
 });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
+
+// --- Detection health (`POST /v1/detection-reports`) ------------------------
+
+/** The most reports one request may carry. */
+export const MAX_DETECTION_REPORTS = 50;
+/** The largest count one report may carry. */
+export const MAX_DETECTION_REPORT_COUNT = 1000;
+/** Reports older than this many days are refused: the extension sends them within a day or two. */
+export const DETECTION_REPORT_MAX_AGE_DAYS = 30;
+
+/**
+ * A short code saying why nothing was recorded automatically on a page with
+ * evidence of an order: `ambiguous_order_id`, `ambiguous_total`,
+ * `no_order_id`, `no_total`, `member_confirmed`, `member_declined`, ….
+ */
+/**
+ * The reason of a report for a page where the member confirmed the order: it
+ * also arrives as a purchase (method `member-confirmed`), so the operator's
+ * view lists it by reason but does not count it as a page without a record.
+ */
+export const MEMBER_CONFIRMED_REASON = 'member_confirmed';
+
+export const DetectionReason = z.string().check(z.regex(/^[a-z_]{1,40}$/, 'a short code of lowercase letters and underscores (at most 40)'));
+
+/**
+ * One anonymous counter: how many pages of a partner, on one day, showed
+ * evidence of an order that the given detector version could not record
+ * automatically, and why. Strict objects: a field the contract does not name
+ * (a URL, page text, a member id) is refused, never stored.
+ */
+export const DetectionReport = z.strictObject({
+  partnerId: Slug,
+  /** The member's calendar day of the page view, `YYYY-MM-DD`. */
+  day: z.iso.date(),
+  /** `DETECTOR_VERSION` of lib/detect. */
+  detectorVersion: z.string().check(z.regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,39}$/, 'a version such as 2.0.0 (at most 40 characters)')),
+  reason: DetectionReason,
+  count: z.int().check(z.minimum(1), z.maximum(MAX_DETECTION_REPORT_COUNT)),
+});
+export type DetectionReport = z.infer<typeof DetectionReport>;
+
+export const DetectionReportsRequest = z.strictObject({
+  reports: z.array(DetectionReport).check(z.minLength(1), z.maxLength(MAX_DETECTION_REPORTS)),
+});
+export type DetectionReportsRequest = z.infer<typeof DetectionReportsRequest>;
+
+export const DetectionReportsResponse = z.object({
+  /** How many reports were counted (all of them: a request is counted whole or refused whole). */
+  accepted: z.int(),
+});
+export type DetectionReportsResponse = z.infer<typeof DetectionReportsResponse>;
+
+/** The figures of one day or window of a partner's detection health. */
+const DetectionFigures = {
+  /** Orders recorded automatically: purchases whose method is not `member-confirmed`. */
+  automatic: nonNegativeInt,
+  /** Orders the member confirmed or corrected on the page (method `member-confirmed`). */
+  memberConfirmed: nonNegativeInt,
+  /** Pages with evidence of an order and no record: reported counts, except reason `member_confirmed` (those arrive as purchases). */
+  evidenceWithoutRecord: nonNegativeInt,
+};
+
+/** `GET /v1/admin/detection-health` (operator): per partner and per day, and the drop flag. */
+export const DetectionHealth = z.object({
+  /** First and last day shown (UTC), and how many days that is. */
+  from: z.iso.date(),
+  to: z.iso.date(),
+  days: positiveInt,
+  /** The drop rule in words. */
+  rule: z.string(),
+  partners: z.array(z.object({
+    partnerId: z.string(),
+    /** The automatic rate fell by the rule: most likely the partner's template changed. */
+    flagged: z.boolean(),
+    recent: z.object({ from: z.iso.date(), to: z.iso.date(), ...DetectionFigures, events: nonNegativeInt, automaticRatePercent: z.optional(z.number()) }),
+    baseline: z.object({ from: z.iso.date(), to: z.iso.date(), ...DetectionFigures, events: nonNegativeInt, automaticRatePercent: z.optional(z.number()) }),
+    /** Days of the period with any figure, oldest first. */
+    days: z.array(z.object({
+      day: z.iso.date(),
+      ...DetectionFigures,
+      /** Every report of the day by reason, `member_confirmed` included. */
+      reportsByReason: z.record(z.string(), nonNegativeInt),
+      /** The same reports by detector version: a new version tells our change from the shop's. */
+      reportsByDetectorVersion: z.record(z.string(), nonNegativeInt),
+    })),
+  })),
+});
+export type DetectionHealth = z.infer<typeof DetectionHealth>;

@@ -5,6 +5,7 @@
  *
  * Exit codes: 0 done, 1 refused or failed (the reason on stderr), 2 usage.
  */
+import { detectionHealth, DROP_RULE_TEXT, HEALTH_DAYS_EXPECTED, parseHealthDays } from '../catalog/detection-health.ts';
 import { openDatabase, type Db } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { parseEnv } from '../platform/env.ts';
@@ -13,7 +14,23 @@ import { approveClaim, listClaims, rejectClaim, type ClaimStatus } from '../oper
 import { importConfirmationsFile } from '../operator/confirmations.ts';
 import { OperatorError } from '../operator/errors.ts';
 import { ledgerVerification } from '../operator/ledger.ts';
+import { formatDetectionHealth, printable } from '../operator/detection-health-report.ts';
 import { showMember } from '../operator/members.ts';
+
+/** The drop rule, wrapped to the usage text's right-hand column. */
+const DROP_RULE_HELP = wrap(DROP_RULE_TEXT, 48).join('\n                                         ');
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
+}
 
 const USAGE = `Usage: npm run admin -- <command>
 
@@ -26,7 +43,15 @@ const USAGE = `Usage: npm run admin -- <command>
   claims list [--status open|approved|rejected]
   claims approve <claim-id>              book the claimed purchase for the member, then approve
   claims reject <claim-id> [--reason <text>]
-  member show <email>                    member, tier, balance and last purchases
+  member show <email> [--method <m>]     member, tier, balance and last purchases (with
+                                         --method, only those of that detection method,
+                                         e.g. member-confirmed)
+  detection health [--days N]            per partner and day (UTC, default the last 14):
+                                         orders recorded automatically, orders the member
+                                         confirmed on the page, and pages with evidence of
+                                         an order but no record (reports, by reason);
+                                         flags partners whose automatic rate dropped:
+                                         ${DROP_RULE_HELP}
   ledger verify                          every balance against the sums of its entries
 
 JSON files hold an array of items as the operator API takes them (PUT
@@ -47,7 +72,7 @@ The database is DATABASE_URL, else PGlite in DATA_DIR (default .data).`;
 
 const COMMANDS = new Set([
   'partners import', 'offers import', 'rewards import', 'confirmations import',
-  'claims list', 'claims approve', 'claims reject', 'member show', 'ledger verify',
+  'claims list', 'claims approve', 'claims reject', 'member show', 'ledger verify', 'detection health',
 ]);
 
 class UsageError extends Error {}
@@ -140,14 +165,25 @@ async function run(db: Db, argv: readonly string[], out: Out): Promise<number> {
       return 0;
     }
     case 'member show': {
-      const [email] = expectArgs(parseArgs(rest, []), 1, 'member show <email>');
-      const m = await showMember(db, email!);
+      const p = parseArgs(rest, ['method']);
+      const [email] = expectArgs(p, 1, 'member show <email> [--method <m>]');
+      const method = p.flags.get('method');
+      const m = await showMember(db, email!, method === undefined ? {} : { method });
       out(`${m.email}  member ${m.memberNumber}  id ${m.id}  since ${m.createdAt.toISOString().slice(0, 10)}`);
       out(`tier ${m.tier}; balance: ${m.balance.available} available, ${m.balance.pending} pending, ${m.balance.lifetime} lifetime; ${m.openClaims} open claim(s)`);
-      out(m.purchases.length ? 'last purchases:' : 'no purchases');
+      const which = method === undefined ? '' : ` with method ${printable(method)}`;
+      out(m.purchases.length ? `last purchases${which}:` : `no purchases${which}`);
       for (const p of m.purchases) {
-        out(`  ${p.createdAt.slice(0, 10)}  ${p.partnerId}  order ${p.orderId}  ${(p.amountMinor / 100).toFixed(2)} ${p.currency}  ${p.status}  ${p.points} points${p.reason ? ` (${p.reason})` : ''}`);
+        out(`  ${p.createdAt.slice(0, 10)}  ${p.partnerId}  order ${printable(p.orderId)}  ${(p.amountMinor / 100).toFixed(2)} ${p.currency}  ${p.status}  ${p.points} points  by ${printable(p.method)}${p.reason ? ` (${p.reason})` : ''}`);
       }
+      return 0;
+    }
+    case 'detection health': {
+      const p = parseArgs(rest, ['days']);
+      expectArgs(p, 0, 'detection health [--days N]');
+      const days = parseHealthDays(p.flags.get('days'));
+      if (days === null) throw new UsageError(`--days is ${HEALTH_DAYS_EXPECTED}`);
+      for (const line of formatDetectionHealth(await detectionHealth(db, { now, days }))) out(line);
       return 0;
     }
     case 'ledger verify': {

@@ -15,7 +15,11 @@ export interface MemberReport {
   openClaims: number;
 }
 
-export async function showMember(db: Queryable, email: string, opts: { purchases?: number } = {}): Promise<MemberReport> {
+/**
+ * The member and their last purchases; `method` keeps only purchases of that
+ * detection method (`member-confirmed` shows what the member had to confirm on the page).
+ */
+export async function showMember(db: Queryable, email: string, opts: { purchases?: number; method?: string } = {}): Promise<MemberReport> {
   const rows = await db.query<{
     id: string;
     email: string;
@@ -34,10 +38,11 @@ export async function showMember(db: Queryable, email: string, opts: { purchases
   const m = rows[0];
   if (!m) throw new OperatorError(`No member with e-mail ${email}`);
   const [purchases, claims] = await Promise.all([
-    db.query<PurchaseRow>(`SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 ORDER BY created_at DESC, id LIMIT $2`, [
-      m.id,
-      opts.purchases ?? 10,
-    ]),
+    db.query<PurchaseRow>(
+      `SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 AND ($3::text IS NULL OR method = $3)
+        ORDER BY created_at DESC, id LIMIT $2`,
+      [m.id, opts.purchases ?? 10, opts.method ?? null],
+    ),
     db.query<{ n: number }>(`SELECT count(*)::int AS n FROM claims WHERE member_id = $1 AND status = 'open'`, [m.id]),
   ]);
   return {

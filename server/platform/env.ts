@@ -32,6 +32,8 @@ export const EnvSchema = z.object({
   RATE_LIMIT_LOGIN_ACCOUNT_PER_15MIN: positiveInt(10),
   /** Partner confirmation requests per partner per minute. */
   RATE_LIMIT_PARTNER_PER_MIN: positiveInt(600),
+  /** Detection-health report requests per member per hour (the extension batches; one an hour or so is normal). */
+  RATE_LIMIT_DETECTION_REPORTS_PER_HOUR: positiveInt(60),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

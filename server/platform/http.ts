@@ -23,11 +23,21 @@ export function errorBody(requestId: string, code: string, message: string) {
   return { error: { code, message, requestId } };
 }
 
+/** Names a strict object's unknown fields, shortened: they are the client's text, echoed back. */
+function unknownFields(keys: readonly string[]): string {
+  const shown = keys.slice(0, 5).map((k) => JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k));
+  return `unknown field${keys.length === 1 ? '' : 's'} ${shown.join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`;
+}
+
 /** Describes zod issues in one line a client developer can act on. */
 export function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .map((i) => {
+      // zod/mini carries no message texts: say which fields a strict object does not know.
+      const message = i.code === 'unrecognized_keys' ? unknownFields(i.keys) : i.message;
+      return i.path.length ? `${i.path.join('.')}: ${message}` : message;
+    })
     .join('; ');
 }
 
@@ -67,5 +77,17 @@ export async function readRawJson(c: Context): Promise<unknown> {
     return JSON.parse(text);
   } catch {
     throw badRequest('The request body is not valid JSON');
+  }
+}
+
+/**
+ * Refuses (415) a request body that is not declared as JSON. A web page can
+ * send `text/plain` across origins without a CORS preflight; asking for
+ * `application/json` means no page can post to the API unasked.
+ */
+export function requireJsonContentType(c: Context): void {
+  const type = c.req.header('Content-Type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiError(415, 'unsupported_media_type', `The body must be JSON with Content-Type: application/json${type ? ` (got ${JSON.stringify(type.slice(0, 100))})` : ' (none given)'}`);
   }
 }

@@ -47,8 +47,10 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'get', path: '/v1/rewards', summary: 'Active rewards', security: 'member', success: { status: 200, schema: 'Rewards', description: 'The rewards points can buy' }, errors: [401, 429] },
   { method: 'post', path: '/v1/redemptions', summary: 'Spend points on a reward (idempotent by key)', security: 'member', body: 'RedemptionRequest', headers: [{ name: 'Idempotency-Key', description: '1–200 characters; the same key and body replay the first answer, another body is a 409' }], success: { status: 201, schema: 'RedemptionResponse', description: 'The redemption' }, errors: [400, 401, 404, 409, 413, 429] },
   { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: confirmed, returned, cancelled", security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock, and part of what is signed' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/detection-reports', summary: 'Detection health: anonymous counts of partner pages with evidence of an order that was not recorded automatically (summed per partner, day, detector version and reason; the token only keys the rate limit, nothing about the member is stored)', security: 'member', body: 'DetectionReportsRequest', success: { status: 202, schema: 'DetectionReportsResponse', description: 'Every report was counted' }, errors: [400, 401, 413, 415, 422, 429] },
   { method: 'get', path: '/health', summary: 'Liveness and database check', security: 'none', success: { status: 200, schema: 'Health', description: '{"status":"ok"}; 503 {"status":"unavailable"} without a database' }, errors: [] },
   { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', success: { status: 200, description: 'OpenAPI 3.1' }, errors: [] },
+  { method: 'get', path: '/v1/admin/detection-health', summary: 'Detection health per partner and day: recorded automatically, member-confirmed, evidence without record; flags partners whose automatic rate dropped', security: 'admin', query: [{ name: 'days', description: 'Days shown, up to and including today (UTC); 1 to 366, default 14' }], success: { status: 200, schema: 'DetectionHealth', description: 'The figures and the drop flag per partner' }, errors: [400, 401, 403] },
   { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', security: 'admin', body: 'PartnerInput', success: { status: 201, schema: 'PartnerResponse', description: 'Created: the partner as the catalogue shows it' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
   { method: 'put', path: '/v1/admin/offers/:id', summary: 'Create or replace an offer', security: 'admin', body: 'Offer', success: { status: 201, schema: 'OfferResponse', description: 'Created: the offer' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
   { method: 'put', path: '/v1/admin/rewards/:id', summary: 'Create or replace a reward', security: 'admin', body: 'Reward', success: { status: 201, schema: 'RewardResponse', description: 'Created: the reward' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
@@ -82,6 +84,9 @@ const SCHEMAS: Record<string, z.ZodMiniType> = {
   OfferResponse: z.object({ offer: contract.Offer }),
   RewardResponse: z.object({ reward: contract.Reward }),
   Health: z.object({ status: z.enum(['ok', 'unavailable']) }),
+  DetectionReportsRequest: contract.DetectionReportsRequest,
+  DetectionReportsResponse: contract.DetectionReportsResponse,
+  DetectionHealth: contract.DetectionHealth,
   ErrorEnvelope: contract.ErrorEnvelope,
 };
 
@@ -91,6 +96,7 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'Not allowed (operator routes without ADMIN_TOKEN)',
   404: 'Not found',
   409: 'Conflict',
+  415: 'The body is not Content-Type: application/json',
   422: 'Well-formed but refers to something that does not exist',
   413: 'Request body over 64 KB',
   429: 'Rate limited; see Retry-After',

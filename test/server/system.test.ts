@@ -22,6 +22,7 @@ const CONTRACT: [method: string, path: string, auth: 'bearer' | 'none' | 'partne
   ['get', '/v1/me/export', 'bearer'],
   ['delete', '/v1/me', 'bearer'],
   ['post', '/v1/partner-api/confirmations', 'partner'],
+  ['post', '/v1/detection-reports', 'bearer'],
   ['get', '/health', 'none'],
   ['get', '/openapi.json', 'none'],
   ['put', '/v1/admin/partners/{id}', 'admin'],
