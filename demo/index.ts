@@ -16,6 +16,7 @@ import { magentoTheme } from './themes/magento.ts';
 import { modehausTheme } from './themes/modehaus.ts';
 import { prestashopTheme } from './themes/prestashop.ts';
 import { roestereiTheme } from './themes/roesterei.ts';
+import { teehausTheme } from './themes/teehaus.ts';
 import { shopifyTheme } from './themes/shopify.ts';
 import { shopwareTheme } from './themes/shopware.ts';
 import { woocommerceTheme } from './themes/woocommerce.ts';
@@ -31,6 +32,7 @@ const THEMES: Readonly<Record<Platform, Theme>> = {
   'spa-late': feinkostTheme,
   prestashop: prestashopTheme,
   'hand-built': roestereiTheme,
+  unreadable: teehausTheme,
 };
 
 /** The shop id when `host` is `<shopid>.localhost` (with or without a port) for a known shop. */

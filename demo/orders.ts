@@ -115,6 +115,8 @@ export class OrderBook {
         return this.prestashopReference();
       case 'hand-built':
         return `RM-${3101 + seq}`;
+      case 'unreadable':
+        return `TL${40211 + seq}`;
     }
   }
 

@@ -3,10 +3,10 @@
  * the API's demo seed lists them as partners with the domains `<id>.localhost`.
  */
 
-export type Platform = 'shopware6' | 'woocommerce' | 'magento2' | 'shopify' | 'ga4-only' | 'spa-late' | 'prestashop' | 'hand-built';
+export type Platform = 'shopware6' | 'woocommerce' | 'magento2' | 'shopify' | 'ga4-only' | 'spa-late' | 'prestashop' | 'hand-built' | 'unreadable';
 export type Language = 'de' | 'en' | 'de-CH';
 export type Currency = 'EUR' | 'CHF';
-export type ShopId = 'schuhhaus' | 'buecherwurm' | 'technikwelt' | 'gartenglueck' | 'modehaus' | 'feinkost' | 'alpenladen' | 'roesterei';
+export type ShopId = 'schuhhaus' | 'buecherwurm' | 'technikwelt' | 'gartenglueck' | 'modehaus' | 'feinkost' | 'alpenladen' | 'roesterei' | 'teehaus';
 
 export interface DemoShop {
   id: ShopId;
@@ -47,6 +47,7 @@ export const DEMO_SHOPS: readonly DemoShop[] = [
   { id: 'feinkost', name: 'Feinkost Fröhlich', platform: 'spa-late', language: 'de', currency: 'EUR', hostLabel: 'feinkost', tagline: 'Feines aus Europas Küchen' },
   { id: 'alpenladen', name: 'Alpenladen', platform: 'prestashop', language: 'de-CH', currency: 'CHF', hostLabel: 'alpenladen', tagline: 'Bergsport-Ausrüstung aus der Schweiz' },
   { id: 'roesterei', name: 'Rösterei Morgenrot', platform: 'hand-built', language: 'de', currency: 'EUR', hostLabel: 'roesterei', tagline: 'Kaffee aus der eigenen Rösterei' },
+  { id: 'teehaus', name: 'Teehaus Lindgrün', platform: 'unreadable', language: 'de', currency: 'EUR', hostLabel: 'teehaus', tagline: 'Lose Tees aus aller Welt' },
 ];
 
 const EUR_SHIPPING = { shippingMinor: 495, freeShippingFromMinor: 5000, vatBasisPoints: 1900 } as const;
@@ -130,6 +131,18 @@ export const CATALOGUES: Readonly<Record<ShopId, ShopCatalogue>> = {
       { slug: 'filter-aethiopien', sku: 'RM-F500', name: 'Filterkaffee Äthiopien 500 g', priceMinor: 1690, description: 'Blumig und hell geröstet.' },
       { slug: 'handmuehle', sku: 'RM-HM01', name: 'Handmühle aus Buche', priceMinor: 5900, description: 'Keramikmahlwerk, stufenlos.' },
       { slug: 'probierpaket', sku: 'RM-PP04', name: 'Probierpaket 4 × 125 g', priceMinor: 2400, description: 'Vier Sorten zum Kennenlernen.' },
+    ],
+  },
+  teehaus: {
+    ...EUR_SHIPPING,
+    shippingMinor: 350,
+    freeShippingFromMinor: 3500,
+    vatBasisPoints: 700,
+    products: [
+      { slug: 'darjeeling-first-flush', sku: 'TL-DJ100', name: 'Darjeeling First Flush 100 g', priceMinor: 1290, description: 'Blumig, hell, aus dem Frühjahr.' },
+      { slug: 'sencha-uji', sku: 'TL-SE100', name: 'Sencha Uji 100 g', priceMinor: 990, description: 'Grasig und frisch.' },
+      { slug: 'teekanne-glas', sku: 'TL-KG10', name: 'Teekanne aus Glas 1 l', priceMinor: 3450, description: 'Mit Edelstahlsieb.' },
+      { slug: 'rooibos-vanille', sku: 'TL-RV100', name: 'Rooibos Vanille 100 g', priceMinor: 690, description: 'Koffeinfrei und mild.' },
     ],
   },
 };

@@ -189,7 +189,7 @@ export async function countOutbox(db: SammelpunktDb): Promise<number> {
 // ---------------------------------------------------------------- detection health
 
 /** At most this many distinct counters wait on the device; beyond it new ones are dropped (a counter is worth less than the space). */
-export const MAX_DETECTION_REPORTS = 200;
+export const MAX_WAITING_DETECTION_REPORTS = 200;
 
 /** Adds one to the counter of this partner, day, detector version and reason. */
 export async function countDetectionReport(
@@ -201,7 +201,7 @@ export async function countDetectionReport(
   const existing = await tx.store.get(key);
   if (existing !== undefined) {
     await tx.store.put({ ...existing, count: existing.count + 1 });
-  } else if ((await tx.store.count()) < MAX_DETECTION_REPORTS) {
+  } else if ((await tx.store.count()) < MAX_WAITING_DETECTION_REPORTS) {
     await tx.store.put({ ...report, key, count: 1 });
   }
   await tx.done;

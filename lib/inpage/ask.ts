@@ -6,11 +6,12 @@
  * recorded with method `member-confirmed`; the server books it pending like
  * any other purchase, and the operator can tell it apart.
  */
+import { MEMBER_CONFIRMED_METHOD } from '../contract/index.ts';
 import type { Candidate, Verdict } from '../detect/types.ts';
 import { parseMoney } from '../detect/money.ts';
 import { currencyExponent } from '../detect/currency.ts';
 
-export const MEMBER_CONFIRMED = 'member-confirmed';
+export const MEMBER_CONFIRMED = MEMBER_CONFIRMED_METHOD;
 
 /** What the moment shows: the values the page offered, first the likeliest. */
 export interface AskMoment {

@@ -4,12 +4,13 @@
  * UTC day, detector version, reason). The counters are all that is kept and
  * all that is sent (lib/sync/reports.ts): no page, no order, no member.
  */
+import { MEMBER_CONFIRMED_REASON } from '../contract/index.ts';
 import { countDetectionReport, hasConsent, type SammelpunktDb } from '../db/index.ts';
 
 /** Reason codes the extension sends; the verdict's ambiguity reasons come on top. */
 export const HEALTH_REASONS = {
   /** The member confirmed or corrected the values on the page. */
-  memberConfirmed: 'member_confirmed',
+  memberConfirmed: MEMBER_CONFIRMED_REASON,
   /** The member said the page was not an order. */
   memberDeclined: 'member_declined',
   /** Strong evidence of an order, but not enough for a verdict. */

@@ -8,15 +8,16 @@
  * server refuses or would no longer take are dropped rather than resent
  * forever.
  */
+import { DETECTION_REPORT_MAX_AGE_DAYS, MAX_DETECTION_REPORT_COUNT, MAX_DETECTION_REPORTS } from '../contract/index.ts';
 import { listDetectionReports, removeDetectionReports, type DetectionReportCount, type SammelpunktDb } from '../db/index.ts';
 import { apiRequest, type ApiCall } from './http.ts';
 
 /** The most reports one request carries (the server's limit). */
-export const MAX_REPORTS_PER_REQUEST = 50;
+export const MAX_REPORTS_PER_REQUEST = MAX_DETECTION_REPORTS;
 /** The server takes days up to this far back. */
-export const REPORT_MAX_AGE_DAYS = 30;
+export const REPORT_MAX_AGE_DAYS = DETECTION_REPORT_MAX_AGE_DAYS;
 /** The server's cap for one counter. */
-const MAX_COUNT = 1000;
+const MAX_COUNT = MAX_DETECTION_REPORT_COUNT;
 
 export type ReportOutcome = { kind: 'sent'; reports: number } | { kind: 'nothing' } | { kind: 'kept'; code: string };
 

@@ -35,6 +35,7 @@ export const DEMO_PARTNERS: readonly PartnerInput[] = [
   demoPartner('feinkost', 'Feinkost', 'Lebensmittel', { points: 1, per: 1 }), // late-rendering SPA
   demoPartner('alpenladen', 'Alpenladen', 'Outdoor', { points: 1, per: 1 }, { currency: 'CHF' }),
   demoPartner('roesterei', 'Rösterei Morgenrot', 'Kaffee', { points: 1, per: 1 }), // hand-built: totals unclear, the member is asked
+  demoPartner('teehaus', 'Teehaus Lindgrün', 'Tee', { points: 1, per: 1 }), // unreadable until the operator adds a detection rule
 ];
 
 export const DEMO_REWARDS: readonly Reward[] = [

@@ -10,6 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { createDemoShops, DEMO_SHOPS } from '../../demo/index.ts';
 import { CATALOGUES } from '../../demo/shops.ts';
 import { LATE_RENDER_MS } from '../../demo/themes/feinkost.ts';
+import { TEEHAUS_DETECTION_RULE } from '../../demo/themes/teehaus.ts';
+import type { Partner } from '../../lib/contract/index.ts';
+import { STRONG_EVIDENCE } from '../../lib/detect/verdict.ts';
+
+const DEMO_PARTNER_BASE: Partner = { id: '', name: '', domains: [], category: 'Tee', earn: { points: 1, per: 1 }, currency: 'EUR', holdDays: 30, autoConfirm: false };
 import { detect, judge, type Candidate } from '../../lib/detect/index.ts';
 import { watchForConfirmation } from '../../lib/detect/late.ts';
 import { parsePage, shopOnce, type Page } from './browse.ts';
@@ -65,8 +70,8 @@ async function detectLate(html: string, url: URL): Promise<{ atLoad: Candidate |
   }
 }
 
-/** Feinkost renders late; the roastery's totals are unclear unless shipping is free (it has a test of its own). */
-const SHOPS_DETECTED_AT_LOAD = DEMO_SHOPS.filter((s) => s.platform !== 'spa-late' && s.platform !== 'hand-built');
+/** Feinkost renders late; the roastery's totals are unclear unless shipping is free; the tea shop needs its partner rule (each has tests of its own). */
+const SHOPS_DETECTED_AT_LOAD = DEMO_SHOPS.filter((s) => !['spa-late', 'hand-built', 'unreadable'].includes(s.platform));
 
 /**
  * Which detector should recognise each shop: its platform's markup. Magento's
@@ -145,6 +150,44 @@ describe('roesterei, whose thank-you page calls two amounts "Gesamt"', () => {
     const journey = await shopOnce(client, [[0, 1]]);
     for (const page of [journey.home, journey.product, journey.cart, journey.checkout]) {
       expect(await detectOn(client, page), page.path).toBeNull();
+    }
+  });
+});
+
+describe('teehaus, whose confirmation template no generic reader understands', () => {
+  const partner = { ...DEMO_PARTNER_BASE, id: 'teehaus', name: 'Teehaus Lindgrün', domains: ['teehaus.localhost'] };
+
+  it('shows evidence of an order but gives no verdict without a rule: detection health counts it', async () => {
+    const client = new ShopClient(createDemoShops({}), 'teehaus.localhost:8787');
+    const journey = await shopOnce(client, [[0, 1]]);
+    const { document, close } = parsePage(journey.confirmation.html, client.url(journey.confirmation.path));
+    try {
+      const verdict = judge(document, client.url(journey.confirmation.path), partner);
+      expect(verdict.kind).toBe('none');
+      expect(verdict.score).toBeGreaterThanOrEqual(STRONG_EVIDENCE);
+    } finally {
+      await close();
+    }
+  });
+
+  it('is recorded by the partner rule the operator writes, with the shop\'s number and total', async () => {
+    const client = new ShopClient(createDemoShops({}), 'teehaus.localhost:8787');
+    const journey = await shopOnce(client, [[0, 1], [3, 2]]);
+    const booked = await lastOrder(client);
+    const { document, close } = parsePage(journey.confirmation.html, client.url(journey.confirmation.path));
+    try {
+      const found = detect(document, client.url(journey.confirmation.path), { ...partner, detection: TEEHAUS_DETECTION_RULE });
+      expect(found).toMatchObject({ orderId: booked.orderId, amountMinor: booked.amountMinor, currency: 'EUR', method: 'partner-rule' });
+    } finally {
+      await close();
+    }
+    for (const page of [journey.home, journey.product, journey.cart, journey.checkout]) {
+      const parsed = parsePage(page.html, client.url(page.path));
+      try {
+        expect(detect(parsed.document, client.url(page.path), { ...partner, detection: TEEHAUS_DETECTION_RULE }), page.path).toBeNull();
+      } finally {
+        await parsed.close();
+      }
     }
   });
 });

@@ -18,6 +18,7 @@ const PLATFORM_SHAPES: Record<string, { confirmation: RegExp; orderNumber: RegEx
   feinkost: { confirmation: /^\/kasse\/danke\/[0-9a-f]{32}$/, orderNumber: /^FK-\d+$/ },
   alpenladen: { confirmation: /^\/bestellbestaetigung\?id_cart=\d+&id_module=3&id_order=\d+&key=[0-9a-f]{32}$/, orderNumber: /^[A-Z]{9}$/ },
   roesterei: { confirmation: /^\/geschafft\/[0-9a-f]{32}$/, orderNumber: /^RM-\d+$/, firstNumber: 'RM-3101' },
+  teehaus: { confirmation: /^\/fertig\/[0-9a-f]{32}$/, orderNumber: /^TL\d+$/, firstNumber: 'TL40211' },
 };
 
 function clientFor(shopId: string, app = createDemoShops({ apiBase: 'http://localhost:8787' })): ShopClient {
@@ -32,8 +33,8 @@ async function orders(client: ShopClient): Promise<OrdersJson['orders']> {
 }
 
 describe('demo shop hosts', () => {
-  it('lists the eight shops with their fixed ids', () => {
-    expect(DEMO_SHOPS.map((s) => s.id)).toEqual(['schuhhaus', 'buecherwurm', 'technikwelt', 'gartenglueck', 'modehaus', 'feinkost', 'alpenladen', 'roesterei']);
+  it('lists the nine shops with their fixed ids', () => {
+    expect(DEMO_SHOPS.map((s) => s.id)).toEqual(['schuhhaus', 'buecherwurm', 'technikwelt', 'gartenglueck', 'modehaus', 'feinkost', 'alpenladen', 'roesterei', 'teehaus']);
     expect(DEMO_SHOPS.find((s) => s.id === 'alpenladen')).toMatchObject({ currency: 'CHF', platform: 'prestashop', hostLabel: 'alpenladen' });
   });
 

@@ -9,9 +9,12 @@
  * carry no port, so the catalogue matches them all the same).
  */
 import { createServer, type Server } from 'node:http';
+import { TEEHAUS_DETECTION_RULE } from '../../demo/themes/teehaus.ts';
+import { DEMO_PARTNERS } from '../../server/catalog/seed.ts';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import {
+  ADMIN_TOKEN,
   addToCart,
   ApiServer,
   ChromiumSession,
@@ -107,6 +110,18 @@ async function closePopups(): Promise<void> {
   for (const page of chromium.context.pages()) {
     if (page.url().startsWith(chromium.extensionUrl('popup.html'))) await page.close();
   }
+}
+
+interface HealthDay {
+  memberConfirmed: number;
+  evidenceWithoutRecord: number;
+  reportsByReason: Record<string, number>;
+}
+
+/** Today's detection-health figures of one partner, as the operator reads them. */
+async function detectionHealthOf(partnerId: string): Promise<HealthDay | undefined> {
+  const body = await api.json<{ partners: Array<{ partnerId: string; days: HealthDay[] }> }>('GET', '/v1/admin/detection-health?days=7', { token: ADMIN_TOKEN });
+  return body.partners.find((p) => p.partnerId === partnerId)?.days.at(-1);
 }
 
 /** The order the demo shop took last, as its own order book lists it. */
@@ -416,6 +431,51 @@ describe('Chromium: when things go wrong', () => {
       (found) => found.length > 0,
     );
     expect(booked).toEqual([expect.objectContaining({ orderId: order.orderId, amountMinor: order.amountMinor, status: 'pending', method: 'member-confirmed' })]);
+    await tab.close();
+
+    // Detection health: the operator sees the page that needed the member, as an anonymous count.
+    const health = await waitFor('the roastery in the operator\'s detection health', () => detectionHealthOf('roesterei'), (day) => (day?.reportsByReason.ambiguous_total ?? 0) >= 1);
+    expect(health).toMatchObject({ memberConfirmed: 1, evidenceWithoutRecord: 1, reportsByReason: { ambiguous_total: 1, member_confirmed: 1 } });
+  });
+
+  step('a shop whose confirmation nothing reads: the operator sees it in detection health, writes a rule, and the next order is recorded', async () => {
+    const tab = await chromium.context.newPage();
+    await shopThrough(tab, shops.shopUrl('teehaus'), 0);
+    // The watch on the page ends after 15 s without a verdict; the page then counts as evidence without a record.
+    await sleep(17_000);
+    const before = await waitFor(
+      'the tea shop in the operator\'s detection health',
+      async () => {
+        // Opening the popup syncs, and the counters ride along.
+        await popupShows(tab, 'its purchase list', (t) => t.includes('Last synced'));
+        await closePopups();
+        return (await detectionHealthOf('teehaus'))?.reportsByReason.no_record ?? 0;
+      },
+      (count) => count >= 1,
+      30_000,
+    );
+    expect(before).toBe(1);
+    expect((await serverPurchases(api, token)).filter((p) => p.partnerId === 'teehaus')).toEqual([]);
+
+    // The operator writes a rule for the shop: selectors as data, in the catalogue.
+    const partner = DEMO_PARTNERS.find((p) => p.id === 'teehaus');
+    await api.json('PUT', '/v1/admin/partners/teehaus', { token: ADMIN_TOKEN, body: { ...partner, detection: TEEHAUS_DETECTION_RULE } });
+    // The extension follows the catalogue at its next sync.
+    await popupShows(tab, 'its purchase list', (t) => t.includes('Last synced'));
+    await closePopups();
+    // The popup's sync fetches the changed catalogue before it answers; give the background a moment to store it.
+    await sleep(2000);
+
+    await shopThrough(tab, shops.shopUrl('teehaus'), 1);
+    const order = (await shops.shopOrders('teehaus')).at(-1);
+    if (order === undefined) throw new Error('the tea shop took no order');
+    const booked = await waitFor(
+      'the order recorded by the partner rule',
+      async () => (await serverPurchases(api, token)).filter((p) => p.partnerId === 'teehaus'),
+      (found) => found.length > 0,
+      20_000,
+    );
+    expect(booked).toEqual([expect.objectContaining({ orderId: order.orderId, amountMinor: order.amountMinor, method: 'partner-rule' })]);
     await tab.close();
   });
 

@@ -5,7 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { countDetectionReport, listDetectionReports, MAX_DETECTION_REPORTS, recordConsent, type SammelpunktDb } from '../../../lib/db/index.ts';
+import { countDetectionReport, listDetectionReports, MAX_WAITING_DETECTION_REPORTS, recordConsent, type SammelpunktDb } from '../../../lib/db/index.ts';
 import { noteDetection } from '../../../lib/inpage/health.ts';
 import { sendDetectionReports } from '../../../lib/sync/reports.ts';
 import { errorBody, freshDb, json, scriptedFetch } from '../support.ts';
@@ -67,12 +67,12 @@ describe('detection-health reports', () => {
   });
 
   it('splits many counters into requests of at most 50, and stops counting new kinds past its cap', async () => {
-    for (let i = 0; i < MAX_DETECTION_REPORTS + 20; i++) {
+    for (let i = 0; i < MAX_WAITING_DETECTION_REPORTS + 20; i++) {
       await noteDetection(db, { partnerId: `shop-${i}`, reason: 'no_total', detectorVersion: '2.0.0' }, NOW);
     }
-    expect(await listDetectionReports(db)).toHaveLength(MAX_DETECTION_REPORTS);
+    expect(await listDetectionReports(db)).toHaveLength(MAX_WAITING_DETECTION_REPORTS);
     const api = scriptedFetch(() => json({}, 202));
-    expect(await sendDetectionReports(db, call(api.fetch), 'token-1')).toEqual({ kind: 'sent', reports: MAX_DETECTION_REPORTS });
+    expect(await sendDetectionReports(db, call(api.fetch), 'token-1')).toEqual({ kind: 'sent', reports: MAX_WAITING_DETECTION_REPORTS });
     expect(api.requests.map((r) => (r.body as { reports: unknown[] }).reports.length)).toEqual([50, 50, 50, 50]);
   });
 
