@@ -63,11 +63,16 @@ export default defineBackground(() => {
     return result.domains.length;
   }
 
-  async function refresh(): Promise<{ ok: boolean; changed: boolean }> {
+  /** Fetches the catalogue, only ever after consent (refreshCatalog sends nothing before). */
+  async function refresh(): Promise<{ ok: true; changed: boolean } | { ok: false; error: 'no_consent' | 'offline' }> {
     const result = await refreshCatalog({ db: await db(), fetch: fetchApi });
-    if (!result.ok) console.warn('Sammelpunkt: catalogue refresh failed:', result.error);
-    if (result.ok && result.changed) await register();
-    return { ok: result.ok, changed: result.ok && result.changed };
+    if (!result.ok) {
+      if (result.error === 'no_consent') return { ok: false, error: 'no_consent' };
+      console.warn('Sammelpunkt: catalogue refresh failed:', result.error);
+      return { ok: false, error: 'offline' };
+    }
+    if (result.changed) await register();
+    return { ok: true, changed: result.changed };
   }
 
   async function syncAndFollowCatalogue(reason: SyncReason) {
@@ -173,7 +178,7 @@ export default defineBackground(() => {
     },
     async 'popup:refresh-catalog'() {
       const result = await refresh();
-      return result.ok ? { ok: true, changed: result.changed } : { ok: false, error: 'offline' };
+      return result.ok ? { ok: true, changed: result.changed } : { ok: false, error: result.error };
     },
     async 'popup:claim'(message) {
       const result = await claimMissingPoints({ db: await db(), fetch: fetchApi }, message.purchaseId);
@@ -192,6 +197,7 @@ export default defineBackground(() => {
     },
     async 'options:set-consent'(message) {
       const settings = await recordConsent(await db(), message.given);
+      // The extension's first request: the catalogue, once, when the member agrees.
       if (message.given && (await getCatalog(await db())) === undefined) await refresh();
       await register();
       return { ok: true, consent: settings.consent };
