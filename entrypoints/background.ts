@@ -25,6 +25,7 @@ import {
   updateSettings,
   type SammelpunktDb,
 } from '@/lib/db/index.ts';
+import { readPageData, type PageData } from '@/lib/detect/page-data.ts';
 import { purchaseMoment } from '@/lib/inpage/moments.ts';
 import { muteShop, reminderFor } from '@/lib/inpage/reminder.ts';
 import { dispatchMessage, failureCode, type Handlers, type SenderContext } from '@/lib/messages.ts';
@@ -146,6 +147,23 @@ export default defineBackground(() => {
       if (sender.partnerId === undefined) return { muted: false };
       await muteShop(await db(), sender.partnerId);
       return { muted: true };
+    },
+    async 'content:read-page-data'(_message, sender) {
+      if (sender.tabId === undefined || !(await hasConsent(await db()))) return { pageData: null };
+      try {
+        // Runs in the page's MAIN world and returns straight to here: no message on the page, nothing left behind.
+        const [injection] = await browser.scripting.executeScript({
+          target: { tabId: sender.tabId, frameIds: [sender.frameId ?? 0] },
+          world: 'MAIN',
+          func: readPageData,
+        });
+        const result = injection?.result;
+        return { pageData: typeof result === 'object' && result !== null ? (result as PageData) : null };
+      } catch (error) {
+        // A browser without MAIN-world injection: the detectors read inline script text instead.
+        console.info('Sammelpunkt: could not read the page data', error);
+        return { pageData: null };
+      }
     },
     async 'popup:get-state'() {
       const database = await db();
