@@ -249,6 +249,7 @@ describe('Firefox ESR: only the configured API is contacted, only after consent,
     const origins = new Set(run.filter((r) => r.host === apiHost()).map((r) => r.origin ?? '(none)'));
     figures.push(`the browser's own (refused by the proxy): ${own.length} requests to ${new Set(own.map((r) => r.host)).size} hosts; the control run: ${proxy.during('control').length}`);
     figures.push(`Origin on API requests: ${[...origins].map((o) => o.replace(/[0-9a-f-]{36}/, '<UUID>')).join(', ')}`);
+    figures.push(...run.filter((r) => r.host === apiHost()).map((r) => `  ${r.method} ${r.path}: ${(r.origin ?? '(none)').replace(/[0-9a-f-]{36}/, '<UUID>')}`));
     console.log(`Firefox privacy figures:\n  ${figures.join('\n  ')}`);
   });
 });
