@@ -1,5 +1,8 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { DEMO_EXTENSION_KEY } from './lib/contract/extension-id.ts';
+import { DEFAULT_API_BASE_URL } from './lib/db/schema.ts';
+import { apiHostPattern } from './lib/ui/origins.ts';
 
 // Permissions and why: docs/permissions.md. Keep the two in step.
 export default defineConfig({
@@ -10,6 +13,9 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     permissions: ['alarms', 'scripting', 'notifications', 'activeTab'],
+    // Chrome: a fixed id, hence a fixed origin the API can name in EXTENSION_ORIGINS
+    // (lib/contract/extension-id.ts). The stores assign their own ids and ignore it.
+    ...(browser === 'firefox' ? {} : { key: DEMO_EXTENSION_KEY }),
     // Host access is asked for at run time, per partner domain, on the onboarding
     // page. MV2 has no `optional_host_permissions` (and WXT 0.21 drops the key
     // there), so MV2 lists the same origins under `optional_permissions`.
@@ -22,6 +28,10 @@ export default defineConfig({
       : { optional_host_permissions: ['*://*/*'] }),
     ...(browser === 'firefox'
       ? {
+          // Firefox gives each installation a random origin (moz-extension://<UUID>) that the
+          // API cannot list for CORS; host access to the API origin lets the background read
+          // the API's answers without one, so the server never has to know that origin.
+          host_permissions: [apiHostPattern(DEFAULT_API_BASE_URL)],
           browser_specific_settings: {
             gecko: {
               id: 'extension@sammelpunkt.example',

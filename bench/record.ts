@@ -10,11 +10,13 @@
  * an extension page polls IndexedDB. Three instants, on the one wall clock
  * of the machine:
  *
- *  - detection: the page's main world sees the content script's
- *    `sammelpunkt-ga4-request` message. The content script posts it just
- *    before it runs the detectors, in the same task, and the message is
- *    delivered after that task, so this is just after the detection and its
- *    `content:purchase-detected` message were done;
+ *  - detection: the background's on-demand read of the page's tracking
+ *    objects (`readPageData` in the MAIN world) takes a copy of
+ *    `window.dataLayer`, which the probe has made a `Proxy` that notes the
+ *    instant. The detector runs the detectors as soon as that copy arrives,
+ *    so this is just before the detection (the extension posts nothing on
+ *    the page any more: a shop can only notice its own objects being read,
+ *    docs/permissions.md);
  *  - record start: the receipt's `detectedAt`, which the background stamps
  *    as it starts `recordPurchase` (after the message hop and its catalogue
  *    and consent reads);
@@ -48,12 +50,15 @@ const CEILING_RUNS = 40;
  * not exist in the page.
  */
 
-/** On the shop's tab, before its scripts: when the main world sees the content script's GA4 request. */
+/** On the shop's tab, before its scripts: when the extension's MAIN-world read copies `dataLayer` (it slices it). */
 const DETECTION_PROBE = `(() => {
-  const seen = new Promise((resolve) => {
-    addEventListener('message', (event) => {
-      if (event.data && event.data.source === 'sammelpunkt-ga4-request') resolve(performance.now());
-    });
+  let resolveSeen;
+  const seen = new Promise((resolve) => { resolveSeen = resolve; });
+  window.dataLayer = new Proxy([], {
+    get(target, key, receiver) {
+      if (key === 'slice') resolveSeen(performance.now());
+      return Reflect.get(target, key, receiver);
+    },
   });
   Object.defineProperty(window, '__benchDetection', { value: seen });
 })();`;
@@ -236,9 +241,9 @@ export async function runRecord(): Promise<Measured[]> {
         notes: [
           built,
           `median and p95 of ${RUNS} orders after ${WARMUP} warm-ups, each a fresh order at the ${SHOP} demo shop (its confirmation page opened in the same tab); ceiling: median of ${CEILING_RUNS} transactions`,
-          'recordMs: detection (the page\'s main world sees the content script\'s sammelpunkt-ga4-request message, delivered right after the task in which the content script detected the order and sent content:purchase-detected) → the first read-only transaction over purchases and outbox that sees the receipt (its outbox entry checked in the same transaction)',
+          'recordMs: detection (the extension\'s MAIN-world read copies the page\'s dataLayer, just before the detectors run on the copy) → the first read-only transaction over purchases and outbox that sees the receipt (its outbox entry checked in the same transaction)',
           'backgroundMs: the receipt\'s detectedAt (stamped by the background as recordPurchase starts) → commit; handoffMs: detection → detectedAt (message hop, the background\'s catalogue, partner and consent reads)',
-          `navToDetectionMs / navToCommitMs: from the confirmation page's navigation start; pollMs: one IndexedDB poll from the extension page (the resolution of the commit instant); ${detected} of ${RUNS} runs saw the detection message`,
+          `navToDetectionMs / navToCommitMs: from the confirmation page's navigation start; pollMs: one IndexedDB poll from the extension page (the resolution of the commit instant); ${detected} of ${RUNS} runs saw the page data read`,
           'no DESIGN.md budget for this path; API: npm start\'s server on PGlite in a temporary directory; consent given on the onboarding page of a build copy that grants the demo partners\' origins; member signed in through the extension',
         ],
       }),

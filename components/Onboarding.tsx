@@ -4,13 +4,18 @@ import { t } from '../lib/ui/i18n.ts';
 import { SignIn } from './SignIn.tsx';
 
 export interface OnboardingProps {
-  /** Match patterns of the partner shops; empty while the catalogue is still loading. */
+  /**
+   * Match patterns of the partner shops, from the stored catalogue; empty on
+   * a fresh install, as the catalogue is fetched only once the member agrees.
+   */
   origins: string[];
   consentGiven: boolean;
   signedIn: boolean;
   bridge: UiBridge;
   /** Must call `browser.permissions.request` synchronously: the browser allows it only inside the click. */
   requestHostAccess(origins: string[]): Promise<boolean>;
+  /** The partner shops' match patterns as stored now (after consent, the background has fetched the catalogue). */
+  loadOrigins(): Promise<string[]>;
   onSignedIn(): void;
 }
 
@@ -20,22 +25,45 @@ type ConsentStep = { step: 'ask' } | { step: 'declined' } | { step: 'given'; acc
 export function Onboarding(props: OnboardingProps) {
   const [consent, setConsent] = useState<ConsentStep>(props.consentGiven ? { step: 'given', access: 'unknown' } : { step: 'ask' });
   const [later, setLater] = useState(false);
+  const [loaded, setLoaded] = useState<string[]>([]);
+  const origins = props.origins.length > 0 ? props.origins : loaded;
+
+  /** Asks for host access; a browser that wants a fresh click for it (Firefox, after the catalogue's round trip) leaves the button. */
+  const ask = (wanted: string[]): Promise<Access> =>
+    props.requestHostAccess(wanted).then(
+      (granted) => (granted ? 'granted' : 'denied'),
+      () => 'unknown',
+    );
+  const settle = (access: Access) => {
+    setConsent({ step: 'given', access });
+    if (access === 'granted') void props.bridge.permissionsChanged();
+  };
 
   const agree = () => {
-    // The permission request comes first, still inside the member's click.
-    const access: Promise<Access> =
-      props.origins.length > 0
-        ? props.requestHostAccess(props.origins).then((granted) => (granted ? 'granted' : 'denied'), () => 'denied')
-        : Promise.resolve('unknown');
-    void Promise.all([access, props.bridge.setConsent(true)]).then(([result, saved]) => {
-      setConsent(saved.ok ? { step: 'given', access: result } : { step: 'failed' });
-      if (saved.ok && result === 'granted') void props.bridge.permissionsChanged();
+    if (origins.length > 0) {
+      // The catalogue is already here (consent given before): the request comes first, still inside the click.
+      const access = ask(origins);
+      void Promise.all([access, props.bridge.setConsent(true)]).then(([result, saved]) => (saved.ok ? settle(result) : setConsent({ step: 'failed' })));
+      return;
+    }
+    // A fresh install has no catalogue: agreeing makes the extension's first request, for it.
+    void props.bridge.setConsent(true).then(async (saved) => {
+      if (!saved.ok) return setConsent({ step: 'failed' });
+      const fetched = await props.loadOrigins();
+      setLoaded(fetched);
+      settle(fetched.length > 0 ? await ask(fetched) : 'unknown');
     });
   };
   const retryAccess = () => {
-    void props.requestHostAccess(props.origins).catch(() => false).then((granted) => {
-      setConsent({ step: 'given', access: granted ? 'granted' : 'denied' });
-      if (granted) void props.bridge.permissionsChanged();
+    if (origins.length > 0) {
+      void ask(origins).then(settle);
+      return;
+    }
+    // The catalogue did not arrive when the member agreed (offline): fetch it now.
+    void props.bridge.refreshCatalog().then(async () => {
+      const fetched = await props.loadOrigins();
+      setLoaded(fetched);
+      settle(fetched.length > 0 ? await ask(fetched) : 'unknown');
     });
   };
   const decline = () => {
@@ -66,7 +94,7 @@ export function Onboarding(props: OnboardingProps) {
       <section class="card" aria-labelledby="onb-consent">
         <h2 id="onb-consent" class="card-title">{t('onbConsentTitle')}</h2>
         <p>{t('onbConsentText')}</p>
-        <ConsentChoice consent={consent} catalogReady={props.origins.length > 0} onAgree={agree} onDecline={decline} onRetryAccess={retryAccess} />
+        <ConsentChoice consent={consent} catalogReady={origins.length > 0} onAgree={agree} onDecline={decline} onRetryAccess={retryAccess} />
       </section>
       <section aria-labelledby="onb-account">
         <h2 id="onb-account" class="card-title">{t('onbAccountTitle')}</h2>
@@ -98,8 +126,8 @@ function ConsentChoice({ consent, catalogReady, onAgree, onDecline, onRetryAcces
         {consent.access === 'granted' && <p class="small">{t('onbAccessGranted')}</p>}
         {consent.access !== 'granted' && (
           <div class="actions">
-            <p class="small warn">{catalogReady ? t('onbAccessDenied') : t('onbCatalogLoading')}</p>
-            <button type="button" class="button" onClick={onRetryAccess} disabled={!catalogReady}>{t('onbAllowAccess')}</button>
+            <p class="small warn">{!catalogReady ? t('onbCatalogLoading') : consent.access === 'denied' ? t('onbAccessDenied') : t('onbAccessAsk')}</p>
+            <button type="button" class="button" onClick={onRetryAccess}>{t('onbAllowAccess')}</button>
           </div>
         )}
       </div>

@@ -14,6 +14,11 @@ export interface OptionsProps {
   onSaveSettings(patch: SettingsPatch): Promise<void>;
   /** Must call `browser.permissions.request` synchronously, inside the click. */
   requestHostAccess(): Promise<boolean>;
+  /**
+   * Firefox only: host access to a new API address, asked for inside the
+   * click on Save (Firefox's random per-installation origin gets no CORS answer).
+   */
+  requestApiAccess?(baseUrl: string): Promise<boolean>;
   onExport(): void;
   /** After consent, sign-out or deletion: re-read the settings. */
   onChanged(): void;
@@ -139,7 +144,7 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function ApiSection({ settings, onSaveSettings }: OptionsProps) {
+function ApiSection({ settings, onSaveSettings, requestApiAccess }: OptionsProps) {
   const [value, setValue] = useState(settings.apiBaseUrl);
   const [message, setMessage] = useState<'saved' | 'invalid' | undefined>(undefined);
   const save = async (event: Event) => {
@@ -149,6 +154,9 @@ function ApiSection({ settings, onSaveSettings }: OptionsProps) {
       setMessage('invalid');
       return;
     }
+    // Still inside the click: the browser allows the request only there. A refusal leaves the
+    // address saved; the member sees the sync fail and can save again.
+    if (requestApiAccess !== undefined && trimmed !== settings.apiBaseUrl) void requestApiAccess(trimmed).catch(() => false);
     await onSaveSettings({ apiBaseUrl: trimmed });
     setMessage('saved');
   };

@@ -28,6 +28,7 @@ import {
 import { DETECTOR_VERSION } from '@/lib/detect/version.ts';
 import { MEMBER_CONFIRMED } from '@/lib/inpage/ask.ts';
 import { HEALTH_REASONS, noteDetection } from '@/lib/inpage/health.ts';
+import { readPageData, type PageData } from '@/lib/detect/page-data.ts';
 import { purchaseMoment } from '@/lib/inpage/moments.ts';
 import { muteShop, reminderFor } from '@/lib/inpage/reminder.ts';
 import { dispatchMessage, failureCode, type Handlers, type SenderContext } from '@/lib/messages.ts';
@@ -66,11 +67,16 @@ export default defineBackground(() => {
     return result.domains.length;
   }
 
-  async function refresh(): Promise<{ ok: boolean; changed: boolean }> {
+  /** Fetches the catalogue, only ever after consent (refreshCatalog sends nothing before). */
+  async function refresh(): Promise<{ ok: true; changed: boolean } | { ok: false; error: 'no_consent' | 'offline' }> {
     const result = await refreshCatalog({ db: await db(), fetch: fetchApi });
-    if (!result.ok) console.warn('Sammelpunkt: catalogue refresh failed:', result.error);
-    if (result.ok && result.changed) await register();
-    return { ok: result.ok, changed: result.ok && result.changed };
+    if (!result.ok) {
+      if (result.error === 'no_consent') return { ok: false, error: 'no_consent' };
+      console.warn('Sammelpunkt: catalogue refresh failed:', result.error);
+      return { ok: false, error: 'offline' };
+    }
+    if (result.changed) await register();
+    return { ok: true, changed: result.changed };
   }
 
   async function syncAndFollowCatalogue(reason: SyncReason) {
@@ -154,6 +160,23 @@ export default defineBackground(() => {
       await muteShop(await db(), sender.partnerId);
       return { muted: true };
     },
+    async 'content:read-page-data'(_message, sender) {
+      if (sender.tabId === undefined || !(await hasConsent(await db()))) return { pageData: null };
+      try {
+        // Runs in the page's MAIN world and returns straight to here: no message on the page, nothing left behind.
+        const [injection] = await browser.scripting.executeScript({
+          target: { tabId: sender.tabId, frameIds: [sender.frameId ?? 0] },
+          world: 'MAIN',
+          func: readPageData,
+        });
+        const result = injection?.result;
+        return { pageData: typeof result === 'object' && result !== null ? (result as PageData) : null };
+      } catch (error) {
+        // A browser without MAIN-world injection: the detectors read inline script text instead.
+        console.info('Sammelpunkt: could not read the page data', error);
+        return { pageData: null };
+      }
+    },
     async 'popup:get-state'() {
       const database = await db();
       const [account, sync, waiting, conflicts, settings] = await Promise.all([
@@ -185,7 +208,7 @@ export default defineBackground(() => {
     },
     async 'popup:refresh-catalog'() {
       const result = await refresh();
-      return result.ok ? { ok: true, changed: result.changed } : { ok: false, error: 'offline' };
+      return result.ok ? { ok: true, changed: result.changed } : { ok: false, error: result.error };
     },
     async 'popup:claim'(message) {
       const result = await claimMissingPoints({ db: await db(), fetch: fetchApi }, message.purchaseId);
@@ -204,6 +227,7 @@ export default defineBackground(() => {
     },
     async 'options:set-consent'(message) {
       const settings = await recordConsent(await db(), message.given);
+      // The extension's first request: the catalogue, once, when the member agrees.
       if (message.given && (await getCatalog(await db())) === undefined) await refresh();
       await register();
       return { ok: true, consent: settings.consent };

@@ -8,6 +8,7 @@
  */
 import * as z from 'zod/mini';
 import type { Member, Partner, Redemption, Reward } from './contract/index.ts';
+import type { PageData } from './detect/page-data.ts';
 import type { PurchaseMoment, ReminderMoment } from './inpage/moments.ts';
 import { CandidateSchema, PageRefSchema } from './record.ts';
 import type { Settings, SyncState } from './db/index.ts';
@@ -38,6 +39,12 @@ export const Message = z.discriminatedUnion('type', [
   z.object({ type: z.literal('content:get-reminder') }),
   /** "Not in this shop" on the reminder: mutes the sending tab's partner, never another one. */
   z.object({ type: z.literal('content:mute-shop') }),
+  /**
+   * The detector asks for the page's tracking objects: the background runs
+   * `readPageData` in the sending frame's MAIN world (scripting.executeScript)
+   * and answers with what it returned, so nothing passes through the page.
+   */
+  z.object({ type: z.literal('content:read-page-data') }),
   z.object({ type: z.literal('popup:get-state') }),
   z.object({ type: z.literal('popup:sync-now') }),
   z.object({
@@ -123,6 +130,8 @@ export interface Responses {
   'content:detection-report': { counted: boolean };
   'content:get-reminder': { reminder: ReminderMoment | null };
   'content:mute-shop': { muted: boolean };
+  /** Null when it could not be read (no consent, a browser without MAIN-world scripting): the detectors fall back to inline script text. */
+  'content:read-page-data': { pageData: PageData | null };
   'popup:get-state': PageAnswer<ExtensionState>;
   'popup:sync-now': PageAnswer<{ result: SyncResult }>;
   'popup:sign-in': PageAnswer<{ member: Member }>;
@@ -142,11 +151,14 @@ export interface Sender {
   id?: string;
   url?: string;
   tab?: { id?: number; url?: string };
+  frameId?: number;
 }
 
 /** What a handler knows about a checked sender: for content messages, the tab and its partner. */
 export interface CheckedSender {
   tabId?: number;
+  /** The sending frame (content messages only; 0 is the tab's top frame). */
+  frameId?: number;
   /** The partner the sending tab's host belongs to (content messages only). */
   partnerId?: string;
 }
@@ -205,7 +217,7 @@ export function checkSender(message: Message, sender: Sender, context: SenderCon
     if (message.type === 'content:purchase-detected' && message.partnerId !== partnerId) {
       return { ok: false, reason: `claims partner ${message.partnerId} on a page of ${partnerId}` };
     }
-    return { ok: true, sender: { tabId: sender.tab.id, partnerId } };
+    return { ok: true, sender: { tabId: sender.tab.id, frameId: sender.frameId, partnerId } };
   }
   if (sender.url === undefined || !sender.url.startsWith(context.extensionBaseUrl)) {
     return { ok: false, reason: 'not from an extension page' };

@@ -1,15 +1,15 @@
 /**
- * Run-time registration of the content scripts, for exactly the catalogue's
+ * Run-time registration of the detector, for exactly the catalogue's
  * partner domains to which the member granted host access, and only after
  * the member agreed to order detection. Pages outside the catalogue never
  * run any of the extension's code.
  *
- * Two scripts are registered under stable ids:
- * - the detector (isolated world), which watches for an order confirmation;
- * - the GA4 reader (main world), which reads the page's `dataLayer` / `gtag`
- *   calls and hands `purchase` events to the detector by `postMessage`.
- *   Where a browser cannot register main-world scripts (Firefox MV2), the
- *   detector falls back to reading inline script text.
+ * One script is registered, the detector (isolated world). Nothing is
+ * registered in the page's MAIN world: what the page's own scripts hold is
+ * read on demand by the background (`scripting.executeScript` with
+ * `readPageData`), so no script of ours sits in the page's world for its
+ * whole life. The GA4 reader that earlier versions registered there is
+ * removed where it is still registered.
  *
  * `browser.scripting` and `browser.permissions` are passed in, so tests can
  * hand in recording fakes.
@@ -17,8 +17,9 @@
 import type { Partner } from './contract/index.ts';
 
 export const CONTENT_SCRIPT_ID = 'sammelpunkt-detect';
-export const GA4_SCRIPT_ID = 'sammelpunkt-ga4-main';
-const OUR_IDS = [CONTENT_SCRIPT_ID, GA4_SCRIPT_ID];
+/** The MAIN-world GA4 reader of earlier versions; registrations persist across updates, so it is cleaned up. */
+export const LEGACY_GA4_SCRIPT_ID = 'sammelpunkt-ga4-main';
+const OUR_IDS = [CONTENT_SCRIPT_ID, LEGACY_GA4_SCRIPT_ID];
 
 /** The fields of `scripting.RegisteredContentScript` used here. */
 export interface ContentScriptRegistration {
@@ -44,12 +45,10 @@ export interface PermissionsLike {
 /** The built scripts' paths inside the extension. */
 export interface ScriptFiles {
   content: string;
-  ga4Main: string;
 }
 
 export const DEFAULT_SCRIPT_FILES: ScriptFiles = {
-  content: '/content-scripts/content.js',
-  ga4Main: '/ga4-main.js',
+  content: '/detector.js',
 };
 
 /** The match patterns for a partner domain: the domain itself and every subdomain, any scheme. */
@@ -95,8 +94,6 @@ export interface RegistrationInput {
 export interface RegistrationResult {
   /** The domains the detector now runs on (empty when nothing is registered). */
   domains: string[];
-  /** Whether the main-world GA4 reader is registered. */
-  ga4Main: boolean;
   /** False when the registration already matched and nothing was touched. */
   changed: boolean;
 }
@@ -131,30 +128,19 @@ export async function syncRegistration(input: RegistrationInput): Promise<Regist
   const domains = input.consentGiven ? await grantedDomains(input.partners, input.permissions) : [];
   if (domains.length === 0) {
     await unregisterOurs(scripting, present);
-    return { domains: [], ga4Main: false, changed: present.length > 0 };
+    return { domains: [], changed: present.length > 0 };
   }
 
   const matches = domains.flatMap(originsForDomain).sort();
   const content = present.find((s) => s.id === CONTENT_SCRIPT_ID);
-  const ga4 = present.find((s) => s.id === GA4_SCRIPT_ID);
-  if (content !== undefined && sameList(content.matches, matches) && sameFiles(content.js, [files.content])) {
-    const ga4Current = ga4 !== undefined && sameList(ga4.matches, matches) && sameFiles(ga4.js, [files.ga4Main]);
-    if (ga4Current || ga4 === undefined) return { domains, ga4Main: ga4Current, changed: false };
+  const onlyOurs = present.every((s) => s.id === CONTENT_SCRIPT_ID);
+  if (onlyOurs && content !== undefined && sameList(content.matches, matches) && sameFiles(content.js, [files.content])) {
+    return { domains, changed: false };
   }
 
   await unregisterOurs(scripting, present);
   await scripting.registerContentScripts([
     { id: CONTENT_SCRIPT_ID, matches, js: [files.content], runAt: 'document_idle', allFrames: false },
   ]);
-  let ga4Main = false;
-  try {
-    await scripting.registerContentScripts([
-      { id: GA4_SCRIPT_ID, matches, js: [files.ga4Main], runAt: 'document_idle', world: 'MAIN', allFrames: false },
-    ]);
-    ga4Main = true;
-  } catch (error) {
-    // Firefox MV2 has no main-world registration; the detector reads inline scripts instead.
-    console.info('Sammelpunkt: main-world GA4 reader not available here', error);
-  }
-  return { domains, ga4Main, changed: true };
+  return { domains, changed: true };
 }

@@ -13,6 +13,7 @@
 import { render, type VNode } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
+import type { Lifetime } from '../../lib/inpage/lifetime.ts';
 import css from './inpage.css?inline';
 
 export type MomentView = (dismiss: () => void) => VNode;
@@ -22,7 +23,11 @@ export interface MomentHost {
   hide(): void;
 }
 
-export function momentHost(ctx: ContentScriptContext): MomentHost {
+export function momentHost(lifetime: Lifetime): MomentHost {
+  // createShadowRootUi uses only `onInvalidated` (and `options`, absent here: the CSS comes inline).
+  // It is typed with WXT's context class, whose constructor announces the script on the page
+  // (lib/inpage/lifetime.ts), so the quiet lifetime stands in for it.
+  const ctx = lifetime as unknown as ContentScriptContext;
   let current: ShadowRootContentScriptUi<HTMLElement> | undefined;
   const hide = () => {
     current?.remove();

@@ -11,19 +11,17 @@ import { runtimeBridge } from '../../lib/ui/bridge.ts';
 import { t, uiLocale } from '../../lib/ui/i18n.ts';
 import { partnerOrigins } from '../../lib/ui/origins.ts';
 
-/** The background fetches the catalogue on install; until it lands, look again this often. */
-const CATALOG_POLL_MS = 1000;
-
 async function main(): Promise<void> {
   document.documentElement.lang = uiLocale();
   document.title = t('onbTitle');
   const root = document.getElementById('app');
   if (!root) return;
   const db = await openSammelpunktDb();
+  // Only what is stored: nothing is fetched before the member agrees (the background fetches the catalogue then).
+  const storedOrigins = async () => partnerOrigins((await getCatalog(db))?.partners ?? []);
 
-  const paint = async (): Promise<number> => {
-    const [settings, account, catalog] = await Promise.all([getSettings(db), getAccount(db), getCatalog(db)]);
-    const origins = partnerOrigins(catalog?.partners ?? []);
+  const paint = async (): Promise<void> => {
+    const [settings, account, origins] = await Promise.all([getSettings(db), getAccount(db), storedOrigins()]);
     render(
       <Onboarding
         origins={origins}
@@ -31,22 +29,13 @@ async function main(): Promise<void> {
         signedIn={account !== undefined}
         bridge={runtimeBridge}
         requestHostAccess={(wanted) => browser.permissions.request({ origins: wanted })}
+        loadOrigins={storedOrigins}
         onSignedIn={() => void paint()}
       />,
       root,
     );
-    return origins.length;
   };
-
-  if ((await paint()) === 0) {
-    // The background fetches the catalogue on install; ask once more in case that failed.
-    void runtimeBridge.refreshCatalog();
-    const timer = setInterval(() => {
-      void paint().then((count) => {
-        if (count > 0) clearInterval(timer);
-      });
-    }, CATALOG_POLL_MS);
-  }
+  await paint();
 }
 
 void main();

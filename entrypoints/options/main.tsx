@@ -7,7 +7,7 @@ import { getAccount, getCatalog, getSettings, openSammelpunktDb } from '../../li
 import { runtimeBridge } from '../../lib/ui/bridge.ts';
 import { buildExport, downloadJson } from '../../lib/ui/export.ts';
 import { t, uiLocale } from '../../lib/ui/i18n.ts';
-import { partnerOrigins } from '../../lib/ui/origins.ts';
+import { apiHostPattern, partnerOrigins } from '../../lib/ui/origins.ts';
 
 async function main(): Promise<void> {
   document.documentElement.lang = uiLocale();
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
           await paint();
         }}
         requestHostAccess={() => (origins.length > 0 ? browser.permissions.request({ origins }) : Promise.resolve(false))}
+        requestApiAccess={import.meta.env.FIREFOX ? (baseUrl) => browser.permissions.request({ origins: [apiHostPattern(baseUrl)] }) : undefined}
         onExport={() => void buildExport(db, new Date()).then((data) => downloadJson(document, data, new Date()))}
         onChanged={() => void paint()}
       />,

@@ -4,9 +4,15 @@
  * and its ETag live in IndexedDB; the background refreshes on startup and on
  * the `catalog-refresh` alarm (every six hours), and whoever reacts to a
  * change (content script registration) looks at `changed`.
+ *
+ * Nothing is fetched before the member has agreed on the onboarding page: the
+ * catalogue request is the extension's first request of all, and it is made
+ * once, when the member agrees (docs/permissions.md, "The first request").
+ * Even unauthenticated, a request tells the API that someone installed the
+ * extension, from which address and when.
  */
 import { Catalog } from '../contract/index.ts';
-import { getCatalog, getSettings, saveCatalog, type CatalogRecord, type SammelpunktDb } from '../db/index.ts';
+import { getCatalog, getSettings, hasConsent, saveCatalog, type CatalogRecord, type SammelpunktDb } from '../db/index.ts';
 import { apiRequest, type FetchLike } from '../sync/http.ts';
 
 export const CATALOG_REFRESH_ALARM = 'catalog-refresh';
@@ -14,7 +20,9 @@ export const CATALOG_REFRESH_MINUTES = 6 * 60;
 
 export type RefreshResult =
   | { ok: true; changed: boolean; catalog: CatalogRecord }
-  | { ok: false; error: string; catalog?: CatalogRecord };
+  | { ok: false; error: string; catalog?: CatalogRecord }
+  /** The member has not agreed (yet, or any more): nothing was sent. */
+  | { ok: false; error: 'no_consent'; catalog?: undefined };
 
 export interface RefreshDeps {
   db: SammelpunktDb;
@@ -25,6 +33,7 @@ export interface RefreshDeps {
 
 export async function refreshCatalog(deps: RefreshDeps): Promise<RefreshResult> {
   const now = deps.now ?? (() => new Date());
+  if (!(await hasConsent(deps.db))) return { ok: false, error: 'no_consent' };
   const [stored, settings] = await Promise.all([getCatalog(deps.db), getSettings(deps.db)]);
   const headers: Record<string, string> = {};
   if (stored?.etag !== undefined) headers['if-none-match'] = stored.etag;

@@ -17,3 +17,14 @@ export function partnerOrigins(partners: readonly Pick<Partner, 'domains'>[]): s
   }
   return [...origins];
 }
+
+/**
+ * The host access the Firefox build needs for the API itself: its host on any
+ * port (match patterns cannot name a port). Firefox gives each installation a
+ * random origin that the API cannot list for CORS; with host access the
+ * background reads the API's answers without a CORS answer.
+ */
+export function apiHostPattern(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return `${url.protocol}//${url.hostname}/*`;
+}

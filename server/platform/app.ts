@@ -17,11 +17,15 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /**
  * The extension calls the API from its own origin (its service worker or
  * background page), which the browser treats as a cross-origin request. Only
- * extension origins are allowed: the API authenticates with bearer tokens,
- * never cookies, so no web page gains anything, and none is invited.
+ * the configured extension origins (`EXTENSION_ORIGINS`) are answered: the
+ * API authenticates with bearer tokens, never cookies, so no web page gains
+ * anything, and neither a page nor another extension is invited. Firefox
+ * gives every installation its own random `moz-extension://<UUID>` origin,
+ * which no list can name; the Firefox build reaches the API through its host
+ * permission for the API origin and needs no answer here. The `Origin` header
+ * is read for this answer and nothing else: it is never logged or stored, as
+ * in Firefox it identifies one installation for its whole life.
  */
-const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension|safari-web-extension):\/\/[a-z0-9-]+$/i;
-
 export interface Deps {
   db: Db;
   env: Env;
@@ -73,9 +77,10 @@ export function createBaseApp(deps: Deps): Hono<AppEnv> {
     });
   });
 
+  const extensionOrigins = new Set(deps.env.EXTENSION_ORIGINS);
   app.use(
     cors({
-      origin: (origin) => (EXTENSION_ORIGIN.test(origin) ? origin : null),
+      origin: (origin) => (extensionOrigins.has(origin) ? origin : null),
       allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match'],
       allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
       exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id'],

@@ -4,6 +4,7 @@
  * confusing failure later.
  */
 import * as z from 'zod/mini';
+import { DEMO_EXTENSION_ORIGIN } from '../../lib/contract/extension-id.ts';
 
 const flag = z.pipe(
   z.optional(z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no', ''])),
@@ -14,6 +15,9 @@ const positiveInt = (fallback: number) =>
     z._default(z.string().check(z.regex(/^\d+$/, 'a whole number')), String(fallback)),
     z.transform((v) => Number(v)),
   );
+
+/** One extension origin: scheme and id, nothing more (no path, no wildcard). */
+const EXTENSION_ORIGIN_SHAPE = /^(chrome-extension:\/\/[a-p]{32}|safari-web-extension:\/\/[0-9A-Fa-f-]{36})$/;
 
 export const EnvSchema = z.object({
   PORT: positiveInt(8787),
@@ -34,6 +38,18 @@ export const EnvSchema = z.object({
   RATE_LIMIT_PARTNER_PER_MIN: positiveInt(600),
   /** Detection-health report requests per member per hour (the extension batches; one an hour or so is normal). */
   RATE_LIMIT_DETECTION_REPORTS_PER_HOUR: positiveInt(60),
+  /**
+   * The extension origins CORS answers, comma-separated, e.g.
+   * `chrome-extension://<store id>`; by default the demo build's
+   * (lib/contract/extension-id.ts). Firefox needs no entry: its origin is
+   * random per installation, and its build reaches the API by host permission.
+   */
+  EXTENSION_ORIGINS: z.pipe(
+    z._default(z.string(), DEMO_EXTENSION_ORIGIN),
+    z.transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== '')),
+  ).check(
+    z.refine((origins) => origins.every((o) => EXTENSION_ORIGIN_SHAPE.test(o)), 'comma-separated origins such as chrome-extension://<32 letters a-p>'),
+  ),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

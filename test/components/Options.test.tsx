@@ -49,6 +49,19 @@ describe('Options', () => {
     expect(patches).toEqual([{ notifications: false }, { mutedShops: [] }, { apiBaseUrl: 'https://api.sammelpunkt.example' }]);
   });
 
+  it('in Firefox, asks for access to a new API address inside the click on Save, and not when it is unchanged', async () => {
+    speak('en');
+    const asked: string[] = [];
+    renderOptions({ requestApiAccess: (url) => { asked.push(url); return Promise.resolve(true); } });
+    const form = screen.getByLabelText('API base URL').closest('form')!;
+    fireEvent.submit(form);
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(asked).toEqual([]);
+    fireEvent.input(screen.getByLabelText('API base URL'), { target: { value: 'https://api.sammelpunkt.example/' } });
+    fireEvent.submit(form);
+    expect(asked).toEqual(['https://api.sammelpunkt.example']);
+  });
+
   it('switches the in-page reminder off for all shops, and on again (German)', () => {
     speak('de');
     const patches: SettingsPatch[] = [];

@@ -76,7 +76,7 @@ function missingFiles(dir: string): string[] {
     manifest.action?.default_popup ?? manifest.browser_action?.default_popup,
     manifest.options_ui?.page,
     'onboarding.html',
-    'content-scripts/content.js',
+    'detector.js',
   ].filter((f): f is string => f !== undefined);
   return wanted.filter((f) => !existsSync(join(dir, f)));
 }

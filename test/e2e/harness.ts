@@ -328,6 +328,18 @@ export interface ChromeApi {
 /** `chrome` inside a function evaluated in the service worker. */
 export type InWorker<A, R> = (chrome: ChromeApi, arg: A) => Promise<R>;
 
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--lang=en-US',
+];
+
 export class ChromiumSession {
   private constructor(
     readonly context: BrowserContext,
@@ -335,7 +347,18 @@ export class ChromiumSession {
     private readonly userDataDir: string,
   ) {}
 
-  static async launch(extensionDir: string = EXTENSION_DIRS.chrome): Promise<ChromiumSession> {
+  /** Chromium without the extension: the privacy test's control run, to tell the browser's own traffic apart. */
+  static async launchPlain(extraArgs: string[] = []): Promise<BrowserContext> {
+    const userDataDir = await mkdtemp(join(tmpdir(), 'sammelpunkt-e2e-chromium-'));
+    return chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: false,
+      locale: 'en-US',
+      args: [...CHROMIUM_ARGS, ...extraArgs],
+    });
+  }
+
+  static async launch(extensionDir: string = EXTENSION_DIRS.chrome, extraArgs: string[] = []): Promise<ChromiumSession> {
     if (!existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`no built extension in ${extensionDir} (global-setup builds it)`);
     const userDataDir = await mkdtemp(join(tmpdir(), 'sammelpunkt-e2e-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
@@ -343,19 +366,7 @@ export class ChromiumSession {
       headless: false,
       locale: 'en-US',
       viewport: { width: 1100, height: 900 },
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--lang=en-US',
-        `--disable-extensions-except=${extensionDir}`,
-        `--load-extension=${extensionDir}`,
-      ],
+      args: [...CHROMIUM_ARGS, ...extraArgs, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
     });
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
     const session = new ChromiumSession(context, new URL(worker.url()).host, userDataDir);
@@ -446,20 +457,31 @@ export class ChromiumSession {
 // Firefox ESR with the extension (puppeteer-core over WebDriver BiDi)
 // ---------------------------------------------------------------------------
 
+export interface FirefoxOptions {
+  prefs?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+
 export class FirefoxSession {
   private constructor(
     readonly browser: FirefoxBrowser,
     readonly addonId: string,
   ) {}
 
-  static async launch(extensionDir: string = EXTENSION_DIRS.firefox): Promise<FirefoxSession> {
-    if (!existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`no built extension in ${extensionDir} (global-setup builds it)`);
-    const browser = await puppeteer.launch({
+  /** Firefox without the extension: the privacy test's control run, to tell the browser's own traffic apart. */
+  static async launchPlain(options: FirefoxOptions = {}): Promise<FirefoxBrowser> {
+    return puppeteer.launch({
       browser: 'firefox',
       executablePath: FIREFOX_PATH,
       headless: true,
-      extraPrefsFirefox: { 'intl.locale.requested': 'en-US', 'intl.accept_languages': 'en-US' },
+      extraPrefsFirefox: { 'intl.locale.requested': 'en-US', 'intl.accept_languages': 'en-US', ...options.prefs },
+      env: { ...process.env, ...options.env },
     });
+  }
+
+  static async launch(extensionDir: string = EXTENSION_DIRS.firefox, options: FirefoxOptions = {}): Promise<FirefoxSession> {
+    if (!existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`no built extension in ${extensionDir} (global-setup builds it)`);
+    const browser = await FirefoxSession.launchPlain(options);
     try {
       return new FirefoxSession(browser, await browser.installExtension(extensionDir));
     } catch (error) {

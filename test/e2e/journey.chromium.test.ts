@@ -143,7 +143,7 @@ async function purchasesFor(orderId: string): Promise<ServerPurchase[]> {
 interface ExtensionTraces {
   /** The extension's isolated worlds in the page (its content script), as the DevTools protocol lists them. */
   isolatedWorlds: number;
-  /** Messages the page itself received from the extension's scripts (the detector asks the GA4 reader for events). */
+  /** Window messages of the extension's that the page itself received (none since the page data is read on demand). */
   pageMessages: string[];
 }
 
@@ -404,7 +404,8 @@ describe('Chromium: when things go wrong', () => {
     await sleep(1000);
     const partner = await extensionTraces(shop);
     expect(partner.isolatedWorlds).toBeGreaterThan(0);
-    expect(partner.pageMessages.length).toBeGreaterThan(0);
+    // Even there the shop's own scripts get no message from the extension (test/e2e/privacy.*.test.ts probes further).
+    expect(partner.pageMessages).toEqual([]);
     expect(outside).toEqual({ isolatedWorlds: 0, pageMessages: [] });
     await page.close();
   });

@@ -28,9 +28,13 @@ import {
   type DemoOrder,
 } from './harness.ts';
 
-/** Bücherwurm (WooCommerce) earns 1 point per 2 euros; its bonus needs 50 euros, more than one book costs. */
+/**
+ * Bücherwurm (WooCommerce) earns 1 point per 2 euros; its bonus needs 50 euros, more than one book costs.
+ * On Saturdays and Sundays (UTC) the demo's weekend offer multiplies by 1.5 (server/catalog/seed.ts).
+ */
 const SHOP = 'buecherwurm';
-const buecherwurmPoints = (amountMinor: number) => Math.floor(amountMinor / 200);
+const weekendPercent = () => ([0, 6].includes(new Date().getUTCDay()) ? 150 : 100);
+const buecherwurmPoints = (amountMinor: number) => Math.floor((amountMinor * weekendPercent()) / (200 * 100));
 
 let api: ApiServer;
 let shops: ApiServer;

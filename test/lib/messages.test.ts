@@ -62,6 +62,8 @@ function handlers(): Handlers {
       await muteShop(db, sender.partnerId);
       return { muted: true };
     },
+    // Stands in for scripting.executeScript: says which tab and frame the background would read.
+    'content:read-page-data': async (_m, sender) => ({ pageData: { dataLayer: [`tab ${sender.tabId} frame ${sender.frameId}`] } }),
     'popup:get-state': unused,
     'popup:sync-now': unused,
     'popup:sign-in': unused,
@@ -186,6 +188,14 @@ describe('messages: what an attacker tries', () => {
     expect(await dispatchMessage({ type: 'content:get-reminder' }, partnerTab, context(), handlers())).toEqual({ reminder: null });
     const evil = { id: 'test-extension-id', url: 'https://evil.example/', tab: { id: 5, url: 'https://evil.example/' } };
     expect(await dispatchMessage({ type: 'content:get-reminder' }, evil, context(), handlers())).toBeUndefined();
+  });
+
+  it('page data is read only in the sending frame of a partner tab, never from a non-partner tab or a page', async () => {
+    const answer = await dispatchMessage({ type: 'content:read-page-data' }, { ...partnerTab, frameId: 0 }, context(), handlers());
+    expect(answer).toEqual({ pageData: { dataLayer: ['tab 4 frame 0'] } });
+    const evil = { id: 'test-extension-id', url: 'https://evil.example/', tab: { id: 5, url: 'https://evil.example/' }, frameId: 0 };
+    expect(await dispatchMessage({ type: 'content:read-page-data' }, evil, context(), handlers())).toBeUndefined();
+    expect(await dispatchMessage({ type: 'content:read-page-data' }, { url: partnerTab.url, tab: partnerTab.tab }, context(), handlers())).toBeUndefined();
   });
 
   it('a content script cannot send popup or options messages', async () => {

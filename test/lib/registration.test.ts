@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
   CONTENT_SCRIPT_ID,
-  GA4_SCRIPT_ID,
+  LEGACY_GA4_SCRIPT_ID,
   hostPermissionOrigins,
   originsForDomain,
   syncRegistration,
@@ -17,14 +17,13 @@ import { buchladen, schuhhaus } from './support.ts';
  * behave like Chrome's: unregistering an unknown id or registering a taken
  * one throws.
  */
-function fakeScripting(options: { mainWorld?: boolean } = {}) {
+function fakeScripting() {
   const registered = new Map<string, ContentScriptRegistration>();
   const calls: string[] = [];
   const scripting: ScriptingLike = {
     async registerContentScripts(scripts) {
       for (const script of scripts) {
         if (registered.has(script.id)) throw new Error(`Duplicate script ID '${script.id}'`);
-        if (script.world === 'MAIN' && options.mainWorld === false) throw new Error('world MAIN is not supported');
       }
       // Like Chrome, report file paths without their leading slash.
       for (const script of scripts) registered.set(script.id, { ...structuredClone(script), js: script.js?.map((f) => f.replace(/^\//, '')) });
@@ -53,10 +52,11 @@ const allGranted = grantedFor(['schuhhaus-example.de', 'schuhhaus-example.at', '
 beforeEach(() => fakeBrowser.reset());
 
 describe('registration: what must happen', () => {
-  it('registers the detector and the GA4 reader for exactly the catalogue’s domains', async () => {
+  it('registers the detector alone, for exactly the catalogue’s domains, and nothing in the page’s own world', async () => {
     const { scripting, registered } = fakeScripting();
     const result = await syncRegistration({ scripting, permissions: allGranted, partners: [schuhhaus, buchladen], consentGiven: true });
-    expect(result).toEqual({ domains: ['buchladen.example', 'schuhhaus-example.at', 'schuhhaus-example.de'], ga4Main: true, changed: true });
+    expect(result).toEqual({ domains: ['buchladen.example', 'schuhhaus-example.at', 'schuhhaus-example.de'], changed: true });
+    expect([...registered.keys()]).toEqual([CONTENT_SCRIPT_ID]);
     const content = registered.get(CONTENT_SCRIPT_ID);
     expect(content?.matches).toEqual([
       '*://*.buchladen.example/*',
@@ -66,8 +66,8 @@ describe('registration: what must happen', () => {
       '*://schuhhaus-example.at/*',
       '*://schuhhaus-example.de/*',
     ]);
-    expect(content).toMatchObject({ js: ['content-scripts/content.js'], runAt: 'document_idle', allFrames: false });
-    expect(registered.get(GA4_SCRIPT_ID)).toMatchObject({ world: 'MAIN', js: ['ga4-main.js'], matches: content?.matches });
+    expect(content).toMatchObject({ js: ['detector.js'], runAt: 'document_idle', allFrames: false });
+    expect(content?.world).toBeUndefined();
   });
 
   it('changes nothing when called again with the same catalogue', async () => {
@@ -75,7 +75,7 @@ describe('registration: what must happen', () => {
     await syncRegistration({ scripting, permissions: allGranted, partners: [schuhhaus, buchladen], consentGiven: true });
     const again = await syncRegistration({ scripting, permissions: allGranted, partners: [buchladen, schuhhaus], consentGiven: true });
     expect(again.changed).toBe(false);
-    expect(calls).toEqual([`register ${CONTENT_SCRIPT_ID}`, `register ${GA4_SCRIPT_ID}`]);
+    expect(calls).toEqual([`register ${CONTENT_SCRIPT_ID}`]);
   });
 
   it('re-registers under the same ids when the catalogue changes', async () => {
@@ -83,16 +83,19 @@ describe('registration: what must happen', () => {
     await syncRegistration({ scripting, permissions: allGranted, partners: [schuhhaus], consentGiven: true });
     const result = await syncRegistration({ scripting, permissions: allGranted, partners: [buchladen], consentGiven: true });
     expect(result).toMatchObject({ domains: ['buchladen.example'], changed: true });
-    expect([...registered.keys()].sort()).toEqual([CONTENT_SCRIPT_ID, GA4_SCRIPT_ID].sort());
+    expect([...registered.keys()]).toEqual([CONTENT_SCRIPT_ID]);
     expect(registered.get(CONTENT_SCRIPT_ID)?.matches).toEqual(['*://*.buchladen.example/*', '*://buchladen.example/*']);
   });
 
-  it('falls back to the detector alone where main-world scripts cannot be registered (Firefox MV2)', async () => {
-    const { scripting, registered } = fakeScripting({ mainWorld: false });
-    const result = await syncRegistration({ scripting, permissions: allGranted, partners: [schuhhaus], consentGiven: true });
-    expect(result).toMatchObject({ ga4Main: false, changed: true });
+  it('removes the MAIN-world GA4 reader an earlier version registered (registrations outlive updates)', async () => {
+    const { scripting, registered } = fakeScripting();
+    await scripting.registerContentScripts([
+      { id: CONTENT_SCRIPT_ID, matches: ['*://*.schuhhaus-example.de/*', '*://schuhhaus-example.de/*'], js: ['/detector.js'], runAt: 'document_idle' },
+      { id: LEGACY_GA4_SCRIPT_ID, matches: ['*://schuhhaus-example.de/*'], js: ['/ga4-main.js'], world: 'MAIN' },
+    ]);
+    const result = await syncRegistration({ scripting, permissions: grantedFor(['schuhhaus-example.de']), partners: [{ domains: ['schuhhaus-example.de'] }], consentGiven: true });
+    expect(result.changed).toBe(true);
     expect([...registered.keys()]).toEqual([CONTENT_SCRIPT_ID]);
-    expect((await syncRegistration({ scripting, permissions: allGranted, partners: [schuhhaus], consentGiven: true })).changed).toBe(false);
   });
 
   it('lists the origins the onboarding page asks for', () => {
@@ -109,7 +112,7 @@ describe('registration: what must not happen', () => {
   it('registers nothing before consent is recorded', async () => {
     const { scripting, registered, calls } = fakeScripting();
     const result = await syncRegistration({ scripting, permissions: allGranted, partners: [schuhhaus], consentGiven: false });
-    expect(result).toEqual({ domains: [], ga4Main: false, changed: false });
+    expect(result).toEqual({ domains: [], changed: false });
     expect(registered.size).toBe(0);
     expect(calls).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { refreshCatalog } from '../../../lib/catalog/refresh.ts';
-import { getCatalog, updateSettings, type SammelpunktDb } from '../../../lib/db/index.ts';
+import { getCatalog, recordConsent, updateSettings, type SammelpunktDb } from '../../../lib/db/index.ts';
 import { buchladen, errorBody, freshDb, json, schuhhaus, scriptedFetch } from '../support.ts';
 
 let db: SammelpunktDb;
@@ -9,6 +9,7 @@ const now = () => new Date('2025-03-01T10:00:00.000Z');
 beforeEach(async () => {
   db = await freshDb();
   await updateSettings(db, { apiBaseUrl: 'https://api.test' });
+  await recordConsent(db, true);
 });
 
 function catalogueServer() {
@@ -22,6 +23,20 @@ function catalogueServer() {
 }
 
 describe('catalogue refresh', () => {
+  it('sends nothing at all before the member has agreed, nor after a refusal (tried: fresh install, "Not now", revoked)', async () => {
+    const fresh = await freshDb();
+    await updateSettings(fresh, { apiBaseUrl: 'https://api.test' });
+    const api = catalogueServer();
+    expect(await refreshCatalog({ db: fresh, fetch: api.fetch, now })).toEqual({ ok: false, error: 'no_consent' });
+    await recordConsent(fresh, false);
+    expect(await refreshCatalog({ db: fresh, fetch: api.fetch, now })).toEqual({ ok: false, error: 'no_consent' });
+    await recordConsent(fresh, true);
+    await recordConsent(fresh, false);
+    expect(await refreshCatalog({ db: fresh, fetch: api.fetch, now })).toEqual({ ok: false, error: 'no_consent' });
+    expect(api.requests).toEqual([]);
+    expect(await getCatalog(fresh)).toBeUndefined();
+  });
+
   it('fetches the catalogue, keeps it with its ETag, and reports a change', async () => {
     const api = catalogueServer();
     const result = await refreshCatalog({ db, fetch: api.fetch, now });
