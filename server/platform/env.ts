@@ -17,11 +17,21 @@ const positiveInt = (fallback: number) =>
 
 export const EnvSchema = z.object({
   PORT: positiveInt(8787),
-  HOST: z._default(z.string(), '0.0.0.0'),
+  /**
+   * Loopback by default, so a server started without thought is reachable
+   * from this machine only; a deployment says HOST=0.0.0.0 on purpose.
+   */
+  HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
   DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
   DATABASE_URL: z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'))),
   ADMIN_TOKEN: z.optional(z.string().check(z.minLength(16, 'ADMIN_TOKEN must be at least 16 characters'))),
+  /**
+   * Demo partners, offers, rewards and shops. Unset: on only while HOST is a
+   * loopback address (see `demoMode`); `DEMO=1` turns them on anywhere.
+   */
   DEMO: flag,
+  /** For test harnesses and scripts: derive the demo partners' secrets from this instead of drawing them. */
+  DEMO_PARTNER_SECRET: z.optional(z.string().check(z.minLength(16, 'DEMO_PARTNER_SECRET must be at least 16 characters'))),
   /** Serve `GET /metrics` to anyone; otherwise it needs `Authorization: Bearer $ADMIN_TOKEN`. */
   METRICS_PUBLIC: flag,
   LOG_LEVEL: z._default(z.enum(['silent', 'info']), 'info'),
@@ -34,6 +44,24 @@ export const EnvSchema = z.object({
   RATE_LIMIT_PARTNER_PER_MIN: positiveInt(600),
 });
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Whether `host` is an address only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * Whether the demo catalogue is seeded and the demo shops served, and why:
+ * explicitly on or off, else on exactly when the server listens on loopback.
+ */
+export function demoMode(env: Pick<Env, 'DEMO' | 'HOST'>): { on: boolean; why: string } {
+  if (env.DEMO === true) return { on: true, why: 'DEMO=1' };
+  if (env.DEMO === false) return { on: false, why: 'DEMO=0' };
+  return isLoopback(env.HOST)
+    ? { on: true, why: `listening on loopback (${env.HOST})` }
+    : { on: false, why: `HOST=${env.HOST} is not a loopback address; set DEMO=1 to seed the demo partners anyway` };
+}
 
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = EnvSchema.safeParse(source);

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page, type Worker } from 'playwright-core';
 import puppeteer, { type Browser as FirefoxBrowser, type Page as FirefoxPage } from 'puppeteer-core';
-import { DEMO_PARTNERS } from '../../server/catalog/seed.ts';
+import { DEMO_PARTNERS, demoPartnerSecret } from '../../server/catalog/seed.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const RESULTS_DIR = join(ROOT, 'test-results/e2e');
@@ -29,6 +29,8 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const FIREFOX_PATH = '/usr/bin/firefox-esr';
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export const PASSWORD = 'correct horse battery';
+/** The demo partners' secrets are derived from this (the server draws its own unless told). */
+export const DEMO_PARTNER_SECRET = 'e2e-demo-partner-secret-0123456789';
 
 /** A free TCP port on loopback, as the operating system hands it out. */
 export async function freePort(): Promise<number> {
@@ -122,6 +124,7 @@ export class ApiServer {
         DATA_DIR: this.dataDir,
         ADMIN_TOKEN,
         DEMO: '1',
+        DEMO_PARTNER_SECRET,
         // The run builds its own copy of the extension first; the server must not rebuild beside it.
         BUILD_EXTENSION: '0',
         LOG_LEVEL: 'silent',
@@ -280,11 +283,10 @@ export interface ConfirmationResult {
   purchase?: { status: string; points: number };
 }
 
-/** The demo partner's secret, as seeded by `npm start`. */
+/** The demo partner's secret, as `npm start` derives it from DEMO_PARTNER_SECRET. */
 export function demoSecret(partnerId: string): string {
-  const partner = DEMO_PARTNERS.find((p) => p.id === partnerId);
-  if (partner?.secret === undefined) throw new Error(`no demo partner ${partnerId}`);
-  return partner.secret;
+  if (!DEMO_PARTNERS.some((p) => p.id === partnerId)) throw new Error(`no demo partner ${partnerId}`);
+  return demoPartnerSecret(DEMO_PARTNER_SECRET, partnerId);
 }
 
 /**
