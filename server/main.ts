@@ -32,8 +32,9 @@ async function main() {
   const api = createApp({ db, env, now: () => new Date(), log, metrics });
   // With DEMO on, the demo partner shops answer on <shop>.localhost:PORT beside the API.
   const shops = demo ? createDemoShops({ apiBase: `http://localhost:${env.PORT}` }) : undefined;
-  const fetch = (req: Request) =>
-    shops && demoShopForHost(req.headers.get('host') ?? '') ? shops.fetch(req) : api.fetch(req);
+  // The second argument carries the Node socket, which the limits read the client's address from.
+  const fetch = (req: Request, bindings: unknown) =>
+    shops && demoShopForHost(req.headers.get('host') ?? '') ? shops.fetch(req) : api.fetch(req, bindings);
 
   const scheduler = startScheduler(db, { now: () => new Date(), intervalMs: 60_000, log, metrics });
 

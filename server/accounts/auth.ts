@@ -5,7 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../platform/app.ts';
 import { prepared } from '../db/index.ts';
 import { unauthorized } from '../platform/http.ts';
-import { hitSql, judge, rateLimited } from '../platform/ratelimit.ts';
+import { hitSql, judge, rateLimited, rateLimitHeaders } from '../platform/ratelimit.ts';
 
 export function newToken(): string {
   return `sp_${randomBytes(32).toString('base64url')}`;
@@ -46,7 +46,8 @@ export const requireMember = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /**
- * `requireMember` and the member's rate limit (per token) in one statement,
+ * `requireMember` and the member's rate limit (per member, all its tokens
+ * together: signing in again mints no fresh allowance) in one statement,
  * which also reads what most member routes need next: the member's tier and
  * the catalogue versions (so catalogue reads can come from memory, see
  * catalog-cache.ts). A wrong token counts no hit: the upsert inserts from
@@ -57,7 +58,7 @@ const MEMBER_WITHIN_LIMIT = prepared(
   `WITH member AS (
      ${MEMBER_BY_TOKEN}
    ), counted AS (
-     ${hitSql({ key: `'member:' || $1`, now: '$2', window: '$3', source: 'member' })}
+     ${hitSql({ key: `'member:' || member.member_id`, now: '$2', window: '$3', source: 'member' })}
    )
    SELECT member.member_id, member.tier, counted.count, counted.window_start,
           (SELECT version FROM catalog_versions WHERE name = 'partners') AS partners_version,
@@ -81,10 +82,11 @@ export const requireMemberWithinLimit = createMiddleware<AppEnv>(async (c, next)
   const row = rows[0];
   if (!row) throw unauthorized(TOKEN_REFUSED);
   const limit = judge(row.count, row.window_start, env.RATE_LIMIT_MEMBER_PER_MIN, windowSeconds, now);
-  if (!limit.allowed) throw rateLimited(limit);
+  if (!limit.allowed) throw rateLimited(limit, 'member');
   c.set('memberId', row.member_id);
   c.set('tokenHash', tokenHash);
   c.set('tier', row.tier);
   c.set('catalogVersions', { partners: row.partners_version, offers: row.offers_version });
   await next();
+  for (const [name, value] of Object.entries(rateLimitHeaders(limit, 'member'))) c.header(name, value);
 });

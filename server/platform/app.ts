@@ -78,7 +78,7 @@ export function createBaseApp(deps: Deps): Hono<AppEnv> {
       origin: (origin) => (EXTENSION_ORIGIN.test(origin) ? origin : null),
       allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match'],
       allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-      exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id'],
+      exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy'],
       maxAge: 600,
     }),
   );

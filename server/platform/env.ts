@@ -35,11 +35,29 @@ export const EnvSchema = z.object({
   /** Serve `GET /metrics` to anyone; otherwise it needs `Authorization: Bearer $ADMIN_TOKEN`. */
   METRICS_PUBLIC: flag,
   LOG_LEVEL: z._default(z.enum(['silent', 'info']), 'info'),
-  /** Member-route requests per token per minute (ingest included). */
+  /**
+   * How many proxies of the operator's own stand in front of the server, each
+   * appending to X-Forwarded-For; 0 (the default) takes the socket's peer.
+   */
+  TRUST_PROXY_HOPS: positiveInt(0),
+  /** Member-route requests per member (all its tokens together) per minute (ingest included). */
   RATE_LIMIT_MEMBER_PER_MIN: positiveInt(600),
-  /** Login attempts per IP per minute, and per account per 15 minutes. */
+  /** Login attempts per client address per minute. */
   RATE_LIMIT_LOGIN_IP_PER_MIN: positiveInt(20),
+  /** Login attempts per account from one address per 15 minutes: wrong guesses elsewhere never count here. */
   RATE_LIMIT_LOGIN_ACCOUNT_PER_15MIN: positiveInt(10),
+  /**
+   * Login attempts per account per hour from addresses it never signed in
+   * from, all together; an address the member signed in from before is
+   * exempt, so the member's own devices are never locked out.
+   */
+  RATE_LIMIT_LOGIN_ACCOUNT_PER_HOUR: positiveInt(100),
+  /** New accounts per client address per day. */
+  RATE_LIMIT_REGISTER_IP_PER_DAY: positiveInt(20),
+  /** Wrong operator tokens per client address per 15 minutes before `/v1/admin/*` answers 429. */
+  RATE_LIMIT_ADMIN_FAILURES_PER_15MIN: positiveInt(10),
+  /** Missing-points claims per member per day. */
+  RATE_LIMIT_CLAIMS_PER_DAY: positiveInt(20),
   /** Partner confirmation requests per partner per minute. */
   RATE_LIMIT_PARTNER_PER_MIN: positiveInt(600),
 });

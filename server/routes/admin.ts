@@ -11,7 +11,9 @@ import type { AppEnv } from '../platform/app.ts';
 import { bearer } from '../accounts/auth.ts';
 import { bumpCatalogVersion } from '../catalog/catalog.ts';
 import type { Queryable } from '../db/index.ts';
+import { clientAddress } from '../platform/client-address.ts';
 import { ApiError, badRequest, readJson, unauthorized } from '../platform/http.ts';
+import { hit, peek, rateLimited } from '../platform/ratelimit.ts';
 
 export const admin = new Hono<AppEnv>();
 
@@ -21,9 +23,18 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest();
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const expected = c.get('deps').env.ADMIN_TOKEN;
   if (!expected) throw new ApiError(403, 'forbidden', 'Operator routes are disabled: ADMIN_TOKEN is not configured');
+  const { db, env, now } = c.get('deps');
+  // Wrong tokens are counted per address; once over the limit, even a right
+  // one waits, so guessing costs the window and not a request.
+  const key = `admin-failures:${createHash('sha256').update(clientAddress(c)).digest('hex')}`;
+  const failures = await peek(db, key, env.RATE_LIMIT_ADMIN_FAILURES_PER_15MIN, 15 * 60, now());
+  if (!failures.allowed) throw rateLimited(failures, 'admin-failures');
   const given = bearer(c.req.header('Authorization'));
   // Comparing digests keeps the comparison constant-time whatever the lengths.
-  if (!given || !timingSafeEqual(sha256(given), sha256(expected))) throw unauthorized('The operator token is missing or wrong');
+  if (!given || !timingSafeEqual(sha256(given), sha256(expected))) {
+    await hit(db, key, env.RATE_LIMIT_ADMIN_FAILURES_PER_15MIN, 15 * 60, now());
+    throw unauthorized('The operator token is missing or wrong');
+  }
   await next();
 });
 admin.use('*', requireAdmin);

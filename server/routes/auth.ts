@@ -9,6 +9,7 @@ import type { AppEnv } from '../platform/app.ts';
 import { hashToken, newToken, requireMember } from '../accounts/auth.ts';
 import { isUniqueViolation, type Queryable } from '../db/index.ts';
 import { conflict, readJson, unauthorized } from '../platform/http.ts';
+import { clientAddress } from '../platform/client-address.ts';
 import { enforce } from '../platform/ratelimit.ts';
 import { linkReferral, newReferralCode } from '../programme/referrals.ts';
 
@@ -114,19 +115,40 @@ async function issueToken(db: Queryable, memberId: string, device: string | unde
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-/** The first hop of X-Forwarded-For (the client as the load balancer saw it), else 'local'. */
-function clientIp(header: string | undefined): string {
-  const first = header?.split(',')[0]?.trim();
-  return first ? first : 'local';
+const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Rate-limit keys carry hashes of the email and address, so the limiter table holds no personal data. */
+const accountKey = (email: string) => `login-account:${sha256Hex(email)}`;
+const accountAddressKey = (email: string, address: string) => `login-account-address:${sha256Hex(`${email}\n${address}`)}`;
+const addressKey = (kind: string, address: string) => `${kind}:${sha256Hex(address)}`;
+
+/** Known addresses are forgotten after this long without a sign-in. */
+const KNOWN_ADDRESS_DAYS = 90;
+
+async function isKnownAddress(db: Queryable, memberId: string, address: string, now: Date): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM login_addresses WHERE member_id = $1 AND address_hash = $2 AND last_at > $3', [
+    memberId,
+    sha256Hex(address),
+    new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 24 * 60 * 60 * 1000).toISOString(),
+  ]);
+  return rows.length > 0;
 }
 
-/** Rate-limit keys carry a hash of the email, so the limiter table holds no personal data. */
-const accountKey = (email: string) => `login-account:${createHash('sha256').update(email).digest('hex')}`;
+async function rememberAddress(db: Queryable, memberId: string, address: string, now: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO login_addresses (member_id, address_hash, last_at) VALUES ($1, $2, $3)
+     ON CONFLICT (member_id, address_hash) DO UPDATE SET last_at = EXCLUDED.last_at`,
+    [memberId, sha256Hex(address), now.toISOString()],
+  );
+}
 
 auth.post('/register', async (c) => {
-  const { db, now } = c.get('deps');
+  const { db, env, now } = c.get('deps');
   const input = await readJson(c, Registration);
   const email = normalizeEmail(input.email);
+  // Counted before the hash is computed: each registration costs the server a scrypt.
+  const address = clientAddress(c);
+  await enforce(db, addressKey('register-ip', address), env.RATE_LIMIT_REGISTER_IP_PER_DAY, 24 * 60 * 60, now(), 'register');
   const passwordHash = await hashPassword(input.password);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -141,6 +163,8 @@ auth.post('/register', async (c) => {
         await tx.query('INSERT INTO balances (member_id) VALUES ($1)', [id]);
         // An unknown code is refused with the whole registration: the member typed it and can correct it.
         if (input.referralCode !== undefined) await linkReferral(tx, id, input.referralCode, now());
+        // The address the member registered from is theirs: the account-wide login limit never applies to it.
+        await rememberAddress(tx, id, address, now());
         return { member: memberFromRow(rows[0]!), token: await issueToken(tx, id, input.device, now()) };
       });
       return c.json({ token, member }, 201);
@@ -158,8 +182,10 @@ auth.post('/login', async (c) => {
   const { db, env, now } = c.get('deps');
   const input = await readJson(c, Credentials);
   const email = normalizeEmail(input.email);
-  await enforce(db, `login-ip:${clientIp(c.req.header('x-forwarded-for'))}`, env.RATE_LIMIT_LOGIN_IP_PER_MIN, 60, now());
-  await enforce(db, accountKey(email), env.RATE_LIMIT_LOGIN_ACCOUNT_PER_15MIN, 15 * 60, now());
+  const address = clientAddress(c);
+  // Per address, and per account from this address: a guesser elsewhere never uses up the member's allowance.
+  await enforce(db, addressKey('login-ip', address), env.RATE_LIMIT_LOGIN_IP_PER_MIN, 60, now(), 'login');
+  await enforce(db, accountAddressKey(email, address), env.RATE_LIMIT_LOGIN_ACCOUNT_PER_15MIN, 15 * 60, now(), 'login-account');
 
   const rows = await db.query<MemberRow>(
     `SELECT id, email, member_number, created_at, password_hash, referral_code FROM members
@@ -167,9 +193,16 @@ auth.post('/login', async (c) => {
     [email],
   );
   const row = rows[0];
+  // Guessing one account from many addresses meets a slower account-wide
+  // limit, counted before the password is checked (so parallel guesses
+  // cannot overtake it); addresses the member signed in from are exempt, so
+  // the member's own devices are never locked out by someone else's guesses.
+  const known = row !== undefined && (await isKnownAddress(db, row.id, address, now()));
+  if (!known) await enforce(db, accountKey(email), env.RATE_LIMIT_LOGIN_ACCOUNT_PER_HOUR, 60 * 60, now(), 'login-account-spread');
   const ok = await verifyPassword(input.password, row?.password_hash ?? (await decoy()));
   // One message for both cases, so the answer does not reveal which emails have accounts.
   if (!row || !ok) throw unauthorized('The email or password is wrong');
+  await rememberAddress(db, row.id, address, now());
   const token = await issueToken(db, row.id, input.device, now());
   return c.json({ token, member: memberFromRow(row) }, 200);
 });

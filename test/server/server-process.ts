@@ -55,6 +55,8 @@ export async function startServerProcess(db: DatabaseEnv, extraEnv: Record<strin
     DEMO: '0',
     LOG_LEVEL: 'silent',
     ADMIN_TOKEN,
+    // Every test client registers from loopback.
+    RATE_LIMIT_REGISTER_IP_PER_DAY: '1000000',
     DATA_DIR: db.DATA_DIR ?? '.data-unused',
     ...(db.DATABASE_URL ? { DATABASE_URL: db.DATABASE_URL } : {}),
     ...extraEnv,
