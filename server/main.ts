@@ -42,6 +42,9 @@ async function main() {
     const where = env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${env.DATA_DIR}`;
     console.log(`Sammelpunkt API listening on http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${info.port} — database: ${where}` +
       (applied.length ? `, migrations applied: ${applied.join(', ')}` : ''));
+    // No mail transport is wired: codes for members go to the outbox.
+    console.log(`Mail: not sent; verification and reset codes wait in the outbox, GET http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${info.port}/v1/admin/outbox?to=<email> with Bearer $ADMIN_TOKEN` +
+      (env.ADMIN_TOKEN ? '' : ' (set ADMIN_TOKEN to read it)'));
     if (demo) {
       console.log('Demo partner shops:');
       for (const shop of DEMO_SHOPS) console.log(`  ${demoShopUrl(shop, info.port).padEnd(40)} ${shop.name} (${shop.platform})`);

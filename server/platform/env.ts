@@ -56,6 +56,18 @@ export const EnvSchema = z.object({
   RATE_LIMIT_REGISTER_IP_PER_DAY: positiveInt(20),
   /** Wrong operator tokens per client address per 15 minutes before `/v1/admin/*` answers 429. */
   RATE_LIMIT_ADMIN_FAILURES_PER_15MIN: positiveInt(10),
+  /** Mails with a code (verification, password reset) per account per day. */
+  RATE_LIMIT_MAIL_PER_DAY: positiveInt(5),
+  /**
+   * scrypt's cost as log2(N); 17 is OWASP's minimum (N=2^17, r=8, p=1,
+   * 128 MiB and about 0.3 s a hash here). Tests lower it; a stored hash of a
+   * lower cost is redone at the member's next login.
+   */
+  SCRYPT_LOG_N: z.pipe(positiveInt(17), z.number().check(z.gte(10, 'SCRYPT_LOG_N must be 10 to 20'), z.lte(20, 'SCRYPT_LOG_N must be 10 to 20'))),
+  /** A token unused this many days stops working (idle lifetime). */
+  TOKEN_IDLE_DAYS: positiveInt(30),
+  /** A token stops working this many days after sign-in, used or not (absolute lifetime). */
+  TOKEN_MAX_DAYS: positiveInt(180),
   /** Missing-points claims per member per day. */
   RATE_LIMIT_CLAIMS_PER_DAY: positiveInt(20),
   /** Partner confirmation requests per partner per minute. */

@@ -9,6 +9,7 @@ import { createMiddleware } from 'hono/factory';
 import { Offer, type Partner, PartnerInput, Reward } from '../../lib/contract/index.ts';
 import type { AppEnv } from '../platform/app.ts';
 import { bearer } from '../accounts/auth.ts';
+import { readOutbox } from '../accounts/mail.ts';
 import { bumpCatalogVersion } from '../catalog/catalog.ts';
 import type { Queryable } from '../db/index.ts';
 import { clientAddress } from '../platform/client-address.ts';
@@ -135,6 +136,16 @@ admin.put('/partners/:id', async (c) => {
   samePathId(c.req.param('id'), input.id);
   const { partner, outcome } = await c.get('deps').db.transaction((tx) => upsertPartner(tx, input));
   return c.json({ partner }, statusOf(outcome));
+});
+
+/**
+ * The mails the server would have sent (no mail transport is configured),
+ * newest first: the operator's and a test harness's way to the codes.
+ */
+admin.get('/outbox', async (c) => {
+  const to = c.req.query('to');
+  if (to !== undefined && (to.length < 3 || to.length > 254)) throw badRequest('`to` must be an email address');
+  return c.json({ mails: await readOutbox(c.get('deps').db, to, 100) }, 200);
 });
 
 admin.put('/offers/:id', async (c) => {

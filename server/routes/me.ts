@@ -3,15 +3,18 @@
  * the ledger, and the GDPR rights of access (export) and erasure.
  */
 import { Hono } from 'hono';
-import type { Me, SyncResponse, Transaction } from '../../lib/contract/index.ts';
+import { randomUUID } from 'node:crypto';
+import { ErasureRequest, type Me, type SyncResponse, type Transaction } from '../../lib/contract/index.ts';
 import { tierStanding } from '../../lib/points/tiers.ts';
 import type { AppEnv } from '../platform/app.ts';
 import { requireMemberWithinLimit } from '../accounts/auth.ts';
 import { prepared, type Queryable } from '../db/index.ts';
-import { badRequest, unauthorized } from '../platform/http.ts';
+import { badRequest, readJson, unauthorized } from '../platform/http.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchases/purchase-view.ts';
 import { POINTS_IN_WINDOW_SQL, pointsInWindowParams } from '../programme/tiers.ts';
-import { memberFromRow } from './auth.ts';
+import { confirmPassword, emailSha256, memberFromRow } from './auth.ts';
+import { forgetMailsTo } from '../accounts/mail.ts';
+import { lockMember } from '../ledger/ledger.ts';
 
 export const me = new Hono<AppEnv>();
 
@@ -23,7 +26,7 @@ export const TRANSACTIONS_MAX = 200;
 me.use('*', requireMemberWithinLimit);
 
 /** Member, balance and the points that count towards the tier (`$1` the member, `$2`–`$3` the tier window). */
-const PROFILE_SQL = `SELECT m.id, m.email, m.member_number, m.referral_code, m.created_at, m.tier, b.available, b.pending, b.lifetime,
+const PROFILE_SQL = `SELECT m.id, m.email, m.unclaimed_email, m.member_number, m.referral_code, m.created_at, m.email_verified_at, m.tier, b.available, b.pending, b.lifetime,
           (${POINTS_IN_WINDOW_SQL}) AS window_points
      FROM members m JOIN balances b ON b.member_id = m.id WHERE m.id = $1 AND m.erased_at IS NULL`;
 const PROFILE = prepared('me_profile', PROFILE_SQL);
@@ -32,6 +35,8 @@ interface ProfileRow {
   [key: string]: unknown;
   id: string;
   email: string | null;
+  unclaimed_email: string | null;
+  email_verified_at: Date | null;
   member_number: string;
   referral_code: string | null;
   created_at: Date;
@@ -211,20 +216,41 @@ me.get('/export', async (c) => {
 });
 
 /**
- * Erasure (GDPR art. 17). Personal data goes: the email, the password hash,
- * device labels, the receipts of claims. Purchases and ledger entries stay,
- * because bookkeeping law requires keeping them; without the email they only
- * name a random member id and card number, so they are pseudonymous. The
- * email is free to register again afterwards.
+ * Erasure (GDPR art. 17), with the password asked again so that a stolen
+ * token alone cannot erase an account. Personal data goes: the email, the
+ * password hash, device labels, the receipts of claims, known addresses,
+ * mails. Purchases and ledger entries stay, because bookkeeping law
+ * requires keeping them; without the email they only name a random member
+ * id and card number, so they are pseudonymous. An unpaid debt (available
+ * points below zero, say after a return of an order whose points were
+ * already spent) is kept under the SHA-256 of the email alone, and a new
+ * account with that email inherits it. The email is free to register again.
  */
 me.delete('/', async (c) => {
   const { db, now } = c.get('deps');
   const memberId = c.get('memberId');
+  const { password } = await readJson(c, ErasureRequest);
+  await confirmPassword(db, memberId, password);
   const at = now().toISOString();
   await db.transaction(async (tx) => {
-    await tx.query('UPDATE members SET email = NULL, password_hash = NULL, erased_at = $2 WHERE id = $1', [memberId, at]);
+    const balance = await lockMember(tx, memberId);
+    const rows = await tx.query<{ email: string | null }>('SELECT email FROM members WHERE id = $1', [memberId]);
+    const email = rows[0]?.email;
+    if (email && balance.available < 0) {
+      await tx.query('INSERT INTO erased_debts (id, email_sha256, member_id, points, created_at) VALUES ($1, $2, $3, $4, $5)', [
+        randomUUID(),
+        emailSha256(email),
+        memberId,
+        -balance.available,
+        at,
+      ]);
+    }
+    if (email) await forgetMailsTo(tx, email);
+    await tx.query('UPDATE members SET email = NULL, unclaimed_email = NULL, password_hash = NULL, erased_at = $2 WHERE id = $1', [memberId, at]);
     await tx.query('UPDATE tokens SET revoked_at = COALESCE(revoked_at, $2), device = NULL WHERE member_id = $1', [memberId, at]);
     await tx.query(`UPDATE claims SET receipt = '{}'::jsonb WHERE member_id = $1`, [memberId]);
+    await tx.query('DELETE FROM login_addresses WHERE member_id = $1', [memberId]);
+    await tx.query('DELETE FROM email_codes WHERE member_id = $1', [memberId]);
   });
   return c.body(null, 204);
 });

@@ -125,6 +125,8 @@ export class ApiServer {
         ADMIN_TOKEN,
         DEMO: '1',
         DEMO_PARTNER_SECRET,
+        // Fast hashing for the test accounts (production: 17).
+        SCRYPT_LOG_N: '10',
         // The run builds its own copy of the extension first; the server must not rebuild beside it.
         BUILD_EXTENSION: '0',
         LOG_LEVEL: 'silent',

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../server/routes/auth.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
-import { errorCode, PASSWORD, signUp, uniqueName } from './helpers.ts';
+import { errorCode, lastMail, PASSWORD, signUp, uniqueName } from './helpers.ts';
 
 const ACCOUNT_LIMIT = 5;
 const IP_LIMIT = 8;
@@ -72,11 +72,21 @@ describe.each(backends)('auth (%s)', (backend) => {
   });
 
   describe('refusals', () => {
-    it('refuses a second account for the same email in other capitals: 409', async () => {
+    it('tried: registering a taken email in other capitals; answered like a new account, the owner keeps theirs and is told by mail', async () => {
       const account = await signUp(server);
-      const res = await server.call('POST', '/v1/auth/register', { body: { email: account.email.toUpperCase(), password: PASSWORD } });
-      expect(res.status).toBe(409);
-      expect(await errorCode(res)).toBe('conflict');
+      const res = await server.call('POST', '/v1/auth/register', { body: { email: account.email.toUpperCase(), password: 'a different long passphrase' } });
+      expect(res.status).toBe(201);
+      const body = (await res.json()) as { token: string; member: { id: string; email: string; emailVerified: boolean } };
+      expect(body.member).toMatchObject({ email: account.email, emailVerified: false });
+      expect(body.member.id).not.toBe(account.id);
+      // The owner's account and password are untouched, and the mail says what happened.
+      expect((await login(account.email, PASSWORD)).status).toBe(200);
+      expect((await login(account.email, 'a different long passphrase')).status).toBe(401);
+      expect((await lastMail(server, account.email)).subject).toBe('Sammelpunkt: you already have an account');
+      // The second account can never verify the address: no code was mailed for it.
+      const resend = await server.call('POST', '/v1/auth/verify-email/resend', { token: body.token });
+      expect(resend.status).toBe(202);
+      expect((await lastMail(server, account.email)).subject).toBe('Sammelpunkt: you already have an account');
     });
 
     it('refuses malformed JSON with 400 in the error envelope', async () => {
