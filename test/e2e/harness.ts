@@ -241,7 +241,7 @@ export interface ServerPurchase {
 }
 
 export interface Me {
-  member: { id: string; email: string; memberNumber?: string };
+  member: { id: string; email: string; memberNumber?: string; emailVerified?: boolean };
   tier: string;
   balance: Balance;
 }
@@ -250,6 +250,14 @@ export interface Me {
 export async function memberToken(server: ApiServer, email: string): Promise<string> {
   const { token } = await server.json<{ token: string }>('POST', '/v1/auth/login', { body: { email, password: PASSWORD } });
   return token;
+}
+
+/** The code of the newest mail to `email`, read from the server's outbox as the operator would (no mail is sent in tests). */
+export async function mailedCode(server: ApiServer, email: string): Promise<string> {
+  const { mails } = await server.json<{ mails: { code?: string }[] }>('GET', `/v1/admin/outbox?to=${encodeURIComponent(email)}`, { token: ADMIN_TOKEN });
+  const code = mails.find((m) => m.code !== undefined)?.code;
+  if (code === undefined) throw new Error(`no mail with a code to ${email}`);
+  return code;
 }
 
 export async function getMe(server: ApiServer, token: string): Promise<Me> {
