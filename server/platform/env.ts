@@ -68,6 +68,8 @@ export const EnvSchema = z.object({
   TOKEN_IDLE_DAYS: positiveInt(30),
   /** A token stops working this many days after sign-in, used or not (absolute lifetime). */
   TOKEN_MAX_DAYS: positiveInt(180),
+  /** Data exports (`GET /v1/me/export`) per member per day. */
+  RATE_LIMIT_EXPORT_PER_DAY: positiveInt(5),
   /** Missing-points claims per member per day. */
   RATE_LIMIT_CLAIMS_PER_DAY: positiveInt(20),
   /** Partner confirmation requests per partner per minute. */

@@ -57,6 +57,7 @@ describe('API fuzz from /openapi.json', () => {
       RATE_LIMIT_ADMIN_FAILURES_PER_15MIN: '1000000',
       RATE_LIMIT_CLAIMS_PER_DAY: '1000000',
       RATE_LIMIT_MAIL_PER_DAY: '1000000',
+      RATE_LIMIT_EXPORT_PER_DAY: '1000000',
     });
     memberToken = (await signUp(server)).token;
     partnerId = uniqueName('fuzzshop');
