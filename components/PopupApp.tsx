@@ -10,6 +10,7 @@ import { OffersList } from './OffersList.tsx';
 import { PurchaseList } from './PurchaseList.tsx';
 import { Rewards } from './Rewards.tsx';
 import { SignIn } from './SignIn.tsx';
+import { VerifyEmail } from './VerifyEmail.tsx';
 import { SyncStatus } from './SyncStatus.tsx';
 import { Tabs } from './Tabs.tsx';
 
@@ -57,6 +58,9 @@ export function PopupApp(props: PopupAppProps) {
       <SyncStatus sync={state.sync} signedIn={signedIn} syncing={props.syncing} onSyncNow={props.onSyncNow} />
       {!signedIn && (
         <SignIn onSubmit={bridge.signIn} onSignedIn={props.onAccountChanged} />
+      )}
+      {state.member?.emailVerified === false && (
+        <VerifyEmail email={state.member.email} onVerify={bridge.verifyEmail} onResend={bridge.resendCode} onVerified={props.onAccountChanged} />
       )}
       <CurrentShop
         partner={partner}

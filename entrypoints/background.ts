@@ -34,7 +34,7 @@ import { muteShop, reminderFor } from '@/lib/inpage/reminder.ts';
 import { dispatchMessage, failureCode, type Handlers, type SenderContext } from '@/lib/messages.ts';
 import { announcePurchase, recordPurchase, type AnnounceApi } from '@/lib/record.ts';
 import { syncRegistration, type ScriptingLike } from '@/lib/registration.ts';
-import { SYNC_RETRY_ALARM, signIn, signOut, syncNow, type SyncDeps, type SyncReason } from '@/lib/sync/index.ts';
+import { SYNC_RETRY_ALARM, resendVerificationCode, signIn, signOut, syncNow, verifyEmail, type SyncDeps, type SyncReason } from '@/lib/sync/index.ts';
 import { claimMissingPoints, fetchRewards, redeemReward } from '@/lib/sync/member-api.ts';
 
 // WXT types `getMessage` with the known keys only; record.ts asks for keys a test checks in both locale files.
@@ -200,6 +200,14 @@ export default defineBackground(() => {
       if (!result.ok) return { ok: false, error: failureCode(result.code, message.mode) };
       void syncAndFollowCatalogue('sign-in');
       return { ok: true, member: result.member };
+    },
+    async 'popup:verify-email'(message) {
+      const result = await verifyEmail({ db: await db(), fetch: fetchApi }, message.code);
+      return result.ok ? { ok: true, member: result.member } : { ok: false, error: failureCode(result.code) };
+    },
+    async 'popup:resend-code'() {
+      const result = await resendVerificationCode({ db: await db(), fetch: fetchApi });
+      return result.ok ? { ok: true } : { ok: false, error: failureCode(result.code) };
     },
     async 'popup:sign-out'() {
       await signOut({ db: await db(), fetch: fetchApi });

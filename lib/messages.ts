@@ -55,6 +55,9 @@ export const Message = z.discriminatedUnion('type', [
     device: z.optional(z.string().check(z.maxLength(100))),
   }),
   z.object({ type: z.literal('popup:sign-out') }),
+  /** The code from the mail sent after registration; points are spendable once the email is confirmed. */
+  z.object({ type: z.literal('popup:verify-email'), code: z.string().check(z.regex(/^\d{6}$/, 'six digits')) }),
+  z.object({ type: z.literal('popup:resend-code') }),
   z.object({ type: z.literal('popup:refresh-catalog') }),
   /** A missing-points claim for one of the member's receipts. */
   z.object({ type: z.literal('popup:claim'), purchaseId: z.string().check(z.minLength(1), z.maxLength(64)) }),
@@ -105,6 +108,9 @@ export type FailureCode =
   | 'invalid_credentials'
   | 'email_taken'
   | 'insufficient_points'
+  | 'email_not_verified'
+  | 'weak_password'
+  | 'invalid_code'
   | 'rate_limited'
   | 'no_consent'
   | 'generic';
@@ -117,6 +123,7 @@ export function failureCode(code: string, context: 'login' | 'register' | 'other
   if (code === 'network' || code === 'timeout') return 'offline';
   if (code === 'rate_limited' || code === 'http_429') return 'rate_limited';
   if (code === 'insufficient_points') return 'insufficient_points';
+  if (code === 'email_not_verified' || code === 'weak_password' || code === 'invalid_code') return code;
   if (code === 'unauthorized') return context === 'login' ? 'invalid_credentials' : 'unauthorized';
   if (code === 'conflict' && context === 'register') return 'email_taken';
   return 'generic';
@@ -135,6 +142,8 @@ export interface Responses {
   'popup:get-state': PageAnswer<ExtensionState>;
   'popup:sync-now': PageAnswer<{ result: SyncResult }>;
   'popup:sign-in': PageAnswer<{ member: Member }>;
+  'popup:verify-email': PageAnswer<{ member: Member }>;
+  'popup:resend-code': PageAnswer;
   'popup:sign-out': PageAnswer;
   'popup:refresh-catalog': PageAnswer<{ changed: boolean }>;
   'popup:claim': PageAnswer;

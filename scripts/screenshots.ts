@@ -33,7 +33,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
-import { DEMO_PARTNERS } from '../server/catalog/seed.ts';
+import { DEMO_PARTNERS, demoPartnerSecret } from '../server/catalog/seed.ts';
+
+/** The demo partners' secrets are derived from this, so the script can sign as them. */
+const DEMO_PARTNER_SECRET = 'screenshots-demo-partner-secret';
 import { uuidv7 } from '../lib/uuid.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -80,7 +83,7 @@ async function startApi(port: number, dataDir: string): Promise<ChildProcess> {
   const { DATABASE_URL: _ignored, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '1', BUILD_EXTENSION: '0', LOG_LEVEL: 'silent' },
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '1', DEMO_PARTNER_SECRET, BUILD_EXTENSION: '0', LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 120 && child.exitCode === null; i++) {
@@ -119,8 +122,8 @@ const HISTORY: ReadonlyArray<{ partnerId: string; orderId: string; amountMinor: 
 ];
 
 async function signPartner(base: string, partnerId: string, orders: unknown[]): Promise<void> {
-  const secret = DEMO_PARTNERS.find((p) => p.id === partnerId)?.secret;
-  if (secret === undefined) throw new Error(`no demo partner ${partnerId}`);
+  if (!DEMO_PARTNERS.some((p) => p.id === partnerId)) throw new Error(`no demo partner ${partnerId}`);
+  const secret = demoPartnerSecret(DEMO_PARTNER_SECRET, partnerId);
   const body = JSON.stringify({ orders });
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');

@@ -206,6 +206,12 @@ export const Member = z.object({
   createdAt: z.string(),
   /** The code this member passes on to friends; both get a bonus after the friend's first confirmed purchase. */
   referralCode: z.optional(z.string()),
+  /**
+   * Whether the member typed the code mailed after registration
+   * (`POST /v1/auth/verify-email`); points are spendable only then. Absent
+   * only in what an older server sent.
+   */
+  emailVerified: z.optional(z.boolean()),
 });
 export type Member = z.infer<typeof Member>;
 
@@ -220,7 +226,22 @@ export const Registration = z.extend(Credentials, {
   referralCode: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
 });
 export type Registration = z.infer<typeof Registration>;
+/** A new password: 8 to 200 characters, and not guessable (the server refuses weak ones with 400 `weak_password`). */
+const NewPassword = z.string().check(z.minLength(8), z.maxLength(200));
+/** The six-digit code of a verification or reset mail. */
+const MailedCode = z.string().check(z.regex(/^\d{6}$/, 'six digits'));
+export const VerifyEmailRequest = z.object({ code: MailedCode });
+export const VerifyEmailResponse = z.object({ member: Member });
+export const PasswordChange = z.object({ currentPassword: z.string().check(z.minLength(1), z.maxLength(200)), newPassword: NewPassword });
+export const PasswordResetRequest = z.object({ email: z.email().check(z.maxLength(254)) });
+export const PasswordReset = z.object({ email: z.email().check(z.maxLength(254)), code: MailedCode, newPassword: NewPassword });
+/** Erasure asks for the password again, so a token alone cannot erase an account. */
+export const ErasureRequest = z.object({ password: z.string().check(z.minLength(1), z.maxLength(200)) });
 export const AuthResponse = z.object({ token: z.string(), member: Member });
+/** `GET /v1/admin/outbox`: the mails the server would have sent, newest first (no mail transport configured). */
+export const OutboxResponse = z.object({
+  mails: z.array(z.object({ to: z.string(), subject: z.string(), text: z.string(), code: z.optional(z.string()), sentAt: z.string() })),
+});
 export type AuthResponse = z.infer<typeof AuthResponse>;
 
 /** The member's tier and the way to the next, judged on points confirmed in the last 12 months. */

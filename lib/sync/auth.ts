@@ -3,7 +3,7 @@
  * server); receipts and the outbox are never touched, so purchases recorded
  * while signed out are sent after the next sign-in.
  */
-import { AuthResponse, type Member } from '../contract/index.ts';
+import { AuthResponse, type Member, VerifyEmailResponse } from '../contract/index.ts';
 import { clearAccount, getAccount, getSettings, saveAccount, updateSyncState, type SammelpunktDb } from '../db/index.ts';
 import { apiRequest, type FetchLike } from './http.ts';
 
@@ -78,4 +78,37 @@ export async function signOut(deps: AuthDeps): Promise<void> {
     signedOut: false,
   }));
   await deps.db.delete('offers', 'current');
+}
+
+/** Confirms the member's email with the mailed code and keeps the updated member. */
+export async function verifyEmail(deps: AuthDeps, code: string): Promise<SignInResult> {
+  const account = await getAccount(deps.db);
+  if (account === undefined) return { ok: false, code: 'unauthorized', message: 'Not signed in' };
+  const { apiBaseUrl } = await getSettings(deps.db);
+  const now = deps.now ?? (() => new Date());
+  const outcome = await apiRequest(
+    { fetch: deps.fetch, baseUrl: apiBaseUrl, now, timeoutMs: deps.timeoutMs },
+    { method: 'POST', path: '/v1/auth/verify-email', token: account.token, body: { code } },
+  );
+  if (outcome.kind !== 'ok') {
+    if (outcome.kind === 'not-modified') return { ok: false, code: 'bad_response', message: 'Unexpected answer' };
+    return { ok: false, code: outcome.error.code, message: outcome.error.message };
+  }
+  const parsed = VerifyEmailResponse.safeParse(outcome.body);
+  if (!parsed.success) return { ok: false, code: 'bad_response', message: 'The answer did not match the contract' };
+  await saveAccount(deps.db, { ...account, member: parsed.data.member });
+  return { ok: true, member: parsed.data.member };
+}
+
+/** Asks the server to mail a new verification code. */
+export async function resendVerificationCode(deps: AuthDeps): Promise<{ ok: true } | { ok: false; code: string }> {
+  const account = await getAccount(deps.db);
+  if (account === undefined) return { ok: false, code: 'unauthorized' };
+  const { apiBaseUrl } = await getSettings(deps.db);
+  const outcome = await apiRequest(
+    { fetch: deps.fetch, baseUrl: apiBaseUrl, now: deps.now ?? (() => new Date()), timeoutMs: deps.timeoutMs },
+    { method: 'POST', path: '/v1/auth/verify-email/resend', token: account.token },
+  );
+  if (outcome.kind === 'ok' || outcome.kind === 'not-modified') return { ok: true };
+  return { ok: false, code: outcome.error.code };
 }

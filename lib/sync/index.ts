@@ -25,7 +25,7 @@ export { apiRequest, apiUrl, parseRetryAfter, DEFAULT_TIMEOUT_MS, type FetchLike
 export { flushOutbox, type FlushOutcome } from './outbox.ts';
 export { sendDetectionReports, type ReportOutcome } from './reports.ts';
 export { pull, type PullOutcome } from './pull.ts';
-export { signIn, signOut, type SignInResult } from './auth.ts';
+export { resendVerificationCode, signIn, signOut, verifyEmail, type SignInResult } from './auth.ts';
 
 /** The alarm that runs a scheduled retry. */
 export const SYNC_RETRY_ALARM = 'sync-retry';

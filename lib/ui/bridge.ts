@@ -24,6 +24,9 @@ export interface UiBridge {
   syncNow(): Promise<Outcome<object>>;
   signIn(mode: AuthMode, email: string, password: string): Promise<Outcome<{ member: Member }>>;
   signOut(): Promise<Outcome<object>>;
+  /** Confirms the email with the mailed code. */
+  verifyEmail(code: string): Promise<Outcome<{ member: Member }>>;
+  resendCode(): Promise<Outcome<object>>;
   claim(purchaseId: string): Promise<Outcome<object>>;
   getRewards(): Promise<Outcome<{ rewards: Reward[] }>>;
   redeem(rewardId: string, idempotencyKey: string): Promise<Outcome<{ redemption: Redemption }>>;
@@ -37,6 +40,7 @@ export interface UiBridge {
 
 const KNOWN_ERRORS: ReadonlySet<string> = new Set<UiErrorCode>([
   'offline', 'unauthorized', 'invalid_credentials', 'email_taken', 'insufficient_points', 'rate_limited', 'no_consent',
+  'email_not_verified', 'weak_password', 'invalid_code',
 ]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -75,6 +79,8 @@ export const runtimeBridge: UiBridge = {
   syncNow: () => request({ type: 'popup:sync-now' }, anything),
   signIn: (mode, email, password) => request({ type: 'popup:sign-in', mode, email, password }, hasMember),
   signOut: () => request({ type: 'popup:sign-out' }, anything),
+  verifyEmail: (code) => request({ type: 'popup:verify-email', code }, hasMember),
+  resendCode: () => request({ type: 'popup:resend-code' }, anything),
   claim: (purchaseId) => request({ type: 'popup:claim', purchaseId }, anything),
   getRewards: () => request({ type: 'popup:get-rewards' }, hasRewards),
   redeem: (rewardId, idempotencyKey) => request({ type: 'popup:redeem', rewardId, idempotencyKey }, hasRedemption),

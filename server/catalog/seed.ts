@@ -4,13 +4,17 @@
  * in `demo/`, a few offers and rewards. Running it again changes nothing and
  * bumps no catalogue version, unless the seed data itself changed.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Offer, PartnerInput, Reward } from '../../lib/contract/index.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, Queryable } from '../db/index.ts';
 import { upsertOffer, upsertPartner, upsertReward } from '../routes/admin.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function demoPartner(id: string, name: string, category: string, earn: { points: number; per: number }, extra: Partial<PartnerInput> = {}): PartnerInput {
+/** A demo partner as the source knows it: never its signing secret, which each installation draws for itself. */
+export type DemoPartner = Omit<PartnerInput, 'secret'>;
+
+function demoPartner(id: string, name: string, category: string, earn: { points: number; per: number }, extra: Partial<DemoPartner> = {}): DemoPartner {
   return {
     id,
     name,
@@ -20,13 +24,12 @@ function demoPartner(id: string, name: string, category: string, earn: { points:
     currency: 'EUR',
     holdDays: 30,
     autoConfirm: true,
-    secret: `demo-secret-${id}-0123456789`,
     ...extra,
   };
 }
 
 /** Each demo shop imitates one kind of order confirmation page the extension must recognise. */
-export const DEMO_PARTNERS: readonly PartnerInput[] = [
+export const DEMO_PARTNERS: readonly DemoPartner[] = [
   demoPartner('schuhhaus', 'Schuhhaus', 'Schuhe', { points: 1, per: 1 }, { holdDays: 14 }), // Shopware 6, German
   demoPartner('buecherwurm', 'Bücherwurm', 'Bücher', { points: 1, per: 2 }), // WooCommerce
   demoPartner('technikwelt', 'Technikwelt', 'Elektronik', { points: 2, per: 1 }), // Magento 2
@@ -87,13 +90,42 @@ export function demoOffers(now: Date): Offer[] {
 }
 
 /**
+ * The secret a test harness or script gives the demo partner `partnerId`
+ * when it starts the server with `DEMO_PARTNER_SECRET=base`, so it can sign
+ * that partner's reports itself.
+ */
+export function demoPartnerSecret(base: string, partnerId: string): string {
+  return createHmac('sha256', base).update(partnerId).digest('hex');
+}
+
+/**
+ * Before this installation drew its own, every demo partner signed with this
+ * string from the source, so anyone could forge its reports: a database that
+ * still holds one gets a fresh secret.
+ */
+const publishedSecret = (partnerId: string) => `demo-secret-${partnerId}-0123456789`;
+
+/**
+ * The demo partner's signing secret: the one this installation drew before
+ * (kept, so a restart does not break a partner's integration), else a new
+ * random one; derived from `base` when a harness names one.
+ */
+async function secretFor(tx: Queryable, partnerId: string, base: string | undefined): Promise<string> {
+  if (base !== undefined) return demoPartnerSecret(base, partnerId);
+  const rows = await tx.query<{ secret: string }>('SELECT secret FROM partners WHERE id = $1', [partnerId]);
+  const stored = rows[0]?.secret;
+  if (stored !== undefined && stored !== publishedSecret(partnerId)) return stored;
+  return randomBytes(32).toString('base64url');
+}
+
+/**
  * Upserts the demo catalogue. An offer that is still running or upcoming
  * keeps its window, so seeding again at every start is a no-op; an ended one
  * gets a fresh window, so a long-lived demo database keeps working offers.
  */
-export async function seedDemo(db: Db, now: Date = new Date()): Promise<void> {
+export async function seedDemo(db: Db, now: Date = new Date(), opts: { secretBase?: string } = {}): Promise<void> {
   await db.transaction(async (tx) => {
-    for (const partner of DEMO_PARTNERS) await upsertPartner(tx, partner);
+    for (const partner of DEMO_PARTNERS) await upsertPartner(tx, { ...partner, secret: await secretFor(tx, partner.id, opts.secretBase) });
     const windows = new Map(
       (await tx.query<{ id: string; doc: Offer }>('SELECT id, doc FROM offers WHERE ends_at > $1', [now.toISOString()])).map((r) => [r.id, r.doc]),
     );

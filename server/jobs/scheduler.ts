@@ -18,6 +18,7 @@ import { autoConfirmDue } from '../purchases/lifecycle.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { expireClaims } from '../operator/claims.ts';
 import { recomputeTiers } from '../programme/tiers.ts';
+import { pruneRateLimits } from '../platform/ratelimit.ts';
 
 export interface JobContext {
   db: Db;
@@ -72,7 +73,13 @@ export const recomputeTiersJob: Job = {
   run: ({ db, now }) => recomputeTiers(db, now),
 };
 
-export const DEFAULT_JOBS: readonly Job[] = [autoConfirmJob, expireClaimsJob, recomputeTiersJob];
+/** Deletes rate-limit counters whose window ended long ago; without it the table grows with every address and account ever seen. */
+export const pruneRateLimitsJob: Job = {
+  name: 'prune-rate-limits',
+  run: ({ db, now }) => pruneRateLimits(db, now),
+};
+
+export const DEFAULT_JOBS: readonly Job[] = [autoConfirmJob, expireClaimsJob, recomputeTiersJob, pruneRateLimitsJob];
 
 export interface SchedulerOptions {
   now: () => Date;

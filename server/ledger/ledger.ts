@@ -18,10 +18,12 @@ export type EntryReason =
   | 'redemption' // available − when points are spent on a voucher
   | 'donation' // available − when points are donated to a charity (its account gets them, see charity.ts)
   | 'bonus' // available + for a programme bonus
-  | 'referral_bonus'; // available + for both members once a referred member's first purchase is confirmed
+  | 'referral_bonus' // available + for both members once a referred member's first purchase is confirmed
+  | 'debt_transferred' // available + on an erased member whose unpaid debt a new account with its email took over
+  | 'debt_inherited'; // available − on that new account: the debt it took over
 
-/** Reasons of spending: they lower `available` but never `lifetime`. */
-export const SPENDING_REASONS: ReadonlySet<EntryReason> = new Set(['redemption', 'donation']);
+/** Reasons of spending and of moving a debt: they change `available` but never `lifetime`. */
+export const SPENDING_REASONS: ReadonlySet<EntryReason> = new Set(['redemption', 'donation', 'debt_transferred', 'debt_inherited']);
 
 export interface Entry {
   account: Account;

@@ -21,19 +21,61 @@ const EXTENSION_ORIGIN_SHAPE = /^(chrome-extension:\/\/[a-p]{32}|safari-web-exte
 
 export const EnvSchema = z.object({
   PORT: positiveInt(8787),
-  HOST: z._default(z.string(), '0.0.0.0'),
+  /**
+   * Loopback by default, so a server started without thought is reachable
+   * from this machine only; a deployment says HOST=0.0.0.0 on purpose.
+   */
+  HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
   DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
   DATABASE_URL: z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'))),
   ADMIN_TOKEN: z.optional(z.string().check(z.minLength(16, 'ADMIN_TOKEN must be at least 16 characters'))),
+  /**
+   * Demo partners, offers, rewards and shops. Unset: on only while HOST is a
+   * loopback address (see `demoMode`); `DEMO=1` turns them on anywhere.
+   */
   DEMO: flag,
+  /** For test harnesses and scripts: derive the demo partners' secrets from this instead of drawing them. */
+  DEMO_PARTNER_SECRET: z.optional(z.string().check(z.minLength(16, 'DEMO_PARTNER_SECRET must be at least 16 characters'))),
   /** Serve `GET /metrics` to anyone; otherwise it needs `Authorization: Bearer $ADMIN_TOKEN`. */
   METRICS_PUBLIC: flag,
   LOG_LEVEL: z._default(z.enum(['silent', 'info']), 'info'),
-  /** Member-route requests per token per minute (ingest included). */
+  /**
+   * How many proxies of the operator's own stand in front of the server, each
+   * appending to X-Forwarded-For; 0 (the default) takes the socket's peer.
+   */
+  TRUST_PROXY_HOPS: positiveInt(0),
+  /** Member-route requests per member (all its tokens together) per minute (ingest included). */
   RATE_LIMIT_MEMBER_PER_MIN: positiveInt(600),
-  /** Login attempts per IP per minute, and per account per 15 minutes. */
+  /** Login attempts per client address per minute. */
   RATE_LIMIT_LOGIN_IP_PER_MIN: positiveInt(20),
+  /** Login attempts per account from one address per 15 minutes: wrong guesses elsewhere never count here. */
   RATE_LIMIT_LOGIN_ACCOUNT_PER_15MIN: positiveInt(10),
+  /**
+   * Login attempts per account per hour from addresses it never signed in
+   * from, all together; an address the member signed in from before is
+   * exempt, so the member's own devices are never locked out.
+   */
+  RATE_LIMIT_LOGIN_ACCOUNT_PER_HOUR: positiveInt(100),
+  /** New accounts per client address per day. */
+  RATE_LIMIT_REGISTER_IP_PER_DAY: positiveInt(20),
+  /** Wrong operator tokens per client address per 15 minutes before `/v1/admin/*` answers 429. */
+  RATE_LIMIT_ADMIN_FAILURES_PER_15MIN: positiveInt(10),
+  /** Mails with a code (verification, password reset) per account per day. */
+  RATE_LIMIT_MAIL_PER_DAY: positiveInt(5),
+  /**
+   * scrypt's cost as log2(N); 17 is OWASP's minimum (N=2^17, r=8, p=1,
+   * 128 MiB and about 0.3 s a hash here). Tests lower it; a stored hash of a
+   * lower cost is redone at the member's next login.
+   */
+  SCRYPT_LOG_N: z.pipe(positiveInt(17), z.number().check(z.gte(10, 'SCRYPT_LOG_N must be 10 to 20'), z.lte(20, 'SCRYPT_LOG_N must be 10 to 20'))),
+  /** A token unused this many days stops working (idle lifetime). */
+  TOKEN_IDLE_DAYS: positiveInt(30),
+  /** A token stops working this many days after sign-in, used or not (absolute lifetime). */
+  TOKEN_MAX_DAYS: positiveInt(180),
+  /** Data exports (`GET /v1/me/export`) per member per day. */
+  RATE_LIMIT_EXPORT_PER_DAY: positiveInt(5),
+  /** Missing-points claims per member per day. */
+  RATE_LIMIT_CLAIMS_PER_DAY: positiveInt(20),
   /** Partner confirmation requests per partner per minute. */
   RATE_LIMIT_PARTNER_PER_MIN: positiveInt(600),
   /** Detection-health report requests per member per hour (the extension batches; one an hour or so is normal). */
@@ -52,6 +94,24 @@ export const EnvSchema = z.object({
   ),
 });
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Whether `host` is an address only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * Whether the demo catalogue is seeded and the demo shops served, and why:
+ * explicitly on or off, else on exactly when the server listens on loopback.
+ */
+export function demoMode(env: Pick<Env, 'DEMO' | 'HOST'>): { on: boolean; why: string } {
+  if (env.DEMO === true) return { on: true, why: 'DEMO=1' };
+  if (env.DEMO === false) return { on: false, why: 'DEMO=0' };
+  return isLoopback(env.HOST)
+    ? { on: true, why: `listening on loopback (${env.HOST})` }
+    : { on: false, why: `HOST=${env.HOST} is not a loopback address; set DEMO=1 to seed the demo partners anyway` };
+}
 
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = EnvSchema.safeParse(source);

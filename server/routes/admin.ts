@@ -9,9 +9,12 @@ import { createMiddleware } from 'hono/factory';
 import { Offer, type Partner, PartnerInput, Reward } from '../../lib/contract/index.ts';
 import type { AppEnv } from '../platform/app.ts';
 import { bearer } from '../accounts/auth.ts';
+import { readOutbox } from '../accounts/mail.ts';
 import { bumpCatalogVersion } from '../catalog/catalog.ts';
 import type { Queryable } from '../db/index.ts';
+import { clientAddress } from '../platform/client-address.ts';
 import { ApiError, badRequest, readJson, unauthorized } from '../platform/http.ts';
+import { hit, peek, rateLimited } from '../platform/ratelimit.ts';
 
 export const admin = new Hono<AppEnv>();
 
@@ -21,9 +24,18 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest();
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const expected = c.get('deps').env.ADMIN_TOKEN;
   if (!expected) throw new ApiError(403, 'forbidden', 'Operator routes are disabled: ADMIN_TOKEN is not configured');
+  const { db, env, now } = c.get('deps');
+  // Wrong tokens are counted per address; once over the limit, even a right
+  // one waits, so guessing costs the window and not a request.
+  const key = `admin-failures:${createHash('sha256').update(clientAddress(c)).digest('hex')}`;
+  const failures = await peek(db, key, env.RATE_LIMIT_ADMIN_FAILURES_PER_15MIN, 15 * 60, now());
+  if (!failures.allowed) throw rateLimited(failures, 'admin-failures');
   const given = bearer(c.req.header('Authorization'));
   // Comparing digests keeps the comparison constant-time whatever the lengths.
-  if (!given || !timingSafeEqual(sha256(given), sha256(expected))) throw unauthorized('The operator token is missing or wrong');
+  if (!given || !timingSafeEqual(sha256(given), sha256(expected))) {
+    await hit(db, key, env.RATE_LIMIT_ADMIN_FAILURES_PER_15MIN, 15 * 60, now());
+    throw unauthorized('The operator token is missing or wrong');
+  }
   await next();
 });
 admin.use('*', requireAdmin);
@@ -124,6 +136,16 @@ admin.put('/partners/:id', async (c) => {
   samePathId(c.req.param('id'), input.id);
   const { partner, outcome } = await c.get('deps').db.transaction((tx) => upsertPartner(tx, input));
   return c.json({ partner }, statusOf(outcome));
+});
+
+/**
+ * The mails the server would have sent (no mail transport is configured),
+ * newest first: the operator's and a test harness's way to the codes.
+ */
+admin.get('/outbox', async (c) => {
+  const to = c.req.query('to');
+  if (to !== undefined && (to.length < 3 || to.length > 254)) throw badRequest('`to` must be an email address');
+  return c.json({ mails: await readOutbox(c.get('deps').db, to, 100) }, 200);
 });
 
 admin.put('/offers/:id', async (c) => {

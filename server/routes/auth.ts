@@ -1,54 +1,33 @@
 /**
- * Registration, login and logout. Passwords are hashed with scrypt; a login
- * mints a new opaque token (one per device), stored only as its SHA-256.
+ * Registration, login and logout, email verification, password change and
+ * reset, and signing out everywhere. Passwords are hashed with scrypt (see
+ * accounts/passwords.ts); a login mints a new opaque token (one per device),
+ * stored only as its SHA-256.
  */
-import { createHash, randomBytes, randomInt, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { Credentials, type Member, Registration } from '../../lib/contract/index.ts';
+import {
+  Credentials,
+  type Member,
+  PasswordChange,
+  PasswordReset,
+  PasswordResetRequest,
+  Registration,
+  VerifyEmailRequest,
+} from '../../lib/contract/index.ts';
 import type { AppEnv } from '../platform/app.ts';
 import { hashToken, newToken, requireMember } from '../accounts/auth.ts';
+import { issueCode, useCode } from '../accounts/codes.ts';
+import { sendMail } from '../accounts/mail.ts';
+import { decoyHash, hashPassword, needsRehash, verifyPassword, weakPasswordReason } from '../accounts/passwords.ts';
 import { isUniqueViolation, type Queryable } from '../db/index.ts';
-import { conflict, readJson, unauthorized } from '../platform/http.ts';
-import { enforce } from '../platform/ratelimit.ts';
+import { lockMember, post } from '../ledger/ledger.ts';
+import { ApiError, readJson, unauthorized } from '../platform/http.ts';
+import { clientAddress } from '../platform/client-address.ts';
+import { enforce, hit } from '../platform/ratelimit.ts';
 import { linkReferral, newReferralCode } from '../programme/referrals.ts';
 
 export const auth = new Hono<AppEnv>();
-
-// --- Passwords -------------------------------------------------------------
-
-const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
-
-function scryptAsync(password: string, salt: Buffer, N: number, r: number, p: number, keyLength: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, keyLength, { N, r, p, maxmem: 256 * N * r }, (err, key) => (err ? reject(err) : resolve(key)));
-  });
-}
-
-/** `scrypt$N$r$p$salt$hash`, salt and hash in base64url: the parameters travel with the hash so they can be raised later. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const { N, r, p, keyLength } = SCRYPT;
-  const key = await scryptAsync(password, salt, N, r, p, keyLength);
-  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
-}
-
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  const salt = Buffer.from(parts[4]!, 'base64url');
-  const expected = Buffer.from(parts[5]!, 'base64url');
-  if (![N, r, p].every(Number.isSafeInteger) || expected.length === 0) return false;
-  const actual = await scryptAsync(password, salt, N, r, p, expected.length);
-  return timingSafeEqual(actual, expected);
-}
-
-/**
- * Checked against when the email is unknown, so an unknown account costs the
- * same scrypt work as a wrong password and the timing does not tell them apart.
- */
-let decoyHash: Promise<string> | undefined;
-const decoy = () => (decoyHash ??= hashPassword(randomBytes(16).toString('hex')));
 
 // --- Member numbers --------------------------------------------------------
 
@@ -75,35 +54,43 @@ export function newMemberNumber(): string {
 
 // --- Members and tokens ----------------------------------------------------
 
+/** The member columns every answer is built from (`m` is members). */
+export const MEMBER_COLUMNS = 'm.id, m.email, m.unclaimed_email, m.member_number, m.created_at, m.referral_code, m.email_verified_at';
+
 interface MemberRow {
   [key: string]: unknown;
   id: string;
-  email: string;
+  email: string | null;
+  unclaimed_email?: string | null;
   member_number: string;
   created_at: Date;
-  password_hash: string | null;
+  password_hash?: string | null;
   referral_code: string | null;
+  email_verified_at?: Date | null;
 }
 
 export function memberFromRow(r: {
   id: string;
   email: string | null;
+  unclaimed_email?: string | null;
   member_number: string;
   created_at: Date;
   referral_code?: string | null;
+  email_verified_at?: Date | null;
 }): Member {
   return {
     id: r.id,
-    email: r.email ?? '',
+    email: r.email ?? r.unclaimed_email ?? '',
     memberNumber: r.member_number,
     createdAt: r.created_at.toISOString(),
+    emailVerified: r.email_verified_at != null,
     ...(r.referral_code ? { referralCode: r.referral_code } : {}),
   };
 }
 
 async function issueToken(db: Queryable, memberId: string, device: string | undefined, at: Date): Promise<string> {
   const token = newToken();
-  await db.query('INSERT INTO tokens (token_hash, member_id, device, created_at) VALUES ($1, $2, $3, $4)', [
+  await db.query('INSERT INTO tokens (token_hash, member_id, device, created_at, last_used_at) VALUES ($1, $2, $3, $4, $4)', [
     hashToken(token),
     memberId,
     device ?? null,
@@ -112,44 +99,150 @@ async function issueToken(db: Queryable, memberId: string, device: string | unde
   return token;
 }
 
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-/** The first hop of X-Forwarded-For (the client as the load balancer saw it), else 'local'. */
-function clientIp(header: string | undefined): string {
-  const first = header?.split(',')[0]?.trim();
-  return first ? first : 'local';
+const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** The key an erased member's debt is kept under: the email's hash alone. */
+export const emailSha256 = (email: string) => sha256Hex(normalizeEmail(email));
+
+/** Rate-limit keys carry hashes of the email and address, so the limiter table holds no personal data. */
+const accountKey = (email: string) => `login-account:${sha256Hex(email)}`;
+const accountAddressKey = (email: string, address: string) => `login-account-address:${sha256Hex(`${email}\n${address}`)}`;
+const addressKey = (kind: string, address: string) => `${kind}:${sha256Hex(address)}`;
+const mailKey = (email: string) => `mail:${sha256Hex(email)}`;
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/** Known addresses are forgotten after this long without a sign-in. */
+const KNOWN_ADDRESS_DAYS = 90;
+
+async function isKnownAddress(db: Queryable, memberId: string, address: string, now: Date): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM login_addresses WHERE member_id = $1 AND address_hash = $2 AND last_at > $3', [
+    memberId,
+    sha256Hex(address),
+    new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 24 * 60 * 60 * 1000).toISOString(),
+  ]);
+  return rows.length > 0;
 }
 
-/** Rate-limit keys carry a hash of the email, so the limiter table holds no personal data. */
-const accountKey = (email: string) => `login-account:${createHash('sha256').update(email).digest('hex')}`;
+async function rememberAddress(db: Queryable, memberId: string, address: string, now: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO login_addresses (member_id, address_hash, last_at) VALUES ($1, $2, $3)
+     ON CONFLICT (member_id, address_hash) DO UPDATE SET last_at = EXCLUDED.last_at`,
+    [memberId, sha256Hex(address), now.toISOString()],
+  );
+}
 
+/** A new password that zxcvbn finds guessable is refused with 400 `weak_password`, before any hash is computed. */
+function refuseWeak(password: string, email: string): void {
+  const reason = weakPasswordReason(password, email);
+  if (reason !== undefined) {
+    throw new ApiError(400, 'weak_password', `This password is too easy to guess (${reason}); use a longer phrase of unrelated words`);
+  }
+}
+
+/** Mails a fresh verification code to a member who has not verified yet. */
+async function mailVerificationCode(tx: Queryable, memberId: string, email: string, now: Date): Promise<void> {
+  const code = await issueCode(tx, memberId, 'verify', now);
+  await sendMail(
+    tx,
+    {
+      to: email,
+      subject: `Sammelpunkt: your code ${code}`,
+      text: `Welcome to Sammelpunkt. Your code to confirm this email address is ${code}. It is valid for 24 hours. Your points can be spent once the address is confirmed.`,
+      code,
+    },
+    now,
+  );
+}
+
+/**
+ * A new account whose email once belonged to an erased member with an
+ * unpaid debt takes that debt over: the erased member's record is cleared by
+ * an entry, and the same points are owed by the new account.
+ */
+async function inheritDebts(tx: Queryable, memberId: string, email: string, now: Date): Promise<void> {
+  const debts = await tx.query<{ id: string; member_id: string; points: number }>(
+    'SELECT id, member_id, points FROM erased_debts WHERE email_sha256 = $1 AND inherited_by IS NULL FOR UPDATE',
+    [emailSha256(email)],
+  );
+  for (const debt of debts) {
+    const points = Number(debt.points);
+    await lockMember(tx, debt.member_id);
+    await post(tx, debt.member_id, [{ account: 'available', delta: points, reason: 'debt_transferred' }]);
+    await lockMember(tx, memberId);
+    await post(tx, memberId, [{ account: 'available', delta: -points, reason: 'debt_inherited' }]);
+    await tx.query('UPDATE erased_debts SET inherited_by = $2, inherited_at = $3 WHERE id = $1', [debt.id, memberId, now.toISOString()]);
+  }
+}
+
+interface NewAccount {
+  email: string;
+  passwordHash: string;
+  referralCode: string | undefined;
+  device: string | undefined;
+  address: string;
+  /** The email already has an account: this one holds no email and the mail tells the owner. */
+  unclaimed: boolean;
+}
+
+async function createAccount(tx: Queryable, input: NewAccount, now: Date): Promise<{ member: Member; token: string }> {
+  const id = randomUUID();
+  const rows = await tx.query<MemberRow>(
+    `INSERT INTO members (id, email, unclaimed_email, password_hash, member_number, referral_code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     RETURNING id, email, unclaimed_email, member_number, created_at, referral_code, email_verified_at`,
+    [id, input.unclaimed ? null : input.email, input.unclaimed ? input.email : null, input.passwordHash, newMemberNumber(), newReferralCode(), now.toISOString()],
+  );
+  // The balance row exists from the first moment, so every ledger posting can lock it.
+  await tx.query('INSERT INTO balances (member_id) VALUES ($1)', [id]);
+  // An unknown code is refused with the whole registration: the member typed it and can correct it.
+  if (input.referralCode !== undefined) await linkReferral(tx, id, input.referralCode, now);
+  // The address the member registered from is theirs: the account-wide login limit never applies to it.
+  await rememberAddress(tx, id, input.address, now);
+  if (input.unclaimed) {
+    await sendMail(
+      tx,
+      {
+        to: input.email,
+        subject: 'Sammelpunkt: you already have an account',
+        text: 'Someone asked to open a Sammelpunkt account with this email address, which already has one. If it was you, sign in with your password, or reset it from the sign-in page. If it was not you, nothing changes and you need not do anything.',
+      },
+      now,
+    );
+  } else {
+    await inheritDebts(tx, id, input.email, now);
+    await mailVerificationCode(tx, id, input.email, now);
+  }
+  return { member: memberFromRow(rows[0]!), token: await issueToken(tx, id, input.device, now) };
+}
+
+/**
+ * Registration answers alike whether or not the email has an account (so it
+ * tells nobody which addresses are members): a taken email gets an account
+ * of its own that holds no email and can never verify one, and the owner of
+ * the address gets a mail saying "you already have an account".
+ */
 auth.post('/register', async (c) => {
-  const { db, now } = c.get('deps');
+  const { db, env, now } = c.get('deps');
   const input = await readJson(c, Registration);
   const email = normalizeEmail(input.email);
-  const passwordHash = await hashPassword(input.password);
+  // Counted before the hash is computed: each registration costs the server a scrypt.
+  const address = clientAddress(c);
+  await enforce(db, addressKey('register-ip', address), env.RATE_LIMIT_REGISTER_IP_PER_DAY, DAY_SECONDS, now(), 'register');
+  refuseWeak(input.password, email);
+  const passwordHash = await hashPassword(input.password, env.SCRYPT_LOG_N);
+  const account: NewAccount = { email, passwordHash, referralCode: input.referralCode, device: input.device, address, unclaimed: false };
   for (let attempt = 0; ; attempt++) {
     try {
-      const { member, token } = await db.transaction(async (tx) => {
-        const id = randomUUID();
-        const rows = await tx.query<MemberRow>(
-          `INSERT INTO members (id, email, password_hash, member_number, referral_code, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-           RETURNING id, email, member_number, created_at, password_hash, referral_code`,
-          [id, email, passwordHash, newMemberNumber(), newReferralCode(), now().toISOString()],
-        );
-        // The balance row exists from the first moment, so every ledger posting can lock it.
-        await tx.query('INSERT INTO balances (member_id) VALUES ($1)', [id]);
-        // An unknown code is refused with the whole registration: the member typed it and can correct it.
-        if (input.referralCode !== undefined) await linkReferral(tx, id, input.referralCode, now());
-        return { member: memberFromRow(rows[0]!), token: await issueToken(tx, id, input.device, now()) };
-      });
+      const { member, token } = await db.transaction((tx) => createAccount(tx, account, now()));
       return c.json({ token, member }, 201);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       const taken = await db.query('SELECT 1 FROM members WHERE lower(email) = $1', [email]);
-      if (taken.length > 0) throw conflict('conflict', 'An account with this email already exists; sign in instead');
+      if (taken.length > 0) account.unclaimed = true;
       // Otherwise two members drew the same card number or referral code: draw again.
-      if (attempt >= 5) throw err;
+      else if (attempt >= 5) throw err;
     }
   }
 });
@@ -158,18 +251,31 @@ auth.post('/login', async (c) => {
   const { db, env, now } = c.get('deps');
   const input = await readJson(c, Credentials);
   const email = normalizeEmail(input.email);
-  await enforce(db, `login-ip:${clientIp(c.req.header('x-forwarded-for'))}`, env.RATE_LIMIT_LOGIN_IP_PER_MIN, 60, now());
-  await enforce(db, accountKey(email), env.RATE_LIMIT_LOGIN_ACCOUNT_PER_15MIN, 15 * 60, now());
+  const address = clientAddress(c);
+  // Per address, and per account from this address: a guesser elsewhere never uses up the member's allowance.
+  await enforce(db, addressKey('login-ip', address), env.RATE_LIMIT_LOGIN_IP_PER_MIN, 60, now(), 'login');
+  await enforce(db, accountAddressKey(email, address), env.RATE_LIMIT_LOGIN_ACCOUNT_PER_15MIN, 15 * 60, now(), 'login-account');
 
   const rows = await db.query<MemberRow>(
-    `SELECT id, email, member_number, created_at, password_hash, referral_code FROM members
-      WHERE lower(email) = $1 AND erased_at IS NULL`,
+    `SELECT ${MEMBER_COLUMNS}, m.password_hash FROM members m WHERE lower(m.email) = $1 AND m.erased_at IS NULL`,
     [email],
   );
   const row = rows[0];
-  const ok = await verifyPassword(input.password, row?.password_hash ?? (await decoy()));
+  // Guessing one account from many addresses meets a slower account-wide
+  // limit, counted before the password is checked (so parallel guesses
+  // cannot overtake it); addresses the member signed in from are exempt, so
+  // the member's own devices are never locked out by someone else's guesses.
+  const known = row !== undefined && (await isKnownAddress(db, row.id, address, now()));
+  if (!known) await enforce(db, accountKey(email), env.RATE_LIMIT_LOGIN_ACCOUNT_PER_HOUR, 60 * 60, now(), 'login-account-spread');
+  const stored = row?.password_hash ?? (await decoyHash(env.SCRYPT_LOG_N));
+  const ok = await verifyPassword(input.password, stored);
   // One message for both cases, so the answer does not reveal which emails have accounts.
   if (!row || !ok) throw unauthorized('The email or password is wrong');
+  // A hash made at a lower cost than today's is redone now, while the password is at hand.
+  if (needsRehash(stored, env.SCRYPT_LOG_N)) {
+    await db.query('UPDATE members SET password_hash = $2 WHERE id = $1', [row.id, await hashPassword(input.password, env.SCRYPT_LOG_N)]);
+  }
+  await rememberAddress(db, row.id, address, now());
   const token = await issueToken(db, row.id, input.device, now());
   return c.json({ token, member: memberFromRow(row) }, 200);
 });
@@ -183,3 +289,123 @@ auth.post('/logout', requireMember, async (c) => {
   return c.body(null, 204);
 });
 
+/** Revokes every token of the member, this one included ("sign out everywhere"). */
+export async function revokeAllTokens(db: Queryable, memberId: string, now: Date, except?: string): Promise<void> {
+  await db.query('UPDATE tokens SET revoked_at = $2 WHERE member_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $3', [
+    memberId,
+    now.toISOString(),
+    except ?? null,
+  ]);
+}
+
+auth.post('/logout-all', requireMember, async (c) => {
+  const { db, now } = c.get('deps');
+  await revokeAllTokens(db, c.get('memberId'), now());
+  return c.body(null, 204);
+});
+
+async function loadMember(db: Queryable, memberId: string): Promise<MemberRow> {
+  const rows = await db.query<MemberRow>(`SELECT ${MEMBER_COLUMNS}, m.password_hash FROM members m WHERE m.id = $1 AND m.erased_at IS NULL`, [memberId]);
+  if (!rows[0]) throw unauthorized();
+  return rows[0];
+}
+
+/** Checks the member's password again (erasure, password change); a wrong one is 403 `wrong_password`. */
+export async function confirmPassword(db: Queryable, memberId: string, password: string): Promise<void> {
+  const row = await loadMember(db, memberId);
+  if (!row.password_hash || !(await verifyPassword(password, row.password_hash))) {
+    throw new ApiError(403, 'wrong_password', 'The password is wrong');
+  }
+}
+
+auth.post('/verify-email', requireMember, async (c) => {
+  const { db, now } = c.get('deps');
+  const memberId = c.get('memberId');
+  const { code } = await readJson(c, VerifyEmailRequest);
+  const row = await loadMember(db, memberId);
+  if (row.email_verified_at) return c.json({ member: memberFromRow(row) }, 200);
+  // A wrong code's try is committed before the refusal, so it counts.
+  const verified = await db.transaction(async (tx) => {
+    if (!row.email || !(await useCode(tx, memberId, 'verify', code, now()))) return false;
+    await tx.query('UPDATE members SET email_verified_at = $2 WHERE id = $1', [memberId, now().toISOString()]);
+    return true;
+  });
+  if (!verified) throw new ApiError(400, 'invalid_code', 'The code is wrong, used up or expired; ask for a new one');
+  return c.json({ member: memberFromRow(await loadMember(db, memberId)) }, 200);
+});
+
+auth.post('/verify-email/resend', requireMember, async (c) => {
+  const { db, env, now } = c.get('deps');
+  const memberId = c.get('memberId');
+  const row = await loadMember(db, memberId);
+  await enforce(db, mailKey(memberId), env.RATE_LIMIT_MAIL_PER_DAY, DAY_SECONDS, now(), 'mail');
+  // An account that holds no email (see register) answers alike and sends nothing.
+  if (row.email && !row.email_verified_at) await db.transaction((tx) => mailVerificationCode(tx, memberId, row.email!, now()));
+  return c.body(null, 202);
+});
+
+/** A password change asks for the current one, and signs out every other device. */
+auth.post('/password', requireMember, async (c) => {
+  const { db, env, now } = c.get('deps');
+  const memberId = c.get('memberId');
+  const input = await readJson(c, PasswordChange);
+  await confirmPassword(db, memberId, input.currentPassword);
+  const row = await loadMember(db, memberId);
+  refuseWeak(input.newPassword, row.email ?? row.unclaimed_email ?? '');
+  await db.query('UPDATE members SET password_hash = $2 WHERE id = $1', [memberId, await hashPassword(input.newPassword, env.SCRYPT_LOG_N)]);
+  await revokeAllTokens(db, memberId, now(), c.get('tokenHash'));
+  return c.body(null, 204);
+});
+
+/** Asks for a reset code by mail; answers 202 whether or not the email has an account. */
+auth.post('/password-reset', async (c) => {
+  const { db, env, now } = c.get('deps');
+  const { email: given } = await readJson(c, PasswordResetRequest);
+  const email = normalizeEmail(given);
+  await enforce(db, addressKey('reset-ip', clientAddress(c)), env.RATE_LIMIT_REGISTER_IP_PER_DAY, DAY_SECONDS, now(), 'password-reset');
+  const rows = await db.query<{ id: string }>('SELECT id FROM members WHERE lower(email) = $1 AND erased_at IS NULL', [email]);
+  const member = rows[0];
+  if (member && (await hit(db, mailKey(member.id), env.RATE_LIMIT_MAIL_PER_DAY, DAY_SECONDS, now())).allowed) {
+    await db.transaction(async (tx) => {
+      const code = await issueCode(tx, member.id, 'reset', now());
+      await sendMail(
+        tx,
+        {
+          to: email,
+          subject: `Sammelpunkt: your password reset code ${code}`,
+          text: `Your code to set a new Sammelpunkt password is ${code}. It is valid for one hour. If you did not ask for it, ignore this mail: your password stays as it is.`,
+          code,
+        },
+        now(),
+      );
+    });
+  }
+  return c.body(null, 202);
+});
+
+/** Sets a new password with the mailed code; every device is signed out, and the email counts as verified. */
+auth.post('/password-reset/confirm', async (c) => {
+  const { db, env, now } = c.get('deps');
+  const input = await readJson(c, PasswordReset);
+  const email = normalizeEmail(input.email);
+  await enforce(db, addressKey('reset-confirm-ip', clientAddress(c)), env.RATE_LIMIT_LOGIN_IP_PER_MIN, 60, now(), 'password-reset');
+  refuseWeak(input.newPassword, email);
+  const rows = await db.query<{ id: string }>('SELECT id FROM members WHERE lower(email) = $1 AND erased_at IS NULL', [email]);
+  const member = rows[0];
+  const passwordHash = await hashPassword(input.newPassword, env.SCRYPT_LOG_N);
+  const done =
+    member !== undefined &&
+    (await db.transaction(async (tx) => {
+      if (!(await useCode(tx, member.id, 'reset', input.code, now()))) return false;
+      // The code reached the address, which proves it as well as a verification code would.
+      await tx.query('UPDATE members SET password_hash = $2, email_verified_at = COALESCE(email_verified_at, $3) WHERE id = $1', [
+        member.id,
+        passwordHash,
+        now().toISOString(),
+      ]);
+      await revokeAllTokens(tx, member.id, now());
+      return true;
+    }));
+  if (!done) throw new ApiError(400, 'invalid_code', 'The email or code is wrong, used up or expired; ask for a new code');
+  return c.body(null, 204);
+});

@@ -3,15 +3,19 @@
  * the ledger, and the GDPR rights of access (export) and erasure.
  */
 import { Hono } from 'hono';
-import type { Me, SyncResponse, Transaction } from '../../lib/contract/index.ts';
+import { randomUUID } from 'node:crypto';
+import { ErasureRequest, type Me, type SyncResponse, type Transaction } from '../../lib/contract/index.ts';
 import { tierStanding } from '../../lib/points/tiers.ts';
 import type { AppEnv } from '../platform/app.ts';
 import { requireMemberWithinLimit } from '../accounts/auth.ts';
 import { prepared, type Queryable } from '../db/index.ts';
-import { badRequest, unauthorized } from '../platform/http.ts';
+import { badRequest, readJson, unauthorized } from '../platform/http.ts';
+import { enforce } from '../platform/ratelimit.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchases/purchase-view.ts';
 import { POINTS_IN_WINDOW_SQL, pointsInWindowParams } from '../programme/tiers.ts';
-import { memberFromRow } from './auth.ts';
+import { confirmPassword, emailSha256, memberFromRow } from './auth.ts';
+import { forgetMailsTo } from '../accounts/mail.ts';
+import { lockMember } from '../ledger/ledger.ts';
 
 export const me = new Hono<AppEnv>();
 
@@ -23,7 +27,7 @@ export const TRANSACTIONS_MAX = 200;
 me.use('*', requireMemberWithinLimit);
 
 /** Member, balance and the points that count towards the tier (`$1` the member, `$2`–`$3` the tier window). */
-const PROFILE_SQL = `SELECT m.id, m.email, m.member_number, m.referral_code, m.created_at, m.tier, b.available, b.pending, b.lifetime,
+const PROFILE_SQL = `SELECT m.id, m.email, m.unclaimed_email, m.member_number, m.referral_code, m.created_at, m.email_verified_at, m.tier, b.available, b.pending, b.lifetime,
           (${POINTS_IN_WINDOW_SQL}) AS window_points
      FROM members m JOIN balances b ON b.member_id = m.id WHERE m.id = $1 AND m.erased_at IS NULL`;
 const PROFILE = prepared('me_profile', PROFILE_SQL);
@@ -32,6 +36,8 @@ interface ProfileRow {
   [key: string]: unknown;
   id: string;
   email: string | null;
+  unclaimed_email: string | null;
+  email_verified_at: Date | null;
   member_number: string;
   referral_code: string | null;
   created_at: Date;
@@ -160,71 +166,170 @@ me.get('/transactions', async (c) => {
   return c.json({ transactions: page.map(transactionFromRow), ...(rows.length > limit && last ? { nextCursor: String(last.id) } : {}) }, 200);
 });
 
+/** Rows per query of the export: each query is short, so other members' requests run in between. */
+export const EXPORT_PAGE = 500;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** One section of the export: rows read page by page after a keyset cursor, each turned into its JSON form. */
+interface Section<R> {
+  name: string;
+  page(db: Queryable, memberId: string, after: R | undefined): Promise<R[]>;
+  json(row: R): unknown;
+}
+
+const section = <R,>(s: Section<R>): Section<unknown> => s as Section<unknown>;
+
+type RedemptionRow = { id: string; reward_id: string; points: number; status: string; code: string | null; created_at: Date };
+type ClaimExportRow = { id: string; purchase_id: string; receipt: unknown; status: string; created_at: Date; decided_at: Date | null };
+type DeviceRow = { token_hash: string; device: string | null; created_at: Date; revoked_at: Date | null };
+
+/** `(created_at, id) > (after)`: the keyset of rows ordered by creation time. */
+const afterCreated = (after: { created_at: Date; id: string } | undefined, first = ''): [string, string] =>
+  after ? [after.created_at.toISOString(), after.id] : ['-infinity', first];
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+const EXPORT_SECTIONS: readonly Section<unknown>[] = [
+  section<PurchaseRow>({
+    name: 'purchases',
+    page: (db, memberId, after) =>
+      db.query<PurchaseRow>(
+        `SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 AND (created_at, id) > ($2::timestamptz, $3::uuid)
+          ORDER BY created_at, id LIMIT $4`,
+        [memberId, ...afterCreated(after, NIL_UUID), EXPORT_PAGE],
+      ),
+    json: purchaseFromRow,
+  }),
+  section<EntryRow>({
+    name: 'transactions',
+    page: (db, memberId, after) =>
+      db.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.member_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3`, [
+        memberId,
+        after?.id ?? 0,
+        EXPORT_PAGE,
+      ]),
+    json: transactionFromRow,
+  }),
+  section<RedemptionRow>({
+    name: 'redemptions',
+    page: (db, memberId, after) =>
+      db.query<RedemptionRow>(
+        `SELECT id, reward_id, points, status, code, created_at FROM redemptions
+          WHERE member_id = $1 AND (created_at, id::text) > ($2::timestamptz, $3) ORDER BY created_at, id::text LIMIT $4`,
+        [memberId, ...afterCreated(after), EXPORT_PAGE],
+      ),
+    json: (r) => ({ id: r.id, rewardId: r.reward_id, points: r.points, status: r.status, ...(r.code ? { code: r.code } : {}), createdAt: r.created_at.toISOString() }),
+  }),
+  section<ClaimExportRow>({
+    name: 'claims',
+    page: (db, memberId, after) =>
+      db.query<ClaimExportRow>(
+        `SELECT id, purchase_id, receipt, status, created_at, decided_at FROM claims
+          WHERE member_id = $1 AND (created_at, id::text) > ($2::timestamptz, $3) ORDER BY created_at, id::text LIMIT $4`,
+        [memberId, ...afterCreated(after), EXPORT_PAGE],
+      ),
+    json: (r) => ({ id: r.id, purchaseId: r.purchase_id, status: r.status, receipt: r.receipt, createdAt: r.created_at.toISOString(), decidedAt: iso(r.decided_at) }),
+  }),
+  // Token hashes are read only as the cursor: they are credentials, not data about the member.
+  section<DeviceRow>({
+    name: 'devices',
+    page: (db, memberId, after) =>
+      db.query<DeviceRow>(
+        `SELECT token_hash, device, created_at, revoked_at FROM tokens
+          WHERE member_id = $1 AND (created_at, token_hash) > ($2::timestamptz, $3) ORDER BY created_at, token_hash LIMIT $4`,
+        [memberId, after ? after.created_at.toISOString() : '-infinity', after?.token_hash ?? '', EXPORT_PAGE],
+      ),
+    json: (t) => ({ device: t.device, createdAt: t.created_at.toISOString(), revokedAt: iso(t.revoked_at) }),
+  }),
+];
+
+/** The export document as text chunks: the profile, then each section a page at a time. */
+async function* exportChunks(db: Queryable, memberId: string, head: Record<string, unknown>): AsyncGenerator<string> {
+  const opening = JSON.stringify(head);
+  yield opening.slice(0, -1);
+  for (const s of EXPORT_SECTIONS) {
+    yield `,${JSON.stringify(s.name)}:[`;
+    let after: unknown;
+    let first = true;
+    for (;;) {
+      const rows = await s.page(db, memberId, after);
+      if (rows.length > 0) {
+        yield (first ? '' : ',') + rows.map((r) => JSON.stringify(s.json(r))).join(',');
+        first = false;
+      }
+      if (rows.length < EXPORT_PAGE) break;
+      after = rows.at(-1);
+    }
+    yield ']';
+  }
+  yield '}';
+}
+
+/**
+ * GDPR access: everything stored about the member, as one JSON document
+ * streamed page by page, so a member with 20,000 purchases neither holds
+ * the server's memory nor one long query, and other members' requests run
+ * between its pages. Limited per member per day (RATE_LIMIT_EXPORT_PER_DAY).
+ */
 me.get('/export', async (c) => {
-  const { db, now } = c.get('deps');
+  const { db, env, now } = c.get('deps');
   const memberId = c.get('memberId');
-  const [profile, purchases, entries, redemptions, claims, tokens] = await Promise.all([
-    loadProfile(db, memberId, now()),
-    db.query<PurchaseRow>(`SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 ORDER BY created_at, id`, [memberId]),
-    db.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.member_id = $1 ORDER BY e.id`, [memberId]),
-    db.query<{ id: string; reward_id: string; points: number; status: string; code: string | null; created_at: Date }>(
-      'SELECT id, reward_id, points, status, code, created_at FROM redemptions WHERE member_id = $1 ORDER BY created_at, id',
-      [memberId],
-    ),
-    db.query<{ id: string; purchase_id: string; receipt: unknown; status: string; created_at: Date; decided_at: Date | null }>(
-      'SELECT id, purchase_id, receipt, status, created_at, decided_at FROM claims WHERE member_id = $1 ORDER BY created_at, id',
-      [memberId],
-    ),
-    // Token hashes stay behind: they are credentials, not data about the member.
-    db.query<{ device: string | null; created_at: Date; revoked_at: Date | null }>(
-      'SELECT device, created_at, revoked_at FROM tokens WHERE member_id = $1 ORDER BY created_at',
-      [memberId],
-    ),
-  ]);
-  const iso = (d: Date | null) => (d ? d.toISOString() : null);
-  const body = {
-    exportedAt: now().toISOString(),
-    ...profile,
-    purchases: purchases.map(purchaseFromRow),
-    transactions: entries.map(transactionFromRow),
-    redemptions: redemptions.map((r) => ({
-      id: r.id,
-      rewardId: r.reward_id,
-      points: r.points,
-      status: r.status,
-      ...(r.code ? { code: r.code } : {}),
-      createdAt: r.created_at.toISOString(),
-    })),
-    claims: claims.map((r) => ({
-      id: r.id,
-      purchaseId: r.purchase_id,
-      status: r.status,
-      receipt: r.receipt,
-      createdAt: r.created_at.toISOString(),
-      decidedAt: iso(r.decided_at),
-    })),
-    devices: tokens.map((t) => ({ device: t.device, createdAt: t.created_at.toISOString(), revokedAt: iso(t.revoked_at) })),
-  };
+  await enforce(db, `export:${memberId}`, env.RATE_LIMIT_EXPORT_PER_DAY, 24 * 60 * 60, now(), 'export');
+  const profile = await loadProfile(db, memberId, now());
+  const chunks = exportChunks(db, memberId, { exportedAt: now().toISOString(), ...profile });
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  c.header('Content-Type', 'application/json; charset=utf-8');
   c.header('Content-Disposition', `attachment; filename="sammelpunkt-${profile.member.memberNumber}.json"`);
   c.header('Cache-Control', 'no-store');
-  return c.json(body, 200);
+  return c.body(body, 200);
 });
 
 /**
- * Erasure (GDPR art. 17). Personal data goes: the email, the password hash,
- * device labels, the receipts of claims. Purchases and ledger entries stay,
- * because bookkeeping law requires keeping them; without the email they only
- * name a random member id and card number, so they are pseudonymous. The
- * email is free to register again afterwards.
+ * Erasure (GDPR art. 17), with the password asked again so that a stolen
+ * token alone cannot erase an account. Personal data goes: the email, the
+ * password hash, device labels, the receipts of claims, known addresses,
+ * mails. Purchases and ledger entries stay, because bookkeeping law
+ * requires keeping them; without the email they only name a random member
+ * id and card number, so they are pseudonymous. An unpaid debt (available
+ * points below zero, say after a return of an order whose points were
+ * already spent) is kept under the SHA-256 of the email alone, and a new
+ * account with that email inherits it. The email is free to register again.
  */
 me.delete('/', async (c) => {
   const { db, now } = c.get('deps');
   const memberId = c.get('memberId');
+  const { password } = await readJson(c, ErasureRequest);
+  await confirmPassword(db, memberId, password);
   const at = now().toISOString();
   await db.transaction(async (tx) => {
-    await tx.query('UPDATE members SET email = NULL, password_hash = NULL, erased_at = $2 WHERE id = $1', [memberId, at]);
+    const balance = await lockMember(tx, memberId);
+    const rows = await tx.query<{ email: string | null }>('SELECT email FROM members WHERE id = $1', [memberId]);
+    const email = rows[0]?.email;
+    if (email && balance.available < 0) {
+      await tx.query('INSERT INTO erased_debts (id, email_sha256, member_id, points, created_at) VALUES ($1, $2, $3, $4, $5)', [
+        randomUUID(),
+        emailSha256(email),
+        memberId,
+        -balance.available,
+        at,
+      ]);
+    }
+    if (email) await forgetMailsTo(tx, email);
+    await tx.query('UPDATE members SET email = NULL, unclaimed_email = NULL, password_hash = NULL, erased_at = $2 WHERE id = $1', [memberId, at]);
     await tx.query('UPDATE tokens SET revoked_at = COALESCE(revoked_at, $2), device = NULL WHERE member_id = $1', [memberId, at]);
     await tx.query(`UPDATE claims SET receipt = '{}'::jsonb WHERE member_id = $1`, [memberId]);
+    await tx.query('DELETE FROM login_addresses WHERE member_id = $1', [memberId]);
+    await tx.query('DELETE FROM email_codes WHERE member_id = $1', [memberId]);
   });
   return c.body(null, 204);
 });

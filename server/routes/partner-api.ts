@@ -111,10 +111,11 @@ partnerApi.post('/confirmations', async (c) => {
   // The signature covers the exact bytes sent, so it is checked before any parsing.
   const rawBody = await c.req.text();
   const partnerId = await authenticate(c, rawBody);
-  await enforce(deps.db, `partner:${partnerId}`, deps.env.RATE_LIMIT_PARTNER_PER_MIN, 60, deps.now());
+  // A replay is refused before it counts, so nobody who saw one request can spend the partner's allowance.
   if (!(await rememberSignature(deps, partnerId, c.req.header(SIGNATURE_HEADER) ?? ''))) {
     throw unauthorized('This signature was already used (replayed); sign each request afresh');
   }
+  await enforce(deps.db, `partner:${partnerId}`, deps.env.RATE_LIMIT_PARTNER_PER_MIN, 60, deps.now(), 'partner');
 
   let json: unknown;
   try {

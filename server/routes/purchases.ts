@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { ClaimRequest, IngestRequest } from '../../lib/contract/index.ts';
+import { enforce } from '../platform/ratelimit.ts';
 import type { AppEnv } from '../platform/app.ts';
 import { requireMemberWithinLimit } from '../accounts/auth.ts';
 import { ApiError, badRequest, describeIssues, notFound, readJson, readRawJson } from '../platform/http.ts';
@@ -51,6 +52,8 @@ purchases.post('/:id/claim', async (c) => {
   const purchaseId = c.req.param('id');
   if (!PurchaseId.safeParse(purchaseId).success) throw badRequest('A purchase id is a UUID');
   const receipt = await readJson(c, ClaimRequest);
+  // Each claim is work for an operator: a member gets a day's worth, not an unlimited queue.
+  await enforce(db, `claims:${memberId}`, c.get('deps').env.RATE_LIMIT_CLAIMS_PER_DAY, 24 * 60 * 60, now(), 'claims');
 
   const owners = await db.query<{ member_id: string }>('SELECT member_id FROM purchases WHERE id = $1', [purchaseId]);
   // A purchase the server never received is what a claim is for; another

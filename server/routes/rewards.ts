@@ -12,7 +12,7 @@ import { requireMemberWithinLimit } from '../accounts/auth.ts';
 import { listRewards } from '../catalog/catalog.ts';
 import { charityOf, creditCharity } from '../programme/charity.ts';
 import type { Queryable } from '../db/index.ts';
-import { badRequest, conflict, describeIssues, errorBody } from '../platform/http.ts';
+import { ApiError, badRequest, conflict, describeIssues, errorBody } from '../platform/http.ts';
 import { lockMember, post } from '../ledger/ledger.ts';
 import { autoConfirmDueForMember } from '../purchases/lifecycle.ts';
 
@@ -69,6 +69,13 @@ rewards.post('/redemptions', requireMemberWithinLimit, async (c) => {
       throw conflict('idempotency_conflict', `This ${IDEMPOTENCY_HEADER} was already used with another request body`);
     }
     if (first) return { status: first.status_code as ContentfulStatusCode, body: first.response };
+    // Points are spendable only from an account whose email was proven, so a
+    // throwaway address cannot cash them out. Thrown, not stored under the
+    // key: the same request succeeds once the member has verified.
+    const verified = await tx.query('SELECT 1 FROM members WHERE id = $1 AND email_verified_at IS NOT NULL', [memberId]);
+    if (verified.length === 0) {
+      throw new ApiError(403, 'email_not_verified', 'Confirm your email address first: type the code we mailed you (POST /v1/auth/verify-email)');
+    }
 
     const fresh = await redeem(tx, deps, memberId, balance.available, rawBody, requestId);
     // The answer is returned as the database stored it, so a replay is byte for byte the same.

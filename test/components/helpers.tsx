@@ -118,6 +118,8 @@ export function fakeBridge(overrides: Partial<UiBridge> = {}): UiBridge {
   return {
     syncNow: () => ok({}),
     signIn: () => ok({ member }),
+    verifyEmail: () => ok({ member: { ...member, emailVerified: true } }),
+    resendCode: () => ok({}),
     signOut: () => ok({}),
     claim: () => ok({}),
     getRewards: () => ok({ rewards }),

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Locator, type Page, type Worker } from 'playwright-core';
 import puppeteer, { type Browser as FirefoxBrowser, type Page as FirefoxPage } from 'puppeteer-core';
-import { DEMO_PARTNERS } from '../../server/catalog/seed.ts';
+import { DEMO_PARTNERS, demoPartnerSecret } from '../../server/catalog/seed.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const RESULTS_DIR = join(ROOT, 'test-results/e2e');
@@ -29,6 +29,8 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const FIREFOX_PATH = '/usr/bin/firefox-esr';
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export const PASSWORD = 'correct horse battery';
+/** The demo partners' secrets are derived from this (the server draws its own unless told). */
+export const DEMO_PARTNER_SECRET = 'e2e-demo-partner-secret-0123456789';
 
 /** A free TCP port on loopback, as the operating system hands it out. */
 export async function freePort(): Promise<number> {
@@ -122,6 +124,9 @@ export class ApiServer {
         DATA_DIR: this.dataDir,
         ADMIN_TOKEN,
         DEMO: '1',
+        DEMO_PARTNER_SECRET,
+        // Fast hashing for the test accounts (production: 17).
+        SCRYPT_LOG_N: '10',
         // The run builds its own copy of the extension first; the server must not rebuild beside it.
         BUILD_EXTENSION: '0',
         LOG_LEVEL: 'silent',
@@ -237,7 +242,7 @@ export interface ServerPurchase {
 }
 
 export interface Me {
-  member: { id: string; email: string; memberNumber?: string };
+  member: { id: string; email: string; memberNumber?: string; emailVerified?: boolean };
   tier: string;
   balance: Balance;
 }
@@ -246,6 +251,14 @@ export interface Me {
 export async function memberToken(server: ApiServer, email: string): Promise<string> {
   const { token } = await server.json<{ token: string }>('POST', '/v1/auth/login', { body: { email, password: PASSWORD } });
   return token;
+}
+
+/** The code of the newest mail to `email`, read from the server's outbox as the operator would (no mail is sent in tests). */
+export async function mailedCode(server: ApiServer, email: string): Promise<string> {
+  const { mails } = await server.json<{ mails: { code?: string }[] }>('GET', `/v1/admin/outbox?to=${encodeURIComponent(email)}`, { token: ADMIN_TOKEN });
+  const code = mails.find((m) => m.code !== undefined)?.code;
+  if (code === undefined) throw new Error(`no mail with a code to ${email}`);
+  return code;
 }
 
 export async function getMe(server: ApiServer, token: string): Promise<Me> {
@@ -281,11 +294,10 @@ export interface ConfirmationResult {
   purchase?: { status: string; points: number };
 }
 
-/** The demo partner's secret, as seeded by `npm start`. */
+/** The demo partner's secret, as `npm start` derives it from DEMO_PARTNER_SECRET. */
 export function demoSecret(partnerId: string): string {
-  const partner = DEMO_PARTNERS.find((p) => p.id === partnerId);
-  if (partner?.secret === undefined) throw new Error(`no demo partner ${partnerId}`);
-  return partner.secret;
+  if (!DEMO_PARTNERS.some((p) => p.id === partnerId)) throw new Error(`no demo partner ${partnerId}`);
+  return demoPartnerSecret(DEMO_PARTNER_SECRET, partnerId);
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   ChromiumSession,
   freePort,
   getMe,
+  mailedCode,
   goToCheckout,
   InPageMoment,
   memberToken,
@@ -324,6 +325,15 @@ describe('Chromium: a member collects points at a partner shop', () => {
     await expect.poll(() => textOf(popup.locator('.balance-number'))).toBe(String(points));
     await expect.poll(() => textOf(popup.locator('.balance-pending'))).toBe('0 points pending');
     expect((await getMe(api, token)).balance).toEqual({ available: points, pending: 0, lifetime: points });
+    await closePopups();
+  });
+
+  step('the member confirms the email in the popup with the mailed code', async () => {
+    expect((await getMe(api, token)).member.emailVerified).toBe(false);
+    const { popup } = await popupShows(shop, 'the email confirmation step', (t) => t.includes('Confirm your email'));
+    await popup.getByLabel('Code', { exact: true }).fill(await mailedCode(api, email));
+    await popup.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await waitFor('the email confirmed on the server', async () => (await getMe(api, token)).member.emailVerified, (verified) => verified === true);
     await closePopups();
   });
 

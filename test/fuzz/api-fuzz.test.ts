@@ -53,6 +53,11 @@ describe('API fuzz from /openapi.json', () => {
       RATE_LIMIT_LOGIN_IP_PER_MIN: '1000000',
       RATE_LIMIT_LOGIN_ACCOUNT_PER_15MIN: '1000000',
       RATE_LIMIT_PARTNER_PER_MIN: '1000000',
+      RATE_LIMIT_LOGIN_ACCOUNT_PER_HOUR: '1000000',
+      RATE_LIMIT_ADMIN_FAILURES_PER_15MIN: '1000000',
+      RATE_LIMIT_CLAIMS_PER_DAY: '1000000',
+      RATE_LIMIT_MAIL_PER_DAY: '1000000',
+      RATE_LIMIT_EXPORT_PER_DAY: '1000000',
     });
     memberToken = (await signUp(server)).token;
     partnerId = uniqueName('fuzzshop');

@@ -67,6 +67,8 @@ function handlers(): Handlers {
     'popup:get-state': unused,
     'popup:sync-now': unused,
     'popup:sign-in': unused,
+    'popup:verify-email': unused,
+    'popup:resend-code': unused,
     'popup:sign-out': async () => ({ ok: true }),
     'popup:refresh-catalog': unused,
     'popup:claim': unused,

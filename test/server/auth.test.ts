@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../server/routes/auth.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
-import { errorCode, PASSWORD, signUp, uniqueName } from './helpers.ts';
+import { errorCode, lastMail, PASSWORD, signUp, uniqueName } from './helpers.ts';
 
 const ACCOUNT_LIMIT = 5;
 const IP_LIMIT = 8;
@@ -12,6 +12,8 @@ describe.each(backends)('auth (%s)', (backend) => {
 
   beforeAll(async () => {
     server = await startTestServer(backend, {
+      // Behind one trusted proxy: the last X-Forwarded-For entry is the client's address.
+      TRUST_PROXY_HOPS: '1',
       RATE_LIMIT_LOGIN_ACCOUNT_PER_15MIN: String(ACCOUNT_LIMIT),
       RATE_LIMIT_LOGIN_IP_PER_MIN: String(IP_LIMIT),
     });
@@ -20,7 +22,7 @@ describe.each(backends)('auth (%s)', (backend) => {
 
   /** Each test logs in from its own address, so the per-IP limit only bites where a test wants it. */
   const login = (email: string, password: string, ip = uniqueName('ip'), device?: string) =>
-    server.call('POST', '/v1/auth/login', { body: { email, password, ...(device ? { device } : {}) }, headers: { 'X-Forwarded-For': `${ip}, 10.0.0.1` } });
+    server.call('POST', '/v1/auth/login', { body: { email, password, ...(device ? { device } : {}) }, headers: { 'X-Forwarded-For': `10.0.0.1, ${ip}` } });
   const me = (token: string) => server.call('GET', '/v1/me', { token });
 
   describe('happy path', () => {
@@ -70,11 +72,21 @@ describe.each(backends)('auth (%s)', (backend) => {
   });
 
   describe('refusals', () => {
-    it('refuses a second account for the same email in other capitals: 409', async () => {
+    it('tried: registering a taken email in other capitals; answered like a new account, the owner keeps theirs and is told by mail', async () => {
       const account = await signUp(server);
-      const res = await server.call('POST', '/v1/auth/register', { body: { email: account.email.toUpperCase(), password: PASSWORD } });
-      expect(res.status).toBe(409);
-      expect(await errorCode(res)).toBe('conflict');
+      const res = await server.call('POST', '/v1/auth/register', { body: { email: account.email.toUpperCase(), password: 'a different long passphrase' } });
+      expect(res.status).toBe(201);
+      const body = (await res.json()) as { token: string; member: { id: string; email: string; emailVerified: boolean } };
+      expect(body.member).toMatchObject({ email: account.email, emailVerified: false });
+      expect(body.member.id).not.toBe(account.id);
+      // The owner's account and password are untouched, and the mail says what happened.
+      expect((await login(account.email, PASSWORD)).status).toBe(200);
+      expect((await login(account.email, 'a different long passphrase')).status).toBe(401);
+      expect((await lastMail(server, account.email)).subject).toBe('Sammelpunkt: you already have an account');
+      // The second account can never verify the address: no code was mailed for it.
+      const resend = await server.call('POST', '/v1/auth/verify-email/resend', { token: body.token });
+      expect(resend.status).toBe(202);
+      expect((await lastMail(server, account.email)).subject).toBe('Sammelpunkt: you already have an account');
     });
 
     it('refuses malformed JSON with 400 in the error envelope', async () => {
@@ -120,10 +132,11 @@ describe.each(backends)('auth (%s)', (backend) => {
   });
 
   describe('attacks', () => {
-    it('throttles password guessing on one account (from many addresses): 429 with Retry-After, even for the right password', async () => {
+    it('throttles password guessing on one account from one address: 429 with Retry-After, even for the right password', async () => {
       const account = await signUp(server);
-      for (let i = 0; i < ACCOUNT_LIMIT; i++) expect((await login(account.email, `guess-${i}-xxxx`)).status).toBe(401);
-      const blocked = await login(account.email, PASSWORD);
+      const ip = uniqueName('guesser');
+      for (let i = 0; i < ACCOUNT_LIMIT; i++) expect((await login(account.email, `guess-${i}-xxxx`, ip)).status).toBe(401);
+      const blocked = await login(account.email, PASSWORD, ip);
       expect(blocked.status).toBe(429);
       expect(await errorCode(blocked)).toBe('rate_limited');
       const retryAfter = Number(blocked.headers.get('Retry-After'));
@@ -132,7 +145,7 @@ describe.each(backends)('auth (%s)', (backend) => {
       // The member's existing sessions are untouched, and the lock lifts when the window ends.
       expect((await me(account.token)).status).toBe(200);
       server.clock.advance(retryAfter * 1000);
-      expect((await login(account.email, PASSWORD)).status).toBe(200);
+      expect((await login(account.email, PASSWORD, ip)).status).toBe(200);
     });
 
     it('throttles one address trying many accounts: 429 with Retry-After', async () => {

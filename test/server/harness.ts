@@ -67,7 +67,11 @@ export interface TestServer {
 export async function startTestServer(backend: Backend, envOverrides: Record<string, string> = {}): Promise<TestServer> {
   const { db, drop } = await openTestDb(backend);
   await migrate(db);
-  const env = parseEnv({ ADMIN_TOKEN, LOG_LEVEL: 'silent', ...envOverrides });
+  // Tests move the clock by months: token lifetimes are lifted unless a test sets them (accounts.test.ts does).
+  // scrypt at the lowest cost it accepts keeps the tests fast (production: 17).
+  // Every test request comes from one address ('local', no socket): the per-address
+  // registration limit is lifted unless a test sets it, as limits.test.ts does.
+  const env = parseEnv({ ADMIN_TOKEN, LOG_LEVEL: 'silent', RATE_LIMIT_REGISTER_IP_PER_DAY: '1000000', SCRYPT_LOG_N: '10', TOKEN_IDLE_DAYS: '100000', TOKEN_MAX_DAYS: '100000', ...envOverrides });
   const clock = testClock();
   const logs: Record<string, unknown>[] = [];
   const deps: Deps = { db, env, now: clock.now, log: (l) => logs.push(l) };

@@ -26,11 +26,30 @@ export interface Account {
   memberNumber: string;
 }
 
-export async function signUp(server: TestServer, email = `${uniqueName('member')}@example.test`): Promise<Account> {
+/** The newest mail the server would have sent to `email` (the outbox, no mail transport in tests). */
+export async function lastMail(server: TestServer, email: string): Promise<{ to: string; subject: string; text: string; code?: string }> {
+  const res = await server.call('GET', `/v1/admin/outbox?to=${encodeURIComponent(email)}`, { token: ADMIN_TOKEN });
+  expect(res.status).toBe(200);
+  const { mails } = (await res.json()) as { mails: { to: string; subject: string; text: string; code?: string }[] };
+  expect(mails.length).toBeGreaterThan(0);
+  return mails[0]!;
+}
+
+/** Types the code from the verification mail, as the member does in the popup. */
+export async function verifyEmail(server: TestServer, account: { email: string; token: string }): Promise<void> {
+  const { code } = await lastMail(server, account.email);
+  const res = await server.call('POST', '/v1/auth/verify-email', { token: account.token, body: { code } });
+  expect(res.status).toBe(200);
+}
+
+/** Registers a member through the API and, unless told otherwise, confirms the email with the mailed code. */
+export async function signUp(server: TestServer, email = `${uniqueName('member')}@example.test`, opts: { verified?: boolean } = {}): Promise<Account> {
   const res = await server.call('POST', '/v1/auth/register', { body: { email, password: PASSWORD } });
   expect(res.status).toBe(201);
   const body = (await res.json()) as { token: string; member: { id: string; email: string; memberNumber: string } };
-  return { id: body.member.id, email: body.member.email, token: body.token, memberNumber: body.member.memberNumber };
+  const account = { id: body.member.id, email: body.member.email, token: body.token, memberNumber: body.member.memberNumber };
+  if (opts.verified !== false) await verifyEmail(server, account);
+  return account;
 }
 
 export function partnerBody(id: string, overrides: Record<string, unknown> = {}) {

@@ -23,12 +23,16 @@ export function unique(prefix: string): string {
   return `${prefix}-${process.pid}-${counter}-${Math.floor(Math.random() * 1e6)}`;
 }
 
+/** Registers a member and confirms the email with the mailed code (points are spendable only then). */
 export async function registerMember(server: TestServer): Promise<TestMember> {
-  const res = await server.call('POST', '/v1/auth/register', {
-    body: { email: `${unique('member')}@example.test`, password: 'correct horse battery' },
-  });
+  const email = `${unique('member')}@example.test`;
+  const res = await server.call('POST', '/v1/auth/register', { body: { email, password: 'correct horse battery' } });
   expect(res.status).toBe(201);
   const body = (await res.json()) as { token: string; member: { id: string } };
+  const outbox = await server.call('GET', `/v1/admin/outbox?to=${encodeURIComponent(email)}`, { token: ADMIN_TOKEN });
+  const { mails } = (await outbox.json()) as { mails: { code?: string }[] };
+  const verified = await server.call('POST', '/v1/auth/verify-email', { token: body.token, body: { code: mails[0]?.code } });
+  expect(verified.status).toBe(200);
   return { id: body.member.id, token: body.token };
 }
 

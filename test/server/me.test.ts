@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Purchase, SyncResponse, Transaction } from '../../lib/contract/index.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
-import { addPartner, errorCode, expectLedgerBalanced, ingest, PASSWORD, purchase, signUp } from './helpers.ts';
+import { EXPORT_PAGE } from '../../server/routes/me.ts';
+import { addPartner, DAY_MS, errorCode, expectLedgerBalanced, ingest, PASSWORD, purchase, signUp } from './helpers.ts';
 
 describe.each(backends)('member routes (%s)', (backend) => {
   let server: TestServer;
@@ -42,6 +43,7 @@ describe.each(backends)('member routes (%s)', (backend) => {
           memberNumber: member.memberNumber,
           createdAt: expect.any(String),
           referralCode: expect.stringMatching(/^[A-Z2-9]{8}$/),
+          emailVerified: true,
         },
         tier: 'basis',
         balance: { available: 0, pending: 0, lifetime: 0 },
@@ -161,6 +163,27 @@ describe.each(backends)('member routes (%s)', (backend) => {
       expect(data.redemptions).toEqual([]);
       expect(data.devices).toEqual([{ device: null, createdAt: expect.any(String), revokedAt: null }]);
     });
+
+    it('streams a member with more purchases than a page, every one exactly once, in order', async () => {
+      const member = await signUp(server);
+      const items = Array.from({ length: EXPORT_PAGE + 30 }, (_, i) => purchase(shop, { orderId: `PAGE-${i}`, amountMinor: 100 + i }));
+      for (let i = 0; i < items.length; i += 100) await ingest(server, member.token, items.slice(i, i + 100));
+      const res = await get(member.token, '/export');
+      expect(res.status).toBe(200);
+      const data = (await res.json()) as { purchases: { id: string }[]; transactions: unknown[] };
+      expect(data.purchases.map((p) => p.id).sort()).toEqual(items.map((i) => i.id).sort());
+      expect(new Set(data.purchases.map((p) => p.id)).size).toBe(items.length);
+      expect(data.transactions).toHaveLength(items.length);
+    });
+
+    it('tried: 7 exports in one day; the 6th and 7th are refused with 429, the next day it works', async () => {
+      const member = await signUp(server);
+      const statuses = [];
+      for (let i = 0; i < 7; i++) statuses.push((await get(member.token, '/export')).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      server.clock.advance(DAY_MS);
+      expect((await get(member.token, '/export')).status).toBe(200);
+    });
   });
 
   describe('erasure', () => {
@@ -175,7 +198,7 @@ describe.each(backends)('member routes (%s)', (backend) => {
         body: { partnerId: shop, orderId: item.orderId, amountMinor: 5000, currency: 'EUR', detectedAt: item.detectedAt, note: 'Anna, Hauptstr. 1' },
       });
 
-      const res = await server.call('DELETE', '/v1/me', { token: member.token });
+      const res = await server.call('DELETE', '/v1/me', { token: member.token, body: { password: PASSWORD } });
       expect(res.status).toBe(204);
       expect((await get(member.token, '')).status).toBe(401);
       expect((await get(phone, '')).status).toBe(401);

@@ -10,6 +10,8 @@ const CONTRACT: [method: string, path: string, auth: 'bearer' | 'none' | 'partne
   ['post', '/v1/auth/register', 'none'],
   ['post', '/v1/auth/login', 'none'],
   ['post', '/v1/auth/logout', 'bearer'],
+  ['post', '/v1/auth/verify-email', 'bearer'],
+  ['get', '/v1/admin/outbox', 'admin'],
   ['get', '/v1/partners', 'none'],
   ['get', '/v1/offers', 'bearer'],
   ['post', '/v1/purchases', 'bearer'],
