@@ -30,7 +30,7 @@ import { catalogCache, type CatalogVersions, type PartnerInfo, readCatalogVersio
 import { type Db, prepared, type Queryable } from '../db/index.ts';
 import { lockMember, postBookedPurchasesCtes } from '../ledger/ledger.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
-import { KNOWN_CURRENCIES } from '../routes/admin.ts';
+import { KNOWN_CURRENCIES } from '../../lib/contract/currency.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Clocks drift and time zones confuse: a detection up to a day ahead of the server is still believed. */
