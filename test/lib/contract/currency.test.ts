@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { KNOWN_CURRENCIES, minorUnitExponent } from '../../../lib/contract/currency.ts';
 import { currencyExponent } from '../../../lib/detect/currency.ts';
+import { basePoints } from '../../../lib/points/index.ts';
 import { formatMoney } from '../../../lib/ui/i18n.ts';
 
 /** The standard's values (ISO 4217, "Minor unit" column), written out by hand. */
@@ -20,6 +21,14 @@ describe('.happy: ISO 4217 minor-unit exponents', () => {
       const detectors = currencyExponent(code);
       if (detectors !== undefined) expect([code, detectors]).toEqual([code, minorUnitExponent(code)]);
     }
+  });
+
+  it('earns the same points for the same major amount whatever the exponent (1 point per unit)', () => {
+    // Tried: 100 JPY (100 minor units), 100.00 EUR (10000), 100.000 KWD (100000) at 1 point per unit.
+    const earn = { points: 1, per: 1 };
+    expect(basePoints(100, earn, minorUnitExponent('JPY')!)).toBe(100);
+    expect(basePoints(100_00, earn, minorUnitExponent('EUR')!)).toBe(100);
+    expect(basePoints(100_000, earn, minorUnitExponent('KWD')!)).toBe(100);
   });
 
   it('shows amounts in the currency\'s own minor unit', () => {
