@@ -13,7 +13,7 @@
  * serialise and each change of state happens at most once: the second one
  * sees the new state and answers `unchanged`.
  */
-import type { Earn, Purchase, PurchaseStatus } from '../../lib/contract/index.ts';
+import { type Earn, MAX_AMOUNT_MINOR, type Purchase, type PurchaseStatus } from '../../lib/contract/index.ts';
 import { type EarnBreakdown, type EarnTerms, limitedOfferIds, valuate } from '../../lib/points/index.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { lockMember, post, type Account, type Entry } from '../ledger/ledger.ts';
@@ -53,6 +53,7 @@ export const PurchaseReason = {
 /** Why a report was not applied (the `reason` of an `invalid` or `unchanged` result). */
 export const RefusalReason = {
   amountAboveStanding: 'amount_above_standing',
+  amountTooLarge: 'amount_too_large',
   zeroAmountConfirmation: 'zero_amount_confirmation',
   alreadyConfirmed: 'already_confirmed',
   sameAmount: 'amount_unchanged',
@@ -207,19 +208,22 @@ function result(status: TransitionStatus, row: LifecycleRow, reason?: string): T
  * from the terms frozen with the purchase and the difference booked to
  * pending as `purchase_adjusted`.
  *
- * A confirmation can only lower the amount: partners report what stands
- * after returns, so a higher amount is a mistake on their side and is
- * `invalid` rather than a silent increase of points. A zero amount is
- * `invalid` too: an order with nothing left is a return or a cancellation.
- * An already confirmed purchase is `unchanged` whatever the amount (the
- * contract's rule; a later reduction has to come as a return), and a final
- * one is `invalid`, since confirming it cannot happen any more.
+ * The partner's amount stands in both directions (DESIGN.md, "Partner
+ * reports"): the partner's record of what was paid is the authority, and a
+ * member's extension may have read a net amount or one before a discount. So
+ * a higher amount confirms at that amount (and the member sees it), a lower
+ * one likewise; offers are judged again at the new amount. A zero amount is
+ * `invalid`: an order with nothing left is a return or a cancellation, and so
+ * is an amount above the contract's ceiling. An already confirmed purchase is
+ * `unchanged` whatever the amount (a later reduction has to come as a
+ * return), and a final one is `invalid`, since confirming it cannot happen
+ * any more.
  */
 export async function confirm(tx: Queryable, purchaseId: string, now: Date, amountMinor?: number): Promise<TransitionResult> {
   const row = await lockPurchase(tx, purchaseId);
   if (row.status === 'confirmed') return result('unchanged', row, RefusalReason.alreadyConfirmed);
   if (isFinal(row.status)) return result('invalid', row, RefusalReason.final(row.status));
-  if (amountMinor !== undefined && amountMinor > row.amount_minor) return result('invalid', row, RefusalReason.amountAboveStanding);
+  if (amountMinor !== undefined && amountMinor > MAX_AMOUNT_MINOR) return result('invalid', row, RefusalReason.amountTooLarge);
   if (amountMinor === 0) return result('invalid', row, RefusalReason.zeroAmountConfirmation);
 
   const entries: Entry[] = [];

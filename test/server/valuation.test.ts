@@ -93,6 +93,19 @@ describe.each(backends)('valuation from frozen terms (%s)', (backend) => {
       expect(await balanceOf(server, member)).toMatchObject({ available: 180, pending: 0 });
     });
 
+    it('applies an offer whose minimum the partner\'s higher amount reaches, as it stood when the order was placed', async () => {
+      // Tried: the extension read 90.00 (net), a bonus from 100.00 ran that day and has ended since; the partner confirms 110.00.
+      const shop = await createPartner(server, { autoConfirm: false });
+      const offer = await addOffer(server, { partnerId: shop.id, kind: 'bonus', bonusPoints: 50, minAmountMinor: 100_00, startsAt: iso(-DAY_MS), endsAt: iso(DAY_MS) });
+      const member = await registerMember(server);
+      const p = await buy(member, shop.id, 90_00);
+      expect(p.points).toBe(90);
+      server.clock.advance(2 * DAY_MS);
+      expect(offer).toBeTruthy();
+      const [confirmed] = await report(server, shop, [{ orderId: p.orderId, status: 'confirmed', amountMinor: 110_00 }]);
+      expect(confirmed).toMatchObject({ status: 'applied', purchase: { amountMinor: 110_00, points: 160 } });
+    });
+
     it('frees a per-member offer use when the amount drops below the offer\'s minimum, so the next purchase gets it', async () => {
       // Tried: a once-per-member bonus from 100.00; purchase 1 takes it, a return to 50.00 drops it, purchase 2 gets it.
       const shop = await createPartner(server, { autoConfirm: false });
