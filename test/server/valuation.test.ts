@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../server/ledger/ledger.ts';
+import { verifyValuations } from '../../server/ledger/valuations.ts';
+import { ledgerVerification } from '../../server/operator/ledger.ts';
 import { ADMIN_TOKEN, backends, startTestServer, type TestServer } from './harness.ts';
 import { addOffer } from './helpers.ts';
 import {
@@ -30,6 +32,7 @@ describe.each(backends)('valuation from frozen terms (%s)', (backend) => {
   });
   afterAll(async () => {
     expect((await verifyLedger(server.db)).mismatches).toEqual([]);
+    expect((await verifyValuations(server.db)).mismatches).toEqual([]);
     await server.close();
   });
 
@@ -167,6 +170,24 @@ describe.each(backends)('valuation from frozen terms (%s)', (backend) => {
         body: { id: 'gold-shop', name: 'Gold', domains: ['gold.example'], category: 'x', earn: { points: 1, per: 1 }, currency: 'XAU', secret: 'a-secret-of-16-chars' },
       });
       expect(res.status).toBe(400);
+    });
+  });
+
+  describe('.security: ledger:verify', () => {
+    it('names a purchase whose points are not the valuation of its amount, or whose entries disagree', async () => {
+      // Tried: points raised on the row behind the ledger's back, then an entry the row does not account for.
+      const shop = await createPartner(server, { autoConfirm: false });
+      const member = await registerMember(server);
+      const p = await buy(member, shop.id, 50_00);
+      expect((await ledgerVerification(server.db)).lines).toContain(
+        `purchases ok: ${(await verifyValuations(server.db)).purchases} purchases, each booked at the valuation of its amount under its frozen terms`,
+      );
+      await server.db.query('UPDATE purchases SET points = points + 7 WHERE id = $1', [p.id]);
+      const tampered = await ledgerVerification(server.db);
+      expect(tampered.ok).toBe(false);
+      expect(tampered.lines.join('\n')).toContain(`purchase ${p.id} (member ${member.id}, pending, amount 5000): points 57, valued 50; entries pending 50, available 0`);
+      await server.db.query('UPDATE purchases SET points = points - 7 WHERE id = $1', [p.id]);
+      expect((await ledgerVerification(server.db)).ok).toBe(true);
     });
   });
 });
