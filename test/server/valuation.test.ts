@@ -173,6 +173,17 @@ describe.each(backends)('valuation from frozen terms (%s)', (backend) => {
     });
   });
 
+  describe('.happy: the rules are in the API document', () => {
+    it('states the valuation and the partner-report rules in /openapi.json', async () => {
+      const doc = (await (await server.call('GET', '/openapi.json')).json()) as { paths: Record<string, Record<string, { description?: string }>> };
+      const reports = doc.paths['/v1/partner-api/confirmations']!.post!.description!;
+      expect(reports).toContain("the partner's amount stands");
+      expect(reports).toContain('10^e');
+      expect(reports).toContain('frozen');
+      expect(doc.paths['/v1/purchases']!.post!.description).toContain('ISO 4217 minor-unit exponent');
+    });
+  });
+
   describe('.security: ledger:verify', () => {
     it('names a purchase whose points are not the valuation of its amount, or whose entries disagree', async () => {
       // Tried: points raised on the row behind the ledger's back, then an entry the row does not account for.
