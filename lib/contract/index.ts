@@ -49,7 +49,7 @@ export const FraudLimits = z.object({
   maxAmountMinorPerMemberPerDay: z.optional(positiveInt),
   /**
    * Holds an order above this many times the partner's usual basket (the
-   * median of its last 100 purchases, once it has 20) for the operator's review.
+   * median of its last 100 confirmed purchases, once it has 20) for the operator's review.
    */
   holdAboveBasketFactor: z.optional(positiveInt.check(z.minimum(2), z.maximum(1000))),
 });

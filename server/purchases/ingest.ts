@@ -324,8 +324,12 @@ export const BASKET_WINDOW = 100;
 export const BASKET_MIN_HISTORY = 20;
 
 /**
- * The median amount of each partner's last BASKET_WINDOW purchases (rejected
- * ones left out), for partners with at least BASKET_MIN_HISTORY of them. Read
+ * The median amount of each partner's last BASKET_WINDOW confirmed purchases,
+ * for partners with at least BASKET_MIN_HISTORY of them. Confirmed ones only
+ * (at the amount the partner confirmed): a statistic that judges members must
+ * not be movable by members, and pending or held purchases are nothing but a
+ * member's word (invented large orders would switch the hold off for
+ * everybody, a flood of tiny ones would hold honest members' orders). Read
  * outside the booking transaction: a basket a few purchases stale judges as well.
  */
 async function loadUsualBaskets(db: Queryable, partnerIds: readonly string[]): Promise<Map<string, number>> {
@@ -335,7 +339,7 @@ async function loadUsualBaskets(db: Queryable, partnerIds: readonly string[]): P
        CROSS JOIN LATERAL (
          SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.amount_minor) AS median, count(*)::int AS n
            FROM (SELECT amount_minor FROM purchases
-                  WHERE partner_id = p.id AND status <> 'rejected'
+                  WHERE partner_id = p.id AND status = 'confirmed'
                   ORDER BY created_at DESC LIMIT $2) r
        ) s`,
     [[...new Set(partnerIds)], BASKET_WINDOW],
