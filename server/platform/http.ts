@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as z from 'zod/mini';
+import { unstorableTextPath } from '../../lib/contract/storable.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -36,28 +37,22 @@ export async function readJson<S extends z.ZodMiniType>(c: Context, schema: S): 
   const raw = await readRawJson(c);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw badRequest(`Invalid request body: ${describeIssues(parsed.error)}`);
-  // PostgreSQL text cannot hold U+0000: refused here, or storing it fails as a 500.
-  if (containsNul(parsed.data)) throw badRequest('Invalid request body: a text field contains a NUL character');
+  refuseUnstorableText(parsed.data);
   return parsed.data as z.infer<S>;
 }
 
-/** Whether any string (value or key) in a parsed JSON value contains U+0000. */
-function containsNul(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const next = stack.pop();
-    if (typeof next === 'string') {
-      if (next.includes('\u0000')) return true;
-    } else if (Array.isArray(next)) {
-      stack.push(...next);
-    } else if (next !== null && typeof next === 'object') {
-      for (const [key, inner] of Object.entries(next)) {
-        if (key.includes('\u0000')) return true;
-        stack.push(inner);
-      }
-    }
-  }
-  return false;
+/** The message naming a field whose text PostgreSQL cannot store. */
+export function unstorableTextMessage(path: string): string {
+  return `${path}: text with a NUL character or a lone UTF-16 surrogate cannot be stored`;
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 or a lone surrogate: refused here with a
+ * 400 naming the field, or storing it fails as a 500 (or is silently changed).
+ */
+export function refuseUnstorableText(value: unknown): void {
+  const path = unstorableTextPath(value);
+  if (path !== undefined) throw badRequest(`Invalid request body: ${unstorableTextMessage(path)}`);
 }
 
 export async function readRawJson(c: Context): Promise<unknown> {

@@ -31,6 +31,8 @@ import { type Db, prepared, type Queryable } from '../db/index.ts';
 import { lockMember, postBookedPurchasesCtes } from '../ledger/ledger.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
 import { KNOWN_CURRENCIES } from '../../lib/contract/currency.ts';
+import { isUnstorableText, unstorableTextPath } from '../../lib/contract/storable.ts';
+import { unstorableTextMessage } from '../platform/http.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Clocks drift and time zones confuse: a detection up to a day ahead of the server is still believed. */
@@ -107,10 +109,14 @@ function rejected(id: string | null, reason: string): IngestResult {
 
 function idOf(item: unknown): string | null {
   const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? id : null;
+  // The id is echoed in the answer and never stored when the item is refused, but it must still be valid JSON text.
+  return typeof id === 'string' && !isUnstorableText(id) ? id : null;
 }
 
 function validateItem(item: unknown): IngestResult | { input: PurchaseIn } {
+  // Text PostgreSQL cannot store is refused with the item, naming the field, before it could fail the batch's statement.
+  const unstorable = unstorableTextPath(item);
+  if (unstorable !== undefined) return rejected(idOf(item), `invalid: ${unstorableTextMessage(unstorable)}`);
   const parsed = PurchaseIn.safeParse(item);
   if (!parsed.success) return rejected(idOf(item), `invalid: ${describeFirstIssue(parsed.error)}`);
   const input = parsed.data;
