@@ -320,7 +320,7 @@ export const ConfirmationResult = z.object({
 export const ConfirmationResponse = z.object({ results: z.array(ConfirmationResult) });
 
 export const ErrorCode = z.enum([
-  'bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large',
+  'bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type',
   'unprocessable', 'rate_limited', 'insufficient_points', 'idempotency_conflict', 'internal',
 ]);
 export const ErrorEnvelope = z.object({

@@ -55,7 +55,26 @@ export function refuseUnstorableText(value: unknown): void {
   if (path !== undefined) throw badRequest(`Invalid request body: ${unstorableTextMessage(path)}`);
 }
 
+/**
+ * Bodies are JSON, declared as such: anything else is a 415. A web page can
+ * post \`text/plain\` (or a form) to any origin without a CORS preflight, so
+ * accepting such a body as JSON would let every page on the web make its
+ * visitors' browsers sign up or guess passwords here.
+ */
+export function requireJsonContentType(c: Context): void {
+  const declared = c.req.header('Content-Type') ?? '';
+  const mediaType = declared.split(';', 1)[0]!.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `Request bodies must be JSON sent as Content-Type: application/json${declared ? ` (got ${JSON.stringify(declared.slice(0, 100))})` : ' (none given)'}`,
+    );
+  }
+}
+
 export async function readRawJson(c: Context): Promise<unknown> {
+  requireJsonContentType(c);
   const text = await c.req.text();
   if (text.trim() === '') throw badRequest('The request body is empty; JSON was expected');
   try {

@@ -110,6 +110,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflict',
   422: 'Well-formed but refers to something that does not exist',
   413: 'Request body over 64 KB',
+  415: 'The body is not sent as Content-Type: application/json',
   429: 'Rate limited; see Retry-After',
 };
 
@@ -142,7 +143,9 @@ function operation(e: Endpoint): JsonObject {
   if (e.alsoSuccess) responses[e.alsoSuccess.status] = { description: e.alsoSuccess.description, ...(e.success.schema ? { content: jsonContent(ref(e.success.schema)) } : {}) };
   if (e.path === '/v1/partners') responses['304'] = { description: 'Not modified since the ETag given' };
   if (e.path === '/health') responses['503'] = { description: 'The database is unreachable', content: jsonContent(ref('Health')) };
-  for (const status of e.errors) responses[status] = { description: ERROR_TEXT[status] ?? 'Error', content: jsonContent(ref('ErrorEnvelope')) };
+  // Every endpoint that takes a body takes JSON only.
+  const errors = e.body && !e.errors.includes(415) ? [...e.errors, 415].sort((a, b) => a - b) : e.errors;
+  for (const status of errors) responses[status] = { description: ERROR_TEXT[status] ?? 'Error', content: jsonContent(ref('ErrorEnvelope')) };
   return {
     operationId: `${e.method}${e.path.replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: e.summary,

@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import { ConfirmationRequest, ConfirmationResult } from '../../lib/contract/index.ts';
 import type { AppEnv, Deps } from '../platform/app.ts';
 import { getPartner } from '../catalog/catalog.ts';
-import { badRequest, describeIssues, unauthorized, unstorableTextMessage } from '../platform/http.ts';
+import { badRequest, describeIssues, requireJsonContentType, unauthorized, unstorableTextMessage } from '../platform/http.ts';
 import { isUnstorableText, unstorableTextPath } from '../../lib/contract/storable.ts';
 import { applyReturn, cancel, confirm, type TransitionResult } from '../purchases/lifecycle.ts';
 import { enforce } from '../platform/ratelimit.ts';
@@ -126,6 +126,7 @@ export const partnerApi = new Hono<AppEnv>();
 
 partnerApi.post('/confirmations', async (c) => {
   const deps = c.get('deps');
+  requireJsonContentType(c);
   // The signature covers the exact bytes sent, so it is checked before any parsing.
   const rawBody = await c.req.text();
   const partnerId = await authenticate(c, rawBody);
