@@ -65,6 +65,7 @@ function TierProgressView({ tier, pointsInWindow, multiplierPercent }: { tier: s
             <div class="progress-bar" style={{ width: `${progress.percent}%` }} />
           </div>
           <p class="muted small">{tn('tierMissing', progress.missing, [tierName(progress.next)])}</p>
+          <p class="muted small">{t('tierCounts')}</p>
         </>
       ) : (
         <p class="muted small">{t('tierTop')}</p>

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { MAX_AMOUNT_MINOR, PurchaseIn, type Partner } from './contract/index.ts';
 import type { Candidate } from './detect/types.ts';
 import { getOffers, getSyncState, type Receipt, type SammelpunktDb, type Settings } from './db/index.ts';
-import { earnPoints } from './points/index.ts';
+import { earnPoints, exponentOf } from './points/index.ts';
 import { tierMultiplierPercent } from './points/tiers.ts';
 import { uuidv7 } from './uuid.ts';
 
@@ -66,7 +66,7 @@ export async function recordPurchase(
   // because a transaction commits as soon as it waits on anything else.
   const [offers, sync] = await Promise.all([getOffers(db), getSyncState(db)]);
   const estimate = earnPoints(
-    { amountMinor, partnerId: partner.id, earn: partner.earn, at: now, tier: sync.tier, tierMultiplierPercent: tierMultiplierPercent(sync.tier) },
+    { amountMinor, partnerId: partner.id, earn: partner.earn, exponent: exponentOf(currency), at: now, tier: sync.tier, tierMultiplierPercent: tierMultiplierPercent(sync.tier) },
     offers?.offers ?? [],
   );
   const receipt: Receipt = {

@@ -6,6 +6,7 @@
  * small (full zod alone is ~80 KB).
  */
 import * as z from 'zod/mini';
+import { isStorableTime } from './storable.ts';
 
 /** The largest amount one purchase may carry: 1,000,000.00 in minor units. */
 export const MAX_AMOUNT_MINOR = 100_000_000;
@@ -15,7 +16,9 @@ export const MAX_BATCH = 100;
 export const MIN_HOLD_DAYS = 14;
 export const DEFAULT_HOLD_DAYS = 30;
 
-const isoDateTime = z.iso.datetime({ offset: true });
+const isoDateTime = z.iso.datetime({ offset: true }).check(
+  z.refine(isStorableTime, 'a time with a year from 1 to 9999 and an offset within ±15:59'),
+);
 const nonNegativeInt = z.int().check(z.minimum(0));
 const positiveInt = z.int().check(z.minimum(1));
 
@@ -49,7 +52,7 @@ export const FraudLimits = z.object({
   maxAmountMinorPerMemberPerDay: z.optional(positiveInt),
   /**
    * Holds an order above this many times the partner's usual basket (the
-   * median of its last 100 purchases, once it has 20) for the operator's review.
+   * median of its last 100 confirmed purchases, once it has 20) for the operator's review.
    */
   holdAboveBasketFactor: z.optional(positiveInt.check(z.minimum(2), z.maximum(1000))),
 });
@@ -343,7 +346,7 @@ export const ConfirmationResult = z.object({
 export const ConfirmationResponse = z.object({ results: z.array(ConfirmationResult) });
 
 export const ErrorCode = z.enum([
-  'bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large',
+  'bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type',
   'unprocessable', 'rate_limited', 'insufficient_points', 'idempotency_conflict', 'internal',
 ]);
 export const ErrorEnvelope = z.object({

@@ -11,7 +11,7 @@ import type { Offer, Partner } from '../contract/index.ts';
 import { CURRENT, DEFAULT_SETTINGS, type Settings } from '../db/schema.ts';
 import { getOffers, getSyncState, type SammelpunktDb } from '../db/index.ts';
 import type { ReminderMoment } from './moments.ts';
-import { basePoints } from '../points/index.ts';
+import { basePoints, exponentOf } from '../points/index.ts';
 
 /** The member's calendar day in the browser's time zone, as `YYYY-MM-DD`. */
 export function localDay(now: Date): string {
@@ -51,12 +51,13 @@ export async function claimReminder(db: SammelpunktDb, partnerId: string, now: D
  * units: a multiplier's worth grows with the basket, a bonus's does not, and
  * the reminder has no basket to go by.
  */
-const REFERENCE_AMOUNT_MINOR = 100_00;
+const REFERENCE_AMOUNT_MAJOR = 100;
 
 /** What an offer adds, in points, to the reference purchase at `partner`. */
 function offerWorth(offer: Offer, partner: Partner): number {
   if (offer.kind === 'bonus') return offer.bonusPoints ?? 0;
-  const base = basePoints(REFERENCE_AMOUNT_MINOR, partner.earn);
+  const exponent = exponentOf(partner.currency);
+  const base = basePoints(REFERENCE_AMOUNT_MAJOR * 10 ** exponent, partner.earn, exponent);
   return Math.floor((base * Math.round((offer.multiplier ?? 1) * 100)) / 100) - base;
 }
 

@@ -8,6 +8,7 @@
  * as the browser's.
  */
 import { browser } from 'wxt/browser';
+import { minorUnitExponent } from '../contract/currency.ts';
 
 export interface LocaleMessage {
   message: string;
@@ -105,14 +106,15 @@ export function formatNumber(value: number): string {
 
 /** An amount in minor units, e.g. 11400 EUR → "114,00 €" (de) or "€114.00" (en). */
 export function formatMoney(amountMinor: number, currency: string): string {
-  let format: Intl.NumberFormat;
+  // The minor unit is ISO 4217's (JPY 0, KWD 3), not the display locale's
+  // idea of the currency's digits: CLDR shows some with fewer decimals.
+  const exponent = minorUnitExponent(currency) ?? 2;
+  const major = amountMinor / 10 ** exponent;
   try {
-    format = numberFormat({ style: 'currency', currency });
+    return numberFormat({ style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent }).format(major);
   } catch {
-    return `${formatNumber(amountMinor / 100)} ${currency}`;
+    return `${formatNumber(major)} ${currency}`;
   }
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amountMinor / 10 ** digits);
 }
 
 export function formatDate(iso: string): string {

@@ -11,7 +11,8 @@ import * as z from 'zod/mini';
 import { Offer, PartnerInput, Reward } from '../../lib/contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { ApiError, describeIssues } from '../platform/http.ts';
-import { KNOWN_CURRENCIES, upsertOffer, upsertPartner, upsertReward, type UpsertOutcome } from '../routes/admin.ts';
+import { KNOWN_CURRENCIES } from '../../lib/contract/currency.ts';
+import { upsertOffer, upsertPartner, upsertReward, type UpsertOutcome } from '../routes/admin.ts';
 import { parseCsv, type CsvRecord } from './csv.ts';
 import { OperatorError } from './errors.ts';
 

@@ -1,13 +1,16 @@
 /**
  * `admin ledger verify` and `npm run ledger:verify`: every member balance and
- * every charity account against the sums of its entries, as text.
+ * every charity account against the sums of its entries, and every
+ * purchase's points against the valuation of its amount under its frozen
+ * terms and against its own entries (ledger/valuations.ts), as text.
  */
 import { verifyCharities } from '../programme/charity.ts';
 import type { Queryable } from '../db/index.ts';
 import { verifyLedger } from '../ledger/ledger.ts';
+import { verifyValuations } from '../ledger/valuations.ts';
 
 export async function ledgerVerification(db: Queryable): Promise<{ ok: boolean; lines: string[] }> {
-  const [{ members, mismatches }, charity] = await Promise.all([verifyLedger(db), verifyCharities(db)]);
+  const [{ members, mismatches }, charity, valuations] = await Promise.all([verifyLedger(db), verifyCharities(db), verifyValuations(db)]);
   const lines = [
     mismatches.length === 0
       ? `ledger ok: ${members} balance${members === 1 ? '' : 's'} equal${members === 1 ? 's' : ''} the sums of their entries`
@@ -25,5 +28,16 @@ export async function ledgerVerification(db: Queryable): Promise<{ ok: boolean; 
       : `charities MISMATCH: ${charity.mismatches.length} account(s) differ from their entries; members donated ${charity.donatedByMembers}, charities received ${charity.receivedByCharities}`,
   );
   for (const m of charity.mismatches) lines.push(`  charity ${m.charityId}: stored ${m.balance}; entries say ${m.fromEntries}`);
-  return { ok: mismatches.length === 0 && charitiesOk, lines };
+  lines.push(
+    valuations.mismatches.length === 0
+      ? `purchases ok: ${valuations.purchases} purchase${valuations.purchases === 1 ? '' : 's'}, each booked at the valuation of its amount under its frozen terms`
+      : `purchases MISMATCH: ${valuations.mismatches.length} of ${valuations.purchases} purchases differ from their valuation or their entries`,
+  );
+  for (const v of valuations.mismatches) {
+    lines.push(
+      `  purchase ${v.purchaseId} (member ${v.memberId}, ${v.status}, amount ${v.amountMinor}): points ${v.points}` +
+        `${v.valued !== undefined ? `, valued ${v.valued}` : ''}; entries pending ${v.pendingEntries}, available ${v.availableEntries}`,
+    );
+  }
+  return { ok: mismatches.length === 0 && charitiesOk && valuations.mismatches.length === 0, lines };
 }

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as z from 'zod/mini';
+import { unstorableTextPath } from '../../lib/contract/storable.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -46,31 +47,44 @@ export async function readJson<S extends z.ZodMiniType>(c: Context, schema: S): 
   const raw = await readRawJson(c);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw badRequest(`Invalid request body: ${describeIssues(parsed.error)}`);
-  // PostgreSQL text cannot hold U+0000: refused here, or storing it fails as a 500.
-  if (containsNul(parsed.data)) throw badRequest('Invalid request body: a text field contains a NUL character');
+  refuseUnstorableText(parsed.data);
   return parsed.data as z.infer<S>;
 }
 
-/** Whether any string (value or key) in a parsed JSON value contains U+0000. */
-function containsNul(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const next = stack.pop();
-    if (typeof next === 'string') {
-      if (next.includes('\u0000')) return true;
-    } else if (Array.isArray(next)) {
-      stack.push(...next);
-    } else if (next !== null && typeof next === 'object') {
-      for (const [key, inner] of Object.entries(next)) {
-        if (key.includes('\u0000')) return true;
-        stack.push(inner);
-      }
-    }
+/** The message naming a field whose text PostgreSQL cannot store. */
+export function unstorableTextMessage(path: string): string {
+  return `${path}: text with a NUL character or a lone UTF-16 surrogate cannot be stored`;
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 or a lone surrogate: refused here with a
+ * 400 naming the field, or storing it fails as a 500 (or is silently changed).
+ */
+export function refuseUnstorableText(value: unknown): void {
+  const path = unstorableTextPath(value);
+  if (path !== undefined) throw badRequest(`Invalid request body: ${unstorableTextMessage(path)}`);
+}
+
+/**
+ * Bodies are JSON, declared as such: anything else is a 415. A web page can
+ * post \`text/plain\` (or a form) to any origin without a CORS preflight, so
+ * accepting such a body as JSON would let every page on the web make its
+ * visitors' browsers sign up or guess passwords here.
+ */
+export function requireJsonContentType(c: Context): void {
+  const declared = c.req.header('Content-Type') ?? '';
+  const mediaType = declared.split(';', 1)[0]!.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `Request bodies must be JSON sent as Content-Type: application/json${declared ? ` (got ${JSON.stringify(declared.slice(0, 100))})` : ' (none given)'}`,
+    );
   }
-  return false;
 }
 
 export async function readRawJson(c: Context): Promise<unknown> {
+  requireJsonContentType(c);
   const text = await c.req.text();
   if (text.trim() === '') throw badRequest('The request body is empty; JSON was expected');
   try {
@@ -80,14 +94,3 @@ export async function readRawJson(c: Context): Promise<unknown> {
   }
 }
 
-/**
- * Refuses (415) a request body that is not declared as JSON. A web page can
- * send `text/plain` across origins without a CORS preflight; asking for
- * `application/json` means no page can post to the API unasked.
- */
-export function requireJsonContentType(c: Context): void {
-  const type = c.req.header('Content-Type') ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new ApiError(415, 'unsupported_media_type', `The body must be JSON with Content-Type: application/json${type ? ` (got ${JSON.stringify(type.slice(0, 100))})` : ' (none given)'}`);
-  }
-}

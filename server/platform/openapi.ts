@@ -14,6 +14,8 @@ interface Endpoint {
   /** Hono's path syntax (`:id`); turned into OpenAPI's `{id}`. */
   path: string;
   summary: string;
+  /** The rules behind the endpoint, where the summary cannot say them. */
+  description?: string;
   security: Security;
   /** The contract schema of the JSON request body (validated in its input form). */
   body?: string;
@@ -27,6 +29,21 @@ interface Endpoint {
   /** Refusals, answered in the error envelope. */
   errors: number[];
 }
+
+/** DESIGN.md's valuation rules (docs/valuation.md), as the document states them. */
+const VALUATION =
+  "Points are integers: valuate(amountMinor, terms) = floor(amountMinor × points × best multiplier % × tier % / (per × 10^e × 100 × 100)) + bonuses, " +
+  'where e is the currency\'s ISO 4217 minor-unit exponent (EUR 2, JPY 0, KWD 3) and the terms (earn rate, exponent, tier, the offers in force with their minimums) ' +
+  'are frozen when the purchase is booked, at the moment the order was placed. Every later change of the amount in force (a confirmation at the partner\'s amount, ' +
+  'higher or lower; a partial return) is revalued from those terms: an offer whose minimum the new amount misses no longer applies, and a change of the ' +
+  'partner\'s rate or of an offer never touches booked points. Tiers count base points (rate only) of confirmed purchases.';
+
+const PARTNER_REPORTS =
+  '`amountMinor` is always the amount that stands after the report. `confirmed`: a pending purchase becomes confirmed; with an amount, higher or lower than ' +
+  "the member's, the partner's amount stands and the points are revalued from the purchase's frozen terms (above 1,000,000.00 or zero is `invalid`, reason " +
+  '`amount_too_large` or `zero_amount_confirmation`); an already confirmed one is `unchanged`. `returned` with an amount: a partial return, revalued from the ' +
+  'frozen terms (above the standing amount is `invalid`); without one: all of it. `cancelled`: rejected while pending, reversed once confirmed. ' +
+  'Each order is applied on its own. ' + VALUATION;
 
 const CURSOR = [{ name: 'cursor', description: 'The cursor from the previous answer; omit for the start' }];
 
@@ -43,7 +60,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'post', path: '/v1/auth/password-reset/confirm', summary: 'Set a new password with the mailed code; every device is signed out', security: 'none', body: 'PasswordReset', success: { status: 204, description: 'The new password is set' }, errors: [400, 413, 429] },
   { method: 'get', path: '/v1/partners', summary: 'The partner catalogue (with ETag; 304 on If-None-Match)', security: 'none', headers: [{ name: 'If-None-Match', description: 'The ETag of the catalogue the client holds' }], success: { status: 200, schema: 'Catalog', description: 'The catalogue' }, errors: [429] },
   { method: 'get', path: '/v1/offers', summary: "Offers for this member's tier and segment", security: 'member', success: { status: 200, schema: 'Offers', description: 'The running and upcoming offers' }, errors: [401, 429] },
-  { method: 'post', path: '/v1/purchases', summary: 'Batch ingest of up to 100 detected purchases', security: 'member', body: 'IngestBody', success: { status: 200, schema: 'IngestResponse', description: 'One result per purchase, in order' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/purchases', summary: 'Batch ingest of up to 100 detected purchases', description: `Each accepted purchase is booked pending with its frozen terms. ${VALUATION}`, security: 'member', body: 'IngestBody', success: { status: 200, schema: 'IngestResponse', description: 'One result per purchase, in order' }, errors: [400, 401, 413, 429] },
   { method: 'post', path: '/v1/purchases/:id/claim', summary: 'A missing-points claim backed by the local receipt', security: 'member', body: 'ClaimRequest', success: { status: 201, schema: 'ClaimResponse', description: 'The claim, open for review' }, alsoSuccess: { status: 200, description: 'The claim already made for this purchase' }, errors: [400, 401, 404, 409, 413, 429] },
   { method: 'get', path: '/v1/me', summary: 'The member, tier and balance', security: 'member', success: { status: 200, schema: 'Me', description: 'The member' }, errors: [401, 429] },
   { method: 'get', path: '/v1/me/sync', summary: 'Balance, purchases changed since the cursor and catalogue versions', security: 'member', query: CURSOR, success: { status: 200, schema: 'SyncResponse', description: 'Changes since the cursor' }, errors: [400, 401, 429] },
@@ -52,14 +69,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'delete', path: '/v1/me', summary: 'GDPR erasure with the password asked again: personal data cleared, tokens revoked; an unpaid debt is kept under a hash of the email and inherited by a new account with it', security: 'member', body: 'ErasureRequest', success: { status: 204, description: 'The member is erased' }, errors: [400, 401, 403, 429] },
   { method: 'get', path: '/v1/rewards', summary: 'Active rewards', security: 'member', success: { status: 200, schema: 'Rewards', description: 'The rewards points can buy' }, errors: [401, 429] },
   { method: 'post', path: '/v1/redemptions', summary: 'Spend points on a reward (idempotent by key)', security: 'member', body: 'RedemptionRequest', headers: [{ name: 'Idempotency-Key', description: '1–200 characters; the same key and body replay the first answer, another body is a 409' }], success: { status: 201, schema: 'RedemptionResponse', description: 'The redemption' }, errors: [400, 401, 403, 404, 409, 413, 429] },
-  { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: confirmed, returned, cancelled", security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock, and part of what is signed' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: confirmed, returned, cancelled", description: PARTNER_REPORTS, security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock, and part of what is signed' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
   { method: 'post', path: '/v1/detection-reports', summary: 'Detection health: anonymous counts of partner pages with evidence of an order that was not recorded automatically (summed per partner, day, detector version and reason; the token only keys the rate limit, nothing about the member is stored)', security: 'member', body: 'DetectionReportsRequest', success: { status: 202, schema: 'DetectionReportsResponse', description: 'Every report was counted' }, errors: [400, 401, 413, 415, 422, 429] },
   { method: 'get', path: '/health', summary: 'Liveness and database check', security: 'none', success: { status: 200, schema: 'Health', description: '{"status":"ok"}; 503 {"status":"unavailable"} without a database' }, errors: [] },
   { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', success: { status: 200, description: 'OpenAPI 3.1' }, errors: [] },
   { method: 'get', path: '/v1/admin/detection-health', summary: 'Detection health per partner and day: recorded automatically, member-confirmed, evidence without record; flags partners whose automatic rate dropped', security: 'admin', query: [{ name: 'days', description: 'Days shown, up to and including today (UTC); 1 to 366, default 14' }], success: { status: 200, schema: 'DetectionHealth', description: 'The figures and the drop flag per partner' }, errors: [400, 401, 403] },
   { method: 'get', path: '/v1/admin/outbox', summary: 'The mails the server would have sent (no mail transport configured), newest first', security: 'admin', query: [{ name: 'to', description: 'Only the mails to this address' }], success: { status: 200, schema: 'OutboxResponse', description: 'Up to 100 mails' }, errors: [400, 401, 403, 429] },
-  { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', security: 'admin', body: 'PartnerInput', success: { status: 201, schema: 'PartnerResponse', description: 'Created: the partner as the catalogue shows it' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
-  { method: 'put', path: '/v1/admin/offers/:id', summary: 'Create or replace an offer', security: 'admin', body: 'Offer', success: { status: 201, schema: 'OfferResponse', description: 'Created: the offer' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
+  { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', description: '`earn` {points, per}: points per `per` major units of `currency`, one of the ISO 4217 codes that have a minor unit. A new rate applies to purchases booked from now on; booked ones keep the rate frozen with them.', security: 'admin', body: 'PartnerInput', success: { status: 201, schema: 'PartnerResponse', description: 'Created: the partner as the catalogue shows it' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
+  { method: 'put', path: '/v1/admin/offers/:id', summary: 'Create or replace an offer', description: 'Multipliers do not stack (the highest whose minimum the amount meets wins); bonuses add. An offer is frozen with each purchase booked while it runs: replacing or ending it never changes booked points, and an offer limited per member gives its use back when a lower amount or the end of the order drops it.', security: 'admin', body: 'Offer', success: { status: 201, schema: 'OfferResponse', description: 'Created: the offer' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
   { method: 'put', path: '/v1/admin/rewards/:id', summary: 'Create or replace a reward', security: 'admin', body: 'Reward', success: { status: 201, schema: 'RewardResponse', description: 'Created: the reward' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
 ];
 
@@ -110,9 +127,9 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'Not allowed (operator routes without ADMIN_TOKEN)',
   404: 'Not found',
   409: 'Conflict',
-  415: 'The body is not Content-Type: application/json',
   422: 'Well-formed but refers to something that does not exist',
   413: 'Request body over 64 KB',
+  415: 'The body is not sent as Content-Type: application/json',
   429: 'Rate limited; see Retry-After',
 };
 
@@ -145,10 +162,13 @@ function operation(e: Endpoint): JsonObject {
   if (e.alsoSuccess) responses[e.alsoSuccess.status] = { description: e.alsoSuccess.description, ...(e.success.schema ? { content: jsonContent(ref(e.success.schema)) } : {}) };
   if (e.path === '/v1/partners') responses['304'] = { description: 'Not modified since the ETag given' };
   if (e.path === '/health') responses['503'] = { description: 'The database is unreachable', content: jsonContent(ref('Health')) };
-  for (const status of e.errors) responses[status] = { description: ERROR_TEXT[status] ?? 'Error', content: jsonContent(ref('ErrorEnvelope')) };
+  // Every endpoint that takes a body takes JSON only.
+  const errors = e.body && !e.errors.includes(415) ? [...e.errors, 415].sort((a, b) => a - b) : e.errors;
+  for (const status of errors) responses[status] = { description: ERROR_TEXT[status] ?? 'Error', content: jsonContent(ref('ErrorEnvelope')) };
   return {
     operationId: `${e.method}${e.path.replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: e.summary,
+    ...(e.description ? { description: e.description } : {}),
     security: SECURITY[e.security],
     ...(parameters.length ? { parameters } : {}),
     ...(e.body ? { requestBody: { required: true, content: jsonContent(ref(e.body)) } } : {}),

@@ -25,7 +25,7 @@ function windowStart(now: Date): string {
  * `$2` to `$3` (see `pointsInWindowParams`), as an SQL expression, so a
  * profile read can carry it in the same statement.
  */
-export const POINTS_IN_WINDOW_SQL = `SELECT COALESCE(SUM(points), 0)::bigint FROM purchases
+export const POINTS_IN_WINDOW_SQL = `SELECT COALESCE(SUM(base_points), 0)::bigint FROM purchases
       WHERE member_id = $1 AND status = 'confirmed' AND confirmed_at > $2 AND confirmed_at <= $3`;
 
 export function pointsInWindowParams(now: Date): [string, string] {
@@ -56,7 +56,7 @@ export async function recomputeMemberTier(tx: Queryable, memberId: string, now: 
 export async function recomputeTiers(db: Queryable, now: Date): Promise<number> {
   const rows = await db.query<{ id: string }>(
     `WITH points AS (
-       SELECT m.id, COALESCE(SUM(p.points), 0) AS points
+       SELECT m.id, COALESCE(SUM(p.base_points), 0) AS points
          FROM members m
          LEFT JOIN purchases p ON p.member_id = m.id AND p.status = 'confirmed' AND p.confirmed_at > $1 AND p.confirmed_at <= $2
         WHERE m.erased_at IS NULL

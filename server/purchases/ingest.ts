@@ -24,13 +24,15 @@ import {
   type Offer,
   PurchaseIn,
 } from '../../lib/contract/index.ts';
-import { earnPoints } from '../../lib/points/index.ts';
+import { type EarnTerms, exponentOf, limitedOfferIds, termsAt, valuate } from '../../lib/points/index.ts';
 import { tierMultiplierPercent } from '../../lib/points/tiers.ts';
 import { catalogCache, type CatalogVersions, type PartnerInfo, readCatalogVersions } from '../catalog/catalog-cache.ts';
 import { type Db, prepared, type Queryable } from '../db/index.ts';
 import { lockMember, postBookedPurchasesCtes } from '../ledger/ledger.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
-import { KNOWN_CURRENCIES } from '../routes/admin.ts';
+import { KNOWN_CURRENCIES } from '../../lib/contract/currency.ts';
+import { isUnstorableText, unstorableTextPath } from '../../lib/contract/storable.ts';
+import { unstorableTextMessage } from '../platform/http.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Clocks drift and time zones confuse: a detection up to a day ahead of the server is still believed. */
@@ -107,10 +109,14 @@ function rejected(id: string | null, reason: string): IngestResult {
 
 function idOf(item: unknown): string | null {
   const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? id : null;
+  // The id is echoed in the answer and never stored when the item is refused, but it must still be valid JSON text.
+  return typeof id === 'string' && !isUnstorableText(id) ? id : null;
 }
 
 function validateItem(item: unknown): IngestResult | { input: PurchaseIn } {
+  // Text PostgreSQL cannot store is refused with the item, naming the field, before it could fail the batch's statement.
+  const unstorable = unstorableTextPath(item);
+  if (unstorable !== undefined) return rejected(idOf(item), `invalid: ${unstorableTextMessage(unstorable)}`);
   const parsed = PurchaseIn.safeParse(item);
   if (!parsed.success) return rejected(idOf(item), `invalid: ${describeFirstIssue(parsed.error)}`);
   const input = parsed.data;
@@ -254,9 +260,14 @@ interface PlannedInsert {
   status: 'pending' | 'rejected';
   reason: string | null;
   points: number;
+  basePoints: number;
   multiplierBp: number;
   bonusPoints: number;
+  /** The offers that applied; `limitedOfferIds` are those of them that take a per-member use. */
   offerIds: string[];
+  limitedOfferIds: string[];
+  /** The terms frozen with the purchase; null for a refused row, which earns nothing. */
+  terms: EarnTerms | null;
   duplicateOf: string | null;
   holdUntil: Date;
   /** 'held' when the order is far above the partner's usual basket. */
@@ -287,7 +298,7 @@ async function bookInTransaction(
   // A missing row: another member won one of these orders after our look-up.
   // Rare, so the whole transaction (ledger entries included) is rolled back and booked again.
   if (inserted.size !== inserts.length) throw new LostRace('another member claimed one of these orders concurrently');
-  await recordOfferUses(tx, opts.memberId, inserts, ctx.offers);
+  await recordOfferUses(tx, opts.memberId, inserts);
   return answer(candidates, decisions, inserted);
 }
 
@@ -319,8 +330,12 @@ export const BASKET_WINDOW = 100;
 export const BASKET_MIN_HISTORY = 20;
 
 /**
- * The median amount of each partner's last BASKET_WINDOW purchases (rejected
- * ones left out), for partners with at least BASKET_MIN_HISTORY of them. Read
+ * The median amount of each partner's last BASKET_WINDOW confirmed purchases,
+ * for partners with at least BASKET_MIN_HISTORY of them. Confirmed ones only
+ * (at the amount the partner confirmed): a statistic that judges members must
+ * not be movable by members, and pending or held purchases are nothing but a
+ * member's word (invented large orders would switch the hold off for
+ * everybody, a flood of tiny ones would hold honest members' orders). Read
  * outside the booking transaction: a basket a few purchases stale judges as well.
  */
 async function loadUsualBaskets(db: Queryable, partnerIds: readonly string[]): Promise<Map<string, number>> {
@@ -330,7 +345,7 @@ async function loadUsualBaskets(db: Queryable, partnerIds: readonly string[]): P
        CROSS JOIN LATERAL (
          SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.amount_minor) AS median, count(*)::int AS n
            FROM (SELECT amount_minor FROM purchases
-                  WHERE partner_id = p.id AND status <> 'rejected'
+                  WHERE partner_id = p.id AND status = 'confirmed'
                   ORDER BY created_at DESC LIMIT $2) r
        ) s`,
     [[...new Set(partnerIds)], BASKET_WINDOW],
@@ -510,9 +525,12 @@ function refusedRow(candidate: Candidate, reason: string, duplicateOf: string | 
     status: 'rejected',
     reason,
     points: 0,
+    basePoints: 0,
     multiplierBp: 10000,
     bonusPoints: 0,
     offerIds: [],
+    limitedOfferIds: [],
+    terms: null,
     duplicateOf,
     holdUntil: holdUntil(candidate, now),
     review: null,
@@ -521,11 +539,13 @@ function refusedRow(candidate: Candidate, reason: string, duplicateOf: string | 
 
 function acceptedRow(candidate: Candidate, ctx: MemberContext, offerUses: Map<string, number>, now: Date): PlannedInsert {
   const { input, partner } = candidate;
-  const earned = earnPoints(
+  // The terms of the moment the order was placed, frozen with it: every later change of its amount is valued from these.
+  const terms = termsAt(
     {
       amountMinor: input.amountMinor,
       partnerId: input.partnerId,
       earn: partner.partner.earn satisfies Earn,
+      exponent: exponentOf(input.currency),
       at: offerInstant(input, now),
       tier: ctx.tier,
       // The tier the member holds when the purchase is booked, as the last recompute set it.
@@ -534,17 +554,20 @@ function acceptedRow(candidate: Candidate, ctx: MemberContext, offerUses: Map<st
     },
     ctx.offers,
   );
-  for (const offerId of earned.appliedOfferIds) {
-    if (ctx.offers.find((o) => o.id === offerId)?.perMemberLimit !== undefined) offerUses.set(offerId, (offerUses.get(offerId) ?? 0) + 1);
-  }
+  const earned = valuate(input.amountMinor, terms);
+  const limited = limitedOfferIds(earned, terms);
+  for (const offerId of limited) offerUses.set(offerId, (offerUses.get(offerId) ?? 0) + 1);
   return {
     candidate,
     status: 'pending',
     reason: null,
     points: earned.total,
+    basePoints: earned.base,
     multiplierBp: earned.multiplierBp,
     bonusPoints: earned.bonus,
     offerIds: earned.appliedOfferIds,
+    limitedOfferIds: limited,
+    terms,
     duplicateOf: null,
     holdUntil: holdUntil(candidate, now),
     review: null,
@@ -585,14 +608,15 @@ const INSERT_PURCHASES = prepared(
    ), booked AS (
      INSERT INTO purchases (id, member_id, partner_id, order_id, amount_minor, original_amount_minor, currency, detected_at,
                             method, body_hash, status, reason, points, multiplier_bp, bonus_points, offer_ids, duplicate_of,
-                            hold_until, review, created_at, updated_at)
+                            hold_until, review, terms, base_points, created_at, updated_at)
      SELECT u.id, $1, u.partner_id, u.order_id, u.amount_minor, u.amount_minor, u.currency, u.detected_at,
             u.method, u.body_hash, u.status, u.reason, u.points, u.multiplier_bp, u.bonus_points, u.offer_ids::jsonb, u.duplicate_of,
-            u.hold_until, u.review, $2, $2
+            u.hold_until, u.review, u.terms::jsonb, u.base_points, $2, $2
        FROM locked, unnest($3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[], $9::text[], $10::text[],
-                   $11::text[], $12::text[], $13::bigint[], $14::int[], $15::int[], $16::text[], $17::uuid[], $18::timestamptz[], $19::text[])
+                   $11::text[], $12::text[], $13::bigint[], $14::int[], $15::int[], $16::text[], $17::uuid[], $18::timestamptz[], $19::text[],
+                   $20::text[], $21::bigint[])
          AS u(id, partner_id, order_id, amount_minor, currency, detected_at, method, body_hash,
-              status, reason, points, multiplier_bp, bonus_points, offer_ids, duplicate_of, hold_until, review)
+              status, reason, points, multiplier_bp, bonus_points, offer_ids, duplicate_of, hold_until, review, terms, base_points)
      ON CONFLICT DO NOTHING
      RETURNING ${PURCHASE_COLUMNS}
    ), ${postBookedPurchasesCtes('$1::uuid')}
@@ -623,14 +647,15 @@ async function insertPurchases(tx: Queryable, inserts: readonly PlannedInsert[],
     col((p) => p.duplicateOf),
     col((p) => p.holdUntil.toISOString()),
     col((p) => p.review),
+    col((p) => (p.terms ? JSON.stringify(p.terms) : null)),
+    col((p) => p.basePoints),
   ]);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-async function recordOfferUses(tx: Queryable, memberId: string, inserts: readonly PlannedInsert[], offers: readonly Offer[]): Promise<void> {
-  const limited = new Set(offers.filter((o) => o.perMemberLimit !== undefined).map((o) => o.id));
+async function recordOfferUses(tx: Queryable, memberId: string, inserts: readonly PlannedInsert[]): Promise<void> {
   const uses = new Map<string, number>();
-  for (const p of inserts) for (const id of p.offerIds) if (limited.has(id)) uses.set(id, (uses.get(id) ?? 0) + 1);
+  for (const p of inserts) for (const id of p.limitedOfferIds) uses.set(id, (uses.get(id) ?? 0) + 1);
   if (uses.size === 0) return;
   await tx.query(
     `INSERT INTO offer_uses (member_id, offer_id, uses)

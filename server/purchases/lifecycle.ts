@@ -13,8 +13,8 @@
  * serialise and each change of state happens at most once: the second one
  * sees the new state and answers `unchanged`.
  */
-import type { Earn, Purchase, PurchaseStatus } from '../../lib/contract/index.ts';
-import { pointsForAmount } from '../../lib/points/index.ts';
+import { type Earn, MAX_AMOUNT_MINOR, type Purchase, type PurchaseStatus } from '../../lib/contract/index.ts';
+import { type EarnBreakdown, type EarnTerms, limitedOfferIds, valuate } from '../../lib/points/index.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { lockMember, post, type Account, type Entry } from '../ledger/ledger.ts';
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
@@ -36,9 +36,11 @@ interface LifecycleRow extends PurchaseRow {
   member_id: string;
   multiplier_bp: number;
   bonus_points: number;
+  offer_ids: string[];
+  terms: EarnTerms | null;
 }
 
-const LIFECYCLE_COLUMNS = `${PURCHASE_COLUMNS}, member_id, multiplier_bp, bonus_points`;
+const LIFECYCLE_COLUMNS = `${PURCHASE_COLUMNS}, member_id, multiplier_bp, bonus_points, offer_ids, terms`;
 
 /** Reasons written on the purchase row (shown to the member) when a report changes it. */
 export const PurchaseReason = {
@@ -51,6 +53,7 @@ export const PurchaseReason = {
 /** Why a report was not applied (the `reason` of an `invalid` or `unchanged` result). */
 export const RefusalReason = {
   amountAboveStanding: 'amount_above_standing',
+  amountTooLarge: 'amount_too_large',
   zeroAmountConfirmation: 'zero_amount_confirmation',
   alreadyConfirmed: 'already_confirmed',
   sameAmount: 'amount_unchanged',
@@ -85,15 +88,74 @@ async function partnerEarn(tx: Queryable, partnerId: string): Promise<Earn> {
   return rows[0].earn;
 }
 
-/** The points an amount is worth for this purchase, valued like the original (same multiplier and bonus). */
-async function valueOf(tx: Queryable, row: LifecycleRow, amountMinor: number): Promise<number> {
-  return pointsForAmount(amountMinor, await partnerEarn(tx, row.partner_id), row.multiplier_bp, row.bonus_points);
+/**
+ * The terms the purchase was booked under. Every row the server books
+ * carries them (ingest.ts; older rows got them from migration 015); a row
+ * written around ingest without them (a benchmark's raw insert) is valued as
+ * booked, at its stored multiplier and bonus, in cents.
+ */
+async function termsOf(tx: Queryable, row: LifecycleRow): Promise<EarnTerms> {
+  if (row.terms) return row.terms;
+  return {
+    earn: await partnerEarn(tx, row.partner_id),
+    exponent: 2,
+    tierMultiplierPercent: 100,
+    offers: [
+      { id: 'as-booked', kind: 'multiplier', multiplierBp: row.multiplier_bp },
+      ...(row.bonus_points > 0 ? [{ id: 'as-booked-bonus', kind: 'bonus' as const, bonusPoints: row.bonus_points }] : []),
+    ],
+  };
+}
+
+/** What the purchase is worth at an amount: the one valuation, from the terms frozen with it. */
+async function valueOf(tx: Queryable, row: LifecycleRow, amountMinor: number): Promise<{ valuation: EarnBreakdown; terms: EarnTerms }> {
+  const terms = await termsOf(tx, row);
+  return { valuation: valuate(amountMinor, terms), terms };
+}
+
+/**
+ * Moves the member's uses of per-member-limited offers from what the row
+ * applied to what the new valuation applies: an offer the new amount no
+ * longer reaches frees its use again (and one it reaches again takes it).
+ */
+async function moveOfferUses(tx: Queryable, row: LifecycleRow, terms: EarnTerms, after: readonly string[]): Promise<void> {
+  const limited = new Set(terms.offers.filter((o) => o.limited).map((o) => o.id));
+  const before = new Set(row.offer_ids.filter((id) => limited.has(id)));
+  const now = new Set(after);
+  const delta = new Map<string, number>();
+  for (const id of before) if (!now.has(id)) delta.set(id, -1);
+  for (const id of now) if (!before.has(id)) delta.set(id, 1);
+  for (const [offerId, change] of delta) {
+    await tx.query(
+      `INSERT INTO offer_uses (member_id, offer_id, uses) VALUES ($1, $2, GREATEST($3::int, 0))
+       ON CONFLICT (member_id, offer_id) DO UPDATE SET uses = GREATEST(offer_uses.uses + $3::int, 0)`,
+      [row.member_id, offerId, change],
+    );
+  }
+}
+
+/** The row change and offer uses of valuing the purchase at a new amount. */
+async function revalue(tx: Queryable, row: LifecycleRow, amountMinor: number): Promise<RowChange & { points: number }> {
+  const { valuation, terms } = await valueOf(tx, row, amountMinor);
+  await moveOfferUses(tx, row, terms, limitedOfferIds(valuation, terms));
+  return {
+    amountMinor,
+    points: valuation.total,
+    basePoints: valuation.base,
+    multiplierBp: valuation.multiplierBp,
+    bonusPoints: valuation.bonus,
+    offerIds: valuation.appliedOfferIds,
+  };
 }
 
 interface RowChange {
   status?: PurchaseStatus;
   amountMinor?: number;
   points?: number;
+  basePoints?: number;
+  multiplierBp?: number;
+  bonusPoints?: number;
+  offerIds?: string[];
   reason?: string;
   confirmedAt?: Date;
 }
@@ -111,6 +173,10 @@ async function updateRow(tx: Queryable, row: LifecycleRow, change: RowChange, no
        -- A change of status settles a review hold: its reason gives way to the new one (or none).
        reason = CASE WHEN $2::text IS NOT NULL AND reason = 'held_for_review' THEN $5 ELSE COALESCE($5, reason) END,
        confirmed_at = COALESCE($6, confirmed_at),
+       base_points = COALESCE($8, base_points),
+       multiplier_bp = COALESCE($9, multiplier_bp),
+       bonus_points = COALESCE($10, bonus_points),
+       offer_ids = COALESCE($11::jsonb, offer_ids),
        change_seq = nextval('purchase_changes'),
        updated_at = $7
      WHERE id = $1
@@ -123,6 +189,10 @@ async function updateRow(tx: Queryable, row: LifecycleRow, change: RowChange, no
       change.reason ?? null,
       change.confirmedAt?.toISOString() ?? null,
       now.toISOString(),
+      change.basePoints ?? null,
+      change.multiplierBp ?? null,
+      change.bonusPoints ?? null,
+      change.offerIds ? JSON.stringify(change.offerIds) : null,
     ],
   );
   return rows[0]!;
@@ -135,30 +205,35 @@ function result(status: TransitionStatus, row: LifecycleRow, reason?: string): T
 /**
  * pending → confirmed: the pending points become available. With
  * `amountMinor` (the amount that stands), the points are first recomputed
- * and the difference booked to pending as `purchase_adjusted`.
+ * from the terms frozen with the purchase and the difference booked to
+ * pending as `purchase_adjusted`.
  *
- * A confirmation can only lower the amount: partners report what stands
- * after returns, so a higher amount is a mistake on their side and is
- * `invalid` rather than a silent increase of points. A zero amount is
- * `invalid` too: an order with nothing left is a return or a cancellation.
- * An already confirmed purchase is `unchanged` whatever the amount (the
- * contract's rule; a later reduction has to come as a return), and a final
- * one is `invalid`, since confirming it cannot happen any more.
+ * The partner's amount stands in both directions (DESIGN.md, "Partner
+ * reports"): the partner's record of what was paid is the authority, and a
+ * member's extension may have read a net amount or one before a discount. So
+ * a higher amount confirms at that amount (and the member sees it), a lower
+ * one likewise; offers are judged again at the new amount. A zero amount is
+ * `invalid`: an order with nothing left is a return or a cancellation, and so
+ * is an amount above the contract's ceiling. An already confirmed purchase is
+ * `unchanged` whatever the amount (a later reduction has to come as a
+ * return), and a final one is `invalid`, since confirming it cannot happen
+ * any more.
  */
 export async function confirm(tx: Queryable, purchaseId: string, now: Date, amountMinor?: number): Promise<TransitionResult> {
   const row = await lockPurchase(tx, purchaseId);
   if (row.status === 'confirmed') return result('unchanged', row, RefusalReason.alreadyConfirmed);
   if (isFinal(row.status)) return result('invalid', row, RefusalReason.final(row.status));
-  if (amountMinor !== undefined && amountMinor > row.amount_minor) return result('invalid', row, RefusalReason.amountAboveStanding);
+  if (amountMinor !== undefined && amountMinor > MAX_AMOUNT_MINOR) return result('invalid', row, RefusalReason.amountTooLarge);
   if (amountMinor === 0) return result('invalid', row, RefusalReason.zeroAmountConfirmation);
 
   const entries: Entry[] = [];
   let points = row.points;
   const change: RowChange = { status: 'confirmed', confirmedAt: now };
   if (amountMinor !== undefined && amountMinor !== row.amount_minor) {
-    points = await valueOf(tx, row, amountMinor);
+    const revalued = await revalue(tx, row, amountMinor);
+    points = revalued.points;
     entries.push({ account: 'pending', delta: points - row.points, reason: 'purchase_adjusted', purchaseId: row.id });
-    Object.assign(change, { amountMinor, points, reason: PurchaseReason.amountAdjusted });
+    Object.assign(change, revalued, { reason: PurchaseReason.amountAdjusted });
   }
   entries.push(
     { account: 'pending', delta: -points, reason: 'confirmation', purchaseId: row.id },
@@ -191,11 +266,11 @@ export async function applyReturn(tx: Queryable, purchaseId: string, now: Date, 
   if (amountMinor > row.amount_minor) return result('invalid', row, RefusalReason.amountAboveStanding);
   if (amountMinor === row.amount_minor) return result('unchanged', row, RefusalReason.sameAmount);
 
-  const points = await valueOf(tx, row, amountMinor);
+  const revalued = await revalue(tx, row, amountMinor);
   await post(tx, row.member_id, [
-    { account: accountOf(row.status), delta: points - row.points, reason: 'return', purchaseId: row.id },
+    { account: accountOf(row.status), delta: revalued.points - row.points, reason: 'return', purchaseId: row.id },
   ]);
-  const updated = await updateRow(tx, row, { amountMinor, points, reason: PurchaseReason.partiallyReturned }, now);
+  const updated = await updateRow(tx, row, { ...revalued, reason: PurchaseReason.partiallyReturned }, now);
   if (row.status === 'confirmed') await afterConfirmedPointsChanged(tx, row.member_id, now);
   return result('applied', updated);
 }
@@ -215,6 +290,8 @@ async function endPurchase(tx: Queryable, purchaseId: string, now: Date, reason:
   const row = await lockPurchase(tx, purchaseId);
   if (isFinal(row.status)) return result('unchanged', row, RefusalReason.final(row.status));
   const confirmed = row.status === 'confirmed';
+  // Nothing is left of the order, so no offer applies any more: a per-member use it took is freed.
+  await moveOfferUses(tx, row, await termsOf(tx, row), []);
   await post(tx, row.member_id, [
     {
       account: accountOf(row.status),

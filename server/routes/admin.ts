@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { Offer, type Partner, PartnerInput, Reward } from '../../lib/contract/index.ts';
+import { KNOWN_CURRENCIES } from '../../lib/contract/currency.ts';
 import type { AppEnv } from '../platform/app.ts';
 import { bearer } from '../accounts/auth.ts';
 import { readOutbox } from '../accounts/mail.ts';
@@ -45,8 +46,6 @@ export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
 const unprocessable = (message: string) => new ApiError(422, 'unprocessable', message);
 
-/** A currency the runtime knows as ISO 4217 (the zod schema only checks the shape). */
-export const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
 
 const toUtc = (iso: string) => new Date(iso).toISOString();
 

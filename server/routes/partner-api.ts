@@ -9,7 +9,8 @@ import * as z from 'zod/mini';
 import { ConfirmationRequest, ConfirmationResult } from '../../lib/contract/index.ts';
 import type { AppEnv, Deps } from '../platform/app.ts';
 import { getPartner } from '../catalog/catalog.ts';
-import { badRequest, describeIssues, unauthorized } from '../platform/http.ts';
+import { badRequest, describeIssues, requireJsonContentType, unauthorized, unstorableTextMessage } from '../platform/http.ts';
+import { isUnstorableText, unstorableTextPath } from '../../lib/contract/storable.ts';
 import { applyReturn, cancel, confirm, type TransitionResult } from '../purchases/lifecycle.ts';
 import { enforce } from '../platform/ratelimit.ts';
 
@@ -104,10 +105,28 @@ async function applyOrder(deps: Deps, partnerId: string, order: ConfirmationOrde
   return { orderId: order.orderId, ...outcome };
 }
 
+/**
+ * One order of a report, independent of the others: text PostgreSQL cannot
+ * store is `invalid` naming the field, and an order that fails anyway is
+ * answered `invalid` (and logged) rather than stopping the orders after it.
+ */
+async function applyOrderAlone(deps: Deps, partnerId: string, order: ConfirmationOrder): Promise<OrderResult> {
+  const orderId = isUnstorableText(order.orderId) ? '' : order.orderId;
+  const unstorable = unstorableTextPath(order);
+  if (unstorable !== undefined) return { orderId, status: 'invalid', reason: `invalid: ${unstorableTextMessage(unstorable)}` };
+  try {
+    return await applyOrder(deps, partnerId, order);
+  } catch (err) {
+    deps.log({ time: deps.now().toISOString(), level: 'error', msg: 'partner report: one order failed', partnerId, error: String(err) });
+    return { orderId, status: 'invalid', reason: 'internal_error' };
+  }
+}
+
 export const partnerApi = new Hono<AppEnv>();
 
 partnerApi.post('/confirmations', async (c) => {
   const deps = c.get('deps');
+  requireJsonContentType(c);
   // The signature covers the exact bytes sent, so it is checked before any parsing.
   const rawBody = await c.req.text();
   const partnerId = await authenticate(c, rawBody);
@@ -127,6 +146,6 @@ partnerApi.post('/confirmations', async (c) => {
   if (!parsed.success) throw badRequest(`Invalid request body: ${describeIssues(parsed.error)}`);
 
   const results: OrderResult[] = [];
-  for (const order of parsed.data.orders) results.push(await applyOrder(deps, partnerId, order));
+  for (const order of parsed.data.orders) results.push(await applyOrderAlone(deps, partnerId, order));
   return c.json({ results }, 200);
 });

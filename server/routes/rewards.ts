@@ -12,7 +12,7 @@ import { requireMemberWithinLimit } from '../accounts/auth.ts';
 import { listRewards } from '../catalog/catalog.ts';
 import { charityOf, creditCharity } from '../programme/charity.ts';
 import type { Queryable } from '../db/index.ts';
-import { ApiError, badRequest, conflict, describeIssues, errorBody } from '../platform/http.ts';
+import { ApiError, badRequest, conflict, describeIssues, errorBody, requireJsonContentType } from '../platform/http.ts';
 import { lockMember, post } from '../ledger/ledger.ts';
 import { autoConfirmDueForMember } from '../purchases/lifecycle.ts';
 
@@ -51,6 +51,7 @@ rewards.post('/redemptions', requireMemberWithinLimit, async (c) => {
   }
   // The key is judged on the exact body sent, before it is even parsed: the
   // same key with another body is a conflict even when that body is invalid.
+  requireJsonContentType(c);
   const rawBody = await c.req.text();
   const requestHash = createHash('sha256').update(rawBody).digest('hex');
 

@@ -15,6 +15,7 @@ describe('BalanceCard', () => {
     expect(screen.getByText('228 points pending')).toBeTruthy();
     expect(screen.getByText('Status: Basic')).toBeTruthy();
     expect(screen.getByText('500 more points to Silver')).toBeTruthy();
+    expect(screen.getByText('Status counts the base points of confirmed purchases; offer bonuses do not count.')).toBeTruthy();
     expect(screen.getByRole('progressbar', { name: 'Progress to Silver' }).getAttribute('aria-valuenow')).toBe('75');
   });
 
@@ -26,6 +27,7 @@ describe('BalanceCard', () => {
     expect(screen.getByText('1 Punkt vorgemerkt')).toBeTruthy();
     expect(screen.getByText('Status: Silber')).toBeTruthy();
     expect(screen.getByText('Noch 2.500 Punkte bis Gold')).toBeTruthy();
+    expect(screen.getByText('Für den Status zählen die Basispunkte bestätigter Einkäufe, Bonuspunkte aus Aktionen nicht.')).toBeTruthy();
   });
 
   it('measures the way to the next tier with the server’s points of the last 12 months and the shared ladder', () => {

@@ -121,7 +121,7 @@ export class LedgerModel {
   private confirm(p: ModelPurchase, amountMinor?: number): ReportOutcome {
     if (p.status === 'confirmed') return 'unchanged';
     if (isFinal(p.status)) return 'invalid';
-    if (amountMinor !== undefined && amountMinor > p.amountMinor) return 'invalid';
+    // The partner's amount stands, above the member's as well as below it.
     if (amountMinor === 0) return 'invalid';
     if (amountMinor !== undefined && amountMinor !== p.amountMinor) {
       const points = pointsFor(p.partner, amountMinor);

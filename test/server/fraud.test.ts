@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideHeld, listDuplicateClaims, listHeldForReview } from '../../server/purchases/fraud.ts';
-import { autoConfirmDue } from '../../server/purchases/lifecycle.ts';
+import { autoConfirmDue, confirm } from '../../server/purchases/lifecycle.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import { report } from './lifecycle-helpers.ts';
 import { addPartner, balanceOf, DAY_MS, expectLedgerBalanced, ingest, purchase, signUp } from './helpers.ts';
@@ -17,11 +17,14 @@ describe.each(backends)('fraud review (%s)', (backend) => {
   });
   afterAll(() => server.close());
 
-  /** A partner with `n` ordinary purchases of 50.00 EUR from a few members. */
-  async function partnerWithHistory(n: number): Promise<string> {
+  /** A partner with `n` ordinary purchases of 50.00 EUR, confirmed by the partner (only those make its usual basket). */
+  async function partnerWithHistory(n: number, confirmed = true): Promise<string> {
     const partner = await addPartner(server, { holdDays: 14, fraud: { holdAboveBasketFactor: 10 } });
     const regular = await signUp(server);
-    await ingest(server, regular.token, Array.from({ length: n }, () => purchase(partner, { amountMinor: 5_000 })));
+    const results = await ingest(server, regular.token, Array.from({ length: n }, () => purchase(partner, { amountMinor: 5_000 })));
+    if (confirmed) {
+      for (const r of results) await server.db.transaction((tx) => confirm(tx, r.purchase!.id, server.clock.now()));
+    }
     return partner;
   }
 
@@ -61,7 +64,8 @@ describe.each(backends)('fraud review (%s)', (backend) => {
       const secret = 'held-partner-secret-0123456789';
       const partner = await addPartner(server, { holdDays: 14, secret, fraud: { holdAboveBasketFactor: 10 } });
       const regular = await signUp(server);
-      await ingest(server, regular.token, Array.from({ length: 20 }, () => purchase(partner, { amountMinor: 5_000 })));
+      const history = await ingest(server, regular.token, Array.from({ length: 20 }, () => purchase(partner, { amountMinor: 5_000 })));
+      await report(server, { id: partner, secret }, history.map((r) => ({ orderId: r.purchase!.orderId, status: 'confirmed' as const })));
       const member = await signUp(server);
       const big = purchase(partner, { amountMinor: 90_000 });
       expect((await ingest(server, member.token, [big]))[0]?.reason).toBe('held_for_review');
@@ -119,6 +123,31 @@ describe.each(backends)('fraud review (%s)', (backend) => {
       const regular = await signUp(server);
       await ingest(server, regular.token, Array.from({ length: 25 }, () => purchase(partner, { amountMinor: 1_000 })));
       const [result] = await ingest(server, regular.token, [purchase(partner, { amountMinor: 900_000 })]);
+      expect(result?.reason).toBeUndefined();
+    });
+
+    it('learns the usual basket from confirmed purchases only: pending orders a member invents move nothing', async () => {
+      // Tried: 40 pending orders of 5,000.00 (never confirmed) to lift the basket, then 40 of 0.10 to sink it.
+      const partner = await partnerWithHistory(25);
+      const gamer = await signUp(server);
+      for (let i = 0; i < 2; i++) {
+        await ingest(server, gamer.token, Array.from({ length: 20 }, () => purchase(partner, { amountMinor: 500_000 })));
+      }
+      const member = await signUp(server);
+      const [big] = await ingest(server, member.token, [purchase(partner, { amountMinor: 60_000 })]);
+      expect(big?.reason).toBe('held_for_review');
+      for (let i = 0; i < 2; i++) {
+        await ingest(server, gamer.token, Array.from({ length: 20 }, () => purchase(partner, { amountMinor: 10 })));
+      }
+      const [ordinary] = await ingest(server, member.token, [purchase(partner, { amountMinor: 40_000 })]);
+      expect(ordinary?.reason).toBeUndefined();
+    });
+
+    it('does not judge a partner until 20 of its purchases are confirmed, however many are pending', async () => {
+      const partner = await partnerWithHistory(60, false);
+      const member = await signUp(server);
+      const [result] = await ingest(server, member.token, [purchase(partner, { amountMinor: 900_000 })]);
+      expect(result).toMatchObject({ status: 'accepted' });
       expect(result?.reason).toBeUndefined();
     });
 

@@ -41,6 +41,8 @@ export interface PartnerOptions {
   earn?: { points: number; per: number };
   holdDays?: number;
   autoConfirm?: boolean;
+  /** ISO 4217; default EUR. */
+  currency?: string;
 }
 
 export interface TestPartner {
@@ -59,7 +61,7 @@ export async function createPartner(server: TestServer, opts: PartnerOptions = {
       domains: [`${id}.example`],
       category: 'fashion',
       earn: opts.earn ?? { points: 1, per: 1 },
-      currency: 'EUR',
+      currency: opts.currency ?? 'EUR',
       holdDays: opts.holdDays ?? 30,
       autoConfirm: opts.autoConfirm ?? true,
       secret,

@@ -81,11 +81,20 @@ describe.each(backends)('purchase lifecycle (%s)', (backend) => {
       expect(await balanceOf(server, member)).toEqual({ available: 80, pending: 0, lifetime: 80 });
     });
 
-    it('refuses a confirmation whose amount is above the standing one, and changes nothing', async () => {
+    it('confirms at the partner\'s amount when it is above the member\'s: the partner\'s record of what was paid stands', async () => {
+      // Tried: the extension read 100.00 (a net total), the partner confirms 119.00.
       const member = await freshMember();
       const p = await buy(server, member, shop.id, 100_00);
-      const r = await run((tx) => confirm(tx, p.id, now(), 100_01));
-      expect(r).toMatchObject({ status: 'invalid', reason: 'amount_above_standing', purchase: { status: 'pending', points: 100 } });
+      const r = await run((tx) => confirm(tx, p.id, now(), 119_00));
+      expect(r).toMatchObject({ status: 'applied', purchase: { status: 'confirmed', amountMinor: 119_00, points: 119 } });
+      expect(await balanceOf(server, member)).toMatchObject({ available: 119, pending: 0 });
+    });
+
+    it('refuses a confirmation above the contract\'s ceiling of 1,000,000.00, and changes nothing', async () => {
+      const member = await freshMember();
+      const p = await buy(server, member, shop.id, 100_00);
+      const r = await run((tx) => confirm(tx, p.id, now(), 100_000_001));
+      expect(r).toMatchObject({ status: 'invalid', reason: 'amount_too_large', purchase: { status: 'pending', points: 100 } });
       expect(await entriesOf(server, p.id)).toHaveLength(1);
     });
 

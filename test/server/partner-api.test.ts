@@ -110,11 +110,24 @@ describe.each(backends)('partner confirmations (%s)', (backend) => {
       expect(result!.status).toBe('unknown');
     });
 
-    it('marks a confirmation with an amount above the standing one invalid and books nothing', async () => {
+    it('confirms at the partner\'s amount above the member\'s, and the member sees the corrected amount', async () => {
+      // Tried: the member's extension recorded 100.00, the partner confirms 150.00 (the extension under-read the total).
       const p = await buy(server, member, shop.id, 100_00);
       const before = await balanceOf(server, member);
       const [result] = await report(server, shop, [{ orderId: p.orderId, status: 'confirmed', amountMinor: 150_00 }]);
-      expect(result).toMatchObject({ status: 'invalid', reason: 'amount_above_standing', purchase: { status: 'pending', amountMinor: 100_00 } });
+      // The shop earns 1 point per 2.00: 50 points were pending, 75 are available.
+      expect(result).toMatchObject({ status: 'applied', purchase: { status: 'confirmed', amountMinor: 150_00, points: 75, reason: 'amount_adjusted' } });
+      expect(await balanceOf(server, member)).toEqual({ available: before.available + 75, pending: before.pending - 50, lifetime: before.lifetime + 75 });
+      const sync = await server.call('GET', '/v1/me/sync', { token: member.token });
+      const seen = ((await sync.json()) as { purchases: { id: string; amountMinor: number }[] }).purchases.find((x) => x.id === p.id);
+      expect(seen?.amountMinor).toBe(150_00);
+    });
+
+    it('marks a confirmation above the ceiling of 1,000,000.00 invalid and books nothing', async () => {
+      const p = await buy(server, member, shop.id, 100_00);
+      const before = await balanceOf(server, member);
+      const [result] = await report(server, shop, [{ orderId: p.orderId, status: 'confirmed', amountMinor: 100_000_001 }]);
+      expect(result).toMatchObject({ status: 'invalid', reason: 'amount_too_large', purchase: { status: 'pending', amountMinor: 100_00 } });
       expect(await balanceOf(server, member)).toEqual(before);
     });
 
