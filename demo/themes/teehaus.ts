@@ -1,10 +1,11 @@
 /**
  * A tea shop whose confirmation template the generic detectors cannot read:
- * the page thanks the customer, but the order number and the amount stand
- * in a receipt card without any label, no analytics, no structured data.
- * Detection health reports the page (evidence of an order, nothing
- * recorded); a partner rule in the catalogue (selectors as data) then fixes
- * the shop for every member at the next catalogue refresh.
+ * the page thanks the customer for the order, but the order number and the
+ * amount stand in a receipt card without any label, no analytics, no
+ * structured data. Every member is asked to type both, and detection health
+ * reports the page (no_order_id); a partner rule in the catalogue (selectors
+ * as data) then fixes the shop for every member at the next catalogue
+ * refresh.
  */
 import { esc } from '../html.ts';
 import { plainSummary, price, recommendations } from '../pages.ts';

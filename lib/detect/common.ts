@@ -37,6 +37,8 @@ export function cleanOrderId(raw: unknown): string | null {
  */
 export function orderIdAfterLabel(rest: string, label: string): string | null {
   let text = rest.replace(/^[\s:#.\-–—]*(?:(?:is|ist|lautet|est|è|es|je|er|är|to)(?=[\s:])\s*:?\s*)?/i, '');
+  // "the order number ( G5R7QX1 ) in the comments": a number in brackets right after its label.
+  text = text.replace(/^\(\s*([A-Za-z0-9][A-Za-z0-9._/-]{0,63})\s*\)/, '$1');
   text = text.replace(LEADING_MARKS, '').trim();
   // The token ends at a space, a punctuation mark or the end; a quote, a control character or a
   // second group of digits right after it means the text is something else ("12\"3", "12 34").

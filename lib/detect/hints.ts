@@ -47,7 +47,8 @@ function placeOrderButton(page: Page): string | null {
   for (const button of buttons) {
     const type = (button.getAttribute('type') ?? 'submit').toLowerCase();
     const raw = button.tagName === 'INPUT' ? (button.getAttribute('value') ?? '') : (shortText(button, 80) ?? '');
-    const text = raw.replace(/\s+/g, ' ').trim().toLowerCase();
+    // "Finalise and Pay £86.40 For my Order": the amount on the button is not part of its wording.
+    const text = raw.replace(/(?:[£$€¥]|chf|eur)\s?\d[\d.,’']*|\d[\d.,’']*\s?(?:€|zł|kr\.?|kč|chf|eur)/gi, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
     if (text.length === 0 || text.length > 80 || !PLACE_ORDER_BUTTON.test(text)) continue;
     const form = button.closest('form');
     if (form !== null) {

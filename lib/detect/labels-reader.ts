@@ -79,15 +79,17 @@ function isColumnHeader(element: Element): boolean {
 
 function isHeaderRow(node: Element): boolean {
   const row = node.parentElement;
-  if (row === null || row.children.length < 3 || row.children.length > 12) return false;
-  const text = row.textContent ?? '';
-  if (text.length > 200 || /\d/.test(text)) return false;
+  if (row === null) return false;
+  // What the member sees of the row: scripts and styles inside it are not cells.
+  const cells = Array.from(row.children).filter((cell) => !INVISIBLE_TAGS.has(cell.tagName));
+  if (cells.length < 3 || cells.length > 12) return false;
+  const texts = cells.map((cell) => (cell.textContent ?? '').trim());
+  if (texts.join(' ').length > 200 || texts.some((text) => /\d/.test(text))) return false;
   // Header cells name a column and nothing else: no "Label: value" among them.
-  return Array.from(row.children).every((cell) => {
-    const cellText = (cell.textContent ?? '').trim();
-    return cellText.length <= 30 && !cellText.includes(':');
-  });
+  return texts.every((text) => text.length <= 30 && !text.includes(':'));
 }
+
+const INVISIBLE_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE']);
 
 function isControl(element: Element): boolean {
   return within(element, 2, (node) => NOT_A_LABEL.has(node.tagName));
@@ -203,7 +205,7 @@ export function readLabels(page: Page): Reading | null {
 
   const reading = new ReadingBuilder('labels');
   const hint = page.hint;
-  let thanks: { weight: number; text: string } | null = null;
+  let thanks: { weight: number; text: string; signal: 'order-thanks' | 'order-status' } | null = null;
   let thankYouHeading: string | null = null;
   let orderHeading: string | null = null;
   let invoice: string | null = null;
@@ -219,12 +221,12 @@ export function readLabels(page: Page): Reading | null {
     const statusMatch = thanksMatch === null && lower.length <= 60 ? ORDER_STATUS.exec(lower) : null;
     if (statusMatch !== null) {
       const weight = isHeading(element) ? 6 : 2;
-      if (thanks === null || weight > thanks.weight) thanks = { weight, text: piece.text };
+      if (thanks === null || weight > thanks.weight) thanks = { weight, text: piece.text, signal: 'order-status' };
     }
     if (thanksMatch !== null) {
       // A thank-you buried in a long paragraph (a footer, terms) says less than one standing alone, or opening the paragraph.
       const weight = isHeading(element) ? 7 : lower.length > 200 && thanksMatch.index > 20 ? 3 : 6;
-      if (thanks === null || weight > thanks.weight) thanks = { weight, text: piece.text };
+      if (thanks === null || weight >= thanks.weight) thanks = { weight, text: piece.text, signal: 'order-thanks' };
       // "Thank you for your order #1001", "Your order has been received! <span>PKX7W2M9</span>": the number right after the thanks.
       const end = thanksMatch.index + thanksMatch[0].length;
       // Only a number right there: a thanks followed by another sentence names no order.
@@ -273,7 +275,7 @@ export function readLabels(page: Page): Reading | null {
     }
   }
 
-  if (thanks !== null) reading.for('order-thanks', thanks.weight, thanks.text);
+  if (thanks !== null) reading.for(thanks.signal, thanks.weight, thanks.text);
   // "Thank you, Anna!" says little alone (a newsletter says it too), more beside a thank-you for the order.
   if (thankYouHeading !== null && thankYouHeading !== thanks?.text) reading.for('thank-you-heading', 2, thankYouHeading);
   if (failed !== null) reading.for('failed-payment', failed.weight, failed.text);
@@ -283,6 +285,15 @@ export function readLabels(page: Page): Reading | null {
   // A bank transfer's reference is the order number in many shops; it is taken only when nothing names the order.
   for (const reference of paymentReferences) reading.orderId(reference, RANK.affiliate + 1, 'payment reference');
   for (const [value, label] of idValues) reading.orderId(value, RANK.shownWithLabel, `"${label}"`);
+  // One label beside several different amounts ("Total" on each item's row) labels a column of line totals, not the order's.
+  const amountsPerLabel = new Map<string, Set<number>>();
+  for (const total of totals) {
+    const amounts = amountsPerLabel.get(total.label) ?? new Set<number>();
+    amounts.add(total.money.amountMinor);
+    amountsPerLabel.set(total.label, amounts);
+  }
+  const single = totals.filter((total) => (amountsPerLabel.get(total.label)?.size ?? 0) < 2);
+  if (single.length > 0 && single.length < totals.length) totals.splice(0, totals.length, ...single);
   const hasGrand = totals.some((total) => total.kind !== 'plain');
   const rankOf: Record<TotalKind, number> = { payable: RANK.shownWithLabel + 1, grand: RANK.shownWithLabel, plain: RANK.shownWithLabel - 1 };
   for (const total of totals) {

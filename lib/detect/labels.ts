@@ -89,6 +89,11 @@ export const ORDER_THANKS = new RegExp(
     // Spanish
     'gracias por (?:tu|su) (?:pedido|compra)',
     '(?:tu|su) pedido (?:ha sido|se ha|fue|está) (?:recibido|confirmado|realizado|completado|registrado|procesado|tramitado)',
+    // "We have received your order", in each language
+    'we(?: have|\'ve)? received your order', 'wir haben (?:ihre|deine) bestellung (?:erhalten|empfangen)', 'nous avons (?:bien )?reçu votre commande',
+    'we hebben (?:je|uw|jouw) bestelling ontvangen', 'abbiamo ricevuto il (?:tuo|vostro) ordine', 'hemos recibido (?:tu|su) pedido',
+    'otrzymaliśmy (?:twoje |państwa )?zamówienie', 'vi har (?:mottagit|tagit emot) (?:din|er) (?:beställning|order)', 'vi har modtaget (?:din|jeres) (?:ordre|bestilling)',
+    'obdrželi jsme (?:vaši |tvou )?objednávku', 'recebemos (?:a sua|o seu|sua|seu) (?:encomenda|pedido)', 'megkaptuk (?:a )?rendelés',
     // Polish
     'dziękujemy za (?:złożenie )?(?:zamówienia|zamówienie|zakup|zakupy)',
     '(?:twoje|państwa|pana|pani)? ?zamówienie (?:zostało )?(?:przyjęte|złożone|potwierdzone|zrealizowane|przyjęto)',
@@ -302,6 +307,7 @@ export const PLACE_ORDER_BUTTON = new RegExp(
     'bestellung (?:abschicken|absenden|abschließen|aufgeben|zahlungspflichtig abschicken)',
     'jetzt (?:kaufen|bestellen|zahlen|bezahlen)', 'kaufen', 'bestellen', 'zahlungspflichtig bestellen',
     '(?:place|submit|complete|confirm) (?:my |your |the )?order', 'place order and pay', '(?:complete|confirm) (?:purchase|payment)',
+    'finali[sz]e (?:and pay|order|my order|purchase)(?: for (?:my|your|the) order)?', 'pay for (?:my|your|the) order',
     'pay now', 'buy now', 'order now', 'order and pay', 'pay (?:and|&) (?:order|place order)', 'continue to payment and place order',
     'commander avec obligation de paiement', 'commande avec obligation de paiement', 'passer (?:la |ma )?commande', 'valider (?:la |ma )?commande',
     'confirmer (?:la |ma )?commande', 'payer (?:maintenant|la commande)', 'commander',

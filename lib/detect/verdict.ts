@@ -14,7 +14,7 @@
  *   or a value is missing, the member is asked.
  */
 import type { Money } from './money.ts';
-import { VETO, type AmbiguityReason, type Candidate, type OrderIdFind, type Reading, type TotalFind, type Verdict } from './types.ts';
+import { VETO, type AmbiguityReason, type Candidate, type Evidence, type OrderIdFind, type Reading, type TotalFind, type Verdict } from './types.ts';
 
 export const CONFIRMATION_SCORE = 10;
 /** A piece of content evidence strong enough to stand for a confirmation with others. */
@@ -50,6 +50,22 @@ function pick<F extends { rank: number }, T>(finds: F[], valueOf: (find: F) => T
   return { chosen: null, choices: [...top.values()].slice(0, MAX_CHOICES) };
 }
 
+/**
+ * A page that thanks for the order in so many words, with nothing against it,
+ * is a confirmation even when it shows neither number nor total (Sunrise,
+ * HikaShop, Phoenix without their tags): not enough to record, enough to ask
+ * the member. Anything against it (a review step's address, an account page,
+ * a failed payment, a cart) keeps it silent.
+ */
+function thanksAlone(evidence: readonly Evidence[]): boolean {
+  const thanks = evidence.some((item) => item.signal === 'order-thanks' && item.weight >= THANKS_TO_ASK);
+  // Only the address may speak against it, as a hint: HikaShop's last step is /checkout/show/5 whatever it shows.
+  return thanks && evidence.every((item) => item.weight > -3);
+}
+
+/** The weight of a thank-you for the order standing alone or as a heading (labels-reader.ts). */
+const THANKS_TO_ASK = 6;
+
 export function weigh(readings: Reading[]): Verdict {
   const evidence = readings.flatMap((reading) => reading.evidence);
   const score = evidence.reduce((sum, item) => sum + item.weight, 0);
@@ -57,7 +73,7 @@ export function weigh(readings: Reading[]): Verdict {
   if (veto !== undefined) return { kind: 'none', reason: `not an order confirmation: ${veto.detail}`, score, readings };
 
   const strongest = Math.max(0, ...readings.filter((reading) => reading.reader !== 'page').flatMap((reading) => reading.evidence.map((item) => item.weight)));
-  if (score < CONFIRMATION_SCORE || strongest < STRONG) {
+  if ((score < CONFIRMATION_SCORE || strongest < STRONG) && !thanksAlone(evidence)) {
     const against = evidence.filter((item) => item.weight < 0).map((item) => item.detail);
     const reason =
       evidence.some((item) => item.weight > 0)

@@ -449,18 +449,20 @@ describe('Chromium: when things go wrong', () => {
     expect(health).toMatchObject({ memberConfirmed: 1, evidenceWithoutRecord: 1, reportsByReason: { ambiguous_total: 1, member_confirmed: 1 } });
   });
 
-  step('a shop whose confirmation nothing reads: the operator sees it in detection health, writes a rule, and the next order is recorded', async () => {
+  step('a shop whose confirmation nothing reads: members are asked, the operator sees it in detection health, writes a rule, and the next order is recorded without asking', async () => {
     const tab = await chromium.context.newPage();
     await shopThrough(tab, shops.shopUrl('teehaus'), 0);
-    // The watch on the page ends after 15 s without a verdict; the page then counts as evidence without a record.
-    await sleep(17_000);
+    // The page thanks for the order but labels neither number nor amount: the member is asked; this one just closes the card.
+    const moment = await InPageMoment.waitFor(tab, 'Did you just order?');
+    expect(await moment.value('orderId')).toBe('');
+    await moment.click('×');
     const before = await waitFor(
       'the tea shop in the operator\'s detection health',
       async () => {
         // Opening the popup syncs, and the counters ride along.
         await popupShows(tab, 'its purchase list', (t) => t.includes('Last synced'));
         await closePopups();
-        return (await detectionHealthOf('teehaus'))?.reportsByReason.no_record ?? 0;
+        return (await detectionHealthOf('teehaus'))?.reportsByReason.no_order_id ?? 0;
       },
       (count) => count >= 1,
       30_000,
