@@ -29,9 +29,15 @@ export type ProbeFindings = string[];
  * page's own world, and notes what a shop's own analytics could notice of an
  * extension: any window message, the events WXT content scripts dispatch
  * (named after the extension id and the entrypoint), elements added to the
- * page after it loaded, and a `dataLayer.push` that is no longer the one the
- * page set. `window.__privacyProbe()` returns the findings.
+ * page after it loaded, a `dataLayer.push` that is no longer the one the
+ * page set, and a copy taken of `dataLayer` (the probe makes it a `Proxy`,
+ * as a suspicious shop could: the extension's on-demand MAIN-world read on
+ * partner pages shows up here, and nowhere else). `window.__privacyProbe()`
+ * returns the findings.
  */
+export const READ_FINDING = 'dataLayer copied by another script';
+export const MOMENT_FINDING = 'element added sammelpunkt-moment';
+
 export function probeScript(extensionIds: string[]): string {
   const eventNames = extensionIds.flatMap((id) =>
     ['content', 'detector', 'ga4-main'].flatMap((entry) => [`${id}:${entry}:wxt:content-script-started`, `${id}:${entry}:wxt:locationchange`]),
@@ -39,6 +45,12 @@ export function probeScript(extensionIds: string[]): string {
   return `(() => {
   const found = [];
   const names = ${JSON.stringify(eventNames)};
+  window.dataLayer = new Proxy([], {
+    get(target, key, receiver) {
+      if (key === 'slice') found.push(${JSON.stringify(READ_FINDING)});
+      return Reflect.get(target, key, receiver);
+    },
+  });
   addEventListener('message', (e) => found.push('window message ' + String(JSON.stringify(e.data)).slice(0, 160)), true);
   for (const name of names) {
     addEventListener(name, () => found.push('event on window ' + name), true);
