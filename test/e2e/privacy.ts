@@ -183,3 +183,20 @@ export function linesTo(requests: RecordedRequest[], host: string): string[] {
 export function describeAll(requests: RecordedRequest[]): string {
   return requests.map((r) => `${r.phase}: ${r.host} ${line(r)}${r.origin ? ` (Origin ${r.origin})` : ''}`).join('\n') || '(none)';
 }
+
+/** The API routes only the extension calls in these tests (the test itself calls `/health`, login and sync from Node). */
+const EXTENSION_ONLY = ['GET /v1/partners', 'GET /v1/offers', 'POST /v1/auth/register', 'POST /v1/purchases', 'OPTIONS'];
+
+/**
+ * The proxy's record and the API's own log, counted alike: requests per
+ * route the extension alone calls, and CORS preflights. The two witnesses
+ * must agree.
+ */
+export function countsByWitness(apiLog: Array<Record<string, unknown>>, requests: RecordedRequest[], apiHost: string): { proxy: Record<string, number>; apiLog: Record<string, number> } {
+  const count = (keys: string[]) => Object.fromEntries(EXTENSION_ONLY.map((k) => [k, keys.filter((key) => key === k).length]));
+  const logKeys = apiLog
+    .filter((l) => typeof l.route === 'string')
+    .map((l) => (l.method === 'OPTIONS' ? 'OPTIONS' : `${String(l.method)} ${String(l.route)}`));
+  const proxyKeys = requests.filter((r) => r.host === apiHost).map((r) => (r.method === 'OPTIONS' ? 'OPTIONS' : `${r.method} ${r.path}`));
+  return { proxy: count(proxyKeys), apiLog: count(logKeys) };
+}
