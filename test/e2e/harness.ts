@@ -84,15 +84,18 @@ export interface CallOptions {
 export class ApiServer {
   private child: ChildProcess | undefined;
   private output: string[] = [];
+  /** The API's own log, one parsed line per request, when started with `requestLog: true`. */
+  readonly requestLog: Array<Record<string, unknown>> = [];
 
   private constructor(
     readonly port: number,
     readonly dataDir: string,
+    private readonly logRequests: boolean,
   ) {}
 
-  static async start(): Promise<ApiServer> {
+  static async start(options: { requestLog?: boolean } = {}): Promise<ApiServer> {
     const dataDir = await mkdtemp(join(tmpdir(), 'sammelpunkt-e2e-data-'));
-    const server = new ApiServer(await freePort(), dataDir);
+    const server = new ApiServer(await freePort(), dataDir, options.requestLog === true);
     await server.resume();
     return server;
   }
@@ -129,16 +132,25 @@ export class ApiServer {
         SCRYPT_LOG_N: '10',
         // The run builds its own copy of the extension first; the server must not rebuild beside it.
         BUILD_EXTENSION: '0',
-        LOG_LEVEL: 'silent',
+        LOG_LEVEL: this.logRequests ? 'info' : 'silent',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const keep = (chunk: Buffer) => {
-      this.output.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+    const keep = (lines: string[]) => {
+      this.output.push(...lines.filter((l) => l !== ''));
       this.output = this.output.slice(-80);
     };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    let partial = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      // Whole lines only: a request's log line may arrive split across chunks.
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      if (this.logRequests) {
+        for (const l of lines) if (l.startsWith('{"time"')) this.requestLog.push(JSON.parse(l) as Record<string, unknown>);
+      }
+      keep(lines);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => keep(chunk.toString().split('\n')));
     this.child = child;
     try {
       await waitFor('the API to answer /health', async () => {

@@ -29,9 +29,15 @@ export type ProbeFindings = string[];
  * page's own world, and notes what a shop's own analytics could notice of an
  * extension: any window message, the events WXT content scripts dispatch
  * (named after the extension id and the entrypoint), elements added to the
- * page after it loaded, and a `dataLayer.push` that is no longer the one the
- * page set. `window.__privacyProbe()` returns the findings.
+ * page after it loaded, a `dataLayer.push` that is no longer the one the
+ * page set, and a copy taken of `dataLayer` (the probe makes it a `Proxy`,
+ * as a suspicious shop could: the extension's on-demand MAIN-world read on
+ * partner pages shows up here, and nowhere else). `window.__privacyProbe()`
+ * returns the findings.
  */
+export const READ_FINDING = 'dataLayer copied by another script';
+export const MOMENT_FINDING = 'element added sammelpunkt-moment';
+
 export function probeScript(extensionIds: string[]): string {
   const eventNames = extensionIds.flatMap((id) =>
     ['content', 'detector', 'ga4-main'].flatMap((entry) => [`${id}:${entry}:wxt:content-script-started`, `${id}:${entry}:wxt:locationchange`]),
@@ -39,6 +45,12 @@ export function probeScript(extensionIds: string[]): string {
   return `(() => {
   const found = [];
   const names = ${JSON.stringify(eventNames)};
+  window.dataLayer = new Proxy([], {
+    get(target, key, receiver) {
+      if (key === 'slice') found.push(${JSON.stringify(READ_FINDING)});
+      return Reflect.get(target, key, receiver);
+    },
+  });
   addEventListener('message', (e) => found.push('window message ' + String(JSON.stringify(e.data)).slice(0, 160)), true);
   for (const name of names) {
     addEventListener(name, () => found.push('event on window ' + name), true);
@@ -170,4 +182,21 @@ export function linesTo(requests: RecordedRequest[], host: string): string[] {
 /** The requests of a phase as `host: METHOD path` lines, for failure messages and the figures. */
 export function describeAll(requests: RecordedRequest[]): string {
   return requests.map((r) => `${r.phase}: ${r.host} ${line(r)}${r.origin ? ` (Origin ${r.origin})` : ''}`).join('\n') || '(none)';
+}
+
+/** The API routes only the extension calls in these tests (the test itself calls `/health`, login and sync from Node). */
+const EXTENSION_ONLY = ['GET /v1/partners', 'GET /v1/offers', 'POST /v1/auth/register', 'POST /v1/purchases', 'OPTIONS'];
+
+/**
+ * The proxy's record and the API's own log, counted alike: requests per
+ * route the extension alone calls, and CORS preflights. The two witnesses
+ * must agree.
+ */
+export function countsByWitness(apiLog: Array<Record<string, unknown>>, requests: RecordedRequest[], apiHost: string): { proxy: Record<string, number>; apiLog: Record<string, number> } {
+  const count = (keys: string[]) => Object.fromEntries(EXTENSION_ONLY.map((k) => [k, keys.filter((key) => key === k).length]));
+  const logKeys = apiLog
+    .filter((l) => typeof l.route === 'string')
+    .map((l) => (l.method === 'OPTIONS' ? 'OPTIONS' : `${String(l.method)} ${String(l.route)}`));
+  const proxyKeys = requests.filter((r) => r.host === apiHost).map((r) => (r.method === 'OPTIONS' ? 'OPTIONS' : `${r.method} ${r.path}`));
+  return { proxy: count(proxyKeys), apiLog: count(logKeys) };
 }
