@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import {
   ADMIN_TOKEN,
   addToCart,
+  demoSecret,
   ApiServer,
   ChromiumSession,
   freePort,
@@ -472,7 +473,7 @@ describe('Chromium: when things go wrong', () => {
 
     // The operator writes a rule for the shop: selectors as data, in the catalogue.
     const partner = DEMO_PARTNERS.find((p) => p.id === 'teehaus');
-    await api.json('PUT', '/v1/admin/partners/teehaus', { token: ADMIN_TOKEN, body: { ...partner, detection: TEEHAUS_DETECTION_RULE } });
+    await api.json('PUT', '/v1/admin/partners/teehaus', { token: ADMIN_TOKEN, body: { ...partner, secret: demoSecret('teehaus'), detection: TEEHAUS_DETECTION_RULE } });
     // The extension follows the catalogue at its next sync.
     await popupShows(tab, 'its purchase list', (t) => t.includes('Last synced'));
     await closePopups();
