@@ -55,6 +55,16 @@ export function demoShopUrl(shop: DemoShop, port: number): string {
 export function createDemoShops(opts: { apiBase?: string; now?: () => Date } = {}): Hono {
   const shops = new Map<string, Hono>(DEMO_SHOPS.map((shop) => [shop.id, createShopApp(shop, THEMES[shop.platform], opts)]));
   const app = new Hono();
+  // The shops imitate real ones, inline scripts and all, so their policy
+  // limits what a real shop's would without stopping those scripts: no
+  // plugins, no <base> rewrites, no framing by other sites.
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    if (c.res.headers.get('Content-Type')?.startsWith('text/html')) {
+      c.res.headers.set('Content-Security-Policy', "object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+    }
+  });
   app.all('*', (c) => {
     const id = demoShopForHost(c.req.header('host') ?? new URL(c.req.url).host);
     const shop = id === undefined ? undefined : shops.get(id);

@@ -7,6 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { isStorableTime } from './storable.ts';
+export { isStorableTime };
 
 /** The largest amount one purchase may carry: 1,000,000.00 in minor units. */
 export const MAX_AMOUNT_MINOR = 100_000_000;
@@ -19,6 +20,22 @@ export const DEFAULT_HOLD_DAYS = 30;
 const isoDateTime = z.iso.datetime({ offset: true }).check(
   z.refine(isStorableTime, 'a time with a year from 1 to 9999 and an offset within ±15:59'),
 );
+
+/**
+ * Characters no free-text field accepts: C0 and C1 controls and DEL (which
+ * can forge lines or retitle an operator's terminal), zero-width and bidi
+ * controls (which make text read other than it is), the BOM, and lone UTF-16
+ * surrogates (which PostgreSQL cannot store). `multiline` lets a line feed
+ * and a tab through, for notes.
+ */
+const UNSAFE_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE_SINGLE_LINE = /[\t\n]/;
+export function isSafeText(text: string, multiline = false): boolean {
+  return !UNSAFE_TEXT.test(text) && (multiline || !UNSAFE_SINGLE_LINE.test(text));
+}
+/** Free text: at most `max` characters, none of the unsafe ones. */
+const text = (min: number, max: number, multiline = false) =>
+  z.string().check(z.minLength(min), z.maxLength(max), z.refine((s) => isSafeText(s, multiline), 'printable text (no control, zero-width or bidi characters)'));
 const nonNegativeInt = z.int().check(z.minimum(0));
 const positiveInt = z.int().check(z.minimum(1));
 
@@ -60,9 +77,9 @@ export const FraudLimits = z.object({
 /** A partner as the operator writes it (`PUT /v1/admin/partners/:id`). */
 export const PartnerInput = z.object({
   id: Slug,
-  name: z.string().check(z.minLength(1), z.maxLength(120)),
+  name: text(1, 120),
   domains: z.array(Domain).check(z.minLength(1), z.maxLength(50)),
-  category: z.string().check(z.minLength(1), z.maxLength(60)),
+  category: text(1, 60),
   earn: Earn,
   currency: CurrencyCode,
   holdDays: z._default(z.int().check(z.minimum(MIN_HOLD_DAYS), z.maximum(365)), DEFAULT_HOLD_DAYS),
@@ -104,7 +121,7 @@ export type Catalog = z.infer<typeof Catalog>;
 export const OfferKind = z.enum(['multiplier', 'bonus']);
 export const Offer = z.object({
   id: Slug,
-  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  title: text(1, 200),
   partnerId: z.optional(Slug),
   kind: OfferKind,
   /** A multiplier on the base points with at most two decimals (2 or 1.5). */
@@ -128,14 +145,14 @@ export const Offers = z.object({ offers: z.array(Offer) });
 export const RewardKind = z.enum(['voucher', 'donation']);
 export const Reward = z.object({
   id: Slug,
-  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  title: text(1, 200),
   kind: RewardKind,
   pointsCost: positiveInt,
   partnerId: z.optional(Slug),
   active: z._default(z.boolean(), true),
   /** For a donation: the charity the points go to (its account id and name); defaults to the reward's id and title. */
   charityId: z.optional(Slug),
-  charityName: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  charityName: z.optional(text(1, 200)),
 });
 export type Reward = z.infer<typeof Reward>;
 export const Rewards = z.object({ rewards: z.array(Reward) });
@@ -222,11 +239,11 @@ export const Credentials = z.object({
   email: z.email().check(z.maxLength(254)),
   password: z.string().check(z.minLength(8), z.maxLength(200)),
   /** A label for the device the token is for ("Chrome on laptop"). */
-  device: z.optional(z.string().check(z.maxLength(100))),
+  device: z.optional(text(0, 100)),
 });
 /** Registration: credentials, and optionally the referral code of the member who invited this one. */
 export const Registration = z.extend(Credentials, {
-  referralCode: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
+  referralCode: z.optional(text(1, 40)),
 });
 export type Registration = z.infer<typeof Registration>;
 /** A new password: 8 to 200 characters, and not guessable (the server refuses weak ones with 400 `weak_password`). */
@@ -312,14 +329,14 @@ export const RedemptionResponse = z.object({ redemption: Redemption });
 /** A missing-points claim: the member's local receipt, for the operator to review. */
 export const ClaimRequest = z.object({
   partnerId: Slug,
-  orderId: z.string().check(z.minLength(1), z.maxLength(64)),
+  orderId: text(1, 64),
   amountMinor: positiveInt.check(z.maximum(MAX_AMOUNT_MINOR)),
   currency: CurrencyCode,
   detectedAt: isoDateTime,
   method: z.optional(DetectionMethod),
   /** The page's origin and path, never its query string. */
-  pageUrl: z.optional(z.string().check(z.maxLength(500))),
-  note: z.optional(z.string().check(z.maxLength(1000))),
+  pageUrl: z.optional(text(0, 500)),
+  note: z.optional(text(0, 1000, true)),
 });
 export const Claim = z.object({
   id: z.string(),

@@ -10,6 +10,7 @@ import { openDatabase, type Db } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { parseEnv } from '../platform/env.ts';
 import { importCatalogFile, type CatalogKind, type ImportReport } from '../operator/catalog-import.ts';
+import { escapeForTerminal } from './escape.ts';
 import { approveClaim, listClaims, rejectClaim, type ClaimStatus } from '../operator/claims.ts';
 import { importConfirmationsFile } from '../operator/confirmations.ts';
 import { OperatorError } from '../operator/errors.ts';
@@ -212,13 +213,15 @@ async function main(argv: readonly string[]): Promise<number> {
     const env = parseEnv();
     db = await openDatabase(env);
     await migrate(db);
-    return await run(db, argv, (line) => process.stdout.write(`${line}\n`));
+    return await run(db, argv, (line) => process.stdout.write(`${escapeForTerminal(line)}\n`));
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`${err.message}\n\n${USAGE}\n`);
       return 2;
     }
-    process.stderr.write(`${err instanceof OperatorError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    const text = err instanceof OperatorError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    // Line by line, so a stack trace keeps its lines while no message can add any.
+    process.stderr.write(`${text.split('\n').map(escapeForTerminal).join('\n')}\n`);
     return 1;
   } finally {
     await db?.close();

@@ -9,7 +9,7 @@ import { tierStanding } from '../../lib/points/tiers.ts';
 import type { AppEnv } from '../platform/app.ts';
 import { requireMemberWithinLimit } from '../accounts/auth.ts';
 import { prepared, type Queryable } from '../db/index.ts';
-import { badRequest, readJson, unauthorized } from '../platform/http.ts';
+import { ApiError, badRequest, readJson, unauthorized } from '../platform/http.ts';
 import { enforce } from '../platform/ratelimit.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchases/purchase-view.ts';
 import { POINTS_IN_WINDOW_SQL, pointsInWindowParams } from '../programme/tiers.ts';
@@ -271,20 +271,62 @@ async function* exportChunks(db: Queryable, memberId: string, head: Record<strin
  * the server's memory nor one long query, and other members' requests run
  * between its pages. Limited per member per day (RATE_LIMIT_EXPORT_PER_DAY).
  */
+/**
+ * Exports running in this process, per app: one at a time per member, and
+ * at most `EXPORTS_AT_ONCE` in all, so that exports take a bounded share of
+ * the process whatever one member sends. (Per process: each replica has its
+ * own allowance.)
+ */
+export const EXPORTS_AT_ONCE = 2;
+const EXPORT_SLOT_MAX_MS = 2 * 60 * 1000;
+const running = new WeakMap<object, Set<string>>();
+
+function exportBusy(retryAfterSeconds: number, message: string): ApiError {
+  return new ApiError(429, 'rate_limited', message, { 'Retry-After': String(retryAfterSeconds) });
+}
+
 me.get('/export', async (c) => {
-  const { db, env, now } = c.get('deps');
+  const deps = c.get('deps');
+  const { db, env, now } = deps;
   const memberId = c.get('memberId');
-  await enforce(db, `export:${memberId}`, env.RATE_LIMIT_EXPORT_PER_DAY, 24 * 60 * 60, now(), 'export');
-  const profile = await loadProfile(db, memberId, now());
+  const mine = running.get(deps) ?? new Set<string>();
+  running.set(deps, mine);
+  if (mine.has(memberId)) throw exportBusy(10, 'Your export is still running; one at a time');
+  if (mine.size >= EXPORTS_AT_ONCE) throw exportBusy(10, 'Other exports are running; try again in a few seconds');
+  // Taken before the first await, so parallel requests see it.
+  mine.add(memberId);
+  let finished = false;
+  const finish = () => {
+    if (!finished) mine.delete(memberId);
+    finished = true;
+  };
+  // A client that stops reading without closing must not hold the slot for ever.
+  setTimeout(finish, EXPORT_SLOT_MAX_MS).unref();
+  let profile: Me;
+  try {
+    await enforce(db, `export:${memberId}`, env.RATE_LIMIT_EXPORT_PER_DAY, 24 * 60 * 60, now(), 'export');
+    profile = await loadProfile(db, memberId, now());
+  } catch (error) {
+    finish();
+    throw error;
+  }
   const chunks = exportChunks(db, memberId, { exportedAt: now().toISOString(), ...profile });
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
+      try {
+        const next = await chunks.next();
+        if (next.done) {
+          finish();
+          controller.close();
+        } else controller.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        finish();
+        controller.error(error);
+      }
     },
     async cancel() {
+      finish();
       await chunks.return(undefined);
     },
   });

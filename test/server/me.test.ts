@@ -179,10 +179,33 @@ describe.each(backends)('member routes (%s)', (backend) => {
     it('tried: 7 exports in one day; the 6th and 7th are refused with 429, the next day it works', async () => {
       const member = await signUp(server);
       const statuses = [];
-      for (let i = 0; i < 7; i++) statuses.push((await get(member.token, '/export')).status);
+      for (let i = 0; i < 7; i++) {
+        const res = await get(member.token, '/export');
+        await res.text();
+        statuses.push(res.status);
+      }
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
       server.clock.advance(DAY_MS);
-      expect((await get(member.token, '/export')).status).toBe(200);
+      const nextDay = await get(member.token, '/export');
+      expect(nextDay.status).toBe(200);
+      await nextDay.text();
+    });
+
+    it('tried: 10 exports of one member at once, then exports of 3 members at once; one per member and two in all run, the rest wait with 429', async () => {
+      const member = await signUp(server);
+      const parallel = await Promise.all(Array.from({ length: 10 }, () => get(member.token, '/export')));
+      expect(parallel.filter((r) => r.status === 200)).toHaveLength(1);
+      expect(parallel.filter((r) => r.status === 429).every((r) => Number(r.headers.get('Retry-After')) > 0)).toBe(true);
+      await Promise.all(parallel.map((r) => r.text()));
+      // Once read to the end, the member's next export runs.
+      const again = await get(member.token, '/export');
+      expect(again.status).toBe(200);
+      await again.text();
+
+      const three = await Promise.all([signUp(server), signUp(server), signUp(server)]);
+      const answers = await Promise.all(three.map((m) => get(m.token, '/export')));
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 429]);
+      await Promise.all(answers.map((r) => r.text()));
     });
   });
 
