@@ -84,6 +84,10 @@ export function requireJsonContentType(c: Context): void {
 }
 
 export async function readRawJson(c: Context): Promise<unknown> {
+  // No body at all is a missing field (400, naming what is expected); a body of another type is a 415.
+  if (c.req.header('Content-Type') === undefined && (c.req.header('Content-Length') ?? '0') === '0') {
+    throw badRequest('The request body is empty; JSON was expected');
+  }
   requireJsonContentType(c);
   const text = await c.req.text();
   if (text.trim() === '') throw badRequest('The request body is empty; JSON was expected');

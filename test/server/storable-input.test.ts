@@ -60,7 +60,7 @@ describe.each(backends)('unstorable input through the API (%s)', (backend) => {
       body: { partnerId: shop.id, orderId: 'C-1', amountMinor: 10_00, currency: 'EUR', detectedAt: new Date().toISOString(), note: LONE_SURROGATE },
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('note: text with a NUL character or a lone UTF-16 surrogate');
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/note: (?:text with a NUL character or a lone UTF-16 surrogate|printable text)/);
   });
 
   it('refuses an operator\'s partner settings with a lone surrogate, and an offer starting in year 0, with 400', async () => {
@@ -69,7 +69,7 @@ describe.each(backends)('unstorable input through the API (%s)', (backend) => {
       body: { id: 'surrogate-shop', name: LONE_SURROGATE, domains: ['s.example'], category: 'x', earn: { points: 1, per: 1 }, currency: 'EUR', secret: 'a-secret-of-16-chars' },
     });
     expect(partner.status).toBe(400);
-    expect(await partner.text()).toContain('name: text with');
+    expect(await partner.text()).toMatch(/name: (?:text with|printable text)/);
     const offer = await server.call('PUT', '/v1/admin/offers/year-zero', {
       token: ADMIN_TOKEN,
       body: { id: 'year-zero', title: 'x', kind: 'bonus', bonusPoints: 5, startsAt: '0000-01-01T00:00:00Z', endsAt: '2030-01-01T00:00:00Z' },
