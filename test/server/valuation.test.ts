@@ -145,6 +145,43 @@ describe.each(backends)('valuation from frozen terms (%s)', (backend) => {
     });
   });
 
+  describe('.happy: the partner says when the order was placed (orderedAt)', () => {
+    it('values a confirmation at the rate in force when the order was placed, not when the purchase arrived', async () => {
+      // Tried: ordered at 1 point per EUR; the rate rose to 3 before the member's extension sent the purchase (booked at 3);
+      // the partner confirms with orderedAt before the rise.
+      const shop = await createPartner(server, { autoConfirm: false });
+      const orderedAt = iso(0);
+      server.clock.advance(DAY_MS);
+      await setRate(shop, { points: 3, per: 1 });
+      server.clock.advance(DAY_MS);
+      const member = await registerMember(server);
+      const p = await buy(member, shop.id, 100_00);
+      expect(p.points).toBe(300);
+      const [confirmed] = await report(server, shop, [{ orderId: p.orderId, status: 'confirmed', orderedAt }]);
+      expect(confirmed).toMatchObject({ status: 'applied', purchase: { status: 'confirmed', amountMinor: 100_00, points: 100 } });
+      expect(await balanceOf(server, member)).toMatchObject({ available: 100, pending: 0 });
+    });
+
+    it('applies the offers that ran when the order was placed, and judges them at the partner\'s amount', async () => {
+      // Tried: a bonus from 50.00 ran yesterday only; the purchase arrived today (no bonus); the partner confirms 60.00 ordered yesterday.
+      const shop = await createPartner(server, { autoConfirm: false });
+      await addOffer(server, { partnerId: shop.id, kind: 'bonus', bonusPoints: 70, minAmountMinor: 50_00, startsAt: iso(-2 * DAY_MS), endsAt: iso(-DAY_MS / 2) });
+      const member = await registerMember(server);
+      const p = await buy(member, shop.id, 40_00);
+      expect(p.points).toBe(40);
+      const [confirmed] = await report(server, shop, [{ orderId: p.orderId, status: 'confirmed', amountMinor: 60_00, orderedAt: iso(-DAY_MS) }]);
+      expect(confirmed).toMatchObject({ status: 'applied', purchase: { amountMinor: 60_00, points: 130 } });
+    });
+
+    it('refuses an orderedAt in the future as invalid and changes nothing', async () => {
+      const shop = await createPartner(server, { autoConfirm: false });
+      const member = await registerMember(server);
+      const p = await buy(member, shop.id, 40_00);
+      const [r] = await report(server, shop, [{ orderId: p.orderId, status: 'confirmed', orderedAt: iso(DAY_MS) }]);
+      expect(r).toMatchObject({ status: 'invalid', reason: 'ordered_in_future', purchase: { status: 'pending', points: 40 } });
+    });
+  });
+
   describe('.happy: ISO 4217 exponents', () => {
     it('earns JPY points per yen, not per hundredth of a yen', async () => {
       // Tried: 1 point per 100 JPY; a purchase of 12,345 JPY (amountMinor 12345, exponent 0).
