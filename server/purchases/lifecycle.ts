@@ -20,6 +20,7 @@ import { lockMember, post, type Account, type Entry } from '../ledger/ledger.ts'
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
 import { payReferralBonus } from '../programme/referrals.ts';
 import { recomputeMemberTier } from '../programme/tiers.ts';
+import { farBelowMemberAmount, flagAmount } from '../operator/amount-flags.ts';
 
 /** What a transition did: the contract's confirmation result statuses, minus `unknown`. */
 export type TransitionStatus = 'applied' | 'unchanged' | 'invalid';
@@ -254,7 +255,9 @@ function result(status: TransitionStatus, row: LifecycleRow, reason?: string): T
  * reports"): the partner's record of what was paid is the authority, and a
  * member's extension may have read a net amount or one before a discount. So
  * a higher amount confirms at that amount (and the member sees it), a lower
- * one likewise; offers are judged again at the new amount. A zero amount is
+ * one likewise; offers are judged again at the new amount. One far below
+ * the member's (more than 10 % and 5.00) is also flagged for the operator
+ * (operator/amount-flags.ts). A zero amount is
  * `invalid`: an order with nothing left is a return or a cancellation, and so
  * is an amount above the contract's ceiling. An already confirmed purchase is
  * `unchanged` whatever the amount (a later reduction has to come as a
@@ -275,6 +278,9 @@ export async function confirm(tx: Queryable, purchaseId: string, now: Date, amou
   // The partner's word on when the order was placed: its terms are those of that moment.
   const orderTerms = orderedAt !== undefined ? await termsAtOrder(tx, row, await termsOf(tx, row), orderedAt) : undefined;
   if ((amountMinor !== undefined && amountMinor !== row.amount_minor) || orderTerms) {
+    if (amountMinor !== undefined && farBelowMemberAmount(row.amount_minor, amountMinor, (await termsOf(tx, row)).exponent)) {
+      await flagAmount(tx, { purchaseId: row.id, memberId: row.member_id, memberAmountMinor: row.amount_minor, partnerAmountMinor: amountMinor, currency: row.currency }, now);
+    }
     const revalued = await revalue(tx, row, amountMinor ?? row.amount_minor, orderTerms);
     points = revalued.points;
     entries.push({ account: 'pending', delta: points - row.points, reason: 'purchase_adjusted', purchaseId: row.id });
