@@ -352,6 +352,8 @@ export const ConfirmationRequest = z.object({
     orderId: z.string().check(z.minLength(1), z.maxLength(64)),
     status: ConfirmationStatus,
     amountMinor: z.optional(nonNegativeInt),
+    /** When the order was placed: a confirmation that carries it is valued at the rate and offers of that moment. */
+    orderedAt: z.optional(isoDateTime),
   })).check(z.minLength(1), z.maxLength(1000)),
 });
 export const ConfirmationResult = z.object({

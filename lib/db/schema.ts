@@ -14,6 +14,11 @@ export interface ServerState {
   id?: string;
   status: PurchaseStatus;
   points: number;
+  /**
+   * The amount that stands on the server: the partner's confirmed amount,
+   * or what is left after a return. The receipt keeps what the page showed.
+   */
+  amountMinor?: number;
   reason?: string;
   expectedConfirmationAt?: string;
   updatedAt: string;

@@ -53,6 +53,9 @@ export interface EarnTerms {
   tierMultiplierPercent: number;
   /** The offers in force for this member and partner at that moment; their minimum is judged at valuation. */
   offers: FrozenOffer[];
+  /** The member's tier id then, and the instant the terms are of (ISO 8601), for re-deriving them at another moment. */
+  tier?: string;
+  at?: string;
 }
 
 export interface EarnContext {
@@ -128,7 +131,14 @@ export function termsAt(ctx: EarnContext, offers: readonly Offer[]): EarnTerms {
     .filter((o) => offerInForce(o, ctx) && (o.perMemberLimit === undefined || meetsMinimum(o, ctx.amountMinor)))
     .filter((o) => (o.kind === 'multiplier' ? o.multiplier !== undefined : o.bonusPoints !== undefined))
     .map(freeze);
-  return { earn: { points: ctx.earn.points, per: ctx.earn.per }, exponent: ctx.exponent, tierMultiplierPercent: ctx.tierMultiplierPercent ?? 100, offers: frozen };
+  return {
+    earn: { points: ctx.earn.points, per: ctx.earn.per },
+    exponent: ctx.exponent,
+    tierMultiplierPercent: ctx.tierMultiplierPercent ?? 100,
+    offers: frozen,
+    ...(ctx.tier !== undefined ? { tier: ctx.tier } : {}),
+    at: ctx.at.toISOString(),
+  };
 }
 
 /**

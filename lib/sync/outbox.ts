@@ -21,6 +21,7 @@ export function serverStateOf(purchase: Purchase): ServerState {
     id: purchase.id,
     status: purchase.status,
     points: purchase.points,
+    amountMinor: purchase.amountMinor,
     reason: purchase.reason,
     expectedConfirmationAt: purchase.expectedConfirmationAt,
     updatedAt: purchase.updatedAt,

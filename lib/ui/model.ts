@@ -90,7 +90,8 @@ export function toPurchaseRow(receipt: Receipt, partners: ReadonlyMap<string, Pa
     partnerId: receipt.partnerId,
     shopName: partner?.name ?? receipt.partnerId,
     orderId: receipt.orderId,
-    amountMinor: receipt.amountMinor,
+    // The amount that stands once the server has it (the partner's word, a return), else the page's.
+    amountMinor: receipt.server?.amountMinor ?? receipt.amountMinor,
     currency: receipt.currency,
     detectedAt: receipt.detectedAt,
     state,

@@ -41,7 +41,8 @@ const VALUATION =
 const PARTNER_REPORTS =
   '`amountMinor` is always the amount that stands after the report. `confirmed`: a pending purchase becomes confirmed; with an amount, higher or lower than ' +
   "the member's, the partner's amount stands and the points are revalued from the purchase's frozen terms (above 1,000,000.00 or zero is `invalid`, reason " +
-  '`amount_too_large` or `zero_amount_confirmation`); an already confirmed one is `unchanged`. `returned` with an amount: a partial return, revalued from the ' +
+  "`amount_too_large` or `zero_amount_confirmation`); with `orderedAt`, the terms are those of that moment (the partner's rate and the offers running then; " +
+  'in the future is `invalid`, `ordered_in_future`); an already confirmed one is `unchanged`. `returned` with an amount: a partial return, revalued from the ' +
   'frozen terms (above the standing amount is `invalid`); without one: all of it. `cancelled`: rejected while pending, reversed once confirmed. ' +
   'Each order is applied on its own. ' + VALUATION;
 

@@ -13,13 +13,14 @@
  * serialise and each change of state happens at most once: the second one
  * sees the new state and answers `unchanged`.
  */
-import { type Earn, MAX_AMOUNT_MINOR, type Purchase, type PurchaseStatus } from '../../lib/contract/index.ts';
-import { type EarnBreakdown, type EarnTerms, limitedOfferIds, valuate } from '../../lib/points/index.ts';
+import { type Earn, MAX_AMOUNT_MINOR, type Offer, type Purchase, type PurchaseStatus } from '../../lib/contract/index.ts';
+import { type EarnBreakdown, type EarnTerms, limitedOfferIds, termsAt, valuate } from '../../lib/points/index.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { lockMember, post, type Account, type Entry } from '../ledger/ledger.ts';
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
 import { payReferralBonus } from '../programme/referrals.ts';
 import { recomputeMemberTier } from '../programme/tiers.ts';
+import { farBelowMemberAmount, flagAmount } from '../operator/amount-flags.ts';
 
 /** What a transition did: the contract's confirmation result statuses, minus `unknown`. */
 export type TransitionStatus = 'applied' | 'unchanged' | 'invalid';
@@ -54,6 +55,7 @@ export const PurchaseReason = {
 export const RefusalReason = {
   amountAboveStanding: 'amount_above_standing',
   amountTooLarge: 'amount_too_large',
+  orderedInFuture: 'ordered_in_future',
   zeroAmountConfirmation: 'zero_amount_confirmation',
   alreadyConfirmed: 'already_confirmed',
   sameAmount: 'amount_unchanged',
@@ -119,6 +121,7 @@ async function valueOf(tx: Queryable, row: LifecycleRow, amountMinor: number): P
  * longer reaches frees its use again (and one it reaches again takes it).
  */
 async function moveOfferUses(tx: Queryable, row: LifecycleRow, terms: EarnTerms, after: readonly string[]): Promise<void> {
+  // The uses the row holds are those of the terms it was valued under.
   const limited = new Set(terms.offers.filter((o) => o.limited).map((o) => o.id));
   const before = new Set(row.offer_ids.filter((id) => limited.has(id)));
   const now = new Set(after);
@@ -134,11 +137,48 @@ async function moveOfferUses(tx: Queryable, row: LifecycleRow, terms: EarnTerms,
   }
 }
 
-/** The row change and offer uses of valuing the purchase at a new amount. */
-async function revalue(tx: Queryable, row: LifecycleRow, amountMinor: number): Promise<RowChange & { points: number }> {
-  const { valuation, terms } = await valueOf(tx, row, amountMinor);
-  await moveOfferUses(tx, row, terms, limitedOfferIds(valuation, terms));
+/**
+ * The terms of the moment a partner says the order was placed: the
+ * partner's rate then (partner_rates), the offers in force then for the
+ * member's tier as booked; the exponent and tier multiplier stay as frozen.
+ * A per-member-limited offer stays only if it was frozen with the purchase
+ * (it took the member's use then) and ran at that moment too.
+ */
+async function termsAtOrder(tx: Queryable, row: LifecycleRow, booked: EarnTerms, orderedAt: Date): Promise<EarnTerms> {
+  const at = orderedAt.toISOString();
+  const [rates, offers] = await Promise.all([
+    tx.query<{ earn: Earn }>('SELECT earn FROM partner_rates WHERE partner_id = $1 AND valid_from <= $2 ORDER BY valid_from DESC LIMIT 1', [row.partner_id, at]),
+    tx.query<{ doc: Offer }>(
+      'SELECT doc FROM offers WHERE starts_at <= $1 AND ends_at > $1 AND (partner_id IS NULL OR partner_id = $2)',
+      [at, row.partner_id],
+    ),
+  ]);
+  const running = offers.map((o) => o.doc);
+  const fresh = termsAt(
+    {
+      amountMinor: row.amount_minor,
+      partnerId: row.partner_id,
+      earn: rates[0]?.earn ?? booked.earn,
+      exponent: booked.exponent,
+      at: orderedAt,
+      ...(booked.tier !== undefined ? { tier: booked.tier } : {}),
+      tierMultiplierPercent: booked.tierMultiplierPercent,
+    },
+    running.filter((o) => o.perMemberLimit === undefined),
+  );
+  const runningIds = new Set(running.map((o) => o.id));
+  const keptLimited = booked.offers.filter((o) => o.limited && runningIds.has(o.id));
+  return { ...fresh, offers: [...fresh.offers, ...keptLimited] };
+}
+
+/** The row change and offer uses of valuing the purchase at a new amount (under new terms, when given). */
+async function revalue(tx: Queryable, row: LifecycleRow, amountMinor: number, newTerms?: EarnTerms): Promise<RowChange & { points: number }> {
+  const booked = await termsOf(tx, row);
+  const terms = newTerms ?? booked;
+  const valuation = valuate(amountMinor, terms);
+  await moveOfferUses(tx, row, booked, limitedOfferIds(valuation, terms));
   return {
+    ...(newTerms ? { terms: newTerms } : {}),
     amountMinor,
     points: valuation.total,
     basePoints: valuation.base,
@@ -156,6 +196,7 @@ interface RowChange {
   multiplierBp?: number;
   bonusPoints?: number;
   offerIds?: string[];
+  terms?: EarnTerms;
   reason?: string;
   confirmedAt?: Date;
 }
@@ -177,6 +218,7 @@ async function updateRow(tx: Queryable, row: LifecycleRow, change: RowChange, no
        multiplier_bp = COALESCE($9, multiplier_bp),
        bonus_points = COALESCE($10, bonus_points),
        offer_ids = COALESCE($11::jsonb, offer_ids),
+       terms = COALESCE($12::jsonb, terms),
        change_seq = nextval('purchase_changes'),
        updated_at = $7
      WHERE id = $1
@@ -193,6 +235,7 @@ async function updateRow(tx: Queryable, row: LifecycleRow, change: RowChange, no
       change.multiplierBp ?? null,
       change.bonusPoints ?? null,
       change.offerIds ? JSON.stringify(change.offerIds) : null,
+      change.terms ? JSON.stringify(change.terms) : null,
     ],
   );
   return rows[0]!;
@@ -212,28 +255,36 @@ function result(status: TransitionStatus, row: LifecycleRow, reason?: string): T
  * reports"): the partner's record of what was paid is the authority, and a
  * member's extension may have read a net amount or one before a discount. So
  * a higher amount confirms at that amount (and the member sees it), a lower
- * one likewise; offers are judged again at the new amount. A zero amount is
+ * one likewise; offers are judged again at the new amount. One far below
+ * the member's (more than 10 % and 5.00) is also flagged for the operator
+ * (operator/amount-flags.ts). A zero amount is
  * `invalid`: an order with nothing left is a return or a cancellation, and so
  * is an amount above the contract's ceiling. An already confirmed purchase is
  * `unchanged` whatever the amount (a later reduction has to come as a
  * return), and a final one is `invalid`, since confirming it cannot happen
  * any more.
  */
-export async function confirm(tx: Queryable, purchaseId: string, now: Date, amountMinor?: number): Promise<TransitionResult> {
+export async function confirm(tx: Queryable, purchaseId: string, now: Date, amountMinor?: number, orderedAt?: Date): Promise<TransitionResult> {
   const row = await lockPurchase(tx, purchaseId);
   if (row.status === 'confirmed') return result('unchanged', row, RefusalReason.alreadyConfirmed);
   if (isFinal(row.status)) return result('invalid', row, RefusalReason.final(row.status));
   if (amountMinor !== undefined && amountMinor > MAX_AMOUNT_MINOR) return result('invalid', row, RefusalReason.amountTooLarge);
   if (amountMinor === 0) return result('invalid', row, RefusalReason.zeroAmountConfirmation);
+  if (orderedAt !== undefined && orderedAt.getTime() > now.getTime()) return result('invalid', row, RefusalReason.orderedInFuture);
 
   const entries: Entry[] = [];
   let points = row.points;
   const change: RowChange = { status: 'confirmed', confirmedAt: now };
-  if (amountMinor !== undefined && amountMinor !== row.amount_minor) {
-    const revalued = await revalue(tx, row, amountMinor);
+  // The partner's word on when the order was placed: its terms are those of that moment.
+  const orderTerms = orderedAt !== undefined ? await termsAtOrder(tx, row, await termsOf(tx, row), orderedAt) : undefined;
+  if ((amountMinor !== undefined && amountMinor !== row.amount_minor) || orderTerms) {
+    if (amountMinor !== undefined && farBelowMemberAmount(row.amount_minor, amountMinor, (await termsOf(tx, row)).exponent)) {
+      await flagAmount(tx, { purchaseId: row.id, memberId: row.member_id, memberAmountMinor: row.amount_minor, partnerAmountMinor: amountMinor, currency: row.currency }, now);
+    }
+    const revalued = await revalue(tx, row, amountMinor ?? row.amount_minor, orderTerms);
     points = revalued.points;
     entries.push({ account: 'pending', delta: points - row.points, reason: 'purchase_adjusted', purchaseId: row.id });
-    Object.assign(change, revalued, { reason: PurchaseReason.amountAdjusted });
+    Object.assign(change, revalued, revalued.amountMinor !== row.amount_minor ? { reason: PurchaseReason.amountAdjusted } : {});
   }
   entries.push(
     { account: 'pending', delta: -points, reason: 'confirmation', purchaseId: row.id },

@@ -61,7 +61,7 @@ function outcomeOf(rows: { created: boolean }[]): UpsertOutcome {
 }
 
 /** Creates or replaces a partner; bumps the catalogue version only when something changed. */
-export async function upsertPartner(tx: Queryable, input: PartnerInput): Promise<{ partner: Partner; outcome: UpsertOutcome }> {
+export async function upsertPartner(tx: Queryable, input: PartnerInput, now: Date = new Date()): Promise<{ partner: Partner; outcome: UpsertOutcome }> {
   const parsed = PartnerInput.parse(input);
   if (!KNOWN_CURRENCIES.has(parsed.currency)) throw badRequest(`Invalid request body: currency: ${parsed.currency} is not an ISO 4217 code`);
   const partner: Partner = {
@@ -83,8 +83,32 @@ export async function upsertPartner(tx: Queryable, input: PartnerInput): Promise
     [partner.id, JSON.stringify(partner), parsed.secret, parsed.fraud ? JSON.stringify(parsed.fraud) : null],
   );
   const outcome = outcomeOf(rows);
-  if (outcome !== 'unchanged') await bumpCatalogVersion(tx, 'partners');
+  if (outcome !== 'unchanged') {
+    await bumpCatalogVersion(tx, 'partners');
+    await recordRate(tx, partner, outcome, now);
+  }
   return { partner, outcome };
+}
+
+/**
+ * Keeps the partner's rate history (partner_rates) for reports that name the
+ * moment an order was placed: a new partner's rate holds from the beginning,
+ * a changed rate from now on. Booked purchases never read it; their rate is
+ * frozen with them.
+ */
+async function recordRate(tx: Queryable, partner: Partner, outcome: UpsertOutcome, now: Date): Promise<void> {
+  const current = await tx.query<{ earn: Partner['earn'] }>(
+    'SELECT earn FROM partner_rates WHERE partner_id = $1 AND valid_from <= $2 ORDER BY valid_from DESC LIMIT 1',
+    [partner.id, now.toISOString()],
+  );
+  const earn = current[0]?.earn;
+  if (earn && earn.points === partner.earn.points && earn.per === partner.earn.per) return;
+  const from = outcome === 'created' || !earn ? '0001-01-01T00:00:00Z' : now.toISOString();
+  await tx.query(
+    `INSERT INTO partner_rates (partner_id, valid_from, earn) VALUES ($1, $2, $3::jsonb)
+     ON CONFLICT (partner_id, valid_from) DO UPDATE SET earn = EXCLUDED.earn`,
+    [partner.id, from, JSON.stringify(partner.earn)],
+  );
 }
 
 /** Creates or replaces an offer; its partner, if named, must exist (else 422). */
@@ -133,7 +157,8 @@ const statusOf = (outcome: UpsertOutcome) => (outcome === 'created' ? 201 : 200)
 admin.put('/partners/:id', async (c) => {
   const input = await readJson(c, PartnerInput);
   samePathId(c.req.param('id'), input.id);
-  const { partner, outcome } = await c.get('deps').db.transaction((tx) => upsertPartner(tx, input));
+  const { db, now } = c.get('deps');
+  const { partner, outcome } = await db.transaction((tx) => upsertPartner(tx, input, now()));
   return c.json({ partner }, statusOf(outcome));
 });
 

@@ -95,7 +95,7 @@ async function applyOrder(deps: Deps, partnerId: string, order: ConfirmationOrde
   const outcome: TransitionResult = await db.transaction((tx) => {
     switch (order.status) {
       case 'confirmed':
-        return confirm(tx, purchaseId, at, order.amountMinor);
+        return confirm(tx, purchaseId, at, order.amountMinor, order.orderedAt !== undefined ? new Date(order.orderedAt) : undefined);
       case 'returned':
         return applyReturn(tx, purchaseId, at, order.amountMinor);
       case 'cancelled':

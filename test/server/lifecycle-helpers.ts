@@ -168,7 +168,7 @@ export interface OrderResult {
 export async function report(
   server: TestServer,
   partner: TestPartner,
-  orders: { orderId: string; status: 'confirmed' | 'returned' | 'cancelled'; amountMinor?: number }[],
+  orders: { orderId: string; status: 'confirmed' | 'returned' | 'cancelled'; amountMinor?: number; orderedAt?: string }[],
 ): Promise<OrderResult[]> {
   const { res } = await sendConfirmations(server, partner, { orders });
   expect(res.status).toBe(200);

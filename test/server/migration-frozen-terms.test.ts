@@ -43,6 +43,10 @@ describe.each(backends)('migration 015: frozen terms (%s)', (backend) => {
     const [row] = await db.query<{ terms: EarnTerms; base_points: number }>('SELECT terms, base_points FROM purchases WHERE id = $1', [PURCHASE]);
     expect(valuate(123_45, row!.terms).total).toBe(390);
     expect(row!.base_points).toBe(246);
+    // Migration 016: the partner's rate as known since the beginning, for reports that say when an order was placed.
+    expect(await db.query(`SELECT extract(year FROM valid_from AT TIME ZONE 'UTC')::int AS year, earn FROM partner_rates WHERE partner_id = $1`, ['old-shop'])).toEqual([
+      { year: 1, earn: { points: 2, per: 1 } },
+    ]);
 
     await db.query(`UPDATE partners SET doc = jsonb_set(doc, '{earn}', '{"points":1,"per":10}') WHERE id = 'old-shop'`);
     const returned = await db.transaction((tx) => applyReturn(tx, PURCHASE, new Date(), 100_00));

@@ -190,9 +190,11 @@ describe.skipIf(!process.env.DATABASE_URL)('two replicas on one PostgreSQL', () 
       await ingestVia(a.base, member, orders.map((o) => purchase(partner.id, o, 1500)));
       const report = orders.map((orderId) => ({ orderId, status: 'confirmed' as const }));
       // The very same signed request twice (a partner's retry racing itself): one is a replay.
-      const same = signedReport(partner, report);
+      // One clock reading for both: read twice, a second boundary between them made both the same signature (a replay).
+      const now = Math.floor(Date.now() / 1000);
+      const same = signedReport(partner, report, now);
       // And two separately signed requests for the same orders: each order confirms once.
-      const other = signedReport(partner, report, Math.floor(Date.now() / 1000) - 1);
+      const other = signedReport(partner, report, now - 1);
       const answers = await Promise.all([sendReport(a.base, same), sendReport(b.base, same), sendReport(b.base, other)]);
       expect(answers.slice(0, 2).map((r) => r.status).sort()).toEqual([200, 401]);
       expect(answers[2]!.status).toBe(200);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../server/ledger/ledger.ts';
 import { verifyValuations } from '../../server/ledger/valuations.ts';
 import { ledgerVerification } from '../../server/operator/ledger.ts';
+import { farBelowMemberAmount, listAmountFlags } from '../../server/operator/amount-flags.ts';
 import { ADMIN_TOKEN, backends, startTestServer, type TestServer } from './harness.ts';
 import { addOffer } from './helpers.ts';
 import {
@@ -142,6 +143,71 @@ describe.each(backends)('valuation from frozen terms (%s)', (backend) => {
       expect(me.balance.available).toBe(5010);
       expect(me.tier).toBe('basis');
       expect(me.tierProgress.pointsInWindow).toBe(10);
+    });
+  });
+
+  describe('.happy: the partner says when the order was placed (orderedAt)', () => {
+    it('values a confirmation at the rate in force when the order was placed, not when the purchase arrived', async () => {
+      // Tried: ordered at 1 point per EUR; the rate rose to 3 before the member's extension sent the purchase (booked at 3);
+      // the partner confirms with orderedAt before the rise.
+      const shop = await createPartner(server, { autoConfirm: false });
+      const orderedAt = iso(0);
+      server.clock.advance(DAY_MS);
+      await setRate(shop, { points: 3, per: 1 });
+      server.clock.advance(DAY_MS);
+      const member = await registerMember(server);
+      const p = await buy(member, shop.id, 100_00);
+      expect(p.points).toBe(300);
+      const [confirmed] = await report(server, shop, [{ orderId: p.orderId, status: 'confirmed', orderedAt }]);
+      expect(confirmed).toMatchObject({ status: 'applied', purchase: { status: 'confirmed', amountMinor: 100_00, points: 100 } });
+      expect(await balanceOf(server, member)).toMatchObject({ available: 100, pending: 0 });
+    });
+
+    it('applies the offers that ran when the order was placed, and judges them at the partner\'s amount', async () => {
+      // Tried: a bonus from 50.00 ran yesterday only; the purchase arrived today (no bonus); the partner confirms 60.00 ordered yesterday.
+      const shop = await createPartner(server, { autoConfirm: false });
+      await addOffer(server, { partnerId: shop.id, kind: 'bonus', bonusPoints: 70, minAmountMinor: 50_00, startsAt: iso(-2 * DAY_MS), endsAt: iso(-DAY_MS / 2) });
+      const member = await registerMember(server);
+      const p = await buy(member, shop.id, 40_00);
+      expect(p.points).toBe(40);
+      const [confirmed] = await report(server, shop, [{ orderId: p.orderId, status: 'confirmed', amountMinor: 60_00, orderedAt: iso(-DAY_MS) }]);
+      expect(confirmed).toMatchObject({ status: 'applied', purchase: { amountMinor: 60_00, points: 130 } });
+    });
+
+    it('refuses an orderedAt in the future as invalid and changes nothing', async () => {
+      const shop = await createPartner(server, { autoConfirm: false });
+      const member = await registerMember(server);
+      const p = await buy(member, shop.id, 40_00);
+      const [r] = await report(server, shop, [{ orderId: p.orderId, status: 'confirmed', orderedAt: iso(DAY_MS) }]);
+      expect(r).toMatchObject({ status: 'invalid', reason: 'ordered_in_future', purchase: { status: 'pending', points: 40 } });
+    });
+  });
+
+  describe('.security: a member\'s amount far above the partner\'s', () => {
+    it('confirms at the partner\'s amount and flags it for the operator when the member claimed more than 10 % and 5.00 above it', async () => {
+      // Tried: the member claims 100.00, the partner confirms 80.00 (flagged); another claims 100.00 and the partner confirms 95.00 (5.00 below: not flagged).
+      const shop = await createPartner(server, { autoConfirm: false });
+      const member = await registerMember(server);
+      const high = await buy(member, shop.id, 100_00);
+      const close = await buy(member, shop.id, 100_00);
+      const results = await report(server, shop, [
+        { orderId: high.orderId, status: 'confirmed', amountMinor: 80_00 },
+        { orderId: close.orderId, status: 'confirmed', amountMinor: 95_00 },
+      ]);
+      expect(results.map((r) => [r.status, r.purchase?.amountMinor, r.purchase?.points])).toEqual([['applied', 80_00, 80], ['applied', 95_00, 95]]);
+      const flagged = (await listAmountFlags(server.db, 10_000)).filter((f) => f.memberId === member.id);
+      expect(flagged).toEqual([expect.objectContaining({ purchaseId: high.id, memberAmountMinor: 100_00, partnerAmountMinor: 80_00, currency: 'EUR' })]);
+    });
+
+    it('judges "far" in the currency\'s own major unit', () => {
+      expect(farBelowMemberAmount(20_00, 14_00, 2)).toBe(true);
+      expect(farBelowMemberAmount(1000_00, 950_00, 2)).toBe(false);
+      expect(farBelowMemberAmount(100, 89, 0)).toBe(true);
+      expect(farBelowMemberAmount(50, 44, 0)).toBe(true);
+      expect(farBelowMemberAmount(40, 35, 0)).toBe(false);
+      expect(farBelowMemberAmount(100_000, 89_000, 3)).toBe(true);
+      expect(farBelowMemberAmount(40_000, 34_000, 3)).toBe(true);
+      expect(farBelowMemberAmount(40_000, 35_000, 3)).toBe(false);
     });
   });
 

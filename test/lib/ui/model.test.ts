@@ -28,6 +28,19 @@ describe('purchase rows', () => {
     expect(row?.pointsEstimated).toBe(true);
   });
 
+  it('show the amount that stands on the server (the partner confirmed more, or a return left less), else the page\'s', () => {
+    // Tried: the page showed 100.00 (a net total); the partner confirmed 119.00. A second receipt the server has not seen yet.
+    const rows = toPurchaseRows(
+      [
+        receipt({ id: 'corrected', orderId: '1', amountMinor: 100_00, server: { status: 'confirmed', points: 119, amountMinor: 119_00, updatedAt: '' } }),
+        receipt({ id: 'local', orderId: '2', amountMinor: 42_00 }),
+      ],
+      partners,
+      NOW,
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.amountMinor]))).toEqual({ corrected: 119_00, local: 42_00 });
+  });
+
   it('fall back to the default hold period and the partner id for an unknown partner', () => {
     const [row] = toPurchaseRows([receipt({ id: 'x', orderId: '1', partnerId: 'gone', detectedAt: '2025-05-01T00:00:00Z' })], partners, NOW);
     expect(row?.expectedConfirmationAt).toBe('2025-05-31T00:00:00.000Z');
