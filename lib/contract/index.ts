@@ -63,7 +63,11 @@ export const PartnerInput = z.object({
   earn: Earn,
   currency: CurrencyCode,
   holdDays: z._default(z.int().check(z.minimum(MIN_HOLD_DAYS), z.maximum(365)), DEFAULT_HOLD_DAYS),
-  autoConfirm: z._default(z.boolean(), true),
+  /**
+   * Confirm purchases at the end of the hold period, but only those whose
+   * order the partner reported `placed`; off unless the operator turns it on.
+   */
+  autoConfirm: z._default(z.boolean(), false),
   /** Write-only: the key the partner signs its confirmations with. */
   secret: z.string().check(z.minLength(16), z.maxLength(200)),
   detection: z.optional(PartnerDetection),
@@ -300,13 +304,19 @@ export const Claim = z.object({
 });
 export const ClaimResponse = z.object({ claim: Claim });
 
-export const ConfirmationStatus = z.enum(['confirmed', 'returned', 'cancelled']);
+/** `placed`: the partner's record that the order exists, with its amount; it vouches for a member's purchase of it. */
+export const ConfirmationStatus = z.enum(['placed', 'confirmed', 'returned', 'cancelled']);
+/** Hex SHA-256 of the buyer's trimmed, lower-cased email (the enhanced-conversions convention). */
+export const EmailSha256 = z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, '64 hex digits: SHA-256 of the trimmed, lower-cased email'));
+export const ConfirmationOrder = z.object({
+  orderId: z.string().check(z.minLength(1), z.maxLength(64)),
+  status: ConfirmationStatus,
+  amountMinor: z.optional(nonNegativeInt),
+  customerEmailSha256: z.optional(EmailSha256),
+});
+export type ConfirmationOrder = z.infer<typeof ConfirmationOrder>;
 export const ConfirmationRequest = z.object({
-  orders: z.array(z.object({
-    orderId: z.string().check(z.minLength(1), z.maxLength(64)),
-    status: ConfirmationStatus,
-    amountMinor: z.optional(nonNegativeInt),
-  })).check(z.minLength(1), z.maxLength(1000)),
+  orders: z.array(ConfirmationOrder).check(z.minLength(1), z.maxLength(1000)),
 });
 export const ConfirmationResult = z.object({
   orderId: z.string(),

@@ -14,6 +14,8 @@ interface Endpoint {
   /** Hono's path syntax (`:id`); turned into OpenAPI's `{id}`. */
   path: string;
   summary: string;
+  /** The rules a client must know beyond the schemas (CommonMark). */
+  description?: string;
   security: Security;
   /** The contract schema of the JSON request body (validated in its input form). */
   body?: string;
@@ -27,6 +29,18 @@ interface Endpoint {
   /** Refusals, answered in the error envelope. */
   errors: number[];
 }
+
+const PARTNER_REPORTS = [
+  'Each order is applied on its own; `amountMinor` is the amount that stands after the report.',
+  '',
+  '- `placed` (with `amountMinor`): the partner\'s record that the order exists. It vouches for a member\'s purchase of that order, also one that arrives later. Nothing is ever confirmed on the member\'s word alone: at the end of the hold period, a partner with `autoConfirm` (default false) has its pending purchases confirmed only when the order was reported `placed`, at the lower of the two amounts. Purchases never vouched for stay pending, are flagged for the operator, and are rejected `not_confirmed_by_shop` 30 days after their hold ended.',
+  '- `confirmed`: the pending purchase is confirmed (at `amountMinor` when given).',
+  '- `returned`: a partial return with `amountMinor`, everything without it.',
+  '- `cancelled`: rejected while pending, reversed once confirmed.',
+  '- `customerEmailSha256` (any status): hex SHA-256 of the buyer\'s trimmed, lower-cased email. Only the member whose email hashes to it can be confirmed; another member\'s purchase of the order is rejected `not_the_buyer`. Without it, an order two members sent (`contested`) is left to the operator.',
+  '- A member\'s amount more than 10 % and 5.00 above the partner\'s is confirmed at the partner\'s amount and flagged for review.',
+  '- An order the partner never had is `unknown` (kept for the operator); a `placed` report for an order no member sent yet is `applied` with reason `kept_for_purchase`.',
+].join('\n');
 
 const CURSOR = [{ name: 'cursor', description: 'The cursor from the previous answer; omit for the start' }];
 
@@ -46,7 +60,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'delete', path: '/v1/me', summary: 'GDPR erasure: personal data cleared, tokens revoked', security: 'member', success: { status: 204, description: 'The member is erased' }, errors: [401, 429] },
   { method: 'get', path: '/v1/rewards', summary: 'Active rewards', security: 'member', success: { status: 200, schema: 'Rewards', description: 'The rewards points can buy' }, errors: [401, 429] },
   { method: 'post', path: '/v1/redemptions', summary: 'Spend points on a reward (idempotent by key)', security: 'member', body: 'RedemptionRequest', headers: [{ name: 'Idempotency-Key', description: '1–200 characters; the same key and body replay the first answer, another body is a 409' }], success: { status: 201, schema: 'RedemptionResponse', description: 'The redemption' }, errors: [400, 401, 404, 409, 413, 429] },
-  { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: confirmed, returned, cancelled", security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock, and part of what is signed' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: placed, confirmed, returned, cancelled", description: PARTNER_REPORTS, security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock, and part of what is signed' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
   { method: 'get', path: '/health', summary: 'Liveness and database check', security: 'none', success: { status: 200, schema: 'Health', description: '{"status":"ok"}; 503 {"status":"unavailable"} without a database' }, errors: [] },
   { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', success: { status: 200, description: 'OpenAPI 3.1' }, errors: [] },
   { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', security: 'admin', body: 'PartnerInput', success: { status: 201, schema: 'PartnerResponse', description: 'Created: the partner as the catalogue shows it' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
@@ -129,6 +143,7 @@ function operation(e: Endpoint): JsonObject {
   return {
     operationId: `${e.method}${e.path.replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: e.summary,
+    ...(e.description ? { description: e.description } : {}),
     security: SECURITY[e.security],
     ...(parameters.length ? { parameters } : {}),
     ...(e.body ? { requestBody: { required: true, content: jsonContent(ref(e.body)) } } : {}),

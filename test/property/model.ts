@@ -44,7 +44,7 @@ export interface ModelPurchase {
   body: SentBody;
 }
 
-export type ReportStatus = 'confirmed' | 'returned' | 'cancelled';
+export type ReportStatus = 'placed' | 'confirmed' | 'returned' | 'cancelled';
 
 /** The result statuses of the contract, as the model expects them. */
 export type IngestOutcome = 'accepted' | 'duplicate' | 'conflict' | 'rejected';
@@ -62,6 +62,8 @@ export class LedgerModel {
   readonly balances: Balance[];
   readonly purchases = new Map<string, ModelPurchase>();
   readonly keys = new Map<string, { reward: number; status: number }>();
+  /** The partner's `placed` reports by `partner:order`: the amount it vouches for. */
+  readonly placed = new Map<string, number>();
   redemptions = 0;
 
   constructor(readonly members: number) {
@@ -105,6 +107,13 @@ export class LedgerModel {
   }
 
   report(partner: number, order: number, status: ReportStatus, amountMinor?: number): ReportOutcome {
+    if (status === 'placed') {
+      if (amountMinor === undefined) return 'invalid';
+      this.placed.set(`${partner}:${order}`, amountMinor);
+      const vouched = this.holder(partner, order);
+      // Kept for a purchase still to come, or vouching for the pending one; anything else is settled already.
+      return !vouched || vouched.status === 'pending' ? 'applied' : 'unchanged';
+    }
     const p = this.holder(partner, order);
     if (!p) return 'unknown';
     if (status === 'confirmed') return this.confirm(p, amountMinor);
@@ -149,12 +158,18 @@ export class LedgerModel {
     if (account === 'available' && !spending) b.lifetime += delta;
   }
 
-  /** Pending purchases past their hold at partners that allow it become confirmed (optionally only one member's). */
+  /**
+   * Pending purchases past their hold at partners that allow it, and that the
+   * partner reported `placed`, become confirmed at the lower of the two
+   * amounts (optionally only one member's). Nothing on the member's word alone.
+   */
   autoConfirm(nowMs: number, member?: number): void {
     for (const p of this.purchases.values()) {
       if (p.status !== 'pending' || p.holdUntilMs > nowMs || !PARTNERS[p.partner]!.autoConfirm) continue;
       if (member !== undefined && p.member !== member) continue;
-      this.confirm(p);
+      const vouched = this.placed.get(`${p.partner}:${p.order}`);
+      if (vouched === undefined || vouched === 0) continue;
+      this.confirm(p, vouched < p.amountMinor ? vouched : undefined);
     }
   }
 

@@ -17,9 +17,10 @@ describe.each(backends)('fraud review (%s)', (backend) => {
   });
   afterAll(() => server.close());
 
+  const HISTORY_SECRET = 'history-partner-secret-0123456789';
   /** A partner with `n` ordinary purchases of 50.00 EUR from a few members. */
   async function partnerWithHistory(n: number): Promise<string> {
-    const partner = await addPartner(server, { holdDays: 14, fraud: { holdAboveBasketFactor: 10 } });
+    const partner = await addPartner(server, { holdDays: 14, secret: HISTORY_SECRET, fraud: { holdAboveBasketFactor: 10 } });
     const regular = await signUp(server);
     await ingest(server, regular.token, Array.from({ length: n }, () => purchase(partner, { amountMinor: 5_000 })));
     return partner;
@@ -44,6 +45,8 @@ describe.each(backends)('fraud review (%s)', (backend) => {
 
       const held = await listHeldForReview(server.db);
       expect(held).toEqual(expect.arrayContaining([expect.objectContaining({ purchaseId: big.id, memberId: member.id, amountMinor: 50_001 })]));
+      // The partner vouches for the order: only the review hold stands between it and auto-confirmation.
+      await report(server, { id: partner, secret: HISTORY_SECRET }, [{ orderId: big.orderId, status: 'placed', amountMinor: 50_001 }]);
 
       // Past the hold period: the others confirm, the held one does not.
       await autoConfirmDue(server.db, new Date(server.clock.now().getTime() + 15 * DAY_MS), 10_000);

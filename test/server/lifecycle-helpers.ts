@@ -162,11 +162,16 @@ export interface OrderResult {
 export async function report(
   server: TestServer,
   partner: TestPartner,
-  orders: { orderId: string; status: 'confirmed' | 'returned' | 'cancelled'; amountMinor?: number }[],
+  orders: { orderId: string; status: 'placed' | 'confirmed' | 'returned' | 'cancelled'; amountMinor?: number; customerEmailSha256?: string }[],
 ): Promise<OrderResult[]> {
   const { res } = await sendConfirmations(server, partner, { orders });
   expect(res.status).toBe(200);
   return ((await res.json()) as { results: OrderResult[] }).results;
+}
+
+/** The partner's `placed` report of these purchases (its own record of each order, at the member's amount unless given). */
+export async function reportPlaced(server: TestServer, partner: TestPartner, purchases: { orderId: string; amountMinor: number }[]): Promise<OrderResult[]> {
+  return report(server, partner, purchases.map((p) => ({ orderId: p.orderId, status: 'placed' as const, amountMinor: p.amountMinor })));
 }
 
 export async function balanceOf(server: TestServer, member: TestMember): Promise<Balance> {

@@ -73,7 +73,8 @@ describe.each(backends)('operator tools on %s', (backend) => {
       const { partners } = (await res.json()) as { partners: { id: string; name: string; domains: string[]; holdDays: number; autoConfirm: boolean; secret?: string }[] };
       const byId = new Map(partners.map((p) => [p.id, p]));
       expect(byId.get(b)).toMatchObject({ name: 'Schuhhaus, Mitte', domains: [`${b}.example`, `www.${b}.example`], holdDays: 21, autoConfirm: false });
-      expect(byId.get(c)).toMatchObject({ domains: [`${c}.example`, `${c}.shop.example`], holdDays: 30, autoConfirm: true, earn: { points: 3, per: 1 } });
+      // An empty auto_confirm is the default, off: nothing is confirmed at the hold's end unless the operator asks for it.
+      expect(byId.get(c)).toMatchObject({ domains: [`${c}.example`, `${c}.shop.example`], holdDays: 30, autoConfirm: false, earn: { points: 3, per: 1 } });
       expect(byId.get(a)?.secret).toBeUndefined();
 
       const renamed = csv.replace('Buchladen', 'Buchladen am Markt');
