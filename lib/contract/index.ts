@@ -72,6 +72,8 @@ export const PartnerInput = z.object({
   secret: z.string().check(z.minLength(16), z.maxLength(200)),
   detection: z.optional(PartnerDetection),
   fraud: z.optional(FraudLimits),
+  /** Order numbers that differ only in case are different orders (default: the same order). */
+  orderIdCaseSensitive: z.optional(z.boolean()),
 });
 export type PartnerInput = z.input<typeof PartnerInput>;
 
@@ -86,6 +88,7 @@ export const Partner = z.object({
   holdDays: z.int(),
   autoConfirm: z.boolean(),
   detection: z.optional(PartnerDetection),
+  orderIdCaseSensitive: z.optional(z.boolean()),
   /** How the partner's purchases fared so far; only once enough of them are finished. */
   reliability: z.optional(z.object({
     /** Finished purchases that were confirmed (including those returned later), 0 to 1. */

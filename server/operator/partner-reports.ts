@@ -16,6 +16,7 @@
  *   while a cancellation or a return applies to all of them.
  */
 import type { ConfirmationOrder, Purchase } from '../../lib/contract/index.ts';
+import { normaliseOrderId } from '../../lib/contract/order-id.ts';
 import type { Queryable } from '../db/index.ts';
 import { lockMember } from '../ledger/ledger.ts';
 import {
@@ -65,18 +66,22 @@ async function purchasesOfOrder(tx: Queryable, partnerId: string, orderId: strin
 
 const isLive = (r: OrderRow) => r.status === 'pending' || r.status === 'confirmed';
 
-export async function applyPartnerReport(tx: Queryable, partnerId: string, order: ConfirmationOrder, now: Date): Promise<PartnerReportResult> {
-  if (order.status === 'placed' && order.amountMinor === undefined) return { status: 'invalid', reason: ReportReason.amountRequired };
+export async function applyPartnerReport(tx: Queryable, partnerId: string, reported: ConfirmationOrder, now: Date): Promise<PartnerReportResult> {
+  if (reported.status === 'placed' && reported.amountMinor === undefined) return { status: 'invalid', reason: ReportReason.amountRequired };
+  // The partner's order number is compared as the members' are: normalised the same way.
+  const normalised = normaliseOrderId(reported.orderId, await caseSensitive(tx, partnerId));
+  if (!normalised.ok) return { status: 'invalid', reason: `order_id_invalid: ${normalised.reason}` };
+  const order = { ...reported, orderId: normalised.orderId };
   const buyerHash = order.customerEmailSha256?.toLowerCase();
   if (order.status === 'placed') await keepPlacedReport(tx, partnerId, order.orderId, order.amountMinor!, buyerHash, now);
 
   let rows = await purchasesOfOrder(tx, partnerId, order.orderId);
   if (rows.length === 0) {
     if (order.status === 'placed') return { status: 'applied', reason: ReportReason.keptForPurchase };
-    // Kept for the operator, like any report of an order nobody sent.
+    // Kept for the operator as the partner wrote it, like any report of an order nobody sent.
     await tx.query(
       'INSERT INTO unknown_confirmations (partner_id, order_id, status, amount_minor, received_at) VALUES ($1, $2, $3, $4, $5)',
-      [partnerId, order.orderId, order.status, order.amountMinor ?? null, now.toISOString()],
+      [partnerId, reported.orderId, order.status, order.amountMinor ?? null, now.toISOString()],
     );
     return { status: 'unknown' };
   }
@@ -84,9 +89,9 @@ export async function applyPartnerReport(tx: Queryable, partnerId: string, order
   let lastRejected: TransitionResult | undefined;
   if (buyerHash) {
     for (const r of rows.filter((r) => isLive(r) && r.email_sha256 !== buyerHash)) lastRejected = await rejectNotTheBuyer(tx, r.id, now);
-    const buyer = rows.find((r) => isLive(r) && r.email_sha256 === buyerHash);
+    let buyer = rows.find((r) => isLive(r) && r.email_sha256 === buyerHash);
     if (!buyer) return lastRejected ? withStatus(lastRejected) : decideOne(tx, rows[0]!, order, now);
-    if (buyer.review === 'held' && buyer.reason === ReportReason.contested) await settleContest(tx, buyer, now);
+    if (buyer.review === 'held' && buyer.reason === ReportReason.contested) buyer = await settleContest(tx, buyer, now);
     rows = [buyer];
   }
 
@@ -100,6 +105,11 @@ export async function applyPartnerReport(tx: Queryable, partnerId: string, order
     return outcome!;
   }
   return decideOne(tx, live[0] ?? rows[0]!, order, now);
+}
+
+async function caseSensitive(tx: Queryable, partnerId: string): Promise<boolean> {
+  const rows = await tx.query<{ case_sensitive: boolean | null }>(`SELECT (doc->>'orderIdCaseSensitive')::boolean AS case_sensitive FROM partners WHERE id = $1`, [partnerId]);
+  return rows[0]?.case_sensitive === true;
 }
 
 function withStatus(t: TransitionResult): PartnerReportResult {
@@ -132,10 +142,12 @@ async function keepPlacedReport(tx: Queryable, partnerId: string, orderId: strin
 }
 
 /** The buyer's purchase is no longer contested: its hold is lifted and the member's next sync shows it. */
-async function settleContest(tx: Queryable, buyer: OrderRow, now: Date): Promise<void> {
+async function settleContest(tx: Queryable, buyer: OrderRow, now: Date): Promise<OrderRow> {
   await lockMember(tx, buyer.member_id);
-  await tx.query(
-    `UPDATE purchases SET review = 'released', reason = NULL, change_seq = nextval('purchase_changes'), updated_at = $2 WHERE id = $1`,
+  const rows = await tx.query<PurchaseRow>(
+    `UPDATE purchases SET review = 'released', reason = NULL, change_seq = nextval('purchase_changes'), updated_at = $2 WHERE id = $1
+     RETURNING ${PURCHASE_COLUMNS}`,
     [buyer.id, now.toISOString()],
   );
+  return { ...buyer, ...rows[0]!, review: 'released' };
 }

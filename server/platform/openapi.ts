@@ -42,6 +42,15 @@ const PARTNER_REPORTS = [
   '- An order the partner never had is `unknown` (kept for the operator); a `placed` report for an order no member sent yet is `applied` with reason `kept_for_purchase`.',
 ].join('\n');
 
+const INGEST_RULES = [
+  'One result per item, in order; one bad item never loses the others.',
+  '',
+  '- Order ids are compared after normalisation: Unicode NFKC, trimmed, and upper-cased unless the partner set `orderIdCaseSensitive`; ids holding control or format characters (zero-width, bidi) are `rejected` (`invalid: orderId: …`). The purchase carries the normalised id.',
+  '- The same order from the same member under a new id (a second device) is `duplicate`. From another member it is `accepted` with reason `contested`: both purchases are then held `pending` with reason `contested` (under review, never available) until the partner\'s report names the buyer (`customerEmailSha256`) or the operator decides.',
+  '- An order the partner already reported with another buyer\'s email hash is `rejected` with reason `not_the_buyer`.',
+  '- Every accepted purchase is `pending`; it becomes available only on the partner\'s word (a `confirmed` report, or a `placed` report and the end of the hold at an auto-confirm partner).',
+].join('\n');
+
 const CURSOR = [{ name: 'cursor', description: 'The cursor from the previous answer; omit for the start' }];
 
 /** Every endpoint of DESIGN.md's contract table. */
@@ -51,7 +60,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'post', path: '/v1/auth/logout', summary: 'Revoke the token of this request', security: 'member', success: { status: 204, description: 'The token is revoked' }, errors: [401] },
   { method: 'get', path: '/v1/partners', summary: 'The partner catalogue (with ETag; 304 on If-None-Match)', security: 'none', headers: [{ name: 'If-None-Match', description: 'The ETag of the catalogue the client holds' }], success: { status: 200, schema: 'Catalog', description: 'The catalogue' }, errors: [429] },
   { method: 'get', path: '/v1/offers', summary: "Offers for this member's tier and segment", security: 'member', success: { status: 200, schema: 'Offers', description: 'The running and upcoming offers' }, errors: [401, 429] },
-  { method: 'post', path: '/v1/purchases', summary: 'Batch ingest of up to 100 detected purchases', security: 'member', body: 'IngestBody', success: { status: 200, schema: 'IngestResponse', description: 'One result per purchase, in order' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/purchases', summary: 'Batch ingest of up to 100 detected purchases', description: INGEST_RULES, security: 'member', body: 'IngestBody', success: { status: 200, schema: 'IngestResponse', description: 'One result per purchase, in order' }, errors: [400, 401, 413, 429] },
   { method: 'post', path: '/v1/purchases/:id/claim', summary: 'A missing-points claim backed by the local receipt', security: 'member', body: 'ClaimRequest', success: { status: 201, schema: 'ClaimResponse', description: 'The claim, open for review' }, alsoSuccess: { status: 200, description: 'The claim already made for this purchase' }, errors: [400, 401, 404, 409, 413, 429] },
   { method: 'get', path: '/v1/me', summary: 'The member, tier and balance', security: 'member', success: { status: 200, schema: 'Me', description: 'The member' }, errors: [401, 429] },
   { method: 'get', path: '/v1/me/sync', summary: 'Balance, purchases changed since the cursor and catalogue versions', security: 'member', query: CURSOR, success: { status: 200, schema: 'SyncResponse', description: 'Changes since the cursor' }, errors: [400, 401, 429] },

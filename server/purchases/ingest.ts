@@ -24,11 +24,13 @@ import {
   type Offer,
   PurchaseIn,
 } from '../../lib/contract/index.ts';
+import { normaliseOrderId } from '../../lib/contract/order-id.ts';
 import { earnPoints } from '../../lib/points/index.ts';
 import { tierMultiplierPercent } from '../../lib/points/tiers.ts';
 import { catalogCache, type CatalogVersions, type PartnerInfo, readCatalogVersions } from '../catalog/catalog-cache.ts';
 import { type Db, prepared, type Queryable } from '../db/index.ts';
 import { lockMember, postBookedPurchasesCtes } from '../ledger/ledger.ts';
+import { EMAIL_SHA256_SQL } from './lifecycle.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
 import { KNOWN_CURRENCIES } from '../routes/admin.ts';
 
@@ -92,9 +94,17 @@ export async function ingestBatch(items: readonly unknown[], opts: IngestOptions
       if (!partner) results[index] = rejected(input.id, 'unknown_partner');
       else if (partner.partner.currency !== input.currency) results[index] = rejected(input.id, 'currency_mismatch');
       else if (Date.parse(input.detectedAt) > opts.now.getTime() + MAX_FUTURE_MS) results[index] = rejected(input.id, 'detected_in_future');
-      else candidates.push({ index, input, bodyHash: bodyHash(input), partner });
+      else {
+        // Compared and stored normalised; the body hash stays that of the body as sent, for duplicate and conflict.
+        const normalised = normaliseOrderId(input.orderId, partner.partner.orderIdCaseSensitive === true);
+        if (!normalised.ok) results[index] = rejected(input.id, `invalid: orderId: ${normalised.reason}`);
+        else candidates.push({ index, input: { ...input, orderId: normalised.orderId }, bodyHash: bodyHash(input), partner });
+      }
     }
-    for (const [index, result] of await bookCandidates(candidates, catalog, opts)) results[index] = result;
+    catalog.notTheBuyer = await loadNotTheBuyer(opts.db, candidates, opts.memberId);
+    const booked = await bookCandidates(candidates, catalog, opts);
+    for (const [index, result] of booked) results[index] = result;
+    await holdRivalsOfContests([...booked.values()], opts);
   }
   return results.map((r, i) => r ?? rejected(idOf(items[i]), 'internal_error'));
 }
@@ -297,6 +307,8 @@ interface CatalogContext {
   offers: Offer[];
   /** Median amount of each partner's last purchases, where there is enough history to judge. */
   usualBasketMinor: Map<string, number>;
+  /** Orders (`orderKey`) the partner reported with another buyer's email hash than this member's. */
+  notTheBuyer: Set<string>;
 }
 
 async function loadCatalogContext(db: Queryable, inputs: readonly PurchaseIn[], versions: CatalogVersions, opts: IngestOptions): Promise<CatalogContext> {
@@ -306,7 +318,7 @@ async function loadCatalogContext(db: Queryable, inputs: readonly PurchaseIn[], 
     catalogCache(db).offersBetween(Math.min(...times), Math.max(...times), versions.offers),
   ]);
   // Filled in once the partners are known, for those that hold large orders for review.
-  return { tier, offers, usualBasketMinor: new Map() };
+  return { tier, offers, usualBasketMinor: new Map(), notTheBuyer: new Set() };
 }
 
 async function loadTier(db: Queryable, memberId: string): Promise<string> {
@@ -388,12 +400,14 @@ interface Stored {
   byId: Map<string, StoredRow>;
   ownOrders: Map<string, StoredRow>;
   ownerOrders: Map<string, StoredRow>;
+  /** Other members' live (pending or confirmed) purchases of each order: a new claim contests them. */
+  rivals: Map<string, StoredRow[]>;
 }
 
-const NOTHING_STORED: Stored = { byId: new Map(), ownOrders: new Map(), ownerOrders: new Map() };
+const NOTHING_STORED: Stored = { byId: new Map(), ownOrders: new Map(), ownerOrders: new Map(), rivals: new Map() };
 
 function decide(candidates: readonly Candidate[], stored: Stored, ctx: MemberContext, catalog: CatalogContext, opts: IngestOptions): Decision[] {
-  const { byId, ownOrders, ownerOrders } = stored;
+  const { byId, ownOrders, ownerOrders, rivals } = stored;
   const offerUses = new Map(ctx.offerUses);
   const today = new Map([...ctx.today].map(([k, v]) => [k, { ...v }]));
   const plannedById = new Map<string, PlannedInsert>();
@@ -430,14 +444,22 @@ function decide(candidates: readonly Candidate[], stored: Stored, ctx: MemberCon
       decisions.push({ kind: 'sameAsPlanned', planned: earlierOrder, status: 'duplicate' });
       continue;
     }
+    // The order's first row keeps the order's place in the unique index; every later one points at it.
     const owner = ownerOrders.get(key);
-    const insert = owner
-      ? refusedRow(candidate, 'duplicate_claim', owner.id, opts.now)
+    const contested = (rivals.get(key) ?? []).length > 0;
+    const insert = catalog.notTheBuyer.has(key)
+      ? refusedRow(candidate, 'not_the_buyer', owner?.id ?? null, opts.now)
       : fraudRuleFires(candidate, today)
-        ? refusedRow(candidate, 'fraud_limit', null, opts.now)
+        ? refusedRow(candidate, 'fraud_limit', owner?.id ?? null, opts.now)
         : acceptedRow(candidate, ctx, offerUses, opts.now);
+    if (insert.status === 'pending' && owner) insert.duplicateOf = owner.id;
+    // Two members claiming one order is a contest, not first come first served: both wait for the partner's word.
+    if (insert.status === 'pending' && contested) {
+      insert.reason = CONTESTED;
+      insert.review = 'held';
+    }
     // Accepted and pending like any other, but never auto-confirmed until the operator decides.
-    if (insert.status === 'pending' && farAboveUsualBasket(candidate, catalog)) {
+    if (insert.status === 'pending' && insert.review === null && farAboveUsualBasket(candidate, catalog)) {
       insert.reason = 'held_for_review';
       insert.review = 'held';
     }
@@ -475,7 +497,7 @@ const LOOK_UP_STORED = prepared(
    UNION ALL
    SELECT ${STORED_COLUMNS.map((c) => `p.${c}`).join(', ')}, false AS by_id
      FROM orders o JOIN purchases p ON p.partner_id = o.partner_id AND p.order_id = o.order_id
-    WHERE p.duplicate_of IS NOT NULL AND p.member_id = $4
+    WHERE p.duplicate_of IS NOT NULL AND (p.member_id = $4 OR p.status IN ('pending', 'confirmed'))
    ORDER BY change_seq`,
 );
 
@@ -491,13 +513,15 @@ async function lookUpStored(tx: Queryable, candidates: readonly Candidate[], mem
   const byId = new Map(idRows.map((r) => [r.id, r]));
   const ownOrders = new Map<string, StoredRow>();
   const ownerOrders = new Map<string, StoredRow>();
+  const rivals = new Map<string, StoredRow[]>();
   for (const r of orderRows) {
     const key = orderKey(r.partner_id, r.order_id);
     if (r.duplicate_of === null) ownerOrders.set(key, r);
+    if (r.member_id !== memberId && (r.status === 'pending' || r.status === 'confirmed')) rivals.set(key, [...(rivals.get(key) ?? []), r]);
     // The member's own row for the order: the one that holds it, else their first refused claim.
     if (r.member_id === memberId && (r.duplicate_of === null || !ownOrders.has(key))) ownOrders.set(key, r);
   }
-  return { byId, ownOrders, ownerOrders };
+  return { byId, ownOrders, ownerOrders, rivals };
 }
 
 function holdUntil(candidate: Candidate, now: Date): Date {
@@ -549,6 +573,55 @@ function acceptedRow(candidate: Candidate, ctx: MemberContext, offerUses: Map<st
     holdUntil: holdUntil(candidate, now),
     review: null,
   };
+}
+
+const CONTESTED = 'contested';
+
+/**
+ * Orders of the batch that the partner reported `placed` with a buyer's
+ * email hash that is not this member's: claims of them are refused
+ * `not_the_buyer` (one look-up by primary key for the whole batch).
+ */
+async function loadNotTheBuyer(db: Queryable, candidates: readonly Candidate[], memberId: string): Promise<Set<string>> {
+  if (candidates.length === 0) return new Set();
+  const rows = await db.query<{ partner_id: string; order_id: string }>(
+    `SELECT po.partner_id, po.order_id
+       FROM unnest($1::text[], $2::text[]) AS o(partner_id, order_id)
+       JOIN partner_orders po ON po.partner_id = o.partner_id AND po.order_id = o.order_id
+      WHERE po.customer_email_sha256 IS NOT NULL
+        AND po.customer_email_sha256 IS DISTINCT FROM (SELECT ${EMAIL_SHA256_SQL('email')} FROM members WHERE id = $3)`,
+    [candidates.map((c) => c.input.partnerId), candidates.map((c) => c.input.orderId), memberId],
+  );
+  return new Set(rows.map((r) => orderKey(r.partner_id, r.order_id)));
+}
+
+/**
+ * A new claim contested an order other members hold: their pending purchases
+ * of it are held too, with reason `contested`, until the partner's report
+ * (or the operator) decides. Each under its own member's lock, after the
+ * claim's own transaction, so no two members' locks are ever held together.
+ * Should this be lost (a crash in between), auto-confirmation still refuses
+ * an order another member holds a live purchase of (lifecycle.ts).
+ */
+async function holdRivalsOfContests(results: readonly IngestResult[], opts: IngestOptions): Promise<void> {
+  const contested = results.filter((r) => r.status === 'accepted' && r.reason === CONTESTED && r.purchase).map((r) => r.purchase!);
+  if (contested.length === 0) return;
+  const rivals = await opts.db.query<{ id: string; member_id: string }>(
+    `SELECT p.id, p.member_id FROM unnest($1::text[], $2::text[]) AS o(partner_id, order_id)
+       JOIN purchases p ON p.partner_id = o.partner_id AND p.order_id = o.order_id
+      WHERE p.member_id <> $3 AND p.status = 'pending' AND p.review IS DISTINCT FROM 'held'`,
+    [contested.map((p) => p.partnerId), contested.map((p) => p.orderId), opts.memberId],
+  );
+  for (const rival of rivals) {
+    await opts.db.transaction(async (tx) => {
+      await lockMember(tx, rival.member_id);
+      await tx.query(
+        `UPDATE purchases SET review = 'held', reason = $2, change_seq = nextval('purchase_changes'), updated_at = $3
+          WHERE id = $1 AND status = 'pending' AND review IS DISTINCT FROM 'held'`,
+        [rival.id, CONTESTED, opts.now.toISOString()],
+      );
+    });
+  }
 }
 
 /** The partner's own limits (off unless the partner sets them), over the last 24 hours. */

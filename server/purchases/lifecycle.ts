@@ -301,6 +301,9 @@ export async function autoConfirmDue(db: Db, now: Date, limit = 500, memberId?: 
         AND p.review IS DISTINCT FROM 'held'
         AND po.amount_minor > 0
         AND (po.customer_email_sha256 IS NULL OR po.customer_email_sha256 = ${EMAIL_SHA256_SQL('m.email')})
+        -- A contested order waits for the partner's word or the operator, even should its hold have been lost.
+        AND NOT EXISTS (SELECT 1 FROM purchases r WHERE r.partner_id = p.partner_id AND r.order_id = p.order_id
+                          AND r.member_id <> p.member_id AND r.status IN ('pending', 'confirmed'))
         AND ($3::uuid IS NULL OR p.member_id = $3::uuid)
       ORDER BY p.hold_until, p.id
       LIMIT $2`,

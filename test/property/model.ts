@@ -38,8 +38,12 @@ export interface ModelPurchase {
   points: number;
   status: PurchaseStatus;
   holdUntilMs: number;
-  /** The purchase that holds the order, for a refused duplicate claim. */
+  /** The order's first purchase, for every later one (a contest, or a claim after the first ended). */
   duplicateOf: string | null;
+  /** Held for review (a contest): never auto-confirmed, only the partner's report decides. */
+  held: boolean;
+  /** Order of booking, for the order reports visit an order's purchases in. */
+  seq: number;
   /** The exact body first sent under this id, for duplicate/conflict decisions. */
   body: SentBody;
 }
@@ -86,6 +90,14 @@ export class LedgerModel {
     return first;
   }
 
+  /** Every purchase of an order: live ones first, the first booked before later ones, then in booking order. */
+  private rowsOf(partner: number, order: number): ModelPurchase[] {
+    const live = (p: ModelPurchase) => (isFinal(p.status) ? 1 : 0);
+    return [...this.purchases.values()]
+      .filter((p) => p.partner === partner && p.order === order)
+      .sort((a, b) => live(a) - live(b) || Number(a.duplicateOf !== null) - Number(b.duplicateOf !== null) || a.seq - b.seq);
+  }
+
   ingest(member: number, body: SentBody, nowMs: number): IngestOutcome {
     const stored = this.purchases.get(body.id);
     if (stored) {
@@ -93,16 +105,17 @@ export class LedgerModel {
       return sameBody(stored.body, body) ? 'duplicate' : 'conflict';
     }
     if (this.ownRow(member, body.partner, body.order)) return 'duplicate';
-    const holder = this.holder(body.partner, body.order);
+    const first = this.holder(body.partner, body.order);
     const holdUntilMs = nowMs + PARTNERS[body.partner]!.holdDays * DAY_MS;
-    const base = { id: body.id, member, partner: body.partner, order: body.order, amountMinor: body.amountMinor, holdUntilMs, body };
-    if (holder) {
-      this.purchases.set(body.id, { ...base, points: 0, status: 'rejected', duplicateOf: holder.id });
-      return 'rejected';
-    }
+    // Another member's live purchase of the order: a contest, both held until the partner's word decides.
+    const rivals = this.rowsOf(body.partner, body.order).filter((p) => p.member !== member && !isFinal(p.status));
     const points = pointsFor(body.partner, body.amountMinor);
-    this.purchases.set(body.id, { ...base, points, status: 'pending', duplicateOf: null });
+    this.purchases.set(body.id, {
+      id: body.id, member, partner: body.partner, order: body.order, amountMinor: body.amountMinor, holdUntilMs, body,
+      points, status: 'pending', duplicateOf: first?.id ?? null, held: rivals.length > 0, seq: this.purchases.size,
+    });
     this.balances[member]!.pending += points;
+    for (const r of rivals) if (r.status === 'pending') r.held = true;
     return 'accepted';
   }
 
@@ -110,12 +123,22 @@ export class LedgerModel {
     if (status === 'placed') {
       if (amountMinor === undefined) return 'invalid';
       this.placed.set(`${partner}:${order}`, amountMinor);
-      const vouched = this.holder(partner, order);
-      // Kept for a purchase still to come, or vouching for the pending one; anything else is settled already.
-      return !vouched || vouched.status === 'pending' ? 'applied' : 'unchanged';
     }
-    const p = this.holder(partner, order);
-    if (!p) return 'unknown';
+    const rows = this.rowsOf(partner, order);
+    if (rows.length === 0) return status === 'placed' ? 'applied' : 'unknown';
+    const live = rows.filter((p) => !isFinal(p.status));
+    if (live.length > 1) {
+      // A contest the report names no buyer for: left to the operator, unless the order is gone.
+      if (status === 'placed' || status === 'confirmed') return 'unchanged';
+      let outcome: ReportOutcome = 'unchanged';
+      for (const p of live) outcome = this.apply(p, status, amountMinor);
+      return outcome;
+    }
+    return this.apply(live[0] ?? rows[0]!, status, amountMinor);
+  }
+
+  private apply(p: ModelPurchase, status: ReportStatus, amountMinor?: number): ReportOutcome {
+    if (status === 'placed') return p.status === 'pending' ? 'applied' : 'unchanged';
     if (status === 'confirmed') return this.confirm(p, amountMinor);
     if (status === 'cancelled' || amountMinor === undefined || amountMinor === 0) return this.end(p);
     if (isFinal(p.status)) return 'unchanged';
@@ -165,7 +188,7 @@ export class LedgerModel {
    */
   autoConfirm(nowMs: number, member?: number): void {
     for (const p of this.purchases.values()) {
-      if (p.status !== 'pending' || p.holdUntilMs > nowMs || !PARTNERS[p.partner]!.autoConfirm) continue;
+      if (p.status !== 'pending' || p.holdUntilMs > nowMs || !PARTNERS[p.partner]!.autoConfirm || p.held) continue;
       if (member !== undefined && p.member !== member) continue;
       const vouched = this.placed.get(`${p.partner}:${p.order}`);
       if (vouched === undefined || vouched === 0) continue;
@@ -200,6 +223,4 @@ export const VALID_PATHS: ReadonlySet<string> = new Set([
   'pending>confirmed',
   'pending>rejected',
   'pending>confirmed>reversed',
-  // A refused claim (another member's order) is born rejected.
-  'rejected',
 ]);

@@ -3,7 +3,7 @@
  * partners, rewards and purchases are all made through the real API, the way
  * a member's extension and the operator would.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Balance, Purchase } from '../../lib/contract/index.ts';
 import { signConfirmation } from '../../server/routes/partner-api.ts';
@@ -14,6 +14,12 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 export interface TestMember {
   id: string;
   token: string;
+  email?: string;
+}
+
+/** What a partner sends as `customerEmailSha256`: hex SHA-256 of the trimmed, lower-cased email. */
+export function emailSha256(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 }
 
 let counter = 0;
@@ -24,12 +30,11 @@ export function unique(prefix: string): string {
 }
 
 export async function registerMember(server: TestServer): Promise<TestMember> {
-  const res = await server.call('POST', '/v1/auth/register', {
-    body: { email: `${unique('member')}@example.test`, password: 'correct horse battery' },
-  });
+  const email = `${unique('member')}@example.test`;
+  const res = await server.call('POST', '/v1/auth/register', { body: { email, password: 'correct horse battery' } });
   expect(res.status).toBe(201);
   const body = (await res.json()) as { token: string; member: { id: string } };
-  return { id: body.member.id, token: body.token };
+  return { id: body.member.id, token: body.token, email };
 }
 
 export interface PartnerOptions {
