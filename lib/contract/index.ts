@@ -44,14 +44,23 @@ export const Earn = z.object({
 });
 export type Earn = z.infer<typeof Earn>;
 
+/**
+ * A partner's overrides of the velocity and anomaly limits, which are on by
+ * default (defaults in server/purchases/limits.ts); 0 turns a limit off. A
+ * purchase that trips one is booked pending and held for review.
+ */
 export const FraudLimits = z.object({
-  maxPurchasesPerMemberPerDay: z.optional(positiveInt),
-  maxAmountMinorPerMemberPerDay: z.optional(positiveInt),
+  maxPurchasesPerMemberPerDay: z.optional(nonNegativeInt),
+  maxPurchasesPerMemberPerWeek: z.optional(nonNegativeInt),
+  maxAmountMinorPerMemberPerDay: z.optional(nonNegativeInt),
+  maxSameAmountPerMemberPerWeek: z.optional(nonNegativeInt),
   /**
    * Holds an order above this many times the partner's usual basket (the
-   * median of its last 100 purchases, once it has 20) for the operator's review.
+   * median of its last 100 confirmed purchases, once it has 20) for the operator's review.
    */
-  holdAboveBasketFactor: z.optional(positiveInt.check(z.minimum(2), z.maximum(1000))),
+  holdAboveBasketFactor: z.optional(nonNegativeInt.check(z.maximum(1000))),
+  /** Holds a member's purchases while more than this percentage of their finished purchases of 90 days were refused. */
+  maxRejectedSharePercent: z.optional(nonNegativeInt.check(z.maximum(100))),
 });
 
 /** A partner as the operator writes it (`PUT /v1/admin/partners/:id`). */

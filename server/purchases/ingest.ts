@@ -31,6 +31,7 @@ import { catalogCache, type CatalogVersions, type PartnerInfo, readCatalogVersio
 import { type Db, prepared, type Queryable } from '../db/index.ts';
 import { lockMember, postBookedPurchasesCtes } from '../ledger/ledger.ts';
 import { EMAIL_SHA256_SQL } from './lifecycle.ts';
+import { countPurchase, emptyRecent, LimitReason, needsMemberHistory, type Recent, resolveLimits, type ResolvedLimits, trippedLimit } from './limits.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
 import { KNOWN_CURRENCIES } from '../routes/admin.ts';
 
@@ -51,6 +52,7 @@ interface Candidate {
   input: PurchaseIn;
   bodyHash: string;
   partner: PartnerInfo;
+  limits: ResolvedLimits;
 }
 
 interface StoredRow extends PurchaseRow {
@@ -86,7 +88,7 @@ export async function ingestBatch(items: readonly unknown[], opts: IngestOptions
       catalogCache(opts.db).partnersById(valid.map((v) => v.input.partnerId), versions.partners),
       loadCatalogContext(opts.db, valid.map((v) => v.input), versions, opts),
     ]);
-    const judged = [...partners.values()].filter((p) => p.fraud?.holdAboveBasketFactor !== undefined).map((p) => p.partner.id);
+    const judged = [...partners.values()].filter((p) => resolveLimits(p.fraud, p.partner.currency).holdAboveBasketFactor > 0).map((p) => p.partner.id);
     if (judged.length > 0) catalog.usualBasketMinor = await loadUsualBaskets(opts.db, judged);
     const candidates: Candidate[] = [];
     for (const { index, input } of valid) {
@@ -98,7 +100,10 @@ export async function ingestBatch(items: readonly unknown[], opts: IngestOptions
         // Compared and stored normalised; the body hash stays that of the body as sent, for duplicate and conflict.
         const normalised = normaliseOrderId(input.orderId, partner.partner.orderIdCaseSensitive === true);
         if (!normalised.ok) results[index] = rejected(input.id, `invalid: orderId: ${normalised.reason}`);
-        else candidates.push({ index, input: { ...input, orderId: normalised.orderId }, bodyHash: bodyHash(input), partner });
+        else {
+          const limits = resolveLimits(partner.fraud, partner.partner.currency);
+          candidates.push({ index, input: { ...input, orderId: normalised.orderId }, bodyHash: bodyHash(input), partner, limits });
+        }
       }
     }
     catalog.notTheBuyer = await loadNotTheBuyer(opts.db, candidates, opts.memberId);
@@ -198,7 +203,7 @@ async function bookFresh(
 ): Promise<{ results: Map<number, IngestResult>; rest: readonly Candidate[] }> {
   const none = { results: new Map<number, IngestResult>(), rest: candidates };
   if (candidates.length === 0 || !planNeedsNoLookUp(candidates, catalog)) return none;
-  const ctx: MemberContext = { tier: catalog.tier, offers: catalog.offers, offerUses: new Map(), today: new Map() };
+  const ctx: MemberContext = { tier: catalog.tier, offers: catalog.offers, offerUses: new Map(), recent: new Map(), rejectedShare: { rejected: 0, finished: 0 } };
   const decisions = decide(candidates, NOTHING_STORED, ctx, catalog, opts);
   const inserts = decisions.flatMap((d) => (d.kind === 'insert' ? [d.insert] : []));
   let inserted: Map<string, PurchaseRow>;
@@ -216,9 +221,7 @@ async function bookFresh(
 
 function planNeedsNoLookUp(candidates: readonly Candidate[], catalog: CatalogContext): boolean {
   if (catalog.offers.some((o) => o.perMemberLimit !== undefined)) return false;
-  const limitedPerDay = (c: Candidate) =>
-    c.partner.fraud?.maxPurchasesPerMemberPerDay !== undefined || c.partner.fraud?.maxAmountMinorPerMemberPerDay !== undefined;
-  if (candidates.some(limitedPerDay)) return false;
+  if (candidates.some((c) => needsMemberHistory(c.limits))) return false;
   const ids = new Set(candidates.map((c) => c.input.id.toLowerCase()));
   const orders = new Set(candidates.map((c) => orderKey(c.input.partnerId, c.input.orderId)));
   return ids.size === candidates.length && orders.size === candidates.length;
@@ -269,7 +272,7 @@ interface PlannedInsert {
   offerIds: string[];
   duplicateOf: string | null;
   holdUntil: Date;
-  /** 'held' when the order is far above the partner's usual basket. */
+  /** 'held' when a limit tripped (far above the usual basket, velocity, …) or the order is contested. */
   review: 'held' | null;
 }
 
@@ -277,8 +280,10 @@ interface MemberContext {
   tier: string;
   offers: Offer[];
   offerUses: Map<string, number>;
-  /** Today's purchases and amount per partner, for partners with fraud limits. */
-  today: Map<string, { count: number; amountMinor: number }>;
+  /** The member's recent purchases per partner, for the velocity limits. */
+  recent: Map<string, Recent>;
+  /** The member's refused and finished purchases of the last 90 days. */
+  rejectedShare: { rejected: number; finished: number };
 }
 
 async function bookInTransaction(
@@ -331,8 +336,8 @@ export const BASKET_WINDOW = 100;
 export const BASKET_MIN_HISTORY = 20;
 
 /**
- * The median amount of each partner's last BASKET_WINDOW purchases (rejected
- * ones left out), for partners with at least BASKET_MIN_HISTORY of them. Read
+ * The median amount of each partner's last BASKET_WINDOW confirmed purchases
+ * (so no member can move it with purchases of their own), for partners with at least BASKET_MIN_HISTORY of them. Read
  * outside the booking transaction: a basket a few purchases stale judges as well.
  */
 async function loadUsualBaskets(db: Queryable, partnerIds: readonly string[]): Promise<Map<string, number>> {
@@ -342,7 +347,7 @@ async function loadUsualBaskets(db: Queryable, partnerIds: readonly string[]): P
        CROSS JOIN LATERAL (
          SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY r.amount_minor) AS median, count(*)::int AS n
            FROM (SELECT amount_minor FROM purchases
-                  WHERE partner_id = p.id AND status <> 'rejected'
+                  WHERE partner_id = p.id AND status = 'confirmed'
                   ORDER BY created_at DESC LIMIT $2) r
        ) s`,
     [[...new Set(partnerIds)], BASKET_WINDOW],
@@ -353,9 +358,9 @@ async function loadUsualBaskets(db: Queryable, partnerIds: readonly string[]): P
 }
 
 function farAboveUsualBasket(candidate: Candidate, catalog: CatalogContext): boolean {
-  const factor = candidate.partner.fraud?.holdAboveBasketFactor;
+  const factor = candidate.limits.holdAboveBasketFactor;
   const median = catalog.usualBasketMinor.get(candidate.input.partnerId);
-  return factor !== undefined && median !== undefined && candidate.input.amountMinor > factor * median;
+  return factor > 0 && median !== undefined && candidate.input.amountMinor > factor * median;
 }
 
 async function loadMemberContext(
@@ -369,18 +374,41 @@ async function loadMemberContext(
     const rows = await tx.query<{ offer_id: string; uses: number }>('SELECT offer_id, uses FROM offer_uses WHERE member_id = $1', [opts.memberId]);
     for (const r of rows) offerUses.set(r.offer_id, r.uses);
   }
-  const today = new Map<string, { count: number; amountMinor: number }>();
-  const limited = [...new Set(candidates.filter((c) => c.partner.fraud).map((c) => c.input.partnerId))];
+  const recent = new Map<string, Recent>();
+  const rejectedShare = { rejected: 0, finished: 0 };
+  const limited = [...new Set(candidates.filter((c) => needsMemberHistory(c.limits)).map((c) => c.input.partnerId))];
   if (limited.length > 0) {
-    const rows = await tx.query<{ partner_id: string; count: number; amount_minor: number }>(
-      `SELECT partner_id, count(*) AS count, COALESCE(sum(amount_minor), 0)::bigint AS amount_minor FROM purchases
-        WHERE member_id = $1 AND partner_id = ANY($2::text[]) AND created_at > $3 AND status <> 'rejected'
-        GROUP BY partner_id`,
-      [opts.memberId, limited, new Date(opts.now.getTime() - DAY_MS).toISOString()],
-    );
-    for (const r of rows) today.set(r.partner_id, { count: r.count, amountMinor: r.amount_minor });
+    const dayAgo = new Date(opts.now.getTime() - DAY_MS).toISOString();
+    const weekAgo = new Date(opts.now.getTime() - 7 * DAY_MS).toISOString();
+    const [rows, share] = await Promise.all([
+      // Held purchases count too: a tripped limit must not reset the count.
+      tx.query<{ partner_id: string; amount: number; day_count: number; day_amount: number; n: number }>(
+        `SELECT partner_id, original_amount_minor AS amount,
+                count(*) FILTER (WHERE created_at > $3)::int AS day_count,
+                COALESCE(sum(amount_minor) FILTER (WHERE created_at > $3), 0)::bigint AS day_amount,
+                count(*)::int AS n
+           FROM purchases
+          WHERE member_id = $1 AND partner_id = ANY($2::text[]) AND created_at > $4 AND status <> 'rejected'
+          GROUP BY partner_id, original_amount_minor`,
+        [opts.memberId, limited, dayAgo, weekAgo],
+      ),
+      tx.query<{ rejected: number; finished: number }>(
+        `SELECT count(*) FILTER (WHERE status = 'rejected')::int AS rejected, count(*) FILTER (WHERE status <> 'pending')::int AS finished
+           FROM purchases WHERE member_id = $1 AND created_at > $2`,
+        [opts.memberId, new Date(opts.now.getTime() - 90 * DAY_MS).toISOString()],
+      ),
+    ]);
+    for (const r of rows) {
+      const so = recent.get(r.partner_id) ?? emptyRecent();
+      so.dayCount += r.day_count;
+      so.dayAmountMinor += Number(r.day_amount);
+      so.weekCount += r.n;
+      so.sameAmount.set(Number(r.amount), r.n);
+      recent.set(r.partner_id, so);
+    }
+    Object.assign(rejectedShare, { rejected: share[0]?.rejected ?? 0, finished: share[0]?.finished ?? 0 });
   }
-  return { tier, offers, offerUses, today };
+  return { tier, offers, offerUses, recent, rejectedShare };
 }
 
 /**
@@ -409,7 +437,7 @@ const NOTHING_STORED: Stored = { byId: new Map(), ownOrders: new Map(), ownerOrd
 function decide(candidates: readonly Candidate[], stored: Stored, ctx: MemberContext, catalog: CatalogContext, opts: IngestOptions): Decision[] {
   const { byId, ownOrders, ownerOrders, rivals } = stored;
   const offerUses = new Map(ctx.offerUses);
-  const today = new Map([...ctx.today].map(([k, v]) => [k, { ...v }]));
+  const recent = new Map([...ctx.recent].map(([k, v]) => [k, { ...v, sameAmount: new Map(v.sameAmount) }]));
   const plannedById = new Map<string, PlannedInsert>();
   const plannedByOrder = new Map<string, PlannedInsert>();
   const decisions: Decision[] = [];
@@ -449,10 +477,15 @@ function decide(candidates: readonly Candidate[], stored: Stored, ctx: MemberCon
     const contested = (rivals.get(key) ?? []).length > 0;
     const insert = catalog.notTheBuyer.has(key)
       ? refusedRow(candidate, 'not_the_buyer', owner?.id ?? null, opts.now)
-      : fraudRuleFires(candidate, today)
-        ? refusedRow(candidate, 'fraud_limit', owner?.id ?? null, opts.now)
-        : acceptedRow(candidate, ctx, offerUses, opts.now);
+      : acceptedRow(candidate, ctx, offerUses, opts.now);
     if (insert.status === 'pending' && owner) insert.duplicateOf = owner.id;
+    const partnerRecent = recent.get(input.partnerId) ?? emptyRecent();
+    const tripped = insert.status === 'pending' ? trippedLimit(candidate.limits, partnerRecent, input.amountMinor, ctx.rejectedShare) : null;
+    // Booked like any other but held: never dropped, never auto-confirmed until the operator or the partner decides.
+    if (tripped) {
+      insert.reason = tripped;
+      insert.review = 'held';
+    }
     // Two members claiming one order is a contest, not first come first served: both wait for the partner's word.
     if (insert.status === 'pending' && contested) {
       insert.reason = CONTESTED;
@@ -460,10 +493,13 @@ function decide(candidates: readonly Candidate[], stored: Stored, ctx: MemberCon
     }
     // Accepted and pending like any other, but never auto-confirmed until the operator decides.
     if (insert.status === 'pending' && insert.review === null && farAboveUsualBasket(candidate, catalog)) {
-      insert.reason = 'held_for_review';
+      insert.reason = LimitReason.basket;
       insert.review = 'held';
     }
-    if (insert.status === 'pending') countToday(today, candidate);
+    if (insert.status === 'pending') {
+      countPurchase(partnerRecent, input.amountMinor);
+      recent.set(input.partnerId, partnerRecent);
+    }
     plannedById.set(id, insert);
     plannedByOrder.set(key, insert);
     decisions.push({
@@ -622,22 +658,6 @@ async function holdRivalsOfContests(results: readonly IngestResult[], opts: Inge
       );
     });
   }
-}
-
-/** The partner's own limits (off unless the partner sets them), over the last 24 hours. */
-function fraudRuleFires(candidate: Candidate, today: Map<string, { count: number; amountMinor: number }>): boolean {
-  const limits = candidate.partner.fraud;
-  if (!limits) return false;
-  const so = today.get(candidate.input.partnerId) ?? { count: 0, amountMinor: 0 };
-  if (limits.maxPurchasesPerMemberPerDay !== undefined && so.count + 1 > limits.maxPurchasesPerMemberPerDay) return true;
-  if (limits.maxAmountMinorPerMemberPerDay !== undefined && so.amountMinor + candidate.input.amountMinor > limits.maxAmountMinorPerMemberPerDay) return true;
-  return false;
-}
-
-function countToday(today: Map<string, { count: number; amountMinor: number }>, candidate: Candidate): void {
-  if (!candidate.partner.fraud) return;
-  const so = today.get(candidate.input.partnerId) ?? { count: 0, amountMinor: 0 };
-  today.set(candidate.input.partnerId, { count: so.count + 1, amountMinor: so.amountMinor + candidate.input.amountMinor });
 }
 
 /**

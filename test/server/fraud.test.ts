@@ -18,11 +18,13 @@ describe.each(backends)('fraud review (%s)', (backend) => {
   afterAll(() => server.close());
 
   const HISTORY_SECRET = 'history-partner-secret-0123456789';
-  /** A partner with `n` ordinary purchases of 50.00 EUR from a few members. */
-  async function partnerWithHistory(n: number): Promise<string> {
-    const partner = await addPartner(server, { holdDays: 14, secret: HISTORY_SECRET, fraud: { holdAboveBasketFactor: 10 } });
+  /** A partner with `n` ordinary purchases of 50.00 EUR the partner confirmed (its usual basket counts confirmed ones only). */
+  async function partnerWithHistory(n: number, secret = HISTORY_SECRET): Promise<string> {
+    const partner = await addPartner(server, { holdDays: 14, secret, fraud: { holdAboveBasketFactor: 10 } });
     const regular = await signUp(server);
-    await ingest(server, regular.token, Array.from({ length: n }, () => purchase(partner, { amountMinor: 5_000 })));
+    const history = Array.from({ length: n }, () => purchase(partner, { amountMinor: 5_000 }));
+    await ingest(server, regular.token, history);
+    await report(server, { id: partner, secret }, history.map((h) => ({ orderId: h.orderId, status: 'confirmed' as const })));
     return partner;
   }
 
@@ -62,9 +64,7 @@ describe.each(backends)('fraud review (%s)', (backend) => {
 
     it("the partner's own confirmation decides a held order: it leaves the operator's queue", async () => {
       const secret = 'held-partner-secret-0123456789';
-      const partner = await addPartner(server, { holdDays: 14, secret, fraud: { holdAboveBasketFactor: 10 } });
-      const regular = await signUp(server);
-      await ingest(server, regular.token, Array.from({ length: 20 }, () => purchase(partner, { amountMinor: 5_000 })));
+      const partner = await partnerWithHistory(20, secret);
       const member = await signUp(server);
       const big = purchase(partner, { amountMinor: 90_000 });
       expect((await ingest(server, member.token, [big]))[0]?.reason).toBe('held_for_review');

@@ -271,21 +271,21 @@ describe.each(backends)('purchase ingest (%s)', (backend) => {
       expect((await post(member.token, { purchases: [purchase(shop)] })).status).toBe(401);
     });
 
-    it("rejects the partner's own fraud limit: more purchases a day than it allows", async () => {
+    it("holds a purchase over the partner's limit of purchases a day for review: booked pending, never dropped", async () => {
       const partner = await addPartner(server, { fraud: { maxPurchasesPerMemberPerDay: 2 } });
       const member = await signUp(server);
       const results = await ingest(server, member.token, [purchase(partner), purchase(partner), purchase(partner)]);
-      expect(results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'accepted', 'fraud_limit']);
-      expect(results[2]!.purchase).toMatchObject({ status: 'rejected', points: 0 });
-      expect((await balanceOf(server, member.token)).pending).toBe(200);
+      expect(results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'accepted', 'velocity_per_day']);
+      expect(results[2]).toMatchObject({ status: 'accepted', purchase: { status: 'pending', points: 100 } });
+      expect((await balanceOf(server, member.token)).pending).toBe(300);
     });
 
-    it("rejects the partner's own fraud limit: more amount a day than it allows, counting earlier requests", async () => {
+    it("holds a purchase over the partner's amount a day for review, counting earlier requests", async () => {
       const partner = await addPartner(server, { fraud: { maxAmountMinorPerMemberPerDay: 15_000 } });
       const member = await signUp(server);
       await ingest(server, member.token, [purchase(partner, { amountMinor: 10_000 })]);
       const results = await ingest(server, member.token, [purchase(partner, { amountMinor: 4000 }), purchase(partner, { amountMinor: 2000 })]);
-      expect(results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'fraud_limit']);
+      expect(results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'amount_per_day']);
       server.clock.advance(DAY_MS + 1000);
       expect((await ingest(server, member.token, [purchase(partner, { amountMinor: 2000 })]))[0]?.status).toBe('accepted');
     });

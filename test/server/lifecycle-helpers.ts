@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import type { Balance, Purchase } from '../../lib/contract/index.ts';
 import { signConfirmation } from '../../server/routes/partner-api.ts';
 import { ADMIN_TOKEN, type TestServer } from './harness.ts';
+import { LIMITS_OFF } from './helpers.ts';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -42,6 +43,8 @@ export interface PartnerOptions {
   earn?: { points: number; per: number };
   holdDays?: number;
   autoConfirm?: boolean;
+  /** Limit overrides; every limit is off unless given (LIMITS_OFF), `null` keeps the defaults. */
+  fraud?: Record<string, number> | null;
 }
 
 export interface TestPartner {
@@ -64,6 +67,7 @@ export async function createPartner(server: TestServer, opts: PartnerOptions = {
       holdDays: opts.holdDays ?? 30,
       autoConfirm: opts.autoConfirm ?? true,
       secret,
+      ...(opts.fraud === null ? {} : { fraud: { ...LIMITS_OFF, ...opts.fraud } }),
     },
   });
   expect([200, 201]).toContain(res.status);
