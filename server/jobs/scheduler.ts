@@ -66,7 +66,16 @@ export const autoConfirmJob: Job = {
 /** Flags purchases past their hold that the partner never reported, and rejects them after a grace period. */
 export const reviewUnvouchedJob: Job = {
   name: 'review-unvouched',
-  run: ({ db, now }) => reviewUnvouched(db, now),
+  async run({ db, now, keepAlive }) {
+    let total = 0;
+    // Drained in batches like auto-confirmation: a flood of invented orders clears in one round.
+    for (;;) {
+      const changed = await reviewUnvouched(db, now, BATCH);
+      total += changed;
+      if (changed === 0 || !(await keepAlive())) break;
+    }
+    return total;
+  },
 };
 
 export const expireClaimsJob: Job = {

@@ -275,6 +275,14 @@ describe('npm run admin (the real CLI)', () => {
     const verified = await admin('ledger', 'verify');
     expect(verified).toMatchObject({ code: 0 });
     expect(verified.stdout).toMatch(/ledger ok/);
+
+    // An empty review queue lists nothing; deciding a purchase that is not waiting is refused.
+    const queue = await admin('review', 'list');
+    expect(queue).toMatchObject({ code: 0 });
+    expect(queue.stdout).toMatch(/0 purchases to review/);
+    const notWaiting = await admin('review', 'release', '00000000-0000-4000-8000-000000000000');
+    expect(notWaiting.code).toBe(1);
+    expect(notWaiting.stderr).toMatch(/is not waiting for review/);
   });
 
   it('answers a wrong command with the usage and exit code 2', async () => {
