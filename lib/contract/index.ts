@@ -59,6 +59,8 @@ export const FraudLimits = z.object({
    * median of its last 100 confirmed purchases, once it has 20) for the operator's review.
    */
   holdAboveBasketFactor: z.optional(nonNegativeInt.check(z.maximum(1000))),
+  /** Holds an order id whose shape (letter and digit runs) none of the partner's last 100 confirmed orders has, once it has 20. */
+  holdOrderIdsOffPattern: z.optional(z.boolean()),
   /** Holds a member's purchases while more than this percentage of their finished purchases of 90 days were refused. */
   maxRejectedSharePercent: z.optional(nonNegativeInt.check(z.maximum(100))),
 });

@@ -29,6 +29,7 @@ export interface FraudLimits {
   maxSameAmountPerMemberPerWeek?: number;
   holdAboveBasketFactor?: number;
   maxRejectedSharePercent?: number;
+  holdOrderIdsOffPattern?: boolean;
 }
 
 export interface PartnerInfo {

@@ -31,7 +31,18 @@ import { catalogCache, type CatalogVersions, type PartnerInfo, readCatalogVersio
 import { type Db, prepared, type Queryable } from '../db/index.ts';
 import { lockMember, postBookedPurchasesCtes } from '../ledger/ledger.ts';
 import { EMAIL_SHA256_SQL } from './lifecycle.ts';
-import { countPurchase, emptyRecent, LimitReason, needsMemberHistory, type Recent, resolveLimits, type ResolvedLimits, trippedLimit } from './limits.ts';
+import {
+  countPurchase,
+  emptyRecent,
+  LimitReason,
+  needsMemberHistory,
+  ORDER_ID_SHAPE_SQL,
+  orderIdShape,
+  type Recent,
+  resolveLimits,
+  type ResolvedLimits,
+  trippedLimit,
+} from './limits.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
 import { KNOWN_CURRENCIES } from '../routes/admin.ts';
 
@@ -90,6 +101,8 @@ export async function ingestBatch(items: readonly unknown[], opts: IngestOptions
     ]);
     const judged = [...partners.values()].filter((p) => resolveLimits(p.fraud, p.partner.currency).holdAboveBasketFactor > 0).map((p) => p.partner.id);
     if (judged.length > 0) catalog.usualBasketMinor = await loadUsualBaskets(opts.db, judged);
+    const patterned = [...partners.values()].filter((p) => resolveLimits(p.fraud, p.partner.currency).holdOrderIdsOffPattern).map((p) => p.partner.id);
+    if (patterned.length > 0) catalog.orderIdShapes = await loadOrderIdShapes(opts.db, patterned);
     const candidates: Candidate[] = [];
     for (const { index, input } of valid) {
       const partner = partners.get(input.partnerId);
@@ -314,6 +327,8 @@ interface CatalogContext {
   usualBasketMinor: Map<string, number>;
   /** Orders (`orderKey`) the partner reported with another buyer's email hash than this member's. */
   notTheBuyer: Set<string>;
+  /** The order-id shapes of each partner's recent confirmed orders, where there are enough to judge. */
+  orderIdShapes: Map<string, Set<string>>;
 }
 
 async function loadCatalogContext(db: Queryable, inputs: readonly PurchaseIn[], versions: CatalogVersions, opts: IngestOptions): Promise<CatalogContext> {
@@ -323,7 +338,7 @@ async function loadCatalogContext(db: Queryable, inputs: readonly PurchaseIn[], 
     catalogCache(db).offersBetween(Math.min(...times), Math.max(...times), versions.offers),
   ]);
   // Filled in once the partners are known, for those that hold large orders for review.
-  return { tier, offers, usualBasketMinor: new Map(), notTheBuyer: new Set() };
+  return { tier, offers, usualBasketMinor: new Map(), notTheBuyer: new Set(), orderIdShapes: new Map() };
 }
 
 async function loadTier(db: Queryable, memberId: string): Promise<string> {
@@ -355,6 +370,29 @@ async function loadUsualBaskets(db: Queryable, partnerIds: readonly string[]): P
   const baskets = new Map<string, number>();
   for (const r of rows) if (r.median !== null && Number(r.n) >= BASKET_MIN_HISTORY) baskets.set(r.partner_id, Number(r.median));
   return baskets;
+}
+
+/** The shapes of each partner's last BASKET_WINDOW confirmed order ids, for partners with at least BASKET_MIN_HISTORY. */
+async function loadOrderIdShapes(db: Queryable, partnerIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const rows = await db.query<{ partner_id: string; shapes: string[] | null; n: number }>(
+    `SELECT p.id AS partner_id, s.shapes, s.n
+       FROM unnest($1::text[]) AS p(id)
+       CROSS JOIN LATERAL (
+         SELECT array_agg(DISTINCT ${ORDER_ID_SHAPE_SQL('r.order_id')}) AS shapes, count(*)::int AS n
+           FROM (SELECT order_id FROM purchases
+                  WHERE partner_id = p.id AND status = 'confirmed'
+                  ORDER BY created_at DESC LIMIT $2) r
+       ) s`,
+    [[...new Set(partnerIds)], BASKET_WINDOW],
+  );
+  const shapes = new Map<string, Set<string>>();
+  for (const r of rows) if (r.shapes && Number(r.n) >= BASKET_MIN_HISTORY) shapes.set(r.partner_id, new Set(r.shapes));
+  return shapes;
+}
+
+function offPattern(candidate: Candidate, catalog: CatalogContext): boolean {
+  const known = catalog.orderIdShapes.get(candidate.input.partnerId);
+  return candidate.limits.holdOrderIdsOffPattern && known !== undefined && !known.has(orderIdShape(candidate.input.orderId));
 }
 
 function farAboveUsualBasket(candidate: Candidate, catalog: CatalogContext): boolean {
@@ -494,6 +532,10 @@ function decide(candidates: readonly Candidate[], stored: Stored, ctx: MemberCon
     // Accepted and pending like any other, but never auto-confirmed until the operator decides.
     if (insert.status === 'pending' && insert.review === null && farAboveUsualBasket(candidate, catalog)) {
       insert.reason = LimitReason.basket;
+      insert.review = 'held';
+    }
+    if (insert.status === 'pending' && insert.review === null && offPattern(candidate, catalog)) {
+      insert.reason = LimitReason.orderIdPattern;
       insert.review = 'held';
     }
     if (insert.status === 'pending') {

@@ -23,6 +23,8 @@ export interface ResolvedLimits {
   holdAboveBasketFactor: number;
   /** Held when more than this share (percent) of the member's finished purchases of the last 90 days were refused (5 at least). */
   maxRejectedSharePercent: number;
+  /** Held when the order id's shape is none of those of the partner's last 100 confirmed orders (once it has 20). */
+  holdOrderIdsOffPattern: boolean;
 }
 
 /** The defaults; the amount in major units, scaled by the currency's minor-unit exponent. */
@@ -33,6 +35,7 @@ export const DEFAULT_LIMITS = {
   maxSameAmountPerMemberPerWeek: 3,
   holdAboveBasketFactor: 10,
   maxRejectedSharePercent: 50,
+  holdOrderIdsOffPattern: true,
 } as const;
 
 /** The reasons a held purchase carries, one per limit. */
@@ -43,7 +46,20 @@ export const LimitReason = {
   sameAmount: 'repeated_amount',
   basket: 'held_for_review',
   rejectedShare: 'high_rejected_share',
+  orderIdPattern: 'order_id_pattern',
 } as const;
+
+/**
+ * The shape of an order id: each run of letters an `A`, each run of digits a
+ * `9`, the rest as it is. `SH-5000` and `SH-10231` are both `A-9`; a made-up
+ * `INV-3-17-ab12` is `A-9-9-A9`. Runs are collapsed so a growing order
+ * number never leaves its pattern. The same expression in SQL is
+ * `ORDER_ID_SHAPE_SQL`.
+ */
+export function orderIdShape(orderId: string): string {
+  return orderId.replace(/[A-Za-z]+/g, 'A').replace(/[0-9]+/g, '9');
+}
+export const ORDER_ID_SHAPE_SQL = (column: string) => `regexp_replace(regexp_replace(${column}, '[A-Za-z]+', 'A', 'g'), '[0-9]+', '9', 'g')`;
 
 /** A member's rejected share is judged only once this many of their purchases are finished. */
 export const REJECTED_SHARE_MIN_FINISHED = 5;
@@ -65,6 +81,7 @@ export function resolveLimits(fraud: FraudLimits | null, currency: string): Reso
     maxSameAmountPerMemberPerWeek: set.maxSameAmountPerMemberPerWeek ?? DEFAULT_LIMITS.maxSameAmountPerMemberPerWeek,
     holdAboveBasketFactor: set.holdAboveBasketFactor ?? DEFAULT_LIMITS.holdAboveBasketFactor,
     maxRejectedSharePercent: set.maxRejectedSharePercent ?? DEFAULT_LIMITS.maxRejectedSharePercent,
+    holdOrderIdsOffPattern: set.holdOrderIdsOffPattern ?? DEFAULT_LIMITS.holdOrderIdsOffPattern,
   };
 }
 

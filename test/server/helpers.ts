@@ -46,6 +46,7 @@ export const LIMITS_OFF = {
   maxSameAmountPerMemberPerWeek: 0,
   holdAboveBasketFactor: 0,
   maxRejectedSharePercent: 0,
+  holdOrderIdsOffPattern: false,
 };
 
 export function partnerBody(id: string, overrides: Record<string, unknown> = {}) {

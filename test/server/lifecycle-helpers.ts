@@ -44,7 +44,7 @@ export interface PartnerOptions {
   holdDays?: number;
   autoConfirm?: boolean;
   /** Limit overrides; every limit is off unless given (LIMITS_OFF), `null` keeps the defaults. */
-  fraud?: Record<string, number> | null;
+  fraud?: Record<string, number | boolean> | null;
 }
 
 export interface TestPartner {

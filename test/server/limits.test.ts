@@ -89,6 +89,19 @@ describe.each(backends)('default limits (%s)', (backend) => {
       expect(results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'accepted', 'accepted', 'repeated_amount']);
     });
 
+    it("holds an order id that fits none of the shapes of the partner's confirmed order numbers", async () => {
+      const shop = await createPartner(server, { fraud: { holdOrderIdsOffPattern: true } });
+      const regular = await registerMember(server);
+      const history = Array.from({ length: 20 }, (_, i) => ({ ...purchaseBody(shop.id, 30_00), orderId: `SH-${10_000 + i}` }));
+      await ingest(server, regular, history);
+      await report(server, shop, history.map((h) => ({ orderId: h.orderId, status: 'confirmed' as const })));
+      const member = await registerMember(server);
+      // Tried: a plausible next number, and ids an attacker makes up.
+      const results = await ingest(server, member, ['SH-123456', 'INV-2026-0001-x', '1234567'].map((orderId) => ({ ...purchaseBody(shop.id, 30_00), orderId })));
+      expect(results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'order_id_pattern', 'order_id_pattern']);
+      expect(results[1]).toMatchObject({ status: 'accepted', purchase: { status: 'pending' } });
+    });
+
     it('holds the purchases of a member most of whose purchases the shops refused', async () => {
       const shop = await createPartner(server, { fraud: { maxRejectedSharePercent: 50 } });
       const member = await registerMember(server);
