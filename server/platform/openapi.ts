@@ -48,6 +48,7 @@ const INGEST_RULES = [
   '- Order ids are compared after normalisation: Unicode NFKC, trimmed, and upper-cased unless the partner set `orderIdCaseSensitive`; ids holding control or format characters (zero-width, bidi) are `rejected` (`invalid: orderId: …`). The purchase carries the normalised id.',
   '- The same order from the same member under a new id (a second device) is `duplicate`. From another member it is `accepted` with reason `contested`: both purchases are then held `pending` with reason `contested` (under review, never available) until the partner\'s report names the buyer (`customerEmailSha256`) or the operator decides.',
   '- An order the partner already reported with another buyer\'s email hash is `rejected` with reason `not_the_buyer`.',
+  '- A purchase that trips a velocity or anomaly limit (on by default, per partner overridable) is still `accepted` and `pending`, with the limit as its `reason` (`velocity_per_day`, `velocity_per_week`, `amount_per_day`, `repeated_amount`, `held_for_review`, `order_id_pattern`, `high_rejected_share`): held for the operator\'s review, never dropped.',
   '- Every accepted purchase is `pending`; it becomes available only on the partner\'s word (a `confirmed` report, or a `placed` report and the end of the hold at an auto-confirm partner).',
 ].join('\n');
 

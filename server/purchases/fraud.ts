@@ -3,16 +3,16 @@
  * decisions on it. The review queue (`listReviewQueue`) holds every purchase
  * waiting for the operator with its reason; within it:
  *
- * - purchases held for review: accepted as pending but far above the
- *   partner's usual basket (see `REVIEW_FACTOR` in ingest.ts); they are never
- *   auto-confirmed until the operator releases them (the partner's own
- *   confirmation still applies: it is the partner's word on the order);
+ * - purchases held for review: accepted as pending but tripping a limit
+ *   (limits.ts: velocity, amount, the usual basket, the order-number shape)
+ *   or contested by another member; they are never auto-confirmed until the
+ *   operator releases them (the partner's own confirmation still applies: it
+ *   is the partner's word on the order);
  * - purchases the partner never vouched for by the end of their hold
  *   (`unvouched`), and purchases confirmed at the partner's far lower amount
  *   (`amount_above_partner`), flagged by the lifecycle;
- * - cross-member duplicate claims: a member claimed an order another member
- *   already holds; the claim is stored as a rejected row (`duplicate_claim`)
- *   pointing at the holder's purchase.
+ * - cross-member claims (`listDuplicateClaims`): every later claim of an
+ *   order points at the order's first purchase (`duplicate_of`).
  *
  * Plain functions on a database handle, for the operator CLI and tests.
  */

@@ -529,7 +529,7 @@ function decide(candidates: readonly Candidate[], stored: Stored, ctx: MemberCon
       insert.reason = CONTESTED;
       insert.review = 'held';
     }
-    // Accepted and pending like any other, but never auto-confirmed until the operator decides.
+    // Statistics of the partner's confirmed orders: accepted and pending like any other, but held for the operator.
     if (insert.status === 'pending' && insert.review === null && farAboveUsualBasket(candidate, catalog)) {
       insert.reason = LimitReason.basket;
       insert.review = 'held';
