@@ -54,12 +54,17 @@ function PurchaseItem({ row, signedIn, onClaim }: { row: PurchaseRow; signedIn: 
         <span class="strong">{points}</span>
       </div>
       <div class="muted small">{t('orderNumber', [row.orderId])}</div>
-      {row.expectedConfirmationAt !== undefined && (
+      {row.note === 'underReview' && <div class="small warn">{t('purchaseUnderReview')}</div>}
+      {row.note === undefined && row.expectedConfirmationAt !== undefined && (
         <div class={row.overdue ? 'small warn' : 'muted small'}>
           {row.overdue ? t('purchaseOverdue', [formatDate(row.expectedConfirmationAt)]) : t('expectedConfirmation', [formatDate(row.expectedConfirmationAt)])}
         </div>
       )}
-      {row.state === 'rejected' && <div class="muted small">{t('purchaseRejectedHint')}</div>}
+      {row.state === 'rejected' && (
+        <div class="muted small">
+          {t(row.note === 'notConfirmedByShop' ? 'purchaseNotConfirmedByShopHint' : row.note === 'notTheBuyer' ? 'purchaseNotTheBuyerHint' : 'purchaseRejectedHint')}
+        </div>
+      )}
       {row.state === 'conflict' && <div class="small warn">{t('purchaseConflictHint')}</div>}
       {row.overdue && signedIn && <ClaimAction state={claim} onSend={send} />}
       {row.overdue && !signedIn && <div class="muted small">{t('claimSignInFirst')}</div>}

@@ -64,14 +64,25 @@ export const Earn = z.object({
 });
 export type Earn = z.infer<typeof Earn>;
 
+/**
+ * A partner's overrides of the velocity and anomaly limits, which are on by
+ * default (defaults in server/purchases/limits.ts); 0 turns a limit off. A
+ * purchase that trips one is booked pending and held for review.
+ */
 export const FraudLimits = z.object({
-  maxPurchasesPerMemberPerDay: z.optional(positiveInt),
-  maxAmountMinorPerMemberPerDay: z.optional(positiveInt),
+  maxPurchasesPerMemberPerDay: z.optional(nonNegativeInt),
+  maxPurchasesPerMemberPerWeek: z.optional(nonNegativeInt),
+  maxAmountMinorPerMemberPerDay: z.optional(nonNegativeInt),
+  maxSameAmountPerMemberPerWeek: z.optional(nonNegativeInt),
   /**
    * Holds an order above this many times the partner's usual basket (the
    * median of its last 100 confirmed purchases, once it has 20) for the operator's review.
    */
-  holdAboveBasketFactor: z.optional(positiveInt.check(z.minimum(2), z.maximum(1000))),
+  holdAboveBasketFactor: z.optional(nonNegativeInt.check(z.maximum(1000))),
+  /** Holds an order id whose shape (letter and digit runs) none of the partner's last 100 confirmed orders has, once it has 20. */
+  holdOrderIdsOffPattern: z.optional(z.boolean()),
+  /** Holds a member's purchases while more than this percentage of their finished purchases of 90 days were refused. */
+  maxRejectedSharePercent: z.optional(nonNegativeInt.check(z.maximum(100))),
 });
 
 /** A partner as the operator writes it (`PUT /v1/admin/partners/:id`). */
@@ -83,11 +94,17 @@ export const PartnerInput = z.object({
   earn: Earn,
   currency: CurrencyCode,
   holdDays: z._default(z.int().check(z.minimum(MIN_HOLD_DAYS), z.maximum(365)), DEFAULT_HOLD_DAYS),
-  autoConfirm: z._default(z.boolean(), true),
+  /**
+   * Confirm purchases at the end of the hold period, but only those whose
+   * order the partner reported `placed`; off unless the operator turns it on.
+   */
+  autoConfirm: z._default(z.boolean(), false),
   /** Write-only: the key the partner signs its confirmations with. */
   secret: z.string().check(z.minLength(16), z.maxLength(200)),
   detection: z.optional(PartnerDetection),
   fraud: z.optional(FraudLimits),
+  /** Order numbers that differ only in case are different orders (default: the same order). */
+  orderIdCaseSensitive: z.optional(z.boolean()),
 });
 export type PartnerInput = z.input<typeof PartnerInput>;
 
@@ -102,6 +119,7 @@ export const Partner = z.object({
   holdDays: z.int(),
   autoConfirm: z.boolean(),
   detection: z.optional(PartnerDetection),
+  orderIdCaseSensitive: z.optional(z.boolean()),
   /** How the partner's purchases fared so far; only once enough of them are finished. */
   reliability: z.optional(z.object({
     /** Finished purchases that were confirmed (including those returned later), 0 to 1. */
@@ -346,15 +364,21 @@ export const Claim = z.object({
 });
 export const ClaimResponse = z.object({ claim: Claim });
 
-export const ConfirmationStatus = z.enum(['confirmed', 'returned', 'cancelled']);
+/** `placed`: the partner's record that the order exists, with its amount; it vouches for a member's purchase of it. */
+export const ConfirmationStatus = z.enum(['placed', 'confirmed', 'returned', 'cancelled']);
+/** Hex SHA-256 of the buyer's trimmed, lower-cased email (the enhanced-conversions convention). */
+export const EmailSha256 = z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, '64 hex digits: SHA-256 of the trimmed, lower-cased email'));
+export const ConfirmationOrder = z.object({
+  orderId: z.string().check(z.minLength(1), z.maxLength(64)),
+  status: ConfirmationStatus,
+  amountMinor: z.optional(nonNegativeInt),
+  customerEmailSha256: z.optional(EmailSha256),
+  /** When the order was placed: a confirmation that carries it is valued at the rate and offers of that moment. */
+  orderedAt: z.optional(isoDateTime),
+});
+export type ConfirmationOrder = z.infer<typeof ConfirmationOrder>;
 export const ConfirmationRequest = z.object({
-  orders: z.array(z.object({
-    orderId: z.string().check(z.minLength(1), z.maxLength(64)),
-    status: ConfirmationStatus,
-    amountMinor: z.optional(nonNegativeInt),
-    /** When the order was placed: a confirmation that carries it is valued at the rate and offers of that moment. */
-    orderedAt: z.optional(isoDateTime),
-  })).check(z.minLength(1), z.maxLength(1000)),
+  orders: z.array(ConfirmationOrder).check(z.minLength(1), z.maxLength(1000)),
 });
 export const ConfirmationResult = z.object({
   orderId: z.string(),

@@ -34,6 +34,34 @@ export interface PurchaseRow {
   expectedConfirmationAt?: string;
   /** Pending past its expected confirmation, or still local after two days: offer a claim. */
   overdue: boolean;
+  /** What the member reads beside the state, from the server's reason. */
+  note?: PurchaseNote;
+}
+
+/**
+ * `underReview`: held pending for the operator (a tripped limit, a contested
+ * order); `notConfirmedByShop` and `notTheBuyer`: why a purchase was rejected.
+ */
+export type PurchaseNote = 'underReview' | 'notConfirmedByShop' | 'notTheBuyer';
+
+/** Server reasons of a pending purchase held for review (DESIGN.md: "shown to the member as under review"). */
+const UNDER_REVIEW_REASONS: ReadonlySet<string> = new Set([
+  'held_for_review',
+  'contested',
+  'velocity_per_day',
+  'velocity_per_week',
+  'amount_per_day',
+  'basket_far_above_usual',
+  'repeated_amount',
+  'order_id_pattern',
+  'high_rejected_share',
+]);
+
+function noteOf(state: RowState, reason: string | undefined): PurchaseNote | undefined {
+  if (state === 'pending' && reason !== undefined && UNDER_REVIEW_REASONS.has(reason)) return 'underReview';
+  if (state === 'rejected' && reason === 'not_confirmed_by_shop') return 'notConfirmedByShop';
+  if (state === 'rejected' && reason === 'not_the_buyer') return 'notTheBuyer';
+  return undefined;
 }
 
 /**
@@ -82,8 +110,9 @@ export function toPurchaseRow(receipt: Receipt, partners: ReadonlyMap<string, Pa
   const partner = partners.get(receipt.partnerId);
   const state: RowState = receipt.conflict ? 'conflict' : (receipt.server?.status ?? 'local');
   const expected = state === 'pending' || state === 'local' ? expectedConfirmation(receipt, partner) : undefined;
+  const note = noteOf(state, receipt.server?.reason);
   const overdue =
-    (state === 'pending' && expected !== undefined && Date.parse(expected) < now.getTime()) ||
+    (state === 'pending' && note === undefined && expected !== undefined && Date.parse(expected) < now.getTime()) ||
     (state === 'local' && now.getTime() - Date.parse(receipt.detectedAt) > LOCAL_OVERDUE_MS);
   return {
     id: receipt.id,
@@ -99,6 +128,7 @@ export function toPurchaseRow(receipt: Receipt, partners: ReadonlyMap<string, Pa
     pointsEstimated: receipt.server === undefined,
     ...(expected !== undefined ? { expectedConfirmationAt: expected } : {}),
     overdue,
+    ...(note !== undefined ? { note } : {}),
   };
 }
 

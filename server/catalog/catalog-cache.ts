@@ -21,10 +21,15 @@ export interface CatalogVersions {
   offers: number;
 }
 
+/** A partner's overrides of the default limits (server/purchases/limits.ts); 0 turns one off. */
 export interface FraudLimits {
   maxPurchasesPerMemberPerDay?: number;
+  maxPurchasesPerMemberPerWeek?: number;
   maxAmountMinorPerMemberPerDay?: number;
+  maxSameAmountPerMemberPerWeek?: number;
   holdAboveBasketFactor?: number;
+  maxRejectedSharePercent?: number;
+  holdOrderIdsOffPattern?: boolean;
 }
 
 export interface PartnerInfo {

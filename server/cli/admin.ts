@@ -17,6 +17,7 @@ import { OperatorError } from '../operator/errors.ts';
 import { ledgerVerification } from '../operator/ledger.ts';
 import { formatDetectionHealth, printable } from '../operator/detection-health-report.ts';
 import { showMember } from '../operator/members.ts';
+import { decideHeld, listReviewQueue } from '../purchases/fraud.ts';
 
 /** The drop rule, wrapped to the usage text's right-hand column. */
 const DROP_RULE_HELP = wrap(DROP_RULE_TEXT, 48).join('\n                                         ');
@@ -44,6 +45,10 @@ const USAGE = `Usage: npm run admin -- <command>
   claims list [--status open|approved|rejected]
   claims approve <claim-id>              book the claimed purchase for the member, then approve
   claims reject <claim-id> [--reason <text>]
+  review list [--partner <id>]           purchases waiting for the operator, with their reason
+                                         (limits tripped, contests, never vouched for by the partner)
+  review release <purchase-id>           lift the hold (or the flag)
+  review reject <purchase-id>            reject it and take its points back
   member show <email> [--method <m>]     member, tier, balance and last purchases (with
                                          --method, only those of that detection method,
                                          e.g. member-confirmed)
@@ -61,12 +66,13 @@ empty cells are left out:
 
   partners:       id,name,domains,category,earn_points,earn_per,currency,hold_days,auto_confirm,secret
                   (domains separated by spaces or |; earn_points per earn_per major units;
-                  hold_days and auto_confirm optional, default 30 and true)
+                  hold_days and auto_confirm optional, default 30 and false)
   offers:         id,title,partner_id,kind,multiplier,bonus_points,min_amount_minor,starts_at,ends_at,tier,per_member_limit
   rewards:        id,title,kind,points_cost,partner_id,active
-  confirmations:  order_id,status,amount_minor
-                  (status confirmed|returned|cancelled; amount_minor is the amount that
-                  stands after the report, in cents, optional)
+  confirmations:  order_id,status,amount_minor,customer_email_sha256
+                  (status placed|confirmed|returned|cancelled; amount_minor is the amount that
+                  stands after the report, in cents, required for placed; customer_email_sha256
+                  optional: hex SHA-256 of the buyer's trimmed, lower-cased email)
 
 Exit codes: 0 done, 1 refused or failed (reason on stderr), 2 usage.
 The database is DATABASE_URL, else PGlite in DATA_DIR (default .data).`;
@@ -74,6 +80,7 @@ The database is DATABASE_URL, else PGlite in DATA_DIR (default .data).`;
 const COMMANDS = new Set([
   'partners import', 'offers import', 'rewards import', 'confirmations import',
   'claims list', 'claims approve', 'claims reject', 'member show', 'ledger verify', 'detection health',
+  'review list', 'review release', 'review reject',
 ]);
 
 class UsageError extends Error {}
@@ -163,6 +170,26 @@ async function run(db: Db, argv: readonly string[], out: Out): Promise<number> {
       const [id] = expectArgs(p, 1, 'claims reject <claim-id> [--reason <text>]');
       const claim = await rejectClaim(db, id!, now, p.flags.get('reason'));
       out(`claim ${claim.id} rejected (${claim.reason})`);
+      return 0;
+    }
+    case 'review list': {
+      const p = parseArgs(rest, ['partner']);
+      expectArgs(p, 0, 'review list [--partner <id>]');
+      const partnerId = p.flags.get('partner');
+      const queue = await listReviewQueue(db, { limit: 1000, ...(partnerId ? { partnerId } : {}) });
+      out(`${queue.length} purchase${queue.length === 1 ? '' : 's'} to review`);
+      // Order ids come from members: printed JSON-quoted, so no control character reaches the terminal.
+      for (const q of queue) {
+        out(`  ${q.purchaseId}  ${q.reason.padEnd(20)} ${q.status.padEnd(9)} ${q.createdAt.toISOString().slice(0, 10)}  ${q.partnerId}  order ${JSON.stringify(q.orderId)}  ${q.amountMinor} ${q.currency} (minor units)  member ${q.memberId}`);
+      }
+      return 0;
+    }
+    case 'review release':
+    case 'review reject': {
+      const [id] = expectArgs(parseArgs(rest, []), 1, `review ${verb} <purchase-id>`);
+      const decision = verb === 'release' ? 'release' : 'reject';
+      if (!(await decideHeld(db, id!, decision, now))) throw new OperatorError(`purchase ${id} is not waiting for review`);
+      out(`purchase ${id} ${decision === 'release' ? 'released' : 'rejected'}`);
       return 0;
     }
     case 'member show': {

@@ -1,6 +1,7 @@
 /**
  * Background work of the API process, run on an interval: auto-confirming
- * purchases whose hold period has passed, expiring claims nobody decided,
+ * purchases whose hold period has passed (when the partner vouched for
+ * them), flagging and later rejecting those it never did, expiring claims nobody decided,
  * and recomputing tiers.
  *
  * Each job runs under a lease row in `job_locks` (see job-lock.ts): with
@@ -15,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import { acquireJobLock, extendJobLock, releaseJobLock } from './job-lock.ts';
 import { autoConfirmDue } from '../purchases/lifecycle.ts';
+import { reviewUnvouched } from '../purchases/unvouched.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { expireClaims } from '../operator/claims.ts';
 import { recomputeTiers } from '../programme/tiers.ts';
@@ -62,6 +64,21 @@ export const autoConfirmJob: Job = {
   },
 };
 
+/** Flags purchases past their hold that the partner never reported, and rejects them after a grace period. */
+export const reviewUnvouchedJob: Job = {
+  name: 'review-unvouched',
+  async run({ db, now, keepAlive }) {
+    let total = 0;
+    // Drained in batches like auto-confirmation: a flood of invented orders clears in one round.
+    for (;;) {
+      const changed = await reviewUnvouched(db, now, BATCH);
+      total += changed;
+      if (changed === 0 || !(await keepAlive())) break;
+    }
+    return total;
+  },
+};
+
 export const expireClaimsJob: Job = {
   name: 'expire-claims',
   run: ({ db, now }) => expireClaims(db, now),
@@ -79,7 +96,7 @@ export const pruneRateLimitsJob: Job = {
   run: ({ db, now }) => pruneRateLimits(db, now),
 };
 
-export const DEFAULT_JOBS: readonly Job[] = [autoConfirmJob, expireClaimsJob, recomputeTiersJob, pruneRateLimitsJob];
+export const DEFAULT_JOBS: readonly Job[] = [autoConfirmJob, reviewUnvouchedJob, expireClaimsJob, recomputeTiersJob, pruneRateLimitsJob];
 
 export interface SchedulerOptions {
   now: () => Date;

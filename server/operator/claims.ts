@@ -3,6 +3,7 @@
  * purchase from the member's receipt), reject, and the expiry of claims left
  * open too long.
  */
+import { normaliseOrderId } from '../../lib/contract/order-id.ts';
 import type * as z from 'zod/mini';
 import { ClaimRequest, type IngestResult } from '../../lib/contract/index.ts';
 import type { Db, Queryable } from '../db/index.ts';
@@ -97,11 +98,14 @@ export interface ApproveOutcome {
 export async function approveClaim(db: Db, id: string, now: Date, log: (line: Record<string, unknown>) => void = () => {}): Promise<ApproveOutcome> {
   const claim = await openClaim(db, id);
   const receipt = ClaimRequest.parse(claim.receipt);
+  // Orders are stored normalised (lib/contract/order-id.ts); the receipt holds the id as the page showed it.
+  const partner = await db.query<{ case_sensitive: boolean | null }>(`SELECT (doc->>'orderIdCaseSensitive')::boolean AS case_sensitive FROM partners WHERE id = $1`, [receipt.partnerId]);
+  const normalised = normaliseOrderId(receipt.orderId, partner[0]?.case_sensitive === true);
   const holders = await db.query<{ member_id: string }>(
-    'SELECT member_id FROM purchases WHERE partner_id = $1 AND order_id = $2 AND duplicate_of IS NULL',
-    [receipt.partnerId, receipt.orderId],
+    `SELECT member_id FROM purchases WHERE partner_id = $1 AND order_id = $2 AND status IN ('pending', 'confirmed')`,
+    [receipt.partnerId, normalised.ok ? normalised.orderId : receipt.orderId],
   );
-  if (holders[0] && holders[0].member_id !== claim.memberId) {
+  if (holders.some((h) => h.member_id !== claim.memberId)) {
     throw new OperatorError(`Order ${receipt.orderId} of ${receipt.partnerId} is already booked for another member; reject the claim instead`);
   }
   const item = {

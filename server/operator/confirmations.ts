@@ -1,6 +1,7 @@
 /**
  * `admin confirmations import <partner> <file.csv>`: a partner's order report
  * as a file instead of signed API calls. Columns `order_id,status,amount_minor`
+ * (and optionally `customer_email_sha256`)
  * with the meanings of the partner API (DESIGN.md, "Partner reports"); each
  * row goes through the same lifecycle functions. Every row is checked before
  * anything is applied, and the file is applied in one transaction.
@@ -17,18 +18,19 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { ConfirmationStatus, type Purchase } from '../../lib/contract/index.ts';
 import type { Db, Queryable } from '../db/index.ts';
-import { applyReturn, cancel, confirm, type TransitionResult } from '../purchases/lifecycle.ts';
+import { applyPartnerReport } from './partner-reports.ts';
 import { readOperatorFile } from './catalog-import.ts';
 import { parseCsv } from './csv.ts';
 import { OperatorError } from './errors.ts';
 
-export const CONFIRMATION_COLUMNS = { required: ['order_id', 'status'], optional: ['amount_minor'] } as const;
+export const CONFIRMATION_COLUMNS = { required: ['order_id', 'status'], optional: ['amount_minor', 'customer_email_sha256'] } as const;
 
 export interface ConfirmationRow {
   line: number;
   orderId: string;
   status: z.infer<typeof ConfirmationStatus>;
   amountMinor?: number;
+  customerEmailSha256?: string;
 }
 
 export type RowOutcome = 'applied' | 'unchanged' | 'unknown' | 'invalid';
@@ -58,14 +60,23 @@ export function parseConfirmationCsv(text: string): ConfirmationRow[] {
     const orderId = values.order_id ?? '';
     if (!ORDER_ID.test(orderId)) errs.push(orderId === '' ? 'order_id is empty' : `order_id "${orderId}" is not 1–64 printable characters`);
     const status = ConfirmationStatus.safeParse(values.status?.toLowerCase());
-    if (!status.success) errs.push(`status "${values.status ?? ''}" is not confirmed, returned or cancelled`);
+    if (!status.success) errs.push(`status "${values.status ?? ''}" is not placed, confirmed, returned or cancelled`);
     const rawAmount = values.amount_minor ?? '';
     if (rawAmount !== '' && !/^\d{1,12}$/.test(rawAmount)) errs.push(`amount_minor "${rawAmount}" is not a whole number of minor units (cents)`);
+    if (status.success && status.data === 'placed' && rawAmount === '') errs.push('a placed order needs its amount_minor');
+    const emailHash = values.customer_email_sha256 ?? '';
+    if (emailHash !== '' && !/^[0-9a-fA-F]{64}$/.test(emailHash)) errs.push('customer_email_sha256 is not 64 hex digits');
     if (errs.length || !status.success) {
       problems.push(`line ${line}: ${errs.join('; ')}`);
       continue;
     }
-    rows.push({ line, orderId, status: status.data, ...(rawAmount !== '' ? { amountMinor: Number(rawAmount) } : {}) });
+    rows.push({
+      line,
+      orderId,
+      status: status.data,
+      ...(rawAmount !== '' ? { amountMinor: Number(rawAmount) } : {}),
+      ...(emailHash !== '' ? { customerEmailSha256: emailHash.toLowerCase() } : {}),
+    });
   }
   if (problems.length) throw new OperatorError(`confirmation file refused, nothing was applied:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   if (rows.length === 0) throw new OperatorError('the confirmation file holds no orders');
@@ -73,32 +84,14 @@ export function parseConfirmationCsv(text: string): ConfirmationRow[] {
 }
 
 async function applyRow(tx: Queryable, partnerId: string, row: ConfirmationRow, now: Date): Promise<RowResult> {
-  const owning = await tx.query<{ id: string }>(
-    'SELECT id FROM purchases WHERE partner_id = $1 AND order_id = $2 AND duplicate_of IS NULL',
-    [partnerId, row.orderId],
-  );
-  const purchaseId = owning[0]?.id;
-  if (!purchaseId) {
-    // Kept for the operator, like a report of an unknown order through the API.
-    await tx.query(
-      'INSERT INTO unknown_confirmations (partner_id, order_id, status, amount_minor, received_at) VALUES ($1, $2, $3, $4, $5)',
-      [partnerId, row.orderId, row.status, row.amountMinor ?? null, now.toISOString()],
-    );
-    return { ...row, outcome: 'unknown' };
-  }
-  let outcome: TransitionResult;
-  switch (row.status) {
-    case 'confirmed':
-      outcome = await confirm(tx, purchaseId, now, row.amountMinor);
-      break;
-    case 'returned':
-      outcome = await applyReturn(tx, purchaseId, now, row.amountMinor);
-      break;
-    case 'cancelled':
-      outcome = await cancel(tx, purchaseId, now);
-      break;
-  }
-  return { ...row, outcome: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}), purchase: outcome.purchase };
+  const { status, orderId, amountMinor, customerEmailSha256 } = row;
+  const outcome = await applyPartnerReport(tx, partnerId, {
+    orderId,
+    status,
+    ...(amountMinor !== undefined ? { amountMinor } : {}),
+    ...(customerEmailSha256 ? { customerEmailSha256 } : {}),
+  }, now);
+  return { ...row, outcome: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}), ...(outcome.purchase ? { purchase: outcome.purchase } : {}) };
 }
 
 export async function importConfirmations(db: Db, partnerId: string, text: string, now: Date): Promise<ConfirmationReport> {

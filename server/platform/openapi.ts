@@ -14,7 +14,7 @@ interface Endpoint {
   /** Hono's path syntax (`:id`); turned into OpenAPI's `{id}`. */
   path: string;
   summary: string;
-  /** The rules behind the endpoint, where the summary cannot say them. */
+  /** The rules a client must know beyond the schemas (CommonMark). */
   description?: string;
   security: Security;
   /** The contract schema of the JSON request body (validated in its input form). */
@@ -38,13 +38,31 @@ const VALUATION =
   'higher or lower; a partial return) is revalued from those terms: an offer whose minimum the new amount misses no longer applies, and a change of the ' +
   'partner\'s rate or of an offer never touches booked points. Tiers count base points (rate only) of confirmed purchases.';
 
-const PARTNER_REPORTS =
-  '`amountMinor` is always the amount that stands after the report. `confirmed`: a pending purchase becomes confirmed; with an amount, higher or lower than ' +
-  "the member's, the partner's amount stands and the points are revalued from the purchase's frozen terms (above 1,000,000.00 or zero is `invalid`, reason " +
-  "`amount_too_large` or `zero_amount_confirmation`); with `orderedAt`, the terms are those of that moment (the partner's rate and the offers running then; " +
-  'in the future is `invalid`, `ordered_in_future`); an already confirmed one is `unchanged`. `returned` with an amount: a partial return, revalued from the ' +
-  'frozen terms (above the standing amount is `invalid`); without one: all of it. `cancelled`: rejected while pending, reversed once confirmed. ' +
-  'Each order is applied on its own. ' + VALUATION;
+const PARTNER_REPORTS = [
+  'Each order is applied on its own; `amountMinor` is the amount that stands after the report.',
+  '',
+  '- `placed` (with `amountMinor`): the partner\'s record that the order exists. It vouches for a member\'s purchase of that order, also one that arrives later. Nothing is ever confirmed on the member\'s word alone: at the end of the hold period, a partner with `autoConfirm` (default false) has its pending purchases confirmed only when the order was reported `placed`, at the lower of the two amounts. Purchases never vouched for stay pending, are flagged for the operator, and are rejected `not_confirmed_by_shop` 30 days after their hold ended.',
+  '- `confirmed`: the pending purchase is confirmed (at `amountMinor` when given).',
+  '- `returned`: a partial return with `amountMinor`, everything without it.',
+  '- `cancelled`: rejected while pending, reversed once confirmed.',
+  '- `customerEmailSha256` (any status): hex SHA-256 of the buyer\'s trimmed, lower-cased email. Only the member whose email hashes to it can be confirmed; another member\'s purchase of the order is rejected `not_the_buyer`. Without it, an order two members sent (`contested`) is left to the operator.',
+  '- A member\'s amount more than 10 % and 5.00 above the partner\'s is confirmed at the partner\'s amount and flagged for review.',
+  '- An order the partner never had is `unknown` (kept for the operator); a `placed` report for an order no member sent yet is `applied` with reason `kept_for_purchase`.',
+  '',
+  "Valuation: with an amount, higher or lower than the member's, the partner's amount stands and the points are revalued from the purchase's frozen terms (above 1,000,000.00 or zero is `invalid`, reason `amount_too_large` or `zero_amount_confirmation`); with `orderedAt` on a `confirmed` report, the terms are those of that moment (in the future is `invalid`, `ordered_in_future`). " + VALUATION,
+].join('\n');
+
+const INGEST_RULES = [
+  'One result per item, in order; one bad item never loses the others.',
+  '',
+  '- Order ids are compared after normalisation: Unicode NFKC, trimmed, and upper-cased unless the partner set `orderIdCaseSensitive`; ids holding control or format characters (zero-width, bidi) are `rejected` (`invalid: orderId: …`). The purchase carries the normalised id.',
+  '- The same order from the same member under a new id (a second device) is `duplicate`. From another member it is `accepted` with reason `contested`: both purchases are then held `pending` with reason `contested` (under review, never available) until the partner\'s report names the buyer (`customerEmailSha256`) or the operator decides.',
+  '- An order the partner already reported with another buyer\'s email hash is `rejected` with reason `not_the_buyer`.',
+  '- A purchase that trips a velocity or anomaly limit (on by default, per partner overridable) is still `accepted` and `pending`, with the limit as its `reason` (`velocity_per_day`, `velocity_per_week`, `amount_per_day`, `repeated_amount`, `held_for_review`, `order_id_pattern`, `high_rejected_share`): held for the operator\'s review, never dropped.',
+  '- Every accepted purchase is `pending`; it becomes available only on the partner\'s word (a `confirmed` report, or a `placed` report and the end of the hold at an auto-confirm partner).',
+  '',
+  'Each accepted purchase is booked with its frozen terms. ' + VALUATION,
+].join('\n');
 
 const CURSOR = [{ name: 'cursor', description: 'The cursor from the previous answer; omit for the start' }];
 
@@ -61,7 +79,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'post', path: '/v1/auth/password-reset/confirm', summary: 'Set a new password with the mailed code; every device is signed out', security: 'none', body: 'PasswordReset', success: { status: 204, description: 'The new password is set' }, errors: [400, 413, 429] },
   { method: 'get', path: '/v1/partners', summary: 'The partner catalogue (with ETag; 304 on If-None-Match)', security: 'none', headers: [{ name: 'If-None-Match', description: 'The ETag of the catalogue the client holds' }], success: { status: 200, schema: 'Catalog', description: 'The catalogue' }, errors: [429] },
   { method: 'get', path: '/v1/offers', summary: "Offers for this member's tier and segment", security: 'member', success: { status: 200, schema: 'Offers', description: 'The running and upcoming offers' }, errors: [401, 429] },
-  { method: 'post', path: '/v1/purchases', summary: 'Batch ingest of up to 100 detected purchases', description: `Each accepted purchase is booked pending with its frozen terms. ${VALUATION}`, security: 'member', body: 'IngestBody', success: { status: 200, schema: 'IngestResponse', description: 'One result per purchase, in order' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/purchases', summary: 'Batch ingest of up to 100 detected purchases', description: INGEST_RULES, security: 'member', body: 'IngestBody', success: { status: 200, schema: 'IngestResponse', description: 'One result per purchase, in order' }, errors: [400, 401, 413, 429] },
   { method: 'post', path: '/v1/purchases/:id/claim', summary: 'A missing-points claim backed by the local receipt', security: 'member', body: 'ClaimRequest', success: { status: 201, schema: 'ClaimResponse', description: 'The claim, open for review' }, alsoSuccess: { status: 200, description: 'The claim already made for this purchase' }, errors: [400, 401, 404, 409, 413, 429] },
   { method: 'get', path: '/v1/me', summary: 'The member, tier and balance', security: 'member', success: { status: 200, schema: 'Me', description: 'The member' }, errors: [401, 429] },
   { method: 'get', path: '/v1/me/sync', summary: 'Balance, purchases changed since the cursor and catalogue versions', security: 'member', query: CURSOR, success: { status: 200, schema: 'SyncResponse', description: 'Changes since the cursor' }, errors: [400, 401, 429] },
@@ -70,7 +88,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'delete', path: '/v1/me', summary: 'GDPR erasure with the password asked again: personal data cleared, tokens revoked; an unpaid debt is kept under a hash of the email and inherited by a new account with it', security: 'member', body: 'ErasureRequest', success: { status: 204, description: 'The member is erased' }, errors: [400, 401, 403, 429] },
   { method: 'get', path: '/v1/rewards', summary: 'Active rewards', security: 'member', success: { status: 200, schema: 'Rewards', description: 'The rewards points can buy' }, errors: [401, 429] },
   { method: 'post', path: '/v1/redemptions', summary: 'Spend points on a reward (idempotent by key)', security: 'member', body: 'RedemptionRequest', headers: [{ name: 'Idempotency-Key', description: '1–200 characters; the same key and body replay the first answer, another body is a 409' }], success: { status: 201, schema: 'RedemptionResponse', description: 'The redemption' }, errors: [400, 401, 403, 404, 409, 413, 429] },
-  { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: confirmed, returned, cancelled", description: PARTNER_REPORTS, security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock, and part of what is signed' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: placed, confirmed, returned, cancelled", description: PARTNER_REPORTS, security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock, and part of what is signed' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
   { method: 'post', path: '/v1/detection-reports', summary: 'Detection health: anonymous counts of partner pages with evidence of an order that was not recorded automatically (summed per partner, day, detector version and reason; the token only keys the rate limit, nothing about the member is stored)', security: 'member', body: 'DetectionReportsRequest', success: { status: 202, schema: 'DetectionReportsResponse', description: 'Every report was counted' }, errors: [400, 401, 413, 415, 422, 429] },
   { method: 'get', path: '/health', summary: 'Liveness and database check', security: 'none', success: { status: 200, schema: 'Health', description: '{"status":"ok"}; 503 {"status":"unavailable"} without a database' }, errors: [] },
   { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', success: { status: 200, description: 'OpenAPI 3.1' }, errors: [] },

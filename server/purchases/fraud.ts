@@ -1,14 +1,18 @@
 /**
  * What the fraud rules set aside for the operator, and the operator's
- * decisions on it. Two queues:
+ * decisions on it. The review queue (`listReviewQueue`) holds every purchase
+ * waiting for the operator with its reason; within it:
  *
- * - purchases held for review: accepted as pending but far above the
- *   partner's usual basket (see `REVIEW_FACTOR` in ingest.ts); they are never
- *   auto-confirmed until the operator releases them (the partner's own
- *   confirmation still applies: it is the partner's word on the order);
- * - cross-member duplicate claims: a member claimed an order another member
- *   already holds; the claim is stored as a rejected row (`duplicate_claim`)
- *   pointing at the holder's purchase.
+ * - purchases held for review: accepted as pending but tripping a limit
+ *   (limits.ts: velocity, amount, the usual basket, the order-number shape)
+ *   or contested by another member; they are never auto-confirmed until the
+ *   operator releases them (the partner's own confirmation still applies: it
+ *   is the partner's word on the order);
+ * - purchases the partner never vouched for by the end of their hold
+ *   (`unvouched`), and purchases confirmed at the partner's far lower amount
+ *   (`amount_above_partner`), flagged by the lifecycle;
+ * - cross-member claims (`listDuplicateClaims`): every later claim of an
+ *   order points at the order's first purchase (`duplicate_of`).
  *
  * Plain functions on a database handle, for the operator CLI and tests.
  */
@@ -25,6 +29,58 @@ export interface HeldPurchase {
   currency: string;
   points: number;
   createdAt: Date;
+}
+
+/** One entry of the operator's review queue: a purchase and why it is there. */
+export interface ReviewItem extends HeldPurchase {
+  status: string;
+  /**
+   * Why it is queued: the hold's reason (`held_for_review`, `contested`, a
+   * tripped limit) or the flag (`unvouched`, `amount_above_partner`).
+   */
+  reason: string;
+}
+
+/**
+ * The operator's review queue, oldest first: purchases held pending for
+ * review (tripped limits, contests), pending purchases past their hold that
+ * the partner never vouched for, and purchases confirmed at the partner's far
+ * lower amount. A decided purchase leaves it.
+ */
+export async function listReviewQueue(db: Queryable, opts: { limit?: number; partnerId?: string } = {}): Promise<ReviewItem[]> {
+  const rows = await db.query<{
+    id: string;
+    member_id: string;
+    partner_id: string;
+    order_id: string;
+    amount_minor: number;
+    currency: string;
+    points: number;
+    created_at: Date;
+    status: string;
+    why: string;
+  }>(
+    `SELECT id, member_id, partner_id, order_id, amount_minor, currency, points, created_at, status,
+            CASE WHEN review = 'held' THEN COALESCE(reason, 'held_for_review') ELSE flag END AS why
+       FROM purchases
+      WHERE ((review = 'held' AND status = 'pending')
+         OR (flag IS NOT NULL AND status IN ('pending', 'confirmed') AND review IS DISTINCT FROM 'released'))
+        AND ($2::text IS NULL OR partner_id = $2)
+      ORDER BY created_at, id LIMIT $1`,
+    [opts.limit ?? 100, opts.partnerId ?? null],
+  );
+  return rows.map((r) => ({
+    purchaseId: r.id,
+    memberId: r.member_id,
+    partnerId: r.partner_id,
+    orderId: r.order_id,
+    amountMinor: Number(r.amount_minor),
+    currency: r.currency,
+    points: Number(r.points),
+    createdAt: new Date(r.created_at),
+    status: r.status,
+    reason: r.why,
+  }));
 }
 
 export interface DuplicateClaim {
@@ -122,9 +178,12 @@ export async function decideHeld(db: Db, purchaseId: string, decision: ReviewDec
     const owner = await tx.query<{ member_id: string }>('SELECT member_id FROM purchases WHERE id = $1', [purchaseId]);
     if (!owner[0]) return false;
     await lockMember(tx, owner[0].member_id);
-    const held = await tx.query<{ status: string }>(`SELECT status FROM purchases WHERE id = $1 AND review = 'held' FOR UPDATE`, [purchaseId]);
+    const held = await tx.query<{ status: string }>(
+      `SELECT status FROM purchases WHERE id = $1 AND (review = 'held' OR (flag IS NOT NULL AND review IS NULL)) FOR UPDATE`,
+      [purchaseId],
+    );
     if (!held[0]) return false;
-    if (decision === 'reject' && held[0].status === 'pending') {
+    if (decision === 'reject' && (held[0].status === 'pending' || held[0].status === 'confirmed')) {
       await cancel(tx, purchaseId, now);
       await tx.query(`UPDATE purchases SET review = 'rejected', reason = 'rejected_after_review' WHERE id = $1`, [purchaseId]);
       return true;

@@ -24,11 +24,25 @@ import {
   type Offer,
   PurchaseIn,
 } from '../../lib/contract/index.ts';
+import { normaliseOrderId } from '../../lib/contract/order-id.ts';
 import { type EarnTerms, exponentOf, limitedOfferIds, termsAt, valuate } from '../../lib/points/index.ts';
 import { tierMultiplierPercent } from '../../lib/points/tiers.ts';
 import { catalogCache, type CatalogVersions, type PartnerInfo, readCatalogVersions } from '../catalog/catalog-cache.ts';
 import { type Db, prepared, type Queryable } from '../db/index.ts';
 import { lockMember, postBookedPurchasesCtes } from '../ledger/ledger.ts';
+import { EMAIL_SHA256_SQL } from './lifecycle.ts';
+import {
+  countPurchase,
+  emptyRecent,
+  LimitReason,
+  needsMemberHistory,
+  ORDER_ID_SHAPE_SQL,
+  orderIdShape,
+  type Recent,
+  resolveLimits,
+  type ResolvedLimits,
+  trippedLimit,
+} from './limits.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
 import { KNOWN_CURRENCIES } from '../../lib/contract/currency.ts';
 import { isUnstorableText, unstorableTextPath } from '../../lib/contract/storable.ts';
@@ -51,6 +65,7 @@ interface Candidate {
   input: PurchaseIn;
   bodyHash: string;
   partner: PartnerInfo;
+  limits: ResolvedLimits;
 }
 
 interface StoredRow extends PurchaseRow {
@@ -86,17 +101,30 @@ export async function ingestBatch(items: readonly unknown[], opts: IngestOptions
       catalogCache(opts.db).partnersById(valid.map((v) => v.input.partnerId), versions.partners),
       loadCatalogContext(opts.db, valid.map((v) => v.input), versions, opts),
     ]);
-    const judged = [...partners.values()].filter((p) => p.fraud?.holdAboveBasketFactor !== undefined).map((p) => p.partner.id);
+    const judged = [...partners.values()].filter((p) => resolveLimits(p.fraud, p.partner.currency).holdAboveBasketFactor > 0).map((p) => p.partner.id);
     if (judged.length > 0) catalog.usualBasketMinor = await loadUsualBaskets(opts.db, judged);
+    const patterned = [...partners.values()].filter((p) => resolveLimits(p.fraud, p.partner.currency).holdOrderIdsOffPattern).map((p) => p.partner.id);
+    if (patterned.length > 0) catalog.orderIdShapes = await loadOrderIdShapes(opts.db, patterned);
     const candidates: Candidate[] = [];
     for (const { index, input } of valid) {
       const partner = partners.get(input.partnerId);
       if (!partner) results[index] = rejected(input.id, 'unknown_partner');
       else if (partner.partner.currency !== input.currency) results[index] = rejected(input.id, 'currency_mismatch');
       else if (Date.parse(input.detectedAt) > opts.now.getTime() + MAX_FUTURE_MS) results[index] = rejected(input.id, 'detected_in_future');
-      else candidates.push({ index, input, bodyHash: bodyHash(input), partner });
+      else {
+        // Compared and stored normalised; the body hash stays that of the body as sent, for duplicate and conflict.
+        const normalised = normaliseOrderId(input.orderId, partner.partner.orderIdCaseSensitive === true);
+        if (!normalised.ok) results[index] = rejected(input.id, `invalid: orderId: ${normalised.reason}`);
+        else {
+          const limits = resolveLimits(partner.fraud, partner.partner.currency);
+          candidates.push({ index, input: { ...input, orderId: normalised.orderId }, bodyHash: bodyHash(input), partner, limits });
+        }
+      }
     }
-    for (const [index, result] of await bookCandidates(candidates, catalog, opts)) results[index] = result;
+    catalog.notTheBuyer = await loadNotTheBuyer(opts.db, candidates, opts.memberId);
+    const booked = await bookCandidates(candidates, catalog, opts);
+    for (const [index, result] of booked) results[index] = result;
+    await holdRivalsOfContests([...booked.values()], opts);
   }
   return results.map((r, i) => r ?? rejected(idOf(items[i]), 'internal_error'));
 }
@@ -194,7 +222,7 @@ async function bookFresh(
 ): Promise<{ results: Map<number, IngestResult>; rest: readonly Candidate[] }> {
   const none = { results: new Map<number, IngestResult>(), rest: candidates };
   if (candidates.length === 0 || !planNeedsNoLookUp(candidates, catalog)) return none;
-  const ctx: MemberContext = { tier: catalog.tier, offers: catalog.offers, offerUses: new Map(), today: new Map() };
+  const ctx: MemberContext = { tier: catalog.tier, offers: catalog.offers, offerUses: new Map(), recent: new Map(), rejectedShare: { rejected: 0, finished: 0 } };
   const decisions = decide(candidates, NOTHING_STORED, ctx, catalog, opts);
   const inserts = decisions.flatMap((d) => (d.kind === 'insert' ? [d.insert] : []));
   let inserted: Map<string, PurchaseRow>;
@@ -212,9 +240,7 @@ async function bookFresh(
 
 function planNeedsNoLookUp(candidates: readonly Candidate[], catalog: CatalogContext): boolean {
   if (catalog.offers.some((o) => o.perMemberLimit !== undefined)) return false;
-  const limitedPerDay = (c: Candidate) =>
-    c.partner.fraud?.maxPurchasesPerMemberPerDay !== undefined || c.partner.fraud?.maxAmountMinorPerMemberPerDay !== undefined;
-  if (candidates.some(limitedPerDay)) return false;
+  if (candidates.some((c) => needsMemberHistory(c.limits))) return false;
   const ids = new Set(candidates.map((c) => c.input.id.toLowerCase()));
   const orders = new Set(candidates.map((c) => orderKey(c.input.partnerId, c.input.orderId)));
   return ids.size === candidates.length && orders.size === candidates.length;
@@ -270,7 +296,7 @@ interface PlannedInsert {
   terms: EarnTerms | null;
   duplicateOf: string | null;
   holdUntil: Date;
-  /** 'held' when the order is far above the partner's usual basket. */
+  /** 'held' when a limit tripped (far above the usual basket, velocity, …) or the order is contested. */
   review: 'held' | null;
 }
 
@@ -278,8 +304,10 @@ interface MemberContext {
   tier: string;
   offers: Offer[];
   offerUses: Map<string, number>;
-  /** Today's purchases and amount per partner, for partners with fraud limits. */
-  today: Map<string, { count: number; amountMinor: number }>;
+  /** The member's recent purchases per partner, for the velocity limits. */
+  recent: Map<string, Recent>;
+  /** The member's refused and finished purchases of the last 90 days. */
+  rejectedShare: { rejected: number; finished: number };
 }
 
 async function bookInTransaction(
@@ -308,6 +336,10 @@ interface CatalogContext {
   offers: Offer[];
   /** Median amount of each partner's last purchases, where there is enough history to judge. */
   usualBasketMinor: Map<string, number>;
+  /** Orders (`orderKey`) the partner reported with another buyer's email hash than this member's. */
+  notTheBuyer: Set<string>;
+  /** The order-id shapes of each partner's recent confirmed orders, where there are enough to judge. */
+  orderIdShapes: Map<string, Set<string>>;
 }
 
 async function loadCatalogContext(db: Queryable, inputs: readonly PurchaseIn[], versions: CatalogVersions, opts: IngestOptions): Promise<CatalogContext> {
@@ -317,7 +349,7 @@ async function loadCatalogContext(db: Queryable, inputs: readonly PurchaseIn[], 
     catalogCache(db).offersBetween(Math.min(...times), Math.max(...times), versions.offers),
   ]);
   // Filled in once the partners are known, for those that hold large orders for review.
-  return { tier, offers, usualBasketMinor: new Map() };
+  return { tier, offers, usualBasketMinor: new Map(), notTheBuyer: new Set(), orderIdShapes: new Map() };
 }
 
 async function loadTier(db: Queryable, memberId: string): Promise<string> {
@@ -355,10 +387,33 @@ async function loadUsualBaskets(db: Queryable, partnerIds: readonly string[]): P
   return baskets;
 }
 
+/** The shapes of each partner's last BASKET_WINDOW confirmed order ids, for partners with at least BASKET_MIN_HISTORY. */
+async function loadOrderIdShapes(db: Queryable, partnerIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const rows = await db.query<{ partner_id: string; shapes: string[] | null; n: number }>(
+    `SELECT p.id AS partner_id, s.shapes, s.n
+       FROM unnest($1::text[]) AS p(id)
+       CROSS JOIN LATERAL (
+         SELECT array_agg(DISTINCT ${ORDER_ID_SHAPE_SQL('r.order_id')}) AS shapes, count(*)::int AS n
+           FROM (SELECT order_id FROM purchases
+                  WHERE partner_id = p.id AND status = 'confirmed'
+                  ORDER BY created_at DESC LIMIT $2) r
+       ) s`,
+    [[...new Set(partnerIds)], BASKET_WINDOW],
+  );
+  const shapes = new Map<string, Set<string>>();
+  for (const r of rows) if (r.shapes && Number(r.n) >= BASKET_MIN_HISTORY) shapes.set(r.partner_id, new Set(r.shapes));
+  return shapes;
+}
+
+function offPattern(candidate: Candidate, catalog: CatalogContext): boolean {
+  const known = catalog.orderIdShapes.get(candidate.input.partnerId);
+  return candidate.limits.holdOrderIdsOffPattern && known !== undefined && !known.has(orderIdShape(candidate.input.orderId));
+}
+
 function farAboveUsualBasket(candidate: Candidate, catalog: CatalogContext): boolean {
-  const factor = candidate.partner.fraud?.holdAboveBasketFactor;
+  const factor = candidate.limits.holdAboveBasketFactor;
   const median = catalog.usualBasketMinor.get(candidate.input.partnerId);
-  return factor !== undefined && median !== undefined && candidate.input.amountMinor > factor * median;
+  return factor > 0 && median !== undefined && candidate.input.amountMinor > factor * median;
 }
 
 async function loadMemberContext(
@@ -372,18 +427,41 @@ async function loadMemberContext(
     const rows = await tx.query<{ offer_id: string; uses: number }>('SELECT offer_id, uses FROM offer_uses WHERE member_id = $1', [opts.memberId]);
     for (const r of rows) offerUses.set(r.offer_id, r.uses);
   }
-  const today = new Map<string, { count: number; amountMinor: number }>();
-  const limited = [...new Set(candidates.filter((c) => c.partner.fraud).map((c) => c.input.partnerId))];
+  const recent = new Map<string, Recent>();
+  const rejectedShare = { rejected: 0, finished: 0 };
+  const limited = [...new Set(candidates.filter((c) => needsMemberHistory(c.limits)).map((c) => c.input.partnerId))];
   if (limited.length > 0) {
-    const rows = await tx.query<{ partner_id: string; count: number; amount_minor: number }>(
-      `SELECT partner_id, count(*) AS count, COALESCE(sum(amount_minor), 0)::bigint AS amount_minor FROM purchases
-        WHERE member_id = $1 AND partner_id = ANY($2::text[]) AND created_at > $3 AND status <> 'rejected'
-        GROUP BY partner_id`,
-      [opts.memberId, limited, new Date(opts.now.getTime() - DAY_MS).toISOString()],
-    );
-    for (const r of rows) today.set(r.partner_id, { count: r.count, amountMinor: r.amount_minor });
+    const dayAgo = new Date(opts.now.getTime() - DAY_MS).toISOString();
+    const weekAgo = new Date(opts.now.getTime() - 7 * DAY_MS).toISOString();
+    const [rows, share] = await Promise.all([
+      // Held purchases count too: a tripped limit must not reset the count.
+      tx.query<{ partner_id: string; amount: number; day_count: number; day_amount: number; n: number }>(
+        `SELECT partner_id, original_amount_minor AS amount,
+                count(*) FILTER (WHERE created_at > $3)::int AS day_count,
+                COALESCE(sum(amount_minor) FILTER (WHERE created_at > $3), 0)::bigint AS day_amount,
+                count(*)::int AS n
+           FROM purchases
+          WHERE member_id = $1 AND partner_id = ANY($2::text[]) AND created_at > $4 AND status <> 'rejected'
+          GROUP BY partner_id, original_amount_minor`,
+        [opts.memberId, limited, dayAgo, weekAgo],
+      ),
+      tx.query<{ rejected: number; finished: number }>(
+        `SELECT count(*) FILTER (WHERE status = 'rejected')::int AS rejected, count(*) FILTER (WHERE status <> 'pending')::int AS finished
+           FROM purchases WHERE member_id = $1 AND created_at > $2`,
+        [opts.memberId, new Date(opts.now.getTime() - 90 * DAY_MS).toISOString()],
+      ),
+    ]);
+    for (const r of rows) {
+      const so = recent.get(r.partner_id) ?? emptyRecent();
+      so.dayCount += r.day_count;
+      so.dayAmountMinor += Number(r.day_amount);
+      so.weekCount += r.n;
+      so.sameAmount.set(Number(r.amount), r.n);
+      recent.set(r.partner_id, so);
+    }
+    Object.assign(rejectedShare, { rejected: share[0]?.rejected ?? 0, finished: share[0]?.finished ?? 0 });
   }
-  return { tier, offers, offerUses, today };
+  return { tier, offers, offerUses, recent, rejectedShare };
 }
 
 /**
@@ -403,14 +481,16 @@ interface Stored {
   byId: Map<string, StoredRow>;
   ownOrders: Map<string, StoredRow>;
   ownerOrders: Map<string, StoredRow>;
+  /** Other members' live (pending or confirmed) purchases of each order: a new claim contests them. */
+  rivals: Map<string, StoredRow[]>;
 }
 
-const NOTHING_STORED: Stored = { byId: new Map(), ownOrders: new Map(), ownerOrders: new Map() };
+const NOTHING_STORED: Stored = { byId: new Map(), ownOrders: new Map(), ownerOrders: new Map(), rivals: new Map() };
 
 function decide(candidates: readonly Candidate[], stored: Stored, ctx: MemberContext, catalog: CatalogContext, opts: IngestOptions): Decision[] {
-  const { byId, ownOrders, ownerOrders } = stored;
+  const { byId, ownOrders, ownerOrders, rivals } = stored;
   const offerUses = new Map(ctx.offerUses);
-  const today = new Map([...ctx.today].map(([k, v]) => [k, { ...v }]));
+  const recent = new Map([...ctx.recent].map(([k, v]) => [k, { ...v, sameAmount: new Map(v.sameAmount) }]));
   const plannedById = new Map<string, PlannedInsert>();
   const plannedByOrder = new Map<string, PlannedInsert>();
   const decisions: Decision[] = [];
@@ -445,18 +525,38 @@ function decide(candidates: readonly Candidate[], stored: Stored, ctx: MemberCon
       decisions.push({ kind: 'sameAsPlanned', planned: earlierOrder, status: 'duplicate' });
       continue;
     }
+    // The order's first row keeps the order's place in the unique index; every later one points at it.
     const owner = ownerOrders.get(key);
-    const insert = owner
-      ? refusedRow(candidate, 'duplicate_claim', owner.id, opts.now)
-      : fraudRuleFires(candidate, today)
-        ? refusedRow(candidate, 'fraud_limit', null, opts.now)
-        : acceptedRow(candidate, ctx, offerUses, opts.now);
-    // Accepted and pending like any other, but never auto-confirmed until the operator decides.
-    if (insert.status === 'pending' && farAboveUsualBasket(candidate, catalog)) {
-      insert.reason = 'held_for_review';
+    const contested = (rivals.get(key) ?? []).length > 0;
+    const insert = catalog.notTheBuyer.has(key)
+      ? refusedRow(candidate, 'not_the_buyer', owner?.id ?? null, opts.now)
+      : acceptedRow(candidate, ctx, offerUses, opts.now);
+    if (insert.status === 'pending' && owner) insert.duplicateOf = owner.id;
+    const partnerRecent = recent.get(input.partnerId) ?? emptyRecent();
+    const tripped = insert.status === 'pending' ? trippedLimit(candidate.limits, partnerRecent, input.amountMinor, ctx.rejectedShare) : null;
+    // Booked like any other but held: never dropped, never auto-confirmed until the operator or the partner decides.
+    if (tripped) {
+      insert.reason = tripped;
       insert.review = 'held';
     }
-    if (insert.status === 'pending') countToday(today, candidate);
+    // Two members claiming one order is a contest, not first come first served: both wait for the partner's word.
+    if (insert.status === 'pending' && contested) {
+      insert.reason = CONTESTED;
+      insert.review = 'held';
+    }
+    // Statistics of the partner's confirmed orders: accepted and pending like any other, but held for the operator.
+    if (insert.status === 'pending' && insert.review === null && farAboveUsualBasket(candidate, catalog)) {
+      insert.reason = LimitReason.basket;
+      insert.review = 'held';
+    }
+    if (insert.status === 'pending' && insert.review === null && offPattern(candidate, catalog)) {
+      insert.reason = LimitReason.orderIdPattern;
+      insert.review = 'held';
+    }
+    if (insert.status === 'pending') {
+      countPurchase(partnerRecent, input.amountMinor);
+      recent.set(input.partnerId, partnerRecent);
+    }
     plannedById.set(id, insert);
     plannedByOrder.set(key, insert);
     decisions.push({
@@ -490,7 +590,7 @@ const LOOK_UP_STORED = prepared(
    UNION ALL
    SELECT ${STORED_COLUMNS.map((c) => `p.${c}`).join(', ')}, false AS by_id
      FROM orders o JOIN purchases p ON p.partner_id = o.partner_id AND p.order_id = o.order_id
-    WHERE p.duplicate_of IS NOT NULL AND p.member_id = $4
+    WHERE p.duplicate_of IS NOT NULL AND (p.member_id = $4 OR p.status IN ('pending', 'confirmed'))
    ORDER BY change_seq`,
 );
 
@@ -506,13 +606,15 @@ async function lookUpStored(tx: Queryable, candidates: readonly Candidate[], mem
   const byId = new Map(idRows.map((r) => [r.id, r]));
   const ownOrders = new Map<string, StoredRow>();
   const ownerOrders = new Map<string, StoredRow>();
+  const rivals = new Map<string, StoredRow[]>();
   for (const r of orderRows) {
     const key = orderKey(r.partner_id, r.order_id);
     if (r.duplicate_of === null) ownerOrders.set(key, r);
+    if (r.member_id !== memberId && (r.status === 'pending' || r.status === 'confirmed')) rivals.set(key, [...(rivals.get(key) ?? []), r]);
     // The member's own row for the order: the one that holds it, else their first refused claim.
     if (r.member_id === memberId && (r.duplicate_of === null || !ownOrders.has(key))) ownOrders.set(key, r);
   }
-  return { byId, ownOrders, ownerOrders };
+  return { byId, ownOrders, ownerOrders, rivals };
 }
 
 function holdUntil(candidate: Candidate, now: Date): Date {
@@ -574,20 +676,53 @@ function acceptedRow(candidate: Candidate, ctx: MemberContext, offerUses: Map<st
   };
 }
 
-/** The partner's own limits (off unless the partner sets them), over the last 24 hours. */
-function fraudRuleFires(candidate: Candidate, today: Map<string, { count: number; amountMinor: number }>): boolean {
-  const limits = candidate.partner.fraud;
-  if (!limits) return false;
-  const so = today.get(candidate.input.partnerId) ?? { count: 0, amountMinor: 0 };
-  if (limits.maxPurchasesPerMemberPerDay !== undefined && so.count + 1 > limits.maxPurchasesPerMemberPerDay) return true;
-  if (limits.maxAmountMinorPerMemberPerDay !== undefined && so.amountMinor + candidate.input.amountMinor > limits.maxAmountMinorPerMemberPerDay) return true;
-  return false;
+const CONTESTED = 'contested';
+
+/**
+ * Orders of the batch that the partner reported `placed` with a buyer's
+ * email hash that is not this member's: claims of them are refused
+ * `not_the_buyer` (one look-up by primary key for the whole batch).
+ */
+async function loadNotTheBuyer(db: Queryable, candidates: readonly Candidate[], memberId: string): Promise<Set<string>> {
+  if (candidates.length === 0) return new Set();
+  const rows = await db.query<{ partner_id: string; order_id: string }>(
+    `SELECT po.partner_id, po.order_id
+       FROM unnest($1::text[], $2::text[]) AS o(partner_id, order_id)
+       JOIN partner_orders po ON po.partner_id = o.partner_id AND po.order_id = o.order_id
+      WHERE po.customer_email_sha256 IS NOT NULL
+        AND po.customer_email_sha256 IS DISTINCT FROM (SELECT ${EMAIL_SHA256_SQL('email')} FROM members WHERE id = $3)`,
+    [candidates.map((c) => c.input.partnerId), candidates.map((c) => c.input.orderId), memberId],
+  );
+  return new Set(rows.map((r) => orderKey(r.partner_id, r.order_id)));
 }
 
-function countToday(today: Map<string, { count: number; amountMinor: number }>, candidate: Candidate): void {
-  if (!candidate.partner.fraud) return;
-  const so = today.get(candidate.input.partnerId) ?? { count: 0, amountMinor: 0 };
-  today.set(candidate.input.partnerId, { count: so.count + 1, amountMinor: so.amountMinor + candidate.input.amountMinor });
+/**
+ * A new claim contested an order other members hold: their pending purchases
+ * of it are held too, with reason `contested`, until the partner's report
+ * (or the operator) decides. Each under its own member's lock, after the
+ * claim's own transaction, so no two members' locks are ever held together.
+ * Should this be lost (a crash in between), auto-confirmation still refuses
+ * an order another member holds a live purchase of (lifecycle.ts).
+ */
+async function holdRivalsOfContests(results: readonly IngestResult[], opts: IngestOptions): Promise<void> {
+  const contested = results.filter((r) => r.status === 'accepted' && r.reason === CONTESTED && r.purchase).map((r) => r.purchase!);
+  if (contested.length === 0) return;
+  const rivals = await opts.db.query<{ id: string; member_id: string }>(
+    `SELECT p.id, p.member_id FROM unnest($1::text[], $2::text[]) AS o(partner_id, order_id)
+       JOIN purchases p ON p.partner_id = o.partner_id AND p.order_id = o.order_id
+      WHERE p.member_id <> $3 AND p.status = 'pending' AND p.review IS DISTINCT FROM 'held'`,
+    [contested.map((p) => p.partnerId), contested.map((p) => p.orderId), opts.memberId],
+  );
+  for (const rival of rivals) {
+    await opts.db.transaction(async (tx) => {
+      await lockMember(tx, rival.member_id);
+      await tx.query(
+        `UPDATE purchases SET review = 'held', reason = $2, change_seq = nextval('purchase_changes'), updated_at = $3
+          WHERE id = $1 AND status = 'pending' AND review IS DISTINCT FROM 'held'`,
+        [rival.id, CONTESTED, opts.now.toISOString()],
+      );
+    });
+  }
 }
 
 /**

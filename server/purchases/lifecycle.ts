@@ -39,9 +39,10 @@ interface LifecycleRow extends PurchaseRow {
   bonus_points: number;
   offer_ids: string[];
   terms: EarnTerms | null;
+  review: string | null;
 }
 
-const LIFECYCLE_COLUMNS = `${PURCHASE_COLUMNS}, member_id, multiplier_bp, bonus_points, offer_ids, terms`;
+const LIFECYCLE_COLUMNS = `${PURCHASE_COLUMNS}, member_id, multiplier_bp, bonus_points, offer_ids, terms, review`;
 
 /** Reasons written on the purchase row (shown to the member) when a report changes it. */
 export const PurchaseReason = {
@@ -49,7 +50,37 @@ export const PurchaseReason = {
   partiallyReturned: 'partially_returned',
   returned: 'returned',
   cancelled: 'cancelled',
+  /** The partner's report names another buyer for this order (its email hash is not this member's). */
+  notTheBuyer: 'not_the_buyer',
+  /** The shop never reported the order, long after its hold period ended. */
+  notConfirmedByShop: 'not_confirmed_by_shop',
 } as const;
+
+/** Why the operator should look at a purchase (the `flag` column). */
+export const PurchaseFlag = {
+  /** Past its hold period and never reported `placed` or `confirmed` by the partner. */
+  unvouched: 'unvouched',
+  /** The member's amount was far above the partner's; confirmed at the partner's. */
+  amountAbovePartner: 'amount_above_partner',
+} as const;
+
+/**
+ * A member's amount is "far above" the partner's when it is more than 10 %
+ * and more than 5.00 (in the currency's major units) above it: small
+ * differences are rounding, shipping or a voucher, large ones are worth a look.
+ */
+export function farAbovePartner(memberAmountMinor: number, partnerAmountMinor: number, currency: string): boolean {
+  const excess = memberAmountMinor - partnerAmountMinor;
+  return excess * 10 > partnerAmountMinor && excess > 5 * 10 ** minorDigits(currency);
+}
+
+function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
 
 /** Why a report was not applied (the `reason` of an `invalid` or `unchanged` result). */
 export const RefusalReason = {
@@ -199,6 +230,7 @@ interface RowChange {
   terms?: EarnTerms;
   reason?: string;
   confirmedAt?: Date;
+  flag?: string;
 }
 
 /**
@@ -212,13 +244,14 @@ async function updateRow(tx: Queryable, row: LifecycleRow, change: RowChange, no
        amount_minor = COALESCE($3, amount_minor),
        points = COALESCE($4, points),
        -- A change of status settles a review hold: its reason gives way to the new one (or none).
-       reason = CASE WHEN $2::text IS NOT NULL AND reason = 'held_for_review' THEN $5 ELSE COALESCE($5, reason) END,
+       reason = CASE WHEN $2::text IS NOT NULL AND review = 'held' THEN $5 ELSE COALESCE($5, reason) END,
        confirmed_at = COALESCE($6, confirmed_at),
        base_points = COALESCE($8, base_points),
        multiplier_bp = COALESCE($9, multiplier_bp),
        bonus_points = COALESCE($10, bonus_points),
        offer_ids = COALESCE($11::jsonb, offer_ids),
        terms = COALESCE($12::jsonb, terms),
+       flag = COALESCE($13, flag),
        change_seq = nextval('purchase_changes'),
        updated_at = $7
      WHERE id = $1
@@ -236,6 +269,7 @@ async function updateRow(tx: Queryable, row: LifecycleRow, change: RowChange, no
       change.bonusPoints ?? null,
       change.offerIds ? JSON.stringify(change.offerIds) : null,
       change.terms ? JSON.stringify(change.terms) : null,
+      change.flag ?? null,
     ],
   );
   return rows[0]!;
@@ -285,6 +319,8 @@ export async function confirm(tx: Queryable, purchaseId: string, now: Date, amou
     points = revalued.points;
     entries.push({ account: 'pending', delta: points - row.points, reason: 'purchase_adjusted', purchaseId: row.id });
     Object.assign(change, revalued, revalued.amountMinor !== row.amount_minor ? { reason: PurchaseReason.amountAdjusted } : {});
+    // The partner's amount stands; a member's far higher one is worth the operator's look, never silently adopted.
+    if (amountMinor !== undefined && farAbovePartner(row.amount_minor, amountMinor, row.currency)) change.flag = PurchaseFlag.amountAbovePartner;
   }
   entries.push(
     { account: 'pending', delta: -points, reason: 'confirmation', purchaseId: row.id },
@@ -331,6 +367,16 @@ export function cancel(tx: Queryable, purchaseId: string, now: Date): Promise<Tr
   return endPurchase(tx, purchaseId, now, PurchaseReason.cancelled);
 }
 
+/** The shop never vouched for the order, long past its hold: the purchase ends with the reason the member reads. */
+export function rejectNotConfirmedByShop(tx: Queryable, purchaseId: string, now: Date): Promise<TransitionResult> {
+  return endPurchase(tx, purchaseId, now, PurchaseReason.notConfirmedByShop);
+}
+
+/** The partner's report names another buyer: the purchase ends like a cancellation, with the reason the member reads. */
+export function rejectNotTheBuyer(tx: Queryable, purchaseId: string, now: Date): Promise<TransitionResult> {
+  return endPurchase(tx, purchaseId, now, PurchaseReason.notTheBuyer);
+}
+
 /**
  * Ends a live purchase and takes all its points back: from pending
  * (`cancellation`) while pending, from available (`reversal`) once
@@ -358,34 +404,55 @@ async function endPurchase(tx: Queryable, purchaseId: string, now: Date, reason:
 
 /**
  * Confirms pending purchases whose hold period has ended, at partners that
- * allow auto-confirmation. Each purchase gets its own short transaction;
- * `confirm` re-reads the row under the member's lock, so a purchase the
- * partner confirmed or cancelled in the meantime (or another replica already
- * confirmed) is left alone. Returns how many purchases were confirmed.
+ * allow auto-confirmation, and only those the partner vouched for: the
+ * partner reported that very order `placed` (table `partner_orders`).
+ * Nothing is confirmed on the member's word alone. Where the partner's
+ * amount is lower, it stands (and a far lower one flags the purchase, see
+ * `confirm`). A report naming a buyer's email hash vouches only for that
+ * member's purchase. Held purchases (review holds, contests) wait for the
+ * operator or the partner.
+ *
+ * Each purchase gets its own short transaction; `confirm` re-reads the row
+ * under the member's lock, so a purchase the partner confirmed or cancelled
+ * in the meantime (or another replica already confirmed) is left alone.
+ * Returns how many purchases were confirmed.
  */
 export async function autoConfirmDue(db: Db, now: Date, limit = 500, memberId?: string): Promise<number> {
-  const due = await db.query<{ id: string }>(
-    `SELECT p.id FROM purchases p JOIN partners pa ON pa.id = p.partner_id
+  const due = await db.query<{ id: string; vouched_amount_minor: number }>(
+    `SELECT p.id, po.amount_minor AS vouched_amount_minor
+       FROM purchases p
+       JOIN partners pa ON pa.id = p.partner_id
+       JOIN partner_orders po ON po.partner_id = p.partner_id AND po.order_id = p.order_id
+       JOIN members m ON m.id = p.member_id
       WHERE p.status = 'pending' AND p.hold_until <= $1
-        AND COALESCE((pa.doc->>'autoConfirm')::boolean, true)
+        AND COALESCE((pa.doc->>'autoConfirm')::boolean, false)
         AND p.review IS DISTINCT FROM 'held'
+        AND po.amount_minor > 0
+        AND (po.customer_email_sha256 IS NULL OR po.customer_email_sha256 = ${EMAIL_SHA256_SQL('m.email')})
+        -- A contested order waits for the partner's word or the operator, even should its hold have been lost.
+        AND NOT EXISTS (SELECT 1 FROM purchases r WHERE r.partner_id = p.partner_id AND r.order_id = p.order_id
+                          AND r.member_id <> p.member_id AND r.status IN ('pending', 'confirmed'))
         AND ($3::uuid IS NULL OR p.member_id = $3::uuid)
       ORDER BY p.hold_until, p.id
       LIMIT $2`,
     [now.toISOString(), limit, memberId ?? null],
   );
   let confirmed = 0;
-  for (const { id } of due) {
+  for (const { id, vouched_amount_minor } of due) {
     const outcome = await db.transaction(async (tx) => {
       const row = await lockPurchase(tx, id);
       // Re-checked under the lock: the row may have changed since the scan.
-      if (row.status !== 'pending' || row.hold_until.getTime() > now.getTime()) return 'unchanged';
-      return (await confirm(tx, id, now)).status;
+      if (row.status !== 'pending' || row.hold_until.getTime() > now.getTime() || row.review === 'held') return 'unchanged';
+      const partnerAmount = Number(vouched_amount_minor);
+      return (await confirm(tx, id, now, partnerAmount < row.amount_minor ? partnerAmount : undefined)).status;
     });
     if (outcome === 'applied') confirmed++;
   }
   return confirmed;
 }
+
+/** SQL for the hex SHA-256 of an email column, trimmed and lower-cased (the enhanced-conversions convention). */
+export const EMAIL_SHA256_SQL = (column: string) => `encode(sha256(convert_to(lower(btrim(${column})), 'UTF8')), 'hex')`;
 
 /** Auto-confirms one member's due purchases, e.g. before showing the member a balance. */
 export function autoConfirmDueForMember(db: Db, memberId: string, now: Date, limit = 500): Promise<number> {

@@ -74,6 +74,7 @@ export async function upsertPartner(tx: Queryable, input: PartnerInput, now: Dat
     holdDays: parsed.holdDays,
     autoConfirm: parsed.autoConfirm,
     ...(parsed.detection ? { detection: parsed.detection } : {}),
+    ...(parsed.orderIdCaseSensitive ? { orderIdCaseSensitive: true } : {}),
   };
   const rows = await tx.query<{ created: boolean }>(
     `INSERT INTO partners (id, doc, secret, fraud) VALUES ($1, $2::jsonb, $3, $4::jsonb)

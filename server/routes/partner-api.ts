@@ -1,6 +1,6 @@
 /**
- * The partner side of the API: shops report what became of their orders
- * (confirmed, returned, cancelled). No member token; the partner names itself
+ * The partner side of the API: shops report their orders (placed) and what
+ * became of them (confirmed, returned, cancelled). No member token; the partner names itself
  * and signs each request with its secret (DESIGN.md, "Partner signatures").
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -11,7 +11,7 @@ import type { AppEnv, Deps } from '../platform/app.ts';
 import { getPartner } from '../catalog/catalog.ts';
 import { badRequest, describeIssues, requireJsonContentType, unauthorized, unstorableTextMessage } from '../platform/http.ts';
 import { isUnstorableText, unstorableTextPath } from '../../lib/contract/storable.ts';
-import { applyReturn, cancel, confirm, type TransitionResult } from '../purchases/lifecycle.ts';
+import { applyPartnerReport } from '../operator/partner-reports.ts';
 import { enforce } from '../platform/ratelimit.ts';
 
 /** How far a request's timestamp may be from the server's clock, either way. */
@@ -78,30 +78,8 @@ async function rememberSignature(deps: Deps, partnerId: string, signature: strin
 
 /** Applies one order's report in its own transaction, so one bad order never undoes the others. */
 async function applyOrder(deps: Deps, partnerId: string, order: ConfirmationOrder): Promise<OrderResult> {
-  const { db, now } = deps;
-  const owning = await db.query<{ id: string }>(
-    'SELECT id FROM purchases WHERE partner_id = $1 AND order_id = $2 AND duplicate_of IS NULL',
-    [partnerId, order.orderId],
-  );
-  const purchaseId = owning[0]?.id;
-  if (!purchaseId) {
-    await db.query(
-      'INSERT INTO unknown_confirmations (partner_id, order_id, status, amount_minor, received_at) VALUES ($1, $2, $3, $4, $5)',
-      [partnerId, order.orderId, order.status, order.amountMinor ?? null, now().toISOString()],
-    );
-    return { orderId: order.orderId, status: 'unknown' };
-  }
-  const at = now();
-  const outcome: TransitionResult = await db.transaction((tx) => {
-    switch (order.status) {
-      case 'confirmed':
-        return confirm(tx, purchaseId, at, order.amountMinor, order.orderedAt !== undefined ? new Date(order.orderedAt) : undefined);
-      case 'returned':
-        return applyReturn(tx, purchaseId, at, order.amountMinor);
-      case 'cancelled':
-        return cancel(tx, purchaseId, at);
-    }
-  });
+  const at = deps.now();
+  const outcome = await deps.db.transaction((tx) => applyPartnerReport(tx, partnerId, order, at));
   return { orderId: order.orderId, ...outcome };
 }
 

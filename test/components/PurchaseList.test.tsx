@@ -66,7 +66,7 @@ describe('PurchaseList', () => {
     expect(rows[1]?.textContent).toContain('€114.00');
     expect(rows[1]?.textContent).toContain('228 points');
     expect(rows[1]?.textContent).toContain('Pending');
-    expect(rows[1]?.textContent).toContain('Expected confirmation: 17 Jun 2025');
+    expect(rows[1]?.textContent).toContain("Waiting for the shop's confirmation, expected by 17 Jun 2025");
     expect(rows[2]?.textContent).toContain('Confirmed');
     expect(rows[3]?.textContent).toContain('Rejected');
     expect(rows[4]?.textContent).toContain('Reversed');
@@ -80,13 +80,13 @@ describe('PurchaseList', () => {
     for (const label of ['Wartet auf Sync', 'Vorgemerkt', 'Bestätigt', 'Abgelehnt', 'Storniert', '114,00 €', '228 Punkte', 'ca. 57 Punkte', 'Bestellung 10023']) {
       expect(text).toContain(label);
     }
-    expect(text).toContain('Voraussichtlich bestätigt: 17.06.2025');
+    expect(text).toContain('Wartet auf die Bestätigung des Shops, voraussichtlich bis 17.06.2025');
   });
 
   it('estimates the confirmation date of a local purchase from the partner hold period', () => {
     speak('en');
     render(<List receipts={[receipts[4]!]} signedIn onClaim={noClaim} />);
-    expect(screen.getByText('Expected confirmation: 19 Jun 2025')).toBeTruthy();
+    expect(screen.getByText("Waiting for the shop's confirmation, expected by 19 Jun 2025")).toBeTruthy();
   });
 
   it('offers a claim for a pending purchase past its expected confirmation and reports the result', async () => {
@@ -94,7 +94,7 @@ describe('PurchaseList', () => {
     const claimed: string[] = [];
     const overdue = receipt({ id: 'late', orderId: '5555', detectedAt: '2025-03-01T09:00:00Z', server: serverState('pending', 228, '2025-03-31T09:00:00Z') });
     render(<List receipts={[overdue]} signedIn onClaim={(id) => { claimed.push(id); return noClaim(); }} />);
-    expect(screen.getByText('Should have been confirmed by 31 Mar 2025')).toBeTruthy();
+    expect(screen.getByText("Still waiting for the shop's confirmation (expected by 31 Mar 2025)")).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Claim missing points' }));
     expect(await screen.findByText('Claim sent with your receipt. We will review it.')).toBeTruthy();
     expect(claimed).toEqual(['late']);
@@ -131,6 +131,24 @@ describe('PurchaseList', () => {
     expect(container.querySelector('b')).toBeNull();
     expect(screen.getByText('Order <img src=x onerror=alert(1)>')).toBeTruthy();
     expect(screen.getByText('<b>evil</b>')).toBeTruthy();
+  });
+
+  it('says a held purchase is under review, and why the shop refused a rejected one, in English and German', () => {
+    const held = receipt({ id: 'held', orderId: '1', server: { ...serverState('pending', 50, '2025-03-31T09:00:00Z'), reason: 'contested' } });
+    const never = receipt({ id: 'never', orderId: '2', server: { ...serverState('rejected', 0), reason: 'not_confirmed_by_shop' } });
+    const other = receipt({ id: 'other', orderId: '3', server: { ...serverState('rejected', 0), reason: 'not_the_buyer' } });
+    speak('en');
+    render(<List receipts={[held, never, other]} signedIn onClaim={noClaim} />);
+    expect(screen.getByText('Under review: our team checks this purchase before its points count.')).toBeTruthy();
+    // A purchase under review is not "overdue": no claim is offered for it.
+    expect(screen.queryByRole('button', { name: 'Claim missing points' })).toBeNull();
+    expect(screen.getByText('The shop never confirmed this order, so it earns no points.')).toBeTruthy();
+    expect(screen.getByText("The shop's records name another customer as the buyer of this order.")).toBeTruthy();
+    cleanup();
+    speak('de');
+    render(<List receipts={[held, never]} signedIn onClaim={noClaim} />);
+    expect(screen.getByText(/^In Prüfung/)).toBeTruthy();
+    expect(screen.getByText('Der Shop hat diese Bestellung nie bestätigt, daher gibt es keine Punkte.')).toBeTruthy();
   });
 
   it('has a friendly empty state', () => {

@@ -57,7 +57,7 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
     kind: fc.constant('report' as const),
     partner,
     order,
-    status: fc.constantFrom<ReportStatus>('confirmed', 'confirmed', 'returned', 'cancelled'),
+    status: fc.constantFrom<ReportStatus>('placed', 'placed', 'confirmed', 'confirmed', 'returned', 'cancelled'),
     share,
   }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('redeem' as const), member, reward: fc.integer({ min: 0, max: REWARD_COSTS.length - 1 }), key: fc.integer({ min: 0, max: 3 }) }) },

@@ -38,13 +38,17 @@ export interface ModelPurchase {
   points: number;
   status: PurchaseStatus;
   holdUntilMs: number;
-  /** The purchase that holds the order, for a refused duplicate claim. */
+  /** The order's first purchase, for every later one (a contest, or a claim after the first ended). */
   duplicateOf: string | null;
+  /** Held for review (a contest): never auto-confirmed, only the partner's report decides. */
+  held: boolean;
+  /** Order of booking, for the order reports visit an order's purchases in. */
+  seq: number;
   /** The exact body first sent under this id, for duplicate/conflict decisions. */
   body: SentBody;
 }
 
-export type ReportStatus = 'confirmed' | 'returned' | 'cancelled';
+export type ReportStatus = 'placed' | 'confirmed' | 'returned' | 'cancelled';
 
 /** The result statuses of the contract, as the model expects them. */
 export type IngestOutcome = 'accepted' | 'duplicate' | 'conflict' | 'rejected';
@@ -62,6 +66,8 @@ export class LedgerModel {
   readonly balances: Balance[];
   readonly purchases = new Map<string, ModelPurchase>();
   readonly keys = new Map<string, { reward: number; status: number }>();
+  /** The partner's `placed` reports by `partner:order`: the amount it vouches for. */
+  readonly placed = new Map<string, number>();
   redemptions = 0;
 
   constructor(readonly members: number) {
@@ -84,6 +90,14 @@ export class LedgerModel {
     return first;
   }
 
+  /** Every purchase of an order: live ones first, the first booked before later ones, then in booking order. */
+  private rowsOf(partner: number, order: number): ModelPurchase[] {
+    const live = (p: ModelPurchase) => (isFinal(p.status) ? 1 : 0);
+    return [...this.purchases.values()]
+      .filter((p) => p.partner === partner && p.order === order)
+      .sort((a, b) => live(a) - live(b) || Number(a.duplicateOf !== null) - Number(b.duplicateOf !== null) || a.seq - b.seq);
+  }
+
   ingest(member: number, body: SentBody, nowMs: number): IngestOutcome {
     const stored = this.purchases.get(body.id);
     if (stored) {
@@ -91,22 +105,40 @@ export class LedgerModel {
       return sameBody(stored.body, body) ? 'duplicate' : 'conflict';
     }
     if (this.ownRow(member, body.partner, body.order)) return 'duplicate';
-    const holder = this.holder(body.partner, body.order);
+    const first = this.holder(body.partner, body.order);
     const holdUntilMs = nowMs + PARTNERS[body.partner]!.holdDays * DAY_MS;
-    const base = { id: body.id, member, partner: body.partner, order: body.order, amountMinor: body.amountMinor, holdUntilMs, body };
-    if (holder) {
-      this.purchases.set(body.id, { ...base, points: 0, status: 'rejected', duplicateOf: holder.id });
-      return 'rejected';
-    }
+    // Another member's live purchase of the order: a contest, both held until the partner's word decides.
+    const rivals = this.rowsOf(body.partner, body.order).filter((p) => p.member !== member && !isFinal(p.status));
     const points = pointsFor(body.partner, body.amountMinor);
-    this.purchases.set(body.id, { ...base, points, status: 'pending', duplicateOf: null });
+    this.purchases.set(body.id, {
+      id: body.id, member, partner: body.partner, order: body.order, amountMinor: body.amountMinor, holdUntilMs, body,
+      points, status: 'pending', duplicateOf: first?.id ?? null, held: rivals.length > 0, seq: this.purchases.size,
+    });
     this.balances[member]!.pending += points;
+    for (const r of rivals) if (r.status === 'pending') r.held = true;
     return 'accepted';
   }
 
   report(partner: number, order: number, status: ReportStatus, amountMinor?: number): ReportOutcome {
-    const p = this.holder(partner, order);
-    if (!p) return 'unknown';
+    if (status === 'placed') {
+      if (amountMinor === undefined) return 'invalid';
+      this.placed.set(`${partner}:${order}`, amountMinor);
+    }
+    const rows = this.rowsOf(partner, order);
+    if (rows.length === 0) return status === 'placed' ? 'applied' : 'unknown';
+    const live = rows.filter((p) => !isFinal(p.status));
+    if (live.length > 1) {
+      // A contest the report names no buyer for: left to the operator, unless the order is gone.
+      if (status === 'placed' || status === 'confirmed') return 'unchanged';
+      let outcome: ReportOutcome = 'unchanged';
+      for (const p of live) outcome = this.apply(p, status, amountMinor);
+      return outcome;
+    }
+    return this.apply(live[0] ?? rows[0]!, status, amountMinor);
+  }
+
+  private apply(p: ModelPurchase, status: ReportStatus, amountMinor?: number): ReportOutcome {
+    if (status === 'placed') return p.status === 'pending' ? 'applied' : 'unchanged';
     if (status === 'confirmed') return this.confirm(p, amountMinor);
     if (status === 'cancelled' || amountMinor === undefined || amountMinor === 0) return this.end(p);
     if (isFinal(p.status)) return 'unchanged';
@@ -149,12 +181,18 @@ export class LedgerModel {
     if (account === 'available' && !spending) b.lifetime += delta;
   }
 
-  /** Pending purchases past their hold at partners that allow it become confirmed (optionally only one member's). */
+  /**
+   * Pending purchases past their hold at partners that allow it, and that the
+   * partner reported `placed`, become confirmed at the lower of the two
+   * amounts (optionally only one member's). Nothing on the member's word alone.
+   */
   autoConfirm(nowMs: number, member?: number): void {
     for (const p of this.purchases.values()) {
-      if (p.status !== 'pending' || p.holdUntilMs > nowMs || !PARTNERS[p.partner]!.autoConfirm) continue;
+      if (p.status !== 'pending' || p.holdUntilMs > nowMs || !PARTNERS[p.partner]!.autoConfirm || p.held) continue;
       if (member !== undefined && p.member !== member) continue;
-      this.confirm(p);
+      const vouched = this.placed.get(`${p.partner}:${p.order}`);
+      if (vouched === undefined || vouched === 0) continue;
+      this.confirm(p, vouched < p.amountMinor ? vouched : undefined);
     }
   }
 
@@ -185,6 +223,4 @@ export const VALID_PATHS: ReadonlySet<string> = new Set([
   'pending>confirmed',
   'pending>rejected',
   'pending>confirmed>reversed',
-  // A refused claim (another member's order) is born rejected.
-  'rejected',
 ]);

@@ -42,11 +42,11 @@ describe.each(backends)('operator routes (%s)', (backend) => {
       expect(await listed(id)).toMatchObject({ earn: { points: 1, per: 2 }, holdDays: 21 });
     });
 
-    it('fills in the defaults: hold period 30 days, auto-confirmation on', async () => {
+    it('fills in the defaults: hold period 30 days, auto-confirmation off', async () => {
       const id = uniqueName('shop');
       const { holdDays: _h, autoConfirm: _a, ...body } = partnerBody(id);
       expect((await put(`/partners/${id}`, body)).status).toBe(201);
-      expect(await listed(id)).toMatchObject({ holdDays: 30, autoConfirm: true });
+      expect(await listed(id)).toMatchObject({ holdDays: 30, autoConfirm: false });
     });
 
     it('creates and replaces offers and rewards', async () => {

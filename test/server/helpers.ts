@@ -52,7 +52,25 @@ export async function signUp(server: TestServer, email = `${uniqueName('member')
   return account;
 }
 
+/**
+ * Every velocity and anomaly limit off. The test helpers create partners so,
+ * because most tests send many purchases from one member to see something
+ * else; the limits' own tests (limits.test.ts, attacker*.test.ts) use the
+ * defaults or set what they test.
+ */
+export const LIMITS_OFF = {
+  maxPurchasesPerMemberPerDay: 0,
+  maxPurchasesPerMemberPerWeek: 0,
+  maxAmountMinorPerMemberPerDay: 0,
+  maxSameAmountPerMemberPerWeek: 0,
+  holdAboveBasketFactor: 0,
+  maxRejectedSharePercent: 0,
+  holdOrderIdsOffPattern: false,
+};
+
 export function partnerBody(id: string, overrides: Record<string, unknown> = {}) {
+  const fraud = overrides.fraud === null ? {} : { fraud: { ...LIMITS_OFF, ...(overrides.fraud as object | undefined) } };
+  const { fraud: _given, ...rest } = overrides;
   return {
     id,
     name: `Shop ${id}`,
@@ -63,7 +81,8 @@ export function partnerBody(id: string, overrides: Record<string, unknown> = {})
     holdDays: 30,
     autoConfirm: true,
     secret: `secret-${randomUUID()}`,
-    ...overrides,
+    ...fraud,
+    ...rest,
   };
 }
 

@@ -123,12 +123,12 @@ describe.each(backends)('purchase ingest (%s)', (backend) => {
         ['duplicate', null],
         ['conflict', null],
         ['duplicate', null],
-        ['rejected', 'duplicate_claim'],
+        ['accepted', 'contested'],
         ['accepted', null],
       ]);
       expect(results[3]!.purchase!.id).toBe(fromOtherDevice.id);
-      // 10 + 20 + 30 from the first batch, 5 + 4 for the two new purchases; nothing for the rest.
-      expect((await balanceOf(server, member.token)).pending).toBe(69);
+      // 10 + 20 + 30 from the first batch, 5 + 4 for the two new purchases, 40 pending (held) for the contested order.
+      expect((await balanceOf(server, member.token)).pending).toBe(109);
       expect((await balanceOf(server, rival.token)).pending).toBe(40);
     });
 
@@ -271,43 +271,45 @@ describe.each(backends)('purchase ingest (%s)', (backend) => {
       expect((await post(member.token, { purchases: [purchase(shop)] })).status).toBe(401);
     });
 
-    it("rejects the partner's own fraud limit: more purchases a day than it allows", async () => {
+    it("holds a purchase over the partner's limit of purchases a day for review: booked pending, never dropped", async () => {
       const partner = await addPartner(server, { fraud: { maxPurchasesPerMemberPerDay: 2 } });
       const member = await signUp(server);
       const results = await ingest(server, member.token, [purchase(partner), purchase(partner), purchase(partner)]);
-      expect(results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'accepted', 'fraud_limit']);
-      expect(results[2]!.purchase).toMatchObject({ status: 'rejected', points: 0 });
-      expect((await balanceOf(server, member.token)).pending).toBe(200);
+      expect(results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'accepted', 'velocity_per_day']);
+      expect(results[2]).toMatchObject({ status: 'accepted', purchase: { status: 'pending', points: 100 } });
+      expect((await balanceOf(server, member.token)).pending).toBe(300);
     });
 
-    it("rejects the partner's own fraud limit: more amount a day than it allows, counting earlier requests", async () => {
+    it("holds a purchase over the partner's amount a day for review, counting earlier requests", async () => {
       const partner = await addPartner(server, { fraud: { maxAmountMinorPerMemberPerDay: 15_000 } });
       const member = await signUp(server);
       await ingest(server, member.token, [purchase(partner, { amountMinor: 10_000 })]);
       const results = await ingest(server, member.token, [purchase(partner, { amountMinor: 4000 }), purchase(partner, { amountMinor: 2000 })]);
-      expect(results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'fraud_limit']);
+      expect(results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'amount_per_day']);
       server.clock.advance(DAY_MS + 1000);
       expect((await ingest(server, member.token, [purchase(partner, { amountMinor: 2000 })]))[0]?.status).toBe('accepted');
     });
   });
 
   describe('attacks', () => {
-    it("rejects an order another member already claimed as duplicate_claim, keeps it flagged, and books nothing for it", async () => {
+    it("contests an order another member already claimed: both held pending under review, never available", async () => {
       const owner = await signUp(server);
       const thief = await signUp(server);
       const original = purchase(shop, { amountMinor: 8000 });
       await ingest(server, owner.token, [original]);
       const copy = { ...original, id: randomUUID() };
       const [claimed] = await ingest(server, thief.token, [copy]);
-      expect(claimed).toMatchObject({ id: copy.id, status: 'rejected', reason: 'duplicate_claim', purchase: { status: 'rejected', points: 0 } });
-      // A replay of the refused claim answers the stored refusal.
+      expect(claimed).toMatchObject({ id: copy.id, status: 'accepted', reason: 'contested', purchase: { status: 'pending' } });
+      // A replay of the claim answers the stored result.
       const [replay] = await ingest(server, thief.token, [copy]);
-      expect(replay).toMatchObject({ status: 'duplicate', purchase: { id: copy.id, status: 'rejected' } });
-      // The operator sees the flag.
-      const flagged = await server.db.query<{ duplicate_of: string }>('SELECT duplicate_of FROM purchases WHERE id = $1', [copy.id]);
-      expect(flagged[0]?.duplicate_of).toBe(original.id);
-      expect(await balanceOf(server, thief.token)).toEqual({ available: 0, pending: 0, lifetime: 0 });
-      expect((await balanceOf(server, owner.token)).pending).toBe(80);
+      expect(replay).toMatchObject({ status: 'duplicate', purchase: { id: copy.id, status: 'pending', reason: 'contested' } });
+      // The first claimant sees its purchase under review too.
+      const sync = (await (await server.call('GET', '/v1/me/sync', { token: owner.token })).json()) as { purchases: { id: string; reason?: string }[] };
+      expect(sync.purchases.find((p) => p.id === original.id)?.reason).toBe('contested');
+      const rows = await server.db.query<{ review: string; duplicate_of: string | null }>('SELECT review, duplicate_of FROM purchases WHERE id = ANY($1::uuid[]) ORDER BY created_at, id', [[original.id, copy.id]]);
+      expect(rows.map((r) => r.review)).toEqual(['held', 'held']);
+      expect(await balanceOf(server, thief.token)).toMatchObject({ available: 0, lifetime: 0 });
+      expect(await balanceOf(server, owner.token)).toMatchObject({ available: 0, pending: 80 });
     });
 
     it("does not reveal another member's purchase under its id", async () => {
@@ -319,7 +321,7 @@ describe.each(backends)('purchase ingest (%s)', (backend) => {
       expect(result).toEqual({ id: original.id, status: 'rejected', reason: 'id_in_use' });
     });
 
-    it('lets exactly one of two members racing for the same order win it', async () => {
+    it('lets neither of two members racing for the same order win it alone: one contests the other', async () => {
       const a = await signUp(server);
       const b = await signUp(server);
       for (let round = 0; round < 3; round++) {
@@ -329,10 +331,11 @@ describe.each(backends)('purchase ingest (%s)', (backend) => {
           ingest(server, b.token, [purchase(shop, { orderId, amountMinor: 1000 })]),
         ]);
         const statuses = [ra[0]!, rb[0]!].map((r: IngestResult) => r.reason ?? r.status).sort();
-        expect(statuses).toEqual(['accepted', 'duplicate_claim']);
+        expect(statuses).toEqual(['accepted', 'contested']);
+        const held = await server.db.query<{ review: string | null }>('SELECT review FROM purchases WHERE partner_id = $1 AND order_id = $2', [shop, orderId.toUpperCase()]);
+        expect(held.map((r) => r.review)).toEqual(['held', 'held']);
       }
-      const pending = (await balanceOf(server, a.token)).pending + (await balanceOf(server, b.token)).pending;
-      expect(pending).toBe(30);
+      expect((await balanceOf(server, a.token)).available + (await balanceOf(server, b.token)).available).toBe(0);
     });
 
     it('throttles a token sending too many requests: 429 with Retry-After', async () => {

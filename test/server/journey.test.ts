@@ -15,6 +15,7 @@ import {
   ingest,
   purchaseBody,
   registerMember,
+  emailSha256,
   report,
   type TestMember,
 } from './lifecycle-helpers.ts';
@@ -78,10 +79,14 @@ describe.each(backends)('a member journey (%s)', (backend) => {
     expect(replay.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
     expect((await me(anna)).balance).toEqual({ available: 0, pending: 160, lifetime: 0 });
 
-    // A second member claims the same order of the same partner: refused, nothing booked for them.
+    // A second member claims the same order of the same partner: a contest, both held under review.
     const ben = await registerMember(server);
     const [claimed] = await ingest(server, ben, [{ ...purchaseBody(shop.id, 60_00), orderId: jacket.orderId }]);
-    expect(claimed).toMatchObject({ status: 'rejected', reason: 'duplicate_claim' });
+    expect(claimed).toMatchObject({ status: 'accepted', reason: 'contested', purchase: { status: 'pending' } });
+    // The partner's record names the buyer by email hash: Ben's claim is refused, Anna's jacket is hers again.
+    const [decided] = await report(server, shop, [{ orderId: jacket.orderId, status: 'placed', amountMinor: 60_00, customerEmailSha256: emailSha256(anna.email!) }]);
+    expect(decided).toMatchObject({ status: 'applied', purchase: { status: 'pending' } });
+    expect(decided?.purchase?.reason).toBeUndefined();
     expect((await me(ben)).balance).toEqual({ available: 0, pending: 0, lifetime: 0 });
 
     // The partner confirms the shoes and reports a partial return of the jacket (40.00 EUR stand).

@@ -3,17 +3,24 @@
  * partners, rewards and purchases are all made through the real API, the way
  * a member's extension and the operator would.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Balance, Purchase } from '../../lib/contract/index.ts';
 import { signConfirmation } from '../../server/routes/partner-api.ts';
 import { ADMIN_TOKEN, type TestServer } from './harness.ts';
+import { LIMITS_OFF } from './helpers.ts';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface TestMember {
   id: string;
   token: string;
+  email?: string;
+}
+
+/** What a partner sends as `customerEmailSha256`: hex SHA-256 of the trimmed, lower-cased email. */
+export function emailSha256(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 }
 
 let counter = 0;
@@ -33,7 +40,7 @@ export async function registerMember(server: TestServer): Promise<TestMember> {
   const { mails } = (await outbox.json()) as { mails: { code?: string }[] };
   const verified = await server.call('POST', '/v1/auth/verify-email', { token: body.token, body: { code: mails[0]?.code } });
   expect(verified.status).toBe(200);
-  return { id: body.member.id, token: body.token };
+  return { id: body.member.id, token: body.token, email };
 }
 
 export interface PartnerOptions {
@@ -43,6 +50,8 @@ export interface PartnerOptions {
   autoConfirm?: boolean;
   /** ISO 4217; default EUR. */
   currency?: string;
+  /** Limit overrides; every limit is off unless given (LIMITS_OFF), `null` keeps the defaults. */
+  fraud?: Record<string, number | boolean> | null;
 }
 
 export interface TestPartner {
@@ -65,6 +74,7 @@ export async function createPartner(server: TestServer, opts: PartnerOptions = {
       holdDays: opts.holdDays ?? 30,
       autoConfirm: opts.autoConfirm ?? true,
       secret,
+      ...(opts.fraud === null ? {} : { fraud: { ...LIMITS_OFF, ...opts.fraud } }),
     },
   });
   expect([200, 201]).toContain(res.status);
@@ -168,11 +178,16 @@ export interface OrderResult {
 export async function report(
   server: TestServer,
   partner: TestPartner,
-  orders: { orderId: string; status: 'confirmed' | 'returned' | 'cancelled'; amountMinor?: number; orderedAt?: string }[],
+  orders: { orderId: string; status: 'placed' | 'confirmed' | 'returned' | 'cancelled'; amountMinor?: number; orderedAt?: string; customerEmailSha256?: string }[],
 ): Promise<OrderResult[]> {
   const { res } = await sendConfirmations(server, partner, { orders });
   expect(res.status).toBe(200);
   return ((await res.json()) as { results: OrderResult[] }).results;
+}
+
+/** The partner's `placed` report of these purchases (its own record of each order, at the member's amount unless given). */
+export async function reportPlaced(server: TestServer, partner: TestPartner, purchases: { orderId: string; amountMinor: number }[]): Promise<OrderResult[]> {
+  return report(server, partner, purchases.map((p) => ({ orderId: p.orderId, status: 'placed' as const, amountMinor: p.amountMinor })));
 }
 
 export async function balanceOf(server: TestServer, member: TestMember): Promise<Balance> {

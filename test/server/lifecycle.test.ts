@@ -18,6 +18,7 @@ import {
   entriesOf,
   purchaseRow,
   registerMember,
+  reportPlaced,
   type TestMember,
   type TestPartner,
 } from './lifecycle-helpers.ts';
@@ -223,6 +224,8 @@ describe.each(backends)('purchase lifecycle (%s)', (backend) => {
       const member = await freshMember();
       const held = await buy(server, member, autoShop.id, 100_00);
       const manual = await buy(server, member, shop.id, 20_00);
+      await reportPlaced(server, autoShop, [held]);
+      await reportPlaced(server, shop, [manual]);
 
       server.clock.advance(13 * DAY_MS);
       expect(await autoConfirmDueForMember(server.db, member.id, now())).toBe(0);

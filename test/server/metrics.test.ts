@@ -5,7 +5,7 @@ import { createApp, type App } from '../../server/index.ts';
 import { Metrics } from '../../server/platform/metrics.ts';
 import { startScheduler } from '../../server/jobs/scheduler.ts';
 import { ADMIN_TOKEN, backends, startTestServer, type TestServer } from './harness.ts';
-import { createPartner, DAY_MS, ingest, purchaseBody, registerMember } from './lifecycle-helpers.ts';
+import { createPartner, DAY_MS, ingest, purchaseBody, registerMember, reportPlaced } from './lifecycle-helpers.ts';
 
 /** One exposition line: a comment, or `name{labels} value`. */
 const LINE = /^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{([a-z_]+="[^"\\]*(\\.[^"\\]*)*",?)*\})? (-?[0-9.e+]+|\+Inf|-Inf|NaN))$/;
@@ -54,7 +54,10 @@ describe.each(backends)('GET /metrics on %s', (backend) => {
     expect(res.status).toBe(200);
     await app.request('/v1/me', { headers: { Authorization: 'Bearer not-a-token' } });
     // Purchases through the harness app are not counted here: it has its own metrics.
-    await ingest(server, member, [purchaseBody(partner.id, 3_000)]);
+    const third = purchaseBody(partner.id, 3_000);
+    await ingest(server, member, [third]);
+    // The partner vouches for the three orders it had; only those auto-confirm.
+    await reportPlaced(server, partner, [fresh, body.purchases[1]!, third] as { orderId: string; amountMinor: number }[]);
 
     server.clock.advance(15 * DAY_MS);
     const scheduler = startScheduler(server.db, { now: server.clock.now, intervalMs: 3_600_000, log: () => {}, metrics });

@@ -73,7 +73,8 @@ describe.each(backends)('operator tools on %s', (backend) => {
       const { partners } = (await res.json()) as { partners: { id: string; name: string; domains: string[]; holdDays: number; autoConfirm: boolean; secret?: string }[] };
       const byId = new Map(partners.map((p) => [p.id, p]));
       expect(byId.get(b)).toMatchObject({ name: 'Schuhhaus, Mitte', domains: [`${b}.example`, `www.${b}.example`], holdDays: 21, autoConfirm: false });
-      expect(byId.get(c)).toMatchObject({ domains: [`${c}.example`, `${c}.shop.example`], holdDays: 30, autoConfirm: true, earn: { points: 3, per: 1 } });
+      // An empty auto_confirm is the default, off: nothing is confirmed at the hold's end unless the operator asks for it.
+      expect(byId.get(c)).toMatchObject({ domains: [`${c}.example`, `${c}.shop.example`], holdDays: 30, autoConfirm: false, earn: { points: 3, per: 1 } });
       expect(byId.get(a)?.secret).toBeUndefined();
 
       const renamed = csv.replace('Buchladen', 'Buchladen am Markt');
@@ -274,6 +275,14 @@ describe('npm run admin (the real CLI)', () => {
     const verified = await admin('ledger', 'verify');
     expect(verified).toMatchObject({ code: 0 });
     expect(verified.stdout).toMatch(/ledger ok/);
+
+    // An empty review queue lists nothing; deciding a purchase that is not waiting is refused.
+    const queue = await admin('review', 'list');
+    expect(queue).toMatchObject({ code: 0 });
+    expect(queue.stdout).toMatch(/0 purchases to review/);
+    const notWaiting = await admin('review', 'release', '00000000-0000-4000-8000-000000000000');
+    expect(notWaiting.code).toBe(1);
+    expect(notWaiting.stderr).toMatch(/is not waiting for review/);
   });
 
   it('answers a wrong command with the usage and exit code 2', async () => {

@@ -5,7 +5,7 @@ import { autoConfirmDue } from '../../server/purchases/lifecycle.ts';
 import { linkReferral, REFERRAL_BONUS_POINTS } from '../../server/programme/referrals.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import { errorCode, expectLedgerBalanced } from './helpers.ts';
-import { balanceOf, buy, createPartner, DAY_MS, registerMember, report, unique, type TestMember, type TestPartner } from './lifecycle-helpers.ts';
+import { balanceOf, buy, createPartner, DAY_MS, registerMember, report, reportPlaced, unique, type TestMember, type TestPartner } from './lifecycle-helpers.ts';
 
 describe.each(backends)('referrals (%s)', (backend) => {
   let server: TestServer;
@@ -82,7 +82,8 @@ describe.each(backends)('referrals (%s)', (backend) => {
       const auto = await createPartner(server, { holdDays: 14, autoConfirm: true });
       const anna = await registerMember(server);
       const ben = await referredBy(await codeOf(anna));
-      await buy(server, ben, auto.id, 10_00);
+      const bought = await buy(server, ben, auto.id, 10_00);
+      await reportPlaced(server, auto, [bought]);
       server.clock.advance(15 * DAY_MS);
       expect(await autoConfirmDue(server.db, server.clock.now())).toBeGreaterThanOrEqual(1);
       expect(await bonusEntries(ben)).toEqual([{ delta: REFERRAL_BONUS_POINTS }]);

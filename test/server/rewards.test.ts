@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../server/ledger/ledger.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
-import { balanceOf, buy, createPartner, createReward, DAY_MS, registerMember, report, unique, type TestMember } from './lifecycle-helpers.ts';
+import { balanceOf, buy, createPartner, createReward, DAY_MS, registerMember, report, reportPlaced, unique, type TestMember } from './lifecycle-helpers.ts';
 
 describe.each(backends)('rewards and redemptions (%s)', (backend) => {
   let server: TestServer;
@@ -94,7 +94,9 @@ describe.each(backends)('rewards and redemptions (%s)', (backend) => {
     it('counts points whose hold period has passed as available, even before any job confirmed them', async () => {
       const member = await registerMember(server);
       const shop = await createPartner(server, { holdDays: 14, autoConfirm: true });
-      await buy(server, member, shop.id, 60_00);
+      const bought = await buy(server, member, shop.id, 60_00);
+      // The partner vouched for the order: only then does the end of the hold confirm it.
+      await reportPlaced(server, shop, [bought]);
       server.clock.advance(15 * DAY_MS);
       const res = await redeem(member, unique('key'), { rewardId: voucher });
       expect(res.status).toBe(201);

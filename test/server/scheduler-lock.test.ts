@@ -11,7 +11,7 @@ import { verifyLedger } from '../../server/ledger/ledger.ts';
 import { Metrics } from '../../server/platform/metrics.ts';
 import { type Job, startScheduler } from '../../server/jobs/scheduler.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
-import { balanceOf, buy, createPartner, DAY_MS, registerMember } from './lifecycle-helpers.ts';
+import { balanceOf, buy, createPartner, DAY_MS, registerMember, reportPlaced } from './lifecycle-helpers.ts';
 
 describe.each(backends)('scheduler lease on %s', (backend) => {
   let server: TestServer;
@@ -79,6 +79,7 @@ describe.each(backends)('scheduler lease on %s', (backend) => {
     const members = [await registerMember(server), await registerMember(server)];
     const bought = [];
     for (let i = 0; i < 20; i++) bought.push(await buy(server, members[i % 2]!, partner.id, 1_000 + i * 50));
+    await reportPlaced(server, partner, bought);
     server.clock.advance(15 * DAY_MS);
 
     const metricsA = new Metrics();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScheduler } from '../../server/jobs/scheduler.ts';
 import { verifyLedger } from '../../server/ledger/ledger.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
-import { balanceOf, buy, createPartner, DAY_MS, registerMember } from './lifecycle-helpers.ts';
+import { balanceOf, buy, createPartner, DAY_MS, registerMember, reportPlaced } from './lifecycle-helpers.ts';
 
 describe.each(backends)('auto-confirmation job on %s', (backend) => {
   let server: TestServer;
@@ -13,10 +13,12 @@ describe.each(backends)('auto-confirmation job on %s', (backend) => {
 
   const schedulerFor = (s: TestServer) => startScheduler(s.db, { now: s.clock.now, intervalMs: 3_600_000, log: () => {} });
 
-  it('confirms a purchase once its hold period has passed, and only then', async () => {
-    const { id: partnerId } = await createPartner(server, { holdDays: 14, autoConfirm: true });
+  it('confirms a purchase the partner reported placed once its hold period has passed, and only then', async () => {
+    const partner = await createPartner(server, { holdDays: 14, autoConfirm: true });
+    const partnerId = partner.id;
     const member = await registerMember(server);
     const purchase = await buy(server, member, partnerId, 5_000);
+    await reportPlaced(server, partner, [purchase]);
     const scheduler = schedulerFor(server);
     try {
       await scheduler.runOnce();
@@ -30,10 +32,12 @@ describe.each(backends)('auto-confirmation job on %s', (backend) => {
     }
   });
 
-  it('leaves purchases of a partner without auto-confirmation pending past the hold period', async () => {
-    const { id: partnerId } = await createPartner(server, { holdDays: 14, autoConfirm: false });
+  it('leaves purchases of a partner without auto-confirmation pending past the hold period, even when reported placed', async () => {
+    const partner = await createPartner(server, { holdDays: 14, autoConfirm: false });
+    const partnerId = partner.id;
     const member = await registerMember(server);
     const purchase = await buy(server, member, partnerId, 2_000);
+    await reportPlaced(server, partner, [purchase]);
     server.clock.advance(60 * DAY_MS);
     const scheduler = schedulerFor(server);
     await scheduler.runOnce();
@@ -42,10 +46,12 @@ describe.each(backends)('auto-confirmation job on %s', (backend) => {
   });
 
   it('confirms each purchase exactly once when two replicas run the job at the same moment', async () => {
-    const { id: partnerId } = await createPartner(server, { holdDays: 14, autoConfirm: true });
+    const partner = await createPartner(server, { holdDays: 14, autoConfirm: true });
+    const partnerId = partner.id;
     const member = await registerMember(server);
     const bought = [];
     for (let i = 0; i < 5; i++) bought.push(await buy(server, member, partnerId, 1_000 + i * 100));
+    await reportPlaced(server, partner, bought);
     const total = bought.reduce((sum, p) => sum + p.points, 0);
     server.clock.advance(15 * DAY_MS);
     const a = schedulerFor(server);
