@@ -5,20 +5,30 @@
  * currency when known, else from the page's language.
  */
 
-/** ISO 4217 minor-unit exponents of the currencies shops in the catalogue's markets use. */
-const EXPONENTS: Readonly<Record<string, number>> = {
-  EUR: 2, USD: 2, GBP: 2, CHF: 2, SEK: 2, NOK: 2, DKK: 2, ISK: 0, PLN: 2, CZK: 2, HUF: 2, RON: 2, BGN: 2,
-  HRK: 2, RSD: 2, UAH: 2, TRY: 2, ILS: 2, CAD: 2, AUD: 2, NZD: 2, JPY: 0, CNY: 2, HKD: 2, SGD: 2, KRW: 0,
-  INR: 2, ZAR: 2, MXN: 2, BRL: 2, CLP: 0, AED: 2, SAR: 2, KWD: 3, BHD: 3, OMR: 3, JOD: 3, TND: 3,
-};
+import { minorUnitExponent } from '../contract/currency.ts';
 
-/** The currency's minor-unit exponent, or undefined for a code we do not know. */
+/**
+ * The codes recognised when a page writes one beside an amount ("EUR 49,90",
+ * "Total (AUD)"): the currencies of the catalogue's markets. A rarer ISO code
+ * in a price text is more likely a word in capitals than a currency.
+ */
+const WRITTEN_CODES: ReadonlySet<string> = new Set(
+  `EUR USD GBP CHF SEK NOK DKK ISK PLN CZK HUF RON BGN HRK RSD UAH TRY ILS CAD AUD NZD JPY CNY HKD SGD KRW
+   INR ZAR MXN BRL CLP AED SAR KWD BHD OMR JOD TND`.split(/\s+/),
+);
+
+/**
+ * The currency's ISO 4217 minor-unit exponent, from the one table the server
+ * and the extension share (lib/contract/currency.ts); undefined for a code
+ * that has none.
+ */
 export function currencyExponent(code: string): number | undefined {
-  return Object.hasOwn(EXPONENTS, code) ? EXPONENTS[code] : undefined;
+  return minorUnitExponent(code);
 }
 
+/** A currency code as a page may write it beside an amount. */
 export function isKnownCurrency(code: string): boolean {
-  return currencyExponent(code) !== undefined;
+  return WRITTEN_CODES.has(code) && minorUnitExponent(code) !== undefined;
 }
 
 /** What resolves a shared sign: the shop's currency and the page's language (`de-CH`, `sv`). */
