@@ -147,9 +147,24 @@ export class ValuationModel {
     return 'applied';
   }
 
+  /** A `placed` report vouches for a pending purchase and changes no points (these partners do not auto-confirm). */
+  placed(p: ValuedPurchase): 'applied' | 'unchanged' {
+    return p.status === 'pending' ? 'applied' : 'unchanged';
+  }
+
+  /** Points spent on rewards, per member. */
+  spent: number[] = [];
+
+  /** Spends `cost` if the member's available points cover it; says whether it did. */
+  redeem(member: number, cost: number): boolean {
+    if (this.balance(member).available < cost) return false;
+    this.spent[member] = (this.spent[member] ?? 0) + cost;
+    return true;
+  }
+
   balance(member: number): { pending: number; available: number } {
     const mine = this.purchases.filter((p) => p.member === member);
     const sum = (s: PurchaseStatus) => mine.filter((p) => p.status === s).reduce((t, p) => t + p.points, 0);
-    return { pending: sum('pending'), available: sum('confirmed') };
+    return { pending: sum('pending'), available: sum('confirmed') - (this.spent[member] ?? 0) };
   }
 }

@@ -2,7 +2,8 @@
  * Model-based property test of the valuation (issue 23): random sequences of
  * purchases in EUR, JPY and KWD, partner confirmations at lower and higher
  * amounts, partial and full returns, cancellations, offers with minimums and
- * per-member limits added and ended, earn-rate changes and the clock moving,
+ * per-member limits added and ended, earn-rate changes, `placed` reports,
+ * redemptions of the available points and the clock moving,
  * run through the real app and through `valuation-model.ts` side by side.
  * After every step each purchase's status, amount and points, and each
  * balance, equal the model's; after every sequence `ledger:verify`'s checks
@@ -37,7 +38,11 @@ export type Cmd =
   | { kind: 'rate'; partner: number; points: number; per: number }
   | { kind: 'offer'; partner: number; multiplier?: number; bonus?: number; minSize?: number; limited: boolean }
   | { kind: 'endOffer'; pick: number }
-  | { kind: 'advance'; days: number };
+  | { kind: 'advance'; days: number }
+  /** The partner reports the order `placed`: it vouches, and changes no points at a partner that does not auto-confirm. */
+  | { kind: 'placed'; pick: number; share: number }
+  /** The member spends points on the test reward, if the balance allows. */
+  | { kind: 'redeem'; member: number };
 
 const partner = fc.integer({ min: 0, max: PARTNER_SPECS.length - 1 });
 const pick = fc.nat();
@@ -53,6 +58,8 @@ export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   ) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('endOffer' as const), pick }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 9 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('placed' as const), pick, share: fc.constantFrom(60, 100, 140) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('redeem' as const), member: fc.integer({ min: 0, max: MEMBERS - 1 }) }) },
 );
 export const cmdsArb = fc.array(cmdArb, { minLength: 8, maxLength: SOAK ? 60 : 20 });
 
@@ -76,8 +83,13 @@ async function setUp(server: TestServer, run: number): Promise<World> {
     partners.push(await createPartner(server, { currency: spec.currency, earn: spec.earn, autoConfirm: false, holdDays: 30 }));
     rates.push({ ...spec.earn, exponent: spec.exponent });
   }
+  await put(server, `/v1/admin/rewards/${REWARD_ID}`, { id: REWARD_ID, title: 'Property-test voucher', kind: 'voucher', pointsCost: REWARD_COST, active: true });
   return { members, partners, model: new ValuationModel(rates, MEMBERS), offerIds: [], run };
 }
+
+const REWARD_ID = 'property-voucher';
+/** Small enough that a few confirmed purchases pay for it, so sequences do spend. */
+const REWARD_COST = 40;
 
 async function put(server: TestServer, path: string, body: unknown): Promise<void> {
   const res = await server.call('PUT', path, { token: ADMIN_TOKEN, body });
@@ -158,6 +170,24 @@ async function step(server: TestServer, w: World, cmd: Cmd): Promise<void> {
     case 'advance':
       server.clock.advance(cmd.days * DAY_MS);
       return;
+    case 'placed': {
+      const p = pickPurchase(cmd.pick);
+      if (!p) return;
+      const amountMinor = Math.max(1, Math.floor((p.amountMinor * cmd.share) / 100));
+      const [r] = await report(server, w.partners[p.partner]!, [{ orderId: p.orderId, status: 'placed', amountMinor }]);
+      expect(r?.status).toBe(model.placed(p));
+      return;
+    }
+    case 'redeem': {
+      const res = await server.call('POST', '/v1/redemptions', {
+        token: w.members[cmd.member]!.token,
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
+        body: { rewardId: REWARD_ID },
+      });
+      const spent = model.redeem(cmd.member, REWARD_COST);
+      expect(res.status, await res.clone().text()).toBe(spent ? 201 : 409);
+      return;
+    }
   }
 }
 
@@ -219,6 +249,15 @@ export const REGRESSIONS: readonly { name: string; cmds: Cmd[] }[] = [
     { kind: 'offer', partner: 1, bonus: 1000, minSize: 200, limited: false },
     { kind: 'buy', member: 0, partner: 1, size: 100, odd: 0 },
     { kind: 'confirm', pick: 0, share: 250 },
+  ] },
+  { name: 'points spent before a cancellation leave a debt; a placed report changes no points', cmds: [
+    { kind: 'buy', member: 0, partner: 0, size: 100, odd: 0 },
+    { kind: 'placed', pick: 0, share: 100 },
+    { kind: 'confirm', pick: 0 },
+    { kind: 'redeem', member: 0 },
+    { kind: 'cancel', pick: 0 },
+    { kind: 'redeem', member: 0 },
+    { kind: 'placed', pick: 0, share: 60 },
   ] },
   { name: 'JPY and KWD amounts divided by 100', cmds: [
     { kind: 'buy', member: 0, partner: 1, size: 123, odd: 45 },
