@@ -135,7 +135,7 @@ function commonCurrency(texts: string[], hint: CurrencyHint): string | null {
  * labels cover: thanks, the order's name, being received or confirmed.
  */
 const STEMS =
-  /dank|thank|merci|bedankt|grazie|gracias|dzięku|tack|tak for|děkuj|kiitos|obrigad|köszön|takk|mulțum|ďakuj|order|bestell|auftrag|commande|ordine|pedido|zamówien|objednáv|tilau|encomend|rendel|comand|récapitulatif|summary|receipt|bestätig|confirm|bevestig|conferm|potwierdz|bekräft|bekræft|bekreft|potvrz|zahlung|payment|paiement|betaling|pagament|pago|płatnoś|betalning|platba/gi;
+  /dank|thank|merci|bedankt|grazie|gracias|dzięku|tack|tak for|děkuj|kiitos|obrigad|köszön|takk|mulțum|ďakuj|order|bestell|auftrag|commande|ordine|pedido|zamówien|objednáv|tilau|encomend|rendel|comand|récapitulatif|receipt|bestätig|confirm|bevestig|conferm|potwierdz|bekräft|bekræft|bekreft|potvrz/gi;
 const MAX_STEMS = 400;
 
 function stemPositions(text: string): number[] {
@@ -164,7 +164,7 @@ export function makePage(doc: Document, url: URL, partner?: Partner, ctx?: Detec
   let texts: TextPiece[] | undefined;
   let scripts: string[] | undefined;
   let currency: string | null | undefined;
-  let stemAt: number[] | undefined;
+  let windows: string[] | undefined;
   const dataScripts = new Map<string, string[]>();
   let dollar: string | null | undefined;
   const hint: CurrencyHint = {
@@ -207,10 +207,9 @@ export function makePage(doc: Document, url: URL, partner?: Partner, ctx?: Detec
       return bodyText;
     },
     bodyMatches(pattern) {
-      const text = this.bodyText();
-      stemAt ??= stemPositions(text);
-      // Only the windows are lower-cased: the whole text of a large page costs more to lower-case than to search.
-      return stemAt.some((at) => pattern.test(text.slice(Math.max(0, at - 80), at + 200).toLowerCase().replace(/[\s\u00a0\u202f]+/g, ' ')));
+      // Only the windows around order words are lower-cased, once: the whole text of a large page costs more to lower-case than to search.
+      windows ??= stemPositions(this.bodyText()).map((at) => this.bodyText().slice(Math.max(0, at - 80), at + 200).toLowerCase().replace(/[\s\u00a0\u202f]+/g, ' '));
+      return windows.some((window) => pattern.test(window));
     },
     texts() {
       texts ??= collectTexts(doc, doc.body);
