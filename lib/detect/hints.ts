@@ -43,8 +43,7 @@ function classesAndIds(element: Element): string {
 
 /** The button that places the order on a review step, or null. */
 function placeOrderButton(page: Page): string | null {
-  const buttons = safeQueryAll(page.doc, 'button, input[type="submit"], input[type="button"]', MAX_BUTTONS);
-  for (const button of buttons) {
+  for (const button of pageButtons(page.doc)) {
     const type = (button.getAttribute('type') ?? 'submit').toLowerCase();
     const raw = button.tagName === 'INPUT' ? (button.getAttribute('value') ?? '') : (shortText(button, 80) ?? '');
     // "Finalise and Pay £86.40 For my Order": the amount on the button is not part of its wording.
@@ -65,11 +64,31 @@ function placeOrderButton(page: Page): string | null {
 
 /** A cart: quantity fields in a form that updates the cart. */
 function cartForm(page: Page): boolean {
-  const fields = safeQueryAll(page.doc, 'form input[name*="qty" i], form input[name*="quantity" i], form input[name*="cart[" i], form select[name*="quantity" i]', 20);
-  return fields.some((field) => {
-    const form = field.closest('form');
-    return form !== null && /cart|basket|warenkorb|korb|panier|winkelwagen|carrello|carrito|koszyk|varukorg|kurv|košík/i.test(`${form.getAttribute('action') ?? ''} ${classesAndIds(form)}`);
-  });
+  // The document's forms first (a handful), their fields only where the form is a cart's: a selector list over every field of a large page cost far more.
+  const forms = page.doc.forms ?? page.doc.getElementsByTagName('form');
+  for (let index = 0; index < forms.length && index < 50; index += 1) {
+    const form = forms[index] as Element;
+    if (!CART_FORM.test(`${form.getAttribute('action') ?? ''} ${classesAndIds(form)}`)) continue;
+    for (const field of Array.from(form.querySelectorAll('input, select')).slice(0, 200)) {
+      if (/qty|quantity|cart\[/i.test(field.getAttribute('name') ?? '') && (field.tagName === 'INPUT' || /quantity/i.test(field.getAttribute('name') ?? ''))) return true;
+    }
+  }
+  return false;
+}
+
+const CART_FORM = /cart|basket|warenkorb|korb|panier|winkelwagen|carrello|carrito|koszyk|varukorg|kurv|košík/i;
+
+/** Buttons and submit inputs, through the document's tag collections (a selector list lost the browser's fast paths). */
+function pageButtons(doc: Document): Element[] {
+  const found: Element[] = [];
+  const buttons = doc.getElementsByTagName('button');
+  for (let index = 0; index < buttons.length && found.length < MAX_BUTTONS; index += 1) found.push(buttons[index] as Element);
+  const inputs = doc.getElementsByTagName('input');
+  for (let index = 0; index < inputs.length && found.length < MAX_BUTTONS; index += 1) {
+    const type = (inputs[index]?.getAttribute('type') ?? '').toLowerCase();
+    if (type === 'submit' || type === 'button') found.push(inputs[index] as Element);
+  }
+  return found;
 }
 
 export function readHints(page: Page): Reading | null {

@@ -13,7 +13,7 @@
  */
 import { orderIdInText, ReadingBuilder } from './common.ts';
 import { decimalToMoney, findMoney, normalizeCurrency } from './money.ts';
-import { safeQuery, safeQueryAll, shortText, type Page } from './page.ts';
+import { queryEach, safeQuery, safeQueryAll, shortText, type Page } from './page.ts';
 import { RANK, type Reading } from './types.ts';
 
 interface Profile {
@@ -115,7 +115,7 @@ const PROFILES: Profile[] = [
 ];
 
 function readProfile(page: Page, profile: Profile): Reading | null {
-  if (safeQuery(page.doc, profile.marker) === null) return null;
+  if (queryEach(page.doc, profile.marker) === null) return null;
   const reading = new ReadingBuilder(profile.method);
   reading.for('platform-confirmation', 6, `${profile.method} confirmation markup (${profile.marker})`);
   for (const selector of profile.orderId ?? []) {
@@ -222,7 +222,7 @@ function trustedShops(page: Page): Reading | null {
 
 /** Shopware 5's SwagGoogle plugin writes the order into data attributes on the finish page. */
 function swagGoogle(page: Page): Reading | null {
-  const element = safeQuery(page.doc, '[data-googleAnalytics][data-orderNumber], [data-googleanalytics][data-ordernumber]');
+  const element = queryEach(page.doc, '[data-googleAnalytics][data-orderNumber], [data-googleanalytics][data-ordernumber]');
   if (element === null) return null;
   const reading = new ReadingBuilder('shopware5');
   reading.orderId(element.getAttribute('data-orderNumber'), RANK.analytics, 'SwagGoogle data-orderNumber');
@@ -234,7 +234,8 @@ function swagGoogle(page: Page): Reading | null {
 
 /** The xt:Commerce family (modified, Gambio, xt:Commerce 3) links the new order's printable copy from the success page. */
 function printLink(page: Page): Reading | null {
-  const links = safeQueryAll(page.doc, 'a[href*="print_order"], a[href*="print_invoice"]', 20);
+  // The document's links rather than a selector list: a few hundred anchors, one attribute each.
+  const links = Array.from(page.doc.getElementsByTagName('a')).filter((link) => /print_(?:order|invoice)/.test(link.getAttribute('href') ?? '')).slice(0, 20);
   const ids = new Set<string>();
   for (const link of links) {
     const id = /[?&](?:oID|order_id|orders_id)=([A-Za-z0-9-]{1,32})/.exec(link.getAttribute('href') ?? '')?.[1];
