@@ -26,8 +26,8 @@ export function cleanOrderId(raw: unknown): string | null {
   let text = raw.replace(/[\u00a0\u202f\u2009]/g, ' ').trim();
   for (let round = 0; round < 2; round += 1) text = text.replace(LEADING_MARKS, '');
   text = text.replace(/[.,;:!)]+$/, '');
-  // No shop numbers its orders with more than 20 digits in a row; such a run is a price, a phone number or noise.
-  return ORDER_ID.test(text) && !NOT_AN_ID.test(text) && !/\d{21}/.test(text) ? text : null;
+  // No shop numbers its orders with more than 24 digits in a row (Broadleaf's, a timestamp and a counter, have 21); a longer run is noise.
+  return ORDER_ID.test(text) && !NOT_AN_ID.test(text) && !/\d{25}/.test(text) ? text : null;
 }
 
 /**

@@ -157,6 +157,7 @@ export const ORDER_NUMBER_LABEL = new RegExp(
     'bevestiging(?:snummer)?\\s?#',
     'best(?:ä|ae)tigung(?:snummer)?\\s?#',
     // English
+    '(?:your )?order (?:reference|confirmation) (?:number|no\\.?|code)(?: is)?',
     '(?:your )?order (?:number|no\\.?|nr\\.?|id|reference|ref\\.?)(?: is)?',
     'your order # is',
     '(?:your )?order\\s?#',
