@@ -32,6 +32,9 @@ const NEGATIVE_BODY = [
 ];
 const NEGATIVE_BODY_IDS = new Set(['cart', 'checkout', 'history', 'order-detail', 'product']);
 
+const BACK_TO_ORDERS =
+  /(?:back to (?:all |my |your )?orders|zurück zu(?:r)? (?:allen |den |meinen |ihren )?bestellungen|zurück zur bestellübersicht|retour (?:à|aux) (?:mes |vos |toutes les )?commandes|terug naar (?:alle |mijn |je )?bestellingen|torna (?:a|agli|ai) (?:tutti gli |i miei )?ordini|volver a (?:mis |todos los )?pedidos)/;
+
 /** Forms that put one product in the cart carry buy buttons too; those are not the order's final step. */
 const ADD_TO_CART = /add[-_]?to[-_]?cart|cart\/add|line-item\/add|addtocart|basket\/add|add-to-basket|warenkorb|buy-widget|product-form|wishlist|merkzettel|notepad|newsletter|search/i;
 const ORDER_CONTROL = /order|checkout|pay|submit|confirm|place|complete|bestell|kasse|kaufen|commande|bestelling|ordine|pedido|zam(?:ó|o)wi|best(?:ä|a)ll|bestil|objedn/i;
@@ -113,6 +116,8 @@ export function readHints(page: Page): Reading | null {
   const title = (doc.title ?? '').slice(0, 300).toLowerCase();
   if (ORDER_THANKS.test(title) || ORDER_STATUS.test(title) || RECEIPT_TITLE.test(title)) reading.for('confirmation-title', 3, `title "${doc.title.trim()}"`);
 
+  // A link back to the order list: a past order's page in the account, never the confirmation of a new one.
+  if (page.bodyMatches(BACK_TO_ORDERS)) reading.for('back-to-orders', -6, 'a link back to the list of orders');
   const button = placeOrderButton(page);
   if (button !== null) reading.for('place-order-button', VETO, `button "${button}": the review before the order`);
   if (cartForm(page)) reading.for('cart-form', -12, 'quantity fields in a cart form');

@@ -279,6 +279,16 @@ export function readLabels(page: Page): Reading | null {
   // "Thank you, Anna!" says little alone (a newsletter says it too), more beside a thank-you for the order.
   if (thankYouHeading !== null && thankYouHeading !== thanks?.text) reading.for('thank-you-heading', 2, thankYouHeading);
   if (failed !== null) reading.for('failed-payment', failed.weight, failed.text);
+  // The same label over different numbers, each with its own total ("Order #100284 … $186", "Order #100197 … $74"): a list of orders.
+  const shapes = new Map<string, Set<string>>();
+  for (const [value, label] of idValues) {
+    const shape = label.replace(value, '#');
+    shapes.set(shape, (shapes.get(shape) ?? new Set()).add(value));
+  }
+  const severalTotals = new Set(totals.map((total) => `${total.money.amountMinor} ${total.money.currency}`)).size >= 2;
+  if (severalTotals && [...shapes.values()].some((values) => values.size >= 2)) {
+    reading.for('several-orders', -4, 'one label over several order numbers, each with its total: a list of orders');
+  }
   if (orderHeading !== null) reading.for('order-heading', 5, orderHeading);
   else if (idValues.size > 0) reading.for('order-number-label', 4, Array.from(idValues.values()).join(' | '));
   if (invoice !== null) reading.for('invoice', -8, `an invoice: "${invoice}"`);

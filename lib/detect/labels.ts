@@ -72,12 +72,16 @@ export const ORDER_THANKS = new RegExp(
     'we registered your order',
     // French
     'merci (?:pour|de) (?:votre|ta) (?:commande|achat)',
+    "merci d'avoir (?:commandé|passé (?:votre )?commande|effectué votre commande)", "merci d’avoir (?:commandé|passé (?:votre )?commande)",
+    'thank(?:s| you) for ordering', 'danke,? dass (?:sie|du) bei uns bestellt',
     'nous vous remercions (?:de|pour) votre (?:commande|achat)',
     'votre commande (?:a (?:bien )?été|est) (?:bien )?(?:enregistrée|validée|reçue|confirmée|passée|prise en compte|envoyée|traitée|effectuée|finalisée)',
     'votre commande (?:sur|chez|auprès de) [^.!?]{1,40} a (?:bien )?été (?:enregistrée|validée|reçue|confirmée|prise en compte)',
     'récapitulatif de (?:votre )?commande vous a été envoyé',
     '(?:a )?summary of your order has been (?:sent|emailed)', 'order summary has been (?:sent|emailed)',
-    'commande (?:#|n°|no )?[\\w-]{1,40} (?:est|a été) (?:confirmée|enregistrée)',
+    'commande (?:#|n°|no )?[\\w-]{1,40} (?:est|a été) (?:bien )?(?:confirmée|enregistrée|soumise|passée|validée)(?: avec succès)?',
+    '(?<!from )order (?:#|no\\.? )?[\\w-]{1,40} (?:has been|was) (?:successfully )?(?:submitted|placed)',
+    'bestellung (?:#|nr\\.? )?[\\w-]{1,40} wurde (?:erfolgreich )?(?:aufgegeben|übermittelt|angelegt|abgeschickt)',
     // Dutch
     '(?:hartelijk |heel erg )?bedankt voor (?:je|uw|jouw) (?:bestelling|aankoop|order)',
     '(?:je|uw|jouw) (?:bestelling|order) is (?:succesvol )?(?:geplaatst|ontvangen|bevestigd|afgerond|verwerkt)',
@@ -218,7 +222,7 @@ export const GRAND_TOTAL_LABEL = new RegExp(
     'endsumme', 'endbetrag', 'rechnungsbetrag', 'zahlbetrag', 'bestellsumme', 'bestellwert',
     'zu zahlen(?:der betrag)?', 'zu bezahlen', 'gesamt (?:inkl|brutto|\\(inkl|\\(brutto)', 'summe (?:inkl|brutto|\\(inkl)',
     // English
-    'grand total', 'order total', 'total (?:paid|due|to pay|amount|charged|payable)', 'amount (?:paid|due|charged|payable)',
+    'grand total', 'order total', 'final (?:booking |order )?total', 'total (?:paid|due|to pay|amount|charged|payable)', 'amount (?:paid|due|charged|payable)',
     'total (?:\\()?(?:incl|inc\\.|including|tax incl|vat incl|gross)', 'gross total', 'payment due', 'total paid today', 'you paid',
     // French
     'total ttc', 'montant total(?: ttc)?', 'total à payer', 'montant (?:payé|à payer|réglé)', 'total (?:de la )?commande', 'net à payer',
@@ -329,6 +333,8 @@ export const FAILED_PAYMENT = new RegExp(
     'bestellung (?:wurde )?(?:storniert|abgebrochen)', 'ihre bestellung (?:konnte nicht|kann nicht) (?:abgeschlossen|bearbeitet)',
     'payment (?:has |was )?(?:failed|declined|cancell?ed|unsuccessful|not successful|rejected|could not be (?:processed|completed))',
     '(?:your )?order (?:has been |was )?(?:cancell?ed|failed)', 'order cannot be processed', 'transaction (?:failed|declined)',
+    '(?:we noticed|there (?:was|is)) a problem with your order', 'wir haben ein problem mit ihrer bestellung', 'nous avons remarqué un problème avec votre commande',
+    'abbiamo riscontrato un problema con il tuo ordine', 'hemos detectado un problema con (?:tu|su) pedido',
     'paiement (?:a échoué|refusé|annulé|non abouti)', 'commande annulée', 'échec du paiement',
     'betaling (?:is )?(?:mislukt|geannuleerd|afgewezen)', 'bestelling (?:is )?geannuleerd',
     'pagamento (?:non riuscito|fallito|annullato|rifiutato)', 'ordine annullato',
