@@ -120,6 +120,24 @@ interface HealthDay {
   reportsByReason: Record<string, number>;
 }
 
+/** Whether the extension's stored catalogue (IndexedDB, in the service worker) holds a detection rule for the partner. */
+function extensionHasRuleFor(_chrome: unknown, partnerId: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const open = indexedDB.open('sammelpunkt');
+    open.onerror = () => resolve(false);
+    open.onsuccess = () => {
+      const db = open.result;
+      const read = db.transaction('catalog').objectStore('catalog').get('current');
+      read.onerror = () => resolve(false);
+      read.onsuccess = () => {
+        const partners = (read.result as { partners?: Array<{ id: string; detection?: unknown }> } | undefined)?.partners ?? [];
+        resolve(partners.some((p) => p.id === partnerId && p.detection !== undefined));
+        db.close();
+      };
+    };
+  });
+}
+
 /** Today's detection-health figures of one partner, as the operator reads them. */
 async function detectionHealthOf(partnerId: string): Promise<HealthDay | undefined> {
   const body = await api.json<{ partners: Array<{ partnerId: string; days: HealthDay[] }> }>('GET', '/v1/admin/detection-health?days=7', { token: ADMIN_TOKEN });
@@ -474,11 +492,17 @@ describe('Chromium: when things go wrong', () => {
     // The operator writes a rule for the shop: selectors as data, in the catalogue.
     const partner = DEMO_PARTNERS.find((p) => p.id === 'teehaus');
     await api.json('PUT', '/v1/admin/partners/teehaus', { token: ADMIN_TOKEN, body: { ...partner, secret: demoSecret('teehaus'), detection: TEEHAUS_DETECTION_RULE } });
-    // The extension follows the catalogue at its next sync.
-    await popupShows(tab, 'its purchase list', (t) => t.includes('Last synced'));
-    await closePopups();
-    // The popup's sync fetches the changed catalogue before it answers; give the background a moment to store it.
-    await sleep(2000);
+    // The extension follows the catalogue at its next sync (opening the popup syncs): wait until its own copy holds the rule.
+    await waitFor(
+      "the rule in the extension's catalogue",
+      async () => {
+        await popupShows(tab, 'its purchase list', (t) => t.includes('Last synced'));
+        await closePopups();
+        return chromium.inWorker(extensionHasRuleFor, 'teehaus');
+      },
+      Boolean,
+      45_000,
+    );
 
     await shopThrough(tab, shops.shopUrl('teehaus'), 1);
     const order = (await shops.shopOrders('teehaus')).at(-1);
