@@ -8,7 +8,7 @@
  */
 import { ReadingBuilder } from './common.ts';
 import { ORDER_STATUS, ORDER_THANKS, PLACE_ORDER_BUTTON, RECEIPT_TITLE } from './labels.ts';
-import { safeQueryAll, shortText, type Page } from './page.ts';
+import { shortText, type Page } from './page.ts';
 import { VETO, type Reading } from './types.ts';
 
 /** Paths and queries of the page shown after the order, in the shop systems we know and in custom shops. */

@@ -13,7 +13,7 @@
  */
 import { orderIdInText, ReadingBuilder } from './common.ts';
 import { decimalToMoney, findMoney, normalizeCurrency } from './money.ts';
-import { queryEach, safeQuery, safeQueryAll, shortText, type Page } from './page.ts';
+import { queryEach, safeQuery, shortText, type Page } from './page.ts';
 import { RANK, type Reading } from './types.ts';
 
 interface Profile {

@@ -10,6 +10,7 @@
  */
 import { DETECTION_REPORT_MAX_AGE_DAYS, MAX_DETECTION_REPORT_COUNT, MAX_DETECTION_REPORTS } from '../contract/index.ts';
 import { listDetectionReports, removeDetectionReports, type DetectionReportCount, type SammelpunktDb } from '../db/index.ts';
+import { utcDay } from '../inpage/health.ts';
 import { apiRequest, type ApiCall } from './http.ts';
 
 /** The most reports one request carries (the server's limit). */
@@ -20,10 +21,6 @@ export const REPORT_MAX_AGE_DAYS = DETECTION_REPORT_MAX_AGE_DAYS;
 const MAX_COUNT = MAX_DETECTION_REPORT_COUNT;
 
 export type ReportOutcome = { kind: 'sent'; reports: number } | { kind: 'nothing' } | { kind: 'kept'; code: string };
-
-function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
 
 /** Sends what is waiting, in requests of at most `MAX_REPORTS_PER_REQUEST`; stops at the first failure. */
 export async function sendDetectionReports(db: SammelpunktDb, call: ApiCall, token: string): Promise<ReportOutcome> {
