@@ -234,15 +234,17 @@ export function readLabels(page: Page): Reading | null {
       const id = rest !== '' && !/^(?:#|no\.|nr\.|n[°º]|\d)/.test(rest) ? null : valueAfterLabel(piece, end, (text) => (/^\s*[!.,:]?\s*(?:#|no\.|nr\.)?\s*[A-Za-z0-9]/.test(text) ? orderIdAfterLabel(text.replace(/^\s*[!.,:]/, ''), 'reference') : null), 2);
       if (id !== null && /\d/.test(id) && !idValues.has(id)) idValues.set(id, piece.text);
     }
-    if (isHeading(element) && lower.length <= MAX_LABEL_PIECE) {
+    // "Order RC-100482" standing alone, as a heading or as the line above one: the order it names.
+    const heading = isHeading(element);
+    if (lower.length <= MAX_LABEL_PIECE) {
       const named = ORDER_HEADING.exec(piece.text)?.[1];
       if (named !== undefined && /\d/.test(named)) {
         const id = orderIdAfterLabel(named, 'order');
         if (id !== null && !idValues.has(id)) idValues.set(id, piece.text);
         // The page's main heading names one order: the page is about it (a confirmation, or that order's own page).
-        if (id !== null && within(element, 1, (node) => node.tagName === 'H1')) orderHeading = piece.text;
+        if (id !== null && heading && within(element, 1, (node) => node.tagName === 'H1')) orderHeading = piece.text;
       }
-      if (INVOICE_HEADING.test(lower)) invoice = piece.text;
+      if (heading && INVOICE_HEADING.test(lower)) invoice = piece.text;
     }
     if (lower.length <= 40 && PAYMENT_REFERENCE_LABEL.test(lower)) {
       const reference = valueAfterLabel(piece, piece.text.length, (text) => orderIdAfterLabel(text, 'reference'), 2);

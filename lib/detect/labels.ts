@@ -36,6 +36,7 @@ export const ORDER_STATUS = new RegExp(
     'ordrebekræftelse',
     'potvrzení objednávky',
     'bestellbest(?:ä|ae)tigung',
+    'best(?:ä|ae)tigung (?:der|ihrer|deiner) bestellung',
     'orderbevestiging',
     'bestelbevestiging',
   ),
@@ -47,10 +48,13 @@ export const ORDER_THANKS = new RegExp(
     // German
     '(?:vielen |herzlichen |besten )?dank(?:e)?(?: sch(?:ö|oe)n)? f(?:ü|ue)r (?:ihre[nm]?|deine[nm]?|eure[nm]?) (?:bestellung|auftrag|einkauf|kauf)',
     'merci f(?:ü|ue)r (?:ihre|deine|eure) bestellung',
-    '(?:ihre|deine) bestellung (?:ist|wurde) (?:(?:bei uns|erfolgreich|soeben|hiermit) )*(?:eingegangen|aufgegeben|abgeschlossen|abgeschickt|(?:ü|ue)bermittelt|angenommen|entgegengenommen|erhalten|aufgenommen|best(?:ä|ae)tigt|versendet|gespeichert|angelegt|platziert|verarbeitet)',
+    '(?:ihre|deine) bestellung (?:ist|wurde) (?:(?:bei uns|erfolgreich|soeben|hiermit) )*(?:eingegangen|aufgegeben|abgeschlossen|abgeschickt|(?:ü|ue)bermittelt|angenommen|entgegengenommen|erhalten|aufgenommen|best(?:ä|ae)tigt|versendet|gespeichert|angelegt|platziert|verarbeitet|bearbeitet)',
     '(?:ihre|deine) bestellung wird (?:jetzt |nun |umgehend )?(?:bearbeitet|verarbeitet)',
-    'wir haben (?:ihre|deine) bestellung erhalten',
-    '(?:ihre|deine) bestellung (?:bei|an|im shop) [^.!?]{1,40} (?:ist|wurde) (?:(?:bei uns|erfolgreich) )?(?:eingegangen|aufgegeben|abgeschlossen|angenommen|erhalten)',
+    'wir haben (?:ihre|deine) bestellung (?:(?:#|nr\\.? ?|nummer )?[\\w-]{1,40} )?(?:erhalten|empfangen)',
+    // "Your order number is …", in each language: said only once an order exists
+    '(?:ihre|deine) bestellnummer (?:ist|lautet)', 'votre num(?:é|e)ro de commande est', '(?:tu|su) n(?:ú|u)mero de pedido es', "il (?:tuo|vostro) numero (?:d'|d’|di )\\s?ordine (?:è|e')",
+    '(?:uw|je|jouw) (?:bestel|order)nummer is', '(?:twój|pana|pani) numer zamówienia to',
+    '(?:ihre|deine) bestellung (?:bei|an|auf|in|im shop|im) [^.!?]{1,40} (?:ist|wurde) (?:(?:bei uns|erfolgreich) )?(?:eingegangen|aufgegeben|abgeschlossen|angenommen|erhalten)',
     'bestellbest(?:ä|ae)tigung (?:wurde|haben wir|ist) [^.!?]{0,60}(?:gesendet|geschickt|unterwegs|verschickt)',
     '(?:ihre|deine) bestellung wird (?:nun |jetzt |bereits )?(?:bearbeitet|bearbeitet und)',
     '(?:ihre|deine) bestellung (?:wurde|ist) (?:erfolgreich )?ausgef(?:ü|ue)hrt',
@@ -58,10 +62,9 @@ export const ORDER_THANKS = new RegExp(
     '(?:ihre|deine) bestellung ist unter der nummer',
     // English
     'thank(?:s| you)(?: so much| very much)?,? for (?:your|the) (?:order|purchase|business)',
-    'your order (?:has been|was|is|is now) (?:successfully )?(?:received|placed|confirmed|submitted|completed|complete|accepted)',
+    'your order (?:has been|was|is|is now) (?:successfully )?(?:received|placed|confirmed|submitted|completed|complete|accepted|processed)',
     "we(?:'ve|’ve| have) received your order",
     'your order number is',
-    'your order has been processed',
     'your order (?:#|no\\.? ?|number )?[\\w-]{1,40} (?:is|has been) (?:confirmed|received|placed)',
     'your order (?:at|with|from) [^.!?]{1,40} (?:has been|was|is) (?:received|placed|confirmed)',
     '(?:sent|emailed) (?:you )?(?:a|an|the|your) (?:order )?confirmation (?:email |e-mail )?(?:for (?:your )?order|of your order|with your order)',
@@ -100,7 +103,7 @@ export const ORDER_THANKS = new RegExp(
     'obdrželi jsme (?:vaši |tvou )?objednávku', 'recebemos (?:a sua|o seu|sua|seu) (?:encomenda|pedido)', 'megkaptuk (?:a )?rendelés',
     // Polish
     'dziękujemy za (?:złożenie )?(?:zamówienia|zamówienie|zakup|zakupy)',
-    '(?:twoje|państwa|pana|pani)? ?zamówienie (?:zostało )?(?:przyjęte|złożone|potwierdzone|zrealizowane|przyjęto)',
+    '(?:twoje|państwa|pana|pani)? ?zamówienie (?:zostało )?(?:(?:pomyślnie|poprawnie|prawidłowo) )?(?:przyjęte|złożone|potwierdzone|zrealizowane|przyjęto|przetworzone)',
     'złożył(?:eś|aś|eś\\(-aś\\)) zamówienie',
     // Swedish
     'tack för (?:din|er) (?:beställning|order|köp)',
@@ -162,10 +165,12 @@ export const ORDER_NUMBER_LABEL = new RegExp(
     'best(?:ä|ae)tigung(?:snummer)?\\s?#',
     // English
     '(?:your )?order (?:reference|confirmation) (?:number|no\\.?|code)(?: is)?',
-    '(?:your )?order (?:number|no\\.?|nr\\.?|id|reference|ref\\.?)(?: is)?',
+    '(?:your )?order[ -]?(?:number|no\\.?|nr\\.?|id|reference|ref\\.?)(?: is)?',
     'your order # is',
     '(?:your )?order\\s?#',
     '(?:your )?confirmation (?:number|no\\.?|code)(?: is)?',
+    // A confirmation number, in each language
+    'best(?:ä|ae)tigungsnummer', 'num(?:é|e)ro de confirmation', 'n(?:ú|u)mero de confirmaci(?:ó|o)n', 'numero di conferma', 'bevestigingsnummer', 'numer potwierdzenia',
     'confirmation\\s?#',
     'order:',
     'order with (?:the )?number',
@@ -253,6 +258,8 @@ export const GRAND_TOTAL_LABEL = new RegExp(
  */
 export const PAYABLE_LABEL = new RegExp(
   anyOf(
+    // A cash-rounded total (Swiss francs to 0.05): what is charged
+    '(?:gesamt(?:summe|betrag)?|summe|total|montant total|totale) (?:gerundet|rounded|arrondi)', '(?:rounded|gerundete[rs]?) (?:total|gesamtsumme|summe)',
     'zu zahlen(?:der betrag)?', 'zahl(?:ungs)?betrag', 'zu bezahlen', 'rechnungsbetrag', 'amount (?:paid|due|payable|to pay)', 'total (?:paid|due|to pay)', 'balance due',
     'importo (?:pagato|da pagare)', 'montant (?:payé|à payer|réglé)', 'net à payer', 'reste à payer', 'betaald bedrag', 'te betalen',
     'do zapłaty', 'k (?:úhradě|úhrade|zaplacení)', 'att betala', 'at betale', 'å betale', 'fizetendő', 'maksettava', 'importe (?:pagado|a pagar)',
@@ -280,7 +287,7 @@ export const PARTIAL_TOTAL_LABEL = new RegExp(
     'netto', '\\bnet\\b', 'excl', 'exkl', 'zzgl', 'ohne mwst', 'hors tax', '\\(ht\\)', '\\bht\\b', 'zonder btw', 'esclusa iva', 'iva esclusa', 'sin iva',
     'bez dph', 'ekskl', 'exklusive', 'before tax', 'pre-tax', 'savings', 'ersparnis', 'rabatt', 'discount', 'gutschein', 'coupon', 'remise', 'korting',
     'sconto', 'descuento', 'rabat', 'sleva', 'gewicht', 'weight', 'anzahl', 'quantity', 'menge', 'artikel gesamt', 'per item', 'pro stück', 'stückpreis', 'unit price',
-    'noch\\b', 'remaining', 'free shipping', 'versandkostenfrei', 'gerundet', 'välisumma', 'részösszeg', 'delsum', 'mezisúčet', 'subtotal',
+    'noch\\b', 'remaining', 'free shipping', 'versandkostenfrei', 'välisumma', 'részösszeg', 'delsum', 'mezisúčet', 'subtotal',
     'alennus', 'kedvezmény', 'desconto', 'reducere', 'instal', 'raten', 'cuotas', 'plazos', 'mensualit',
     // The basket's goods, before shipping: a subtotal on a confirmation
     'basket total', 'basket value', 'winkelmand(?:je)? totaal', 'warenkorb(?:summe|wert)', 'total (?:du )?panier', 'totale carrello', 'total (?:del )?carrito',
@@ -299,7 +306,7 @@ export const TAX_OR_SHIPPING_LABEL = new RegExp(
 
 /** "incl. 19 % MwSt.", "(dont TVA 20 %)": what a total says it includes, which is not a reason to refuse it. */
 export const INCLUDED_PHRASE =
-  /(?:(?:tax|vat|mwst\.?|ust\.?|tva|btw|iva|moms|dph)\s*(?:incl(?:uded)?|inkl|inclusive|inc)\.?|inkl\.?|incl\.?|inc\.|including|includes?|inklusive|enth(?:ä|ae)lt|enthalten|darin|dont|incluido|inclusa|compris|zawiera|vč\.?|včetně|inklusiv|med)\s*[^,;)]*/g;
+  /(?:(?:tax|vat|mwst\.?|ust\.?|tva|btw|iva|moms|dph)\s*(?:incl(?:uded)?|inkl|inclusive|inc)\.?|inkl\.?|incl\.?|inc\.|including|includes?|inklusive|enth(?:ä|ae)lt|enthalten|darin|dont|incluido|inclusa|compris|zawiera|vč\.?|včetně|inklusiv|med)\s*(?:[^,;)]|,(?=\d))*/gi;
 
 /**
  * The button that places the order on the final review step (§312j BGB asks
@@ -331,6 +338,11 @@ export const FAILED_PAYMENT = new RegExp(
   anyOf(
     'zahlung (?:ist |wurde )?(?:fehlgeschlagen|abgebrochen|abgelehnt|nicht erfolgreich)', 'bezahlung (?:ist )?(?:fehlgeschlagen|abgebrochen)',
     'bestellung (?:wurde )?(?:storniert|abgebrochen)', 'ihre bestellung (?:konnte nicht|kann nicht) (?:abgeschlossen|bearbeitet)',
+    // "We have your order, but could not process the payment"
+    '(?:konnten|können) (?:ihre|deine) zahlung nicht', 'zahlung (?:konnte|kann) nicht (?:bearbeitet|durchgeführt|abgeschlossen|verarbeitet)',
+    "(?:could not|couldn't|couldn’t|were unable to|was unable to) (?:process|complete|authori[sz]e) (?:your|the) payment", 'payment (?:could not|couldn\'t|cannot) be (?:processed|completed|authori[sz]ed)',
+    "(?:n'avons|n’avons) pas pu (?:traiter|valider) (?:votre|le) paiement", 'non (?:è stato possibile|siamo riusciti a) (?:elaborare|completare) il pagamento',
+    'no (?:hemos podido|se ha podido) (?:procesar|completar) (?:tu|su|el) pago', '(?:konden|kunnen) (?:je|uw) betaling niet',
     'payment (?:has |was )?(?:failed|declined|cancell?ed|unsuccessful|not successful|rejected|could not be (?:processed|completed))',
     '(?:your )?order (?:has been |was )?(?:cancell?ed|failed)', 'order cannot be processed', 'transaction (?:failed|declined)',
     '(?:we noticed|there (?:was|is)) a problem with your order', 'wir haben ein problem mit ihrer bestellung', 'nous avons remarqué un problème avec votre commande',

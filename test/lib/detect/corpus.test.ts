@@ -94,3 +94,34 @@ describe('the cheap marker probe', () => {
     expect(CORPUS.filter((page) => hasConfirmationMarker(parsePage(readCorpusPage(page)))).length).toBeGreaterThan(30);
   });
 });
+
+/**
+ * A shop nobody here has seen may carry no tag, no structured data, no
+ * platform class and an address that says nothing. The page as a member
+ * reads it: scripts, classes, ids, title and address taken away.
+ */
+function strippedVerdict(page: (typeof CORPUS)[number]) {
+  const doc = parsePage(readCorpusPage(page));
+  for (const element of Array.from(doc.querySelectorAll('script, noscript, template'))) element.remove();
+  for (const element of Array.from(doc.querySelectorAll('[class], [id]'))) {
+    element.removeAttribute('class');
+    element.removeAttribute('id');
+  }
+  const title = doc.querySelector('title');
+  if (title !== null) title.textContent = 'Shop';
+  return judge(doc, new URL(`https://${new URL(page.url).hostname}/s7f3a`), partnerFor(page));
+}
+
+describe('.happy: the words on the page are enough', () => {
+  it('with scripts, classes, title and address taken away, no confirmation gives another value, and nearly all are found or asked about', () => {
+    const outcomes = CORPUS.filter((page) => page.expected !== null && !page.large).map((page) => [page.file, classify(page, strippedVerdict(page))] as const);
+    expect(outcomes.filter(([, outcome]) => outcome === 'wrong')).toEqual([]);
+    const foundOrAsked = outcomes.filter(([, outcome]) => outcome === 'exact' || outcome === 'asked').length;
+    expect(foundOrAsked / outcomes.length).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('with the same taken away, no page that is not an order becomes one or is asked about', () => {
+    const wrong = negatives.filter((page) => !page.large && classify(page, strippedVerdict(page)) === 'false-positive').map((page) => page.file);
+    expect(wrong).toEqual([]);
+  });
+});
