@@ -36,13 +36,13 @@ export function cleanOrderId(raw: unknown): string | null {
  * after a reference label, where shops such as PrestaShop use letters only.
  */
 export function orderIdAfterLabel(rest: string, label: string): string | null {
-  let text = rest.replace(/^[\s:#.\-–—]*(?:(?:is|ist|lautet|est|è|es|je|er|är|to)(?=[\s:])\s*:?\s*)?/i, '');
+  let text = rest.replace(/^[\s:#.\-–—：＃№]*(?:(?:is|ist|lautet|est|è|es|je|er|är|to)(?=[\s:])\s*:?\s*)?/i, '');
   // "the order number ( G5R7QX1 ) in the comments": a number in brackets right after its label.
   text = text.replace(/^\(\s*([A-Za-z0-9][A-Za-z0-9._/-]{0,63})\s*\)/, '$1');
   text = text.replace(LEADING_MARKS, '').trim();
   // The token ends at a space, a punctuation mark or the end; a quote, a control character or a
   // second group of digits right after it means the text is something else ("12\"3", "12 34").
-  const match = /^[#]?([A-Za-z0-9][A-Za-z0-9._/-]{0,63})(?=$|[\s.,;:!?)\]|·–—])(?!\s*\d)/.exec(text);
+  const match = /^[#]?([A-Za-z0-9][A-Za-z0-9._/-]{0,63})(?=$|[\s.,;:!?)\]|·–—]|[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef])(?!\s*\d)/.exec(text);
   const token = match?.[1];
   if (token === undefined) return null;
   const id = cleanOrderId(token);

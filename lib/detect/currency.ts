@@ -14,7 +14,7 @@ import { minorUnitExponent } from '../contract/currency.ts';
  */
 const WRITTEN_CODES: ReadonlySet<string> = new Set(
   `EUR USD GBP CHF SEK NOK DKK ISK PLN CZK HUF RON BGN HRK RSD UAH TRY ILS CAD AUD NZD JPY CNY HKD SGD KRW
-   INR ZAR MXN BRL CLP AED SAR KWD BHD OMR JOD TND`.split(/\s+/),
+   INR ZAR MXN BRL CLP AED SAR KWD BHD OMR JOD TND RUB TWD`.split(/\s+/),
 );
 
 /**
@@ -73,8 +73,9 @@ export const SIGNS: ReadonlyArray<readonly [string, Resolver]> = [
   ['US$', 'USD'], ['CA$', 'CAD'], ['AU$', 'AUD'], ['NZ$', 'NZD'], ['HK$', 'HKD'], ['Mex$', 'MXN'],
   ['C$', 'CAD'], ['A$', 'AUD'], ['S$', 'SGD'], ['R$', 'BRL'],
   ['SFr.', 'CHF'], ['Fr.', 'CHF'], ['kr.', krone], ['Kč', 'CZK'], ['zł', 'PLN'], ['Ft', 'HUF'], ['lei', 'RON'], ['лв', 'BGN'],
-  ['Euro', 'EUR'], ['EURO', 'EUR'], ['kr', krone], ['Kr', krone],
-  ['€', 'EUR'], ['£', 'GBP'], ['$', dollar], ['¥', yen], ['￥', yen], ['₹', 'INR'], ['₩', 'KRW'], ['₺', 'TRY'], ['₪', 'ILS'], ['₴', 'UAH'],
+  ['Euro', 'EUR'], ['EURO', 'EUR'], ['kr', krone], ['Kr', krone], ['руб.', 'RUB'], ['руб', 'RUB'], ['грн', 'UAH'], ['TL', 'TRY'],
+  ['€', 'EUR'], ['£', 'GBP'], ['$', dollar], ['¥', yen], ['￥', yen], ['₹', 'INR'], ['₩', 'KRW'], ['₺', 'TRY'], ['₪', 'ILS'], ['₴', 'UAH'], ['₽', 'RUB'],
+  ['円', 'JPY'], ['元', 'CNY'], ['원', 'KRW'],
 ];
 
 function escapeRegExp(text: string): string {
@@ -101,10 +102,12 @@ const CURRENCY_BY_REGION: Readonly<Record<string, string>> = {
   DE: 'EUR', AT: 'EUR', FR: 'EUR', NL: 'EUR', BE: 'EUR', LU: 'EUR', IT: 'EUR', ES: 'EUR', PT: 'EUR', IE: 'EUR', FI: 'EUR', GR: 'EUR',
   SK: 'EUR', SI: 'EUR', EE: 'EUR', LV: 'EUR', LT: 'EUR', HR: 'EUR', MT: 'EUR', CY: 'EUR', CH: 'CHF', LI: 'CHF', GB: 'GBP', US: 'USD',
   CA: 'CAD', AU: 'AUD', NZ: 'NZD', PL: 'PLN', CZ: 'CZK', SE: 'SEK', DK: 'DKK', NO: 'NOK', HU: 'HUF', RO: 'RON', BG: 'BGN', JP: 'JPY',
+  CN: 'CNY', TW: 'TWD', KR: 'KRW', RU: 'RUB', UA: 'UAH', TR: 'TRY',
 };
 const CURRENCY_BY_LANGUAGE: Readonly<Record<string, string>> = {
   de: 'EUR', fr: 'EUR', nl: 'EUR', it: 'EUR', es: 'EUR', pt: 'EUR', fi: 'EUR', el: 'EUR', sk: 'EUR', sl: 'EUR', et: 'EUR', lv: 'EUR', lt: 'EUR',
   pl: 'PLN', cs: 'CZK', sv: 'SEK', da: 'DKK', nb: 'NOK', nn: 'NOK', hu: 'HUF', ro: 'RON', bg: 'BGN', ja: 'JPY',
+  zh: 'CNY', ko: 'KRW', ru: 'RUB', uk: 'UAH', tr: 'TRY',
 };
 
 /**

@@ -15,7 +15,7 @@ import { VETO, type Reading } from './types.ts';
 const CONFIRMATION_ADDRESS =
   /(?:order-received|bestellung-erhalten|thank[-_]?you|danke|vielen-dank|bedankt|merci|grazie|gracias|dziekujemy|tack|\/checkout\/finish|\/onepage\/success|order-confirmation|orderconfirmation|bestellbest(?:ae|ä|a)tigung|bestellung-abgeschlossen|\/abgeschlossen|bestellabschluss|checkout-complete|order-complete|checkout_success|checkout\/success|\/success(?:\/|$|\?)|\/completed?(?:\/|$|\?)|\/confirmed(?:\/|$)|\/confirmation(?:\/|$|\?)|order\/placed|order-placed|[?&]success=(?:true|1)|cl=thankyou|controller=order-confirmation|Order-Confirm|\/checkouts\/[^/]+\/thank[-_]you|\/orders\/[0-9a-f]{16,})/i;
 const HISTORY_ADDRESS =
-  /\/(?:my-account|mein-konto|account|konto|customer\/account|user\/\d+)\/(?:orders?|bestellungen|view-order|order-detail)(?:\/|$)|\/sales\/order\/(?:history|view)|\/(?:order-history|bestellverlauf|bestellungsverlauf|order-detail|orderdetails|bestelldetails)(?:\/|$|\.)|controller=(?:history|order-detail)|Order-Details|\/(?:mein-konto|my-account|customer\/account|kundenkonto|account)(?:\/|$|\?)|\/orders\/\d+$/i;
+  /\/(?:my-account|mein-konto|account|konto|customer\/account|user\/\d+)\/(?:orders?|bestellungen|view-order|order-detail)(?:\/|$)|\/sales\/order\/(?:history|view)|\/(?:order-history|bestellverlauf|bestellungsverlauf|order-detail|orderdetails|bestelldetails)(?:\/|$|\.)|controller=(?:history|order-detail)|Order-Details|\/(?:mein-konto|my-account|customer\/account|kundenkonto|account)(?:\/|$|\?)|\/orders\/\d+$|\/(?:mypage|member|members|user|users)\/(?:history|orders?)(?:\/|$)/i;
 const CART_OR_CHECKOUT_ADDRESS = /\/(?:cart|warenkorb|basket|kasse|checkout|bestellvorgang)(?:\/(?:cart|confirm|review|payment|shipping))?(?:\/|$|\?|\.|#)|controller=(?:cart|order)(?:&|$)|route=checkout\/(?:cart|checkout)|checkout_confirmation|checkout_payment|shopping_cart|cl=(?:order|basket|payment)\b/i;
 const PRODUCT_ADDRESS = /\/(?:products?|produkte?|artikel|p)\/[^/]+|controller=product/i;
 
@@ -34,6 +34,26 @@ const NEGATIVE_BODY_IDS = new Set(['cart', 'checkout', 'history', 'order-detail'
 
 const BACK_TO_ORDERS =
   /(?:back to (?:all |my |your )?orders|zurück zu(?:r)? (?:allen |den |meinen |ihren )?bestellungen|zurück zur bestellübersicht|retour (?:à|aux) (?:mes |vos |toutes les )?commandes|terug naar (?:alle |mijn |je )?bestellingen|torna (?:a|agli|ai) (?:tutti gli |i miei )?ordini|volver a (?:mis |todos los )?pedidos)/;
+
+/** "Order again": offered on a past order's page, never on the confirmation of the order just placed. */
+const REORDER =
+  /^(?:re-?order|order (?:it )?again|buy (?:it )?again|erneut bestellen|(?:noch ?mal|nochmals|wieder) bestellen|nachbestellen|commander (?:à nouveau|de nouveau)|renouveler (?:la|cette) commande|opnieuw bestellen|nogmaals bestellen|ordina di nuovo|riordina|volver a (?:pedir|comprar)|repetir (?:el )?pedido|zamów ponownie|beställ igen|köp igen|bestil igen|køb igen|objednat znovu|再注文(?:する)?|再度購入(?:する)?|再次购买|повторить заказ|tekrar sipariş ver|재주문)$/;
+/** The heading of the account's order history or one past order's page. */
+const ORDER_HISTORY_HEADING =
+  /(?:^(?:my |your )?order history|^(?:meine |ihre )?(?:bestell(?:historie|verlauf)|bestellungen)$|^historique (?:des|de mes|de vos) commandes|^(?:mes|vos) commandes$|^(?:mijn )?bestelgeschiedenis|^mijn bestellingen$|^storico (?:degli )?ordini|^i miei ordini$|^historial de pedidos|^mis pedidos$|^historia zamówień|^moje zamówienia$|^orderhistorik|^ordrehistorik|^historie objednávek|ご?注文履歴|購入履歴|订单历史|历史订单|我的订单|訂單記錄|история заказов|^мои заказы$|історія замовлень|sipariş geçmişi|^siparişlerim$|주문 ?내역)/;
+const MAX_LINKS = 400;
+
+/** Whether a link or button offers to order the same again. */
+function reorderControl(doc: Document): string | null {
+  for (const elements of [doc.getElementsByTagName('a'), doc.getElementsByTagName('button')]) {
+    for (let index = 0; index < elements.length && index < MAX_LINKS; index += 1) {
+      const text = (elements[index]?.textContent ?? '').trim();
+      if (text.length === 0 || text.length > 40) continue;
+      if (REORDER.test(text.replace(/\s+/g, ' ').toLowerCase())) return text;
+    }
+  }
+  return null;
+}
 
 /** Forms that put one product in the cart carry buy buttons too; those are not the order's final step. */
 const ADD_TO_CART = /add[-_]?to[-_]?cart|cart\/add|line-item\/add|addtocart|basket\/add|add-to-basket|warenkorb|buy-widget|product-form|wishlist|merkzettel|notepad|newsletter|search/i;
@@ -118,6 +138,15 @@ export function readHints(page: Page): Reading | null {
 
   // A link back to the order list: a past order's page in the account, never the confirmation of a new one.
   if (page.bodyMatches(BACK_TO_ORDERS)) reading.for('back-to-orders', -6, 'a link back to the list of orders');
+  const reorder = reorderControl(doc);
+  if (reorder !== null) reading.for('reorder', -6, `"${reorder}": offered on a past order's page`);
+  for (const heading of Array.from(doc.querySelectorAll('h1, h2')).slice(0, 10)) {
+    const text = shortText(heading, 80)?.toLowerCase();
+    if (text !== undefined && ORDER_HISTORY_HEADING.test(text)) {
+      reading.for('order-history-heading', -6, `heading "${shortText(heading, 80)}"`);
+      break;
+    }
+  }
   const button = placeOrderButton(page);
   if (button !== null) reading.for('place-order-button', VETO, `button "${button}": the review before the order`);
   if (cartForm(page)) reading.for('cart-form', -12, 'quantity fields in a cart form');

@@ -1,7 +1,10 @@
 /**
  * The words shops put on their pages, in the ten languages of the
  * catalogue's markets (German, English, French, Dutch, Italian, Spanish,
- * Polish, Swedish, Danish, Czech): the thank-you that follows an order, the
+ * Polish, Swedish, Danish, Czech), their neighbours (Slovak, Finnish,
+ * Portuguese, Hungarian, Norwegian, Romanian), and the largest other
+ * shopping languages a partner's shop may be written in (Japanese, Chinese,
+ * Russian, Ukrainian, Turkish, Korean): the thank-you that follows an order, the
  * order-number and grand-total labels, and the words that say a page is
  * something else (the final step's button, a failed payment). Matched on
  * lower-cased text with spaces collapsed.
@@ -39,6 +42,9 @@ export const ORDER_STATUS = new RegExp(
     'best(?:ä|ae)tigung (?:der|ihrer|deiner) bestellung',
     'orderbevestiging',
     'bestelbevestiging',
+    // Japanese, Chinese, Russian, Ukrainian, Turkish, Korean
+    'ご?注文(?:の)?完了', '購入完了', '订单(?:确认|完成)', '訂單(?:確認|完成)', 'подтверждение заказа', 'заказ (?:оформлен|принят)', 'замовлення оформлено',
+    'sipariş (?:onayı|tamamlandı|alındı)', '주문 ?완료',
   ),
 );
 
@@ -129,6 +135,17 @@ export const ORDER_THANKS = new RegExp(
     'takk for (?:din |handelen|bestillingen|ordren)(?:bestilling|ordre)?', '(?:din )?(?:bestilling|ordre) er (?:mottatt|bekreftet|registrert)', 'ordrebekreftelse',
     // Romanian
     'mulțumim pentru (?:comanda|comandă|cumpărături)', 'comanda (?:ta|dumneavoastră) a fost (?:înregistrată|plasată|confirmată)',
+    // Japanese
+    'ご(?:注文|購入)(?:いただき|頂き)?[、,]?\\s?(?:誠に|まことに)?ありがとうございま(?:した|す)', 'ご注文を(?:承り|受け付け)ました', 'ご注文(?:が|を)完了(?:しました|いたしました)', '注文が確定しました',
+    // Chinese
+    '(?:感谢|谢谢|感謝|謝謝)(?:您|你)的(?:订单|訂單|订购|訂購|购买|購買)', '(?:您的|你的)?订单(?:已经?)(?:提交|确认|收到|成功)', '(?:您的|你的)?訂單(?:已經?)(?:提交|確認|成立|送出)', '(?:下单|下單)成功', '订单提交成功',
+    // Russian, Ukrainian
+    'спасибо за (?:ваш |твой )?(?:заказ|покупку)', '(?:ваш )?заказ (?:№ ?\\S+ )?(?:успешно )?(?:оформлен|принят|создан|размещ[её]н|подтвержд[её]н)',
+    'дякуємо за (?:ваше )?(?:замовлення|покупку)', '(?:ваше )?замовлення (?:№ ?\\S+ )?(?:успішно )?(?:оформлено|прийнято|створено|підтверджено)',
+    // Turkish
+    'siparişiniz (?:için teşekkür|alındı|başarıyla (?:oluşturuldu|alındı|tamamlandı)|oluşturuldu|onaylandı|tamamlandı)', 'alışverişiniz için teşekkür',
+    // Korean
+    '(?:주문|구매)(?:해 ?주셔서) 감사합니다', '주문이 (?:완료|접수)되었습니다',
   ),
 );
 
@@ -213,6 +230,9 @@ export const ORDER_NUMBER_LABEL = new RegExp(
     '(?:id|identifiant|identificador|identificativo) (?:de la |de |del |do |da |dell\'|dell’|della )?\s?(?:commande|pedido|ordine|encomenda|orden)',
     '(?:commande|pedido|ordine|encomenda|bestelling|zamówienia|objednávky|tilauksen|beställnings|ordre)-?\s?id',
     'id (?:zamówienia|objednávky|tilauksen)',
+    // Japanese, Chinese, Russian, Ukrainian, Turkish, Korean
+    'ご?注文番号', '受注番号', 'オーダー(?:番号|id)', '订单(?:号|编号|號)', '訂單(?:編號|號碼|号)', 'номер (?:вашего )?заказа', 'заказ (?:№|номер|#)', 'номер замовлення', 'замовлення (?:№|#)',
+    'sipariş (?:numarası|numaranız|no\\.?|kodu|#)', '주문 ?번호',
   ),
 );
 
@@ -249,6 +269,10 @@ export const GRAND_TOTAL_LABEL = new RegExp(
     // Slovak, Finnish, Portuguese, Hungarian, Norwegian, Romanian
     'celkom (?:s dph|k úhrade)', 'k úhrade', 'loppusumma', 'maksettava(?: yhteensä)?', 'yhteensä (?:sis|alv)', 'total (?:\\()?iva incluído', 'total a pagar',
     'végösszeg', 'fizetendő(?: összeg)?', 'totalt (?:inkl|å betale)', 'å betale', 'total de plată', 'total (?:cu tva|comandă)',
+    // Japanese, Chinese, Russian, Ukrainian, Turkish, Korean
+    'お支払い?(?:合計|金額|総額)', 'ご請求(?:金額|額)', '合計金額', '総合計', '総額', 'お買い?上げ合計', '(?:实付|應付|应付|实际支付)(?:款|金额|金額)?', '订单总(?:额|计)', '訂單總(?:額|計)', '(?:总|總)金(?:额|額)',
+    '(?:итого )?к оплате', 'сумма заказа', 'общая сумма', 'до сплати', 'загальна сума', 'сума замовлення', 'genel toplam', 'ödenecek tutar', 'toplam tutar', 'ödenen tutar', 'sipariş toplamı',
+    '총 ?결제 ?금액', '최종 ?결제 ?금액', '결제 ?금액', '총 ?주문 ?금액',
   ),
 );
 
@@ -275,7 +299,7 @@ export const ORDER_HEADING = /^(?:your |ihre |deine )?(?:order|bestellung|auftra
 
 /** A bare "total" label: the grand total unless the same summary has a more precise one. */
 export const TOTAL_LABEL = new RegExp(
-  `(?<![\\p{L}])${anyOf('gesamt', 'summe', 'total', 'totaal', 'totale', 'razem', 'suma', 'łącznie', 'summa', 'totalt', 'i alt', 'celkem', 'celkom', 'spolu', 'betrag', 'yhteensä', 'összesen', 'sum', 'montant', 'importe', 'importo', 'kwota', 'belopp', 'beløp', 'beløb', 'částka', 'amount')}(?![\\p{L}])`,
+  `(?<![\\p{L}])${anyOf('gesamt', 'summe', 'total', 'totaal', 'totale', 'razem', 'suma', 'łącznie', 'summa', 'totalt', 'i alt', 'celkem', 'celkom', 'spolu', 'betrag', 'yhteensä', 'összesen', 'sum', 'montant', 'importe', 'importo', 'kwota', 'belopp', 'beløp', 'beløb', 'částka', 'amount', '合計', '合计', '总计', '總計', 'итого', 'всего', 'разом', 'toplam', '합계')}(?![\\p{L}])`,
   'u',
 );
 
@@ -292,6 +316,7 @@ export const PARTIAL_TOTAL_LABEL = new RegExp(
     // The basket's goods, before shipping: a subtotal on a confirmation
     'basket total', 'basket value', 'winkelmand(?:je)? totaal', 'warenkorb(?:summe|wert)', 'total (?:du )?panier', 'totale carrello', 'total (?:del )?carrito',
     'gift card', 'geschenkkarte', 'gutschrift', 'guthaben', 'carta regalo', 'carte cadeau', 'tarjeta regalo', 'cadeaubon', 'store credit', 'credit\\b',
+    '小計', '小计', '税抜', '不含税', '割引', '优惠', 'подытог', 'промежуточный итог', 'скидка', 'знижка', 'проміжний підсумок', 'ara toplam', 'indirim', '소계', '할인', '상품 ?금액',
   ),
 );
 
@@ -301,6 +326,7 @@ export const TAX_OR_SHIPPING_LABEL = new RegExp(
     'versand', 'shipping', 'livraison', 'verzend', 'spedizion', 'envío', 'dostaw', '\\bfrakt', '\\bfragt', 'doprav', '\\bporto\\b', 'delivery',
     'mwst', 'ust\\.', '\\bvat\\b', '\\btax', 'tva', '\\bbtw\\b', '\\biva\\b', '\\bmoms\\b', '\\bdph\\b', 'podatek', 'gst', '\\balv\\b', 'áfa',
     '\\bmva\\b', 'toimitus', 'szállítás', '\\bportes\\b', '\\benvio\\b',
+    '送料', '消費税', '手数料', '运费', '運費', '税费', 'доставка', 'ндс', 'пдв', 'kargo', '\\bkdv\\b', '배송비', '부가세',
   ),
 );
 
@@ -330,6 +356,9 @@ export const PLACE_ORDER_BUTTON = new RegExp(
     'slutför (?:köp|beställning|order)', 'lägg order', 'köp nu', 'bekräfta (?:köp|beställning|order)', 'beställ',
     'bestil nu', 'gennemfør (?:køb|bestilling|ordre)', 'godkend (?:køb|ordre)', 'afgiv ordre', 'bekræft (?:køb|ordre)', 'køb nu',
     'objednat s povinností platby', 'dokončit objednávku', 'odeslat objednávku', 'závazně objednat', 'objednat a zaplatit', 'potvrdit objednávku',
+    '注文する', 'ご?注文を確定(?:する)?', '購入(?:する|を確定する)', '注文を完了する', '提交(?:订单|訂單)', '立即购买', '确认下单', '確認下單',
+    'оформить заказ', 'подтвердить заказ', 'купить', 'оплатить', 'оформити замовлення', 'підтвердити замовлення', 'siparişi (?:tamamla|onayla|ver)', 'satın al', 'ödemeyi tamamla',
+    '결제하기', '주문하기', '구매하기',
   )})[.!]?$`,
 );
 
@@ -354,5 +383,7 @@ export const FAILED_PAYMENT = new RegExp(
     'płatność (?:nie powiodła się|odrzucona|anulowana)', 'zamówienie (?:zostało )?anulowane',
     'betalningen (?:misslyckades|avbröts|nekades)', 'betalingen (?:mislykkedes|blev afvist|annulleret)',
     'platba (?:se nezdařila|byla zamítnuta|zrušena|selhala)', 'objednávka (?:byla )?zrušena',
+    '決済(?:に失敗|エラー)', '注文(?:が)?キャンセル', '支付失败', '付款失敗', 'оплата не (?:прошла|удалась)', 'заказ отмен[её]н', 'платіж не пройшов', 'замовлення скасовано',
+    'ödeme (?:başarısız|reddedildi)', 'sipariş iptal edildi', '결제(?:가)? 실패', '주문(?:이)? 취소',
   ),
 );

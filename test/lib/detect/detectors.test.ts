@@ -55,6 +55,12 @@ describe('.happy: the visible page in ten languages', () => {
     ['da', '<h1>Tak for din ordre</h1><p>Ordrenummer: 100587</p><p>I alt: 1.267,00 kr.</p>', '100587', 126700, 'DKK'],
     ['cs', '<h1>Děkujeme za objednávku</h1><p>Číslo objednávky: 2024001587</p><p>Celkem: 11\u00a0537 Kč</p>', '2024001587', 1153700, 'CZK'],
     ['de-CH', '<h1>Merci für Ihre Bestellung!</h1><p>Bestellnummer: VW-2024-0815</p><p>Total: CHF 1’234.50</p>', 'VW-2024-0815', 123450, 'CHF'],
+    // Beyond the catalogue's markets: a shop nobody configured may write in any of these.
+    ['ja', '<h1>ご注文ありがとうございました</h1><p>ご注文番号：JP-2318</p><dl><dt>小計</dt><dd>7,390円</dd><dt>送料</dt><dd>880円</dd><dt>お支払い合計</dt><dd>8,270円</dd></dl>', 'JP-2318', 8270, 'JPY'],
+    ['zh-CN', '<h1>感谢您的订单</h1><p>订单号：CN20261205</p><p>小计 ¥180.00</p><p>实付款 ¥198.50</p>', 'CN20261205', 19850, 'CNY'],
+    ['ru', '<h1>Спасибо за заказ!</h1><p>Номер заказа: RU-5521</p><p>Подытог: 4 500 ₽</p><p>Итого к оплате: 4 890 ₽</p>', 'RU-5521', 489000, 'RUB'],
+    ['tr', '<h1>Siparişiniz alındı</h1><p>Sipariş numarası: TR-88412</p><p>Ara toplam: 1.200,00 TL</p><p>Genel toplam: 1.249,90 TL</p>', 'TR-88412', 124990, 'TRY'],
+    ['ko', '<h1>주문해 주셔서 감사합니다</h1><p>주문번호: 20261205-0042</p><p>상품금액 45,000원</p><p>총 결제금액 48,000원</p>', '20261205-0042', 48000, 'KRW'],
   ])('%s', (lang, body, orderId, amountMinor, currency) => {
     expect(candidateOf(verdictOf(page(body, { lang })))).toEqual({ orderId, amountMinor, currency });
   });
@@ -161,6 +167,15 @@ describe('.error: what must not count', () => {
     ['a product page with prices', '<h1>Wanderschuh Alpin</h1><p>129,90 €</p><form action="/cart/add"><input name="quantity" value="1"><button>In den Warenkorb</button></form>'],
     ['an order history', '<h1>Meine Bestellungen</h1><table><thead><tr><th>Bestellnummer</th><th>Datum</th><th>Gesamt</th></tr></thead><tr><td>10023</td><td>1.5.</td><td>104,90 €</td></tr><tr><td>10011</td><td>3.4.</td><td>19,90 €</td></tr></table>'],
     ['a return registered', '<h1>Ihre Retoure wurde angemeldet</h1><p>Bestellnummer: 10023</p><p>Erstattungsbetrag: 49,90 €</p>'],
+    [
+      "a past order's page that quotes the order mail, with \"order again\"",
+      '<h2>Order details</h2><p>Order number: 10023</p><div class="mail"><p>Thank you for your order!</p></div><p>Order total: 104,90 €</p><a href="/cart/reorder/10023">Order again</a>',
+    ],
+    [
+      "a past order's page under the history heading, in Japanese",
+      '<h1>マイページ/ご注文履歴詳細</h1><p>ご注文番号：961</p><p>この度はご注文いただき誠にありがとうございます。</p><p>お支払い合計：￥10,600</p>',
+    ],
+    ['a payment that failed after the order was taken', '<p>Wir haben Ihre Bestellung erhalten, aber wir konnten Ihre Zahlung nicht bearbeiten.</p><p>Bestellnummer: 10023</p><p>Gesamtsumme 104,90 €</p>'],
   ])('%s', (_name, body) => {
     const verdict = verdictOf(page(body), 'https://shop.example/checkout/thank-you');
     expect(verdict.kind).toBe('none');
