@@ -372,7 +372,7 @@ export const FAILED_PAYMENT = new RegExp(
     "(?:could not|couldn't|couldn’t|were unable to|was unable to) (?:process|complete|authori[sz]e) (?:your|the) payment", 'payment (?:could not|couldn\'t|cannot) be (?:processed|completed|authori[sz]ed)',
     "(?:n'avons|n’avons) pas pu (?:traiter|valider) (?:votre|le) paiement", 'non (?:è stato possibile|siamo riusciti a) (?:elaborare|completare) il pagamento',
     'no (?:hemos podido|se ha podido) (?:procesar|completar) (?:tu|su|el) pago', '(?:konden|kunnen) (?:je|uw) betaling niet',
-    'payment (?:has |was )?(?:failed|declined|cancell?ed|unsuccessful|not successful|rejected|could not be (?:processed|completed))',
+    'payment (?:has |was )?(?:failed|declined|cancell?ed|unsuccessful|not successful|rejected|(?:could not|couldn\'t|couldn’t|cannot) be (?:processed|completed|taken|charged|captured|authori[sz]ed))',
     '(?:your )?order (?:has been |was )?(?:cancell?ed|failed)', 'order cannot be processed', 'transaction (?:failed|declined)',
     '(?:we noticed|there (?:was|is)) a problem with your order', 'wir haben ein problem mit ihrer bestellung', 'nous avons remarqué un problème avec votre commande',
     'abbiamo riscontrato un problema con il tuo ordine', 'hemos detectado un problema con (?:tu|su) pedido',
