@@ -304,11 +304,30 @@ function fromLooseObjects(script: string): Report[] {
   return reports;
 }
 
+/**
+ * Heureka's conversion code (the Czech and Slovak price comparison) sets the
+ * order field by field: `heureka('set_order_id', …)`, `('set_total_vat', …)`
+ * (the total with VAT, what the customer pays), `('set_currency', …)`, then
+ * `('send', 'Order')`. Only a sent order counts.
+ */
+function fromHeureka(calls: ScriptCall[]): Report[] {
+  const fields = new Map<string, unknown>();
+  let sent = false;
+  for (const { target, args } of calls) {
+    if (target !== 'heureka' || typeof args[0] !== 'string') continue;
+    if (args[0] === 'send') sent ||= args[1] === 'Order';
+    else fields.set(args[0], args[1]);
+  }
+  if (!sent || !fields.has('set_order_id')) return [];
+  return [affiliate('Heureka conversion', fields.get('set_order_id'), fields.get('set_total_vat'), fields.get('set_currency'))];
+}
+
 function fromScripts(page: Page): Report[] {
   const reports: Report[] = [];
   for (const script of page.scripts()) {
     if (!TRACKING_HINT.test(script)) continue;
-    const named = scriptCalls(script).flatMap(fromCall);
+    const calls = scriptCalls(script);
+    const named = [...calls.flatMap(fromCall), ...fromHeureka(calls)];
     reports.push(...named);
     if (script.includes('ordersTrackingData')) {
       for (const { value } of objectsAround(script, 'ordersTrackingData')) reports.push(...fromMagentoOrders(value.ordersTrackingData));
@@ -401,6 +420,7 @@ const METHODS: ReadonlyArray<readonly [RegExp, string]> = [
   [/Snap/, 'snap'],
   [/impact/, 'impact'],
   [/Criteo/, 'criteo'],
+  [/Heureka/, 'heureka'],
   [/Adcell/, 'adcell'],
   [/Customer Reviews/, 'google-customer-reviews'],
   [/Awin/, 'awin'],

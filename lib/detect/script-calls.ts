@@ -37,6 +37,7 @@ const CALL_START = new RegExp(
     '(?<adcell>\\bAdcell\\s*\\.\\s*(?:Tracking\\s*\\.\\s*)?track\\w*)',
     '(?<surveyoptin>\\bsurveyoptin\\s*\\.\\s*render)',
     '(?<mbg>\\bMBG\\s*\\.\\s*addTransaction)',
+    '(?<heureka>(?<![\\w$.])heureka)',
   ]
     .map((source) => `${source}\\s*\\(`)
     .join('|'),
@@ -51,7 +52,7 @@ const AWIN_FIELD = /\bAWIN\s*\.\s*Tracking\s*\.\s*Sale\s*\.\s*(\w+)\s*=\s*/g;
 
 /** Cheap pre-check: only scripts mentioning one of these are parsed. */
 export const TRACKING_HINT =
-  /['"]purchase['"]|['"]Purchase['"]|purchase['"]?\s*:|transaction_?id|transactionId|trackEcommerceOrder|addTrans|addTransaction|actionField|['"]conversion['"]|AWIN\.Tracking|cj\.order|rm_trans|Shopify\.checkout|emospro|surveyoptin|criteo_q|Adcell|ordersTrackingData|uetq|pintrk|snaptr|ttq\.track|\bire\s*\(|['"]PURCHASE['"]|CompletePayment|PlaceAnOrder|trackConversion/;
+  /['"]purchase['"]|['"]Purchase['"]|purchase['"]?\s*:|transaction_?id|transactionId|trackEcommerceOrder|addTrans|addTransaction|actionField|['"]conversion['"]|AWIN\.Tracking|cj\.order|rm_trans|Shopify\.checkout|emospro|surveyoptin|criteo_q|Adcell|ordersTrackingData|uetq|pintrk|snaptr|ttq\.track|\bire\s*\(|['"]PURCHASE['"]|CompletePayment|PlaceAnOrder|trackConversion|set_order_id/;
 
 function parseArguments(script: string, open: number): unknown[] | null {
   const end = closingIndex(script, open, MAX_CALL_LENGTH);

@@ -96,9 +96,15 @@ describe('.happy: tags that report the order', () => {
     ['Pinterest', "pintrk('track','checkout',{value:19.99,order_id:'R-1',currency:'EUR'})", 'pinterest'],
     ['Snap', "snaptr('track','PURCHASE',{price:19.99,currency:'EUR',transaction_id:'R-1'})", 'snap'],
     ['a shop’s own push function', "shopLayer.pushData('purchase',{transaction_id:'R-1',value:19.99,currency:'EUR'})", 'ga4'],
+    ['Heureka, field by field', "heureka('set_order_id','R-1');heureka('add_product','A1','Kettle',19.99,1);heureka('set_total_vat',19.99);heureka('set_currency','EUR');heureka('send','Order')", 'heureka'],
   ])('%s', (_name, script, method) => {
     const verdict = verdictOf(page(thanks, { lang: 'en', head: `<script>${script}</script>` }));
     expect(verdict.kind === 'order' && verdict.candidate).toEqual({ orderId: 'R-1', amountMinor: 1999, currency: 'EUR', method });
+  });
+
+  it('does not take a Heureka order that was never sent', () => {
+    const head = "<script>heureka('set_order_id','R-1');heureka('set_total_vat',19.99);heureka('set_currency','EUR')</script>";
+    expect(verdictOf(page('<h1>Ihr Warenkorb</h1>', { lang: 'de', head })).kind).toBe('none');
   });
 
   it('reads a purchase a consent manager has parked until the visitor agrees', () => {
