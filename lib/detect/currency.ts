@@ -14,7 +14,7 @@ import { minorUnitExponent } from '../contract/currency.ts';
  */
 const WRITTEN_CODES: ReadonlySet<string> = new Set(
   `EUR USD GBP CHF SEK NOK DKK ISK PLN CZK HUF RON BGN HRK RSD UAH TRY ILS CAD AUD NZD JPY CNY HKD SGD KRW
-   INR ZAR MXN BRL CLP AED SAR KWD BHD OMR JOD TND RUB TWD`.split(/\s+/),
+   INR ZAR MXN BRL CLP AED SAR KWD BHD OMR JOD TND RUB TWD ARS COP UYU PEN`.split(/\s+/),
 );
 
 /**
@@ -39,7 +39,11 @@ export interface CurrencyHint {
   readonly dollar?: string;
 }
 
-const DOLLAR_BY_REGION: Readonly<Record<string, string>> = { CA: 'CAD', AU: 'AUD', NZ: 'NZD', SG: 'SGD', HK: 'HKD' };
+const DOLLAR_BY_REGION: Readonly<Record<string, string>> = {
+  CA: 'CAD', AU: 'AUD', NZ: 'NZD', SG: 'SGD', HK: 'HKD', MX: 'MXN', AR: 'ARS', CL: 'CLP', CO: 'COP', UY: 'UYU',
+};
+/** Currencies written with a bare `$`: the dollars, and the pesos of Latin America. */
+const DOLLAR_SIGN_CURRENCIES: ReadonlySet<string> = new Set(['USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD', 'TWD', 'MXN', 'ARS', 'CLP', 'COP', 'UYU']);
 const KRONE_BY_LANGUAGE: Readonly<Record<string, string>> = { sv: 'SEK', da: 'DKK', nb: 'NOK', nn: 'NOK', no: 'NOK', is: 'ISK' };
 
 function languageOf(hint: CurrencyHint | undefined): { language: string; region: string } {
@@ -49,7 +53,7 @@ function languageOf(hint: CurrencyHint | undefined): { language: string; region:
 
 function dollar(hint: CurrencyHint | undefined): string {
   const own = hint?.currency;
-  if (own !== undefined && /^[A-Z]{2}D$/.test(own)) return own;
+  if (own !== undefined && DOLLAR_SIGN_CURRENCIES.has(own)) return own;
   return hint?.dollar ?? DOLLAR_BY_REGION[languageOf(hint).region] ?? 'USD';
 }
 
@@ -102,7 +106,7 @@ const CURRENCY_BY_REGION: Readonly<Record<string, string>> = {
   DE: 'EUR', AT: 'EUR', FR: 'EUR', NL: 'EUR', BE: 'EUR', LU: 'EUR', IT: 'EUR', ES: 'EUR', PT: 'EUR', IE: 'EUR', FI: 'EUR', GR: 'EUR',
   SK: 'EUR', SI: 'EUR', EE: 'EUR', LV: 'EUR', LT: 'EUR', HR: 'EUR', MT: 'EUR', CY: 'EUR', CH: 'CHF', LI: 'CHF', GB: 'GBP', US: 'USD',
   CA: 'CAD', AU: 'AUD', NZ: 'NZD', PL: 'PLN', CZ: 'CZK', SE: 'SEK', DK: 'DKK', NO: 'NOK', HU: 'HUF', RO: 'RON', BG: 'BGN', JP: 'JPY',
-  CN: 'CNY', TW: 'TWD', KR: 'KRW', RU: 'RUB', UA: 'UAH', TR: 'TRY',
+  CN: 'CNY', TW: 'TWD', KR: 'KRW', RU: 'RUB', UA: 'UAH', TR: 'TRY', BR: 'BRL', MX: 'MXN', AR: 'ARS', CL: 'CLP', CO: 'COP', PE: 'PEN',
 };
 const CURRENCY_BY_LANGUAGE: Readonly<Record<string, string>> = {
   de: 'EUR', fr: 'EUR', nl: 'EUR', it: 'EUR', es: 'EUR', pt: 'EUR', fi: 'EUR', el: 'EUR', sk: 'EUR', sl: 'EUR', et: 'EUR', lv: 'EUR', lt: 'EUR',

@@ -277,6 +277,20 @@ export function readLabels(page: Page): Reading | null {
     }
   }
 
+  // "Order <span>#8f3c…</span> is confirmed.": a thank-you split over inline elements is read from the element that holds it.
+  if (thanked && thanks === null) {
+    const seen = new Set<Element>();
+    for (const { element } of page.texts()) {
+      const holder = element.parentElement !== null && (shortText(element, 200) ?? '').length < 40 ? element.parentElement : element;
+      if (seen.has(holder)) continue;
+      seen.add(holder);
+      const text = shortText(holder, 200);
+      if (text !== null && ORDER_THANKS.test(text.toLowerCase())) {
+        thanks = { weight: isHeading(holder) ? 7 : 6, text, signal: 'order-thanks' };
+        break;
+      }
+    }
+  }
   if (thanks !== null) reading.for(thanks.signal, thanks.weight, thanks.text);
   // "Thank you, Anna!" says little alone (a newsletter says it too), more beside a thank-you for the order.
   if (thankYouHeading !== null && thankYouHeading !== thanks?.text) reading.for('thank-you-heading', 2, thankYouHeading);

@@ -43,7 +43,7 @@ export const ORDER_STATUS = new RegExp(
     'orderbevestiging',
     'bestelbevestiging',
     // Japanese, Chinese, Russian, Ukrainian, Turkish, Korean
-    'ご?注文(?:の)?完了', '購入完了', '订单(?:确认|完成)', '訂單(?:確認|完成)', 'подтверждение заказа', 'заказ (?:оформлен|принят)', 'замовлення оформлено',
+    'ολοκλήρωση παραγγελίας', 'ご?注文(?:の)?完了', '購入完了', '订单(?:确认|完成)', '訂單(?:確認|完成)', 'подтверждение заказа', 'заказ (?:оформлен|принят)', 'замовлення оформлено',
     'sipariş (?:onayı|tamamlandı|alındı)', '주문 ?완료',
   ),
 );
@@ -90,6 +90,7 @@ export const ORDER_THANKS = new RegExp(
     '(?:a )?summary of your order has been (?:sent|emailed)', 'order summary has been (?:sent|emailed)',
     'commande (?:#|n°|no )?[\\w-]{1,40} (?:est|a été) (?:bien )?(?:confirmée|enregistrée|soumise|passée|validée)(?: avec succès)?',
     '(?<!from )order (?:#|no\\.? )?[\\w-]{1,40} (?:has been|was) (?:successfully )?(?:submitted|placed)',
+    '(?<!from )order (?:#|no\\.? ?|number )?[\\w-]{1,40} (?:is|has been|was) (?:now )?(?:confirmed|received)',
     'bestellung (?:#|nr\\.? )?[\\w-]{1,40} wurde (?:erfolgreich )?(?:aufgegeben|übermittelt|angelegt|abgeschickt)',
     // Dutch
     '(?:hartelijk |heel erg )?bedankt voor (?:je|uw|jouw) (?:bestelling|aankoop|order)',
@@ -100,7 +101,8 @@ export const ORDER_THANKS = new RegExp(
     "grazie per aver (?:effettuato l'ordine|ordinato|acquistato)",
     'il (?:tuo|vostro) ordine (?:è stato|e\' stato|è) (?:ricevuto|confermato|completato|effettuato|inviato|elaborato|registrato)',
     // Spanish
-    'gracias por (?:tu|su) (?:pedido|compra)',
+    'gracias por (?:tu|su) (?:pedido|compra|orden)',
+    '(?:tu|su) orden (?:ha sido|fue|se ha|está) (?:recibida|confirmada|realizada|completada|registrada|procesada)',
     '(?:tu|su) pedido (?:ha sido|se ha|fue|está) (?:recibido|confirmado|realizado|completado|registrado|procesado|tramitado)',
     // "We have received your order", in each language
     'we(?: have|\'ve)? received your order', 'wir haben (?:ihre|deine) bestellung (?:erhalten|empfangen)', 'nous avons (?:bien )?reçu votre commande',
@@ -128,13 +130,15 @@ export const ORDER_THANKS = new RegExp(
     // Finnish
     'kiitos (?:tilauksestasi|tilauksestanne|ostoksestasi|ostoksistasi)', 'tilauksesi on (?:vastaanotettu|vahvistettu)', 'tilausvahvistus',
     // Portuguese
-    'obrigad[oa] (?:pela|por) (?:sua |tua )?(?:encomenda|compra|pedido)', '(?:a sua|a tua|o seu|o teu) (?:encomenda|pedido) foi (?:registad[ao]|recebid[ao]|confirmad[ao]|efetuad[ao])', 'confirmação (?:da|de|do) (?:sua )?(?:encomenda|pedido)',
+    'obrigad[oa] (?:pela|por) (?:sua |tua )?(?:encomenda|compra|pedido)', 'agradecemos (?:por|pela|pelo) (?:comprar|sua compra|seu pedido|sua encomenda)', 'obrigad[oa] por comprar', '(?:a sua|a tua|o seu|o teu) (?:encomenda|pedido) foi (?:registad[ao]|recebid[ao]|confirmad[ao]|efetuad[ao])', 'confirmação (?:da|de|do) (?:sua )?(?:encomenda|pedido)',
     // Hungarian
-    'köszönjük (?:a |hogy )?(?:rendelésed|rendelését|rendelést|vásárlást|vásároltál)', '(?:rendelésed|rendelését) (?:sikeresen )?(?:rögzítettük|fogadtuk|megkaptuk)',
+    'köszönjük (?:a |hogy )?(?:(?:meg)?rendelés(?:ed|ét|t|üket)|vásárlás(?:t|át|odat)|vásároltál|nálunk vásárolt)', '(?:rendelésed|rendelését) (?:sikeresen )?(?:rögzítettük|fogadtuk|megkaptuk)',
     // Norwegian
     'takk for (?:din |handelen|bestillingen|ordren)(?:bestilling|ordre)?', '(?:din )?(?:bestilling|ordre) er (?:mottatt|bekreftet|registrert)', 'ordrebekreftelse',
     // Romanian
-    'mulțumim pentru (?:comanda|comandă|cumpărături)', 'comanda (?:ta|dumneavoastră) a fost (?:înregistrată|plasată|confirmată)',
+    'mulțumim pentru (?:comanda|comandă|cumpărături|achiziți[ea]|achiziția ta)', 'gracias por comprar (?:con nosotros|en)', 'comanda (?:ta|dumneavoastră) a fost (?:înregistrată|plasată|confirmată)',
+    // Greek
+    'ευχαριστούμε (?:για την|για τις) (?:παραγγελία|αγορά|αγορές)', 'η παραγγελία σας (?:ολοκληρώθηκε|καταχωρήθηκε|ελήφθη|έχει ληφθεί|επιβεβαιώθηκε)',
     // Japanese
     'ご(?:注文|購入)(?:いただき|頂き)?[、,]?\\s?(?:誠に|まことに)?ありがとうございま(?:した|す)', 'ご注文を(?:承り|受け付け)ました', 'ご注文(?:が|を)完了(?:しました|いたしました)', '注文が確定しました',
     // Chinese
@@ -230,6 +234,7 @@ export const ORDER_NUMBER_LABEL = new RegExp(
     '(?:id|identifiant|identificador|identificativo) (?:de la |de |del |do |da |dell\'|dell’|della )?\s?(?:commande|pedido|ordine|encomenda|orden)',
     '(?:commande|pedido|ordine|encomenda|bestelling|zamówienia|objednávky|tilauksen|beställnings|ordre)-?\s?id',
     'id (?:zamówienia|objednávky|tilauksen)',
+    'αριθμός παραγγελίας', 'παραγγελία (?:#|αρ\\.)',
     // Japanese, Chinese, Russian, Ukrainian, Turkish, Korean
     'ご?注文番号', '受注番号', 'オーダー(?:番号|id)', '订单(?:号|编号|號)', '訂單(?:編號|號碼|号)', 'номер (?:вашего )?заказа', 'заказ (?:№|номер|#)', 'номер замовлення', 'замовлення (?:№|#)',
     'sipariş (?:numarası|numaranız|no\\.?|kodu|#)', '주문 ?번호',
@@ -269,6 +274,7 @@ export const GRAND_TOTAL_LABEL = new RegExp(
     // Slovak, Finnish, Portuguese, Hungarian, Norwegian, Romanian
     'celkom (?:s dph|k úhrade)', 'k úhrade', 'loppusumma', 'maksettava(?: yhteensä)?', 'yhteensä (?:sis|alv)', 'total (?:\\()?iva incluído', 'total a pagar',
     'végösszeg', 'fizetendő(?: összeg)?', 'totalt (?:inkl|å betale)', 'å betale', 'total de plată', 'total (?:cu tva|comandă)',
+    'συνολικό ποσό', 'σύνολο παραγγελίας', 'πληρωτέο ποσό', 'γενικό σύνολο',
     // Japanese, Chinese, Russian, Ukrainian, Turkish, Korean
     'お支払い?(?:合計|金額|総額)', 'ご請求(?:金額|額)', '合計金額', '総合計', '総額', 'お買い?上げ合計', '(?:实付|應付|应付|实际支付)(?:款|金额|金額)?', '订单总(?:额|计)', '訂單總(?:額|計)', '(?:总|總)金(?:额|額)',
     '(?:итого )?к оплате', 'сумма заказа', 'общая сумма', 'до сплати', 'загальна сума', 'сума замовлення', 'genel toplam', 'ödenecek tutar', 'toplam tutar', 'ödenen tutar', 'sipariş toplamı',
@@ -299,7 +305,7 @@ export const ORDER_HEADING = /^(?:your |ihre |deine )?(?:order|bestellung|auftra
 
 /** A bare "total" label: the grand total unless the same summary has a more precise one. */
 export const TOTAL_LABEL = new RegExp(
-  `(?<![\\p{L}])${anyOf('gesamt', 'summe', 'total', 'totaal', 'totale', 'razem', 'suma', 'łącznie', 'summa', 'totalt', 'i alt', 'celkem', 'celkom', 'spolu', 'betrag', 'yhteensä', 'összesen', 'sum', 'montant', 'importe', 'importo', 'kwota', 'belopp', 'beløp', 'beløb', 'částka', 'amount', '合計', '合计', '总计', '總計', 'итого', 'всего', 'разом', 'toplam', '합계')}(?![\\p{L}])`,
+  `(?<![\\p{L}])${anyOf('gesamt', 'summe', 'total', 'totaal', 'totale', 'razem', 'suma', 'łącznie', 'summa', 'totalt', 'i alt', 'celkem', 'celkom', 'spolu', 'betrag', 'yhteensä', 'összesen', 'sum', 'montant', 'importe', 'importo', 'kwota', 'belopp', 'beløp', 'beløb', 'částka', 'amount', '合計', '合计', '总计', '總計', 'итого', 'всего', 'разом', 'toplam', '합계', 'σύνολο')}(?![\\p{L}])`,
   'u',
 );
 
@@ -315,8 +321,9 @@ export const PARTIAL_TOTAL_LABEL = new RegExp(
     'alennus', 'kedvezmény', 'desconto', 'reducere', 'instal', 'raten', 'cuotas', 'plazos', 'mensualit',
     // The basket's goods, before shipping: a subtotal on a confirmation
     'basket total', 'basket value', 'winkelmand(?:je)? totaal', 'warenkorb(?:summe|wert)', 'total (?:du )?panier', 'totale carrello', 'total (?:del )?carrito',
+    'total dos itens', 'total de (?:los )?(?:artículos|productos)', 'valor dos produtos',
     'gift card', 'geschenkkarte', 'gutschrift', 'guthaben', 'carta regalo', 'carte cadeau', 'tarjeta regalo', 'cadeaubon', 'store credit', 'credit\\b',
-    '小計', '小计', '税抜', '不含税', '割引', '优惠', 'подытог', 'промежуточный итог', 'скидка', 'знижка', 'проміжний підсумок', 'ara toplam', 'indirim', '소계', '할인', '상품 ?금액',
+    'μερικό σύνολο', 'υποσύνολο', 'έκπτωση', '小計', '小计', '税抜', '不含税', '割引', '优惠', 'подытог', 'промежуточный итог', 'скидка', 'знижка', 'проміжний підсумок', 'ara toplam', 'indirim', '소계', '할인', '상품 ?금액',
   ),
 );
 
@@ -326,6 +333,9 @@ export const TAX_OR_SHIPPING_LABEL = new RegExp(
     'versand', 'shipping', 'livraison', 'verzend', 'spedizion', 'envío', 'dostaw', '\\bfrakt', '\\bfragt', 'doprav', '\\bporto\\b', 'delivery',
     'mwst', 'ust\\.', '\\bvat\\b', '\\btax', 'tva', '\\bbtw\\b', '\\biva\\b', '\\bmoms\\b', '\\bdph\\b', 'podatek', 'gst', '\\balv\\b', 'áfa',
     '\\bmva\\b', 'toimitus', 'szállítás', '\\bportes\\b', '\\benvio\\b',
+    'frete', 'cost(?:ul)? (?:de )?transport', 'μεταφορικά', 'αποστολή', 'costo de envío',
+    // Taxes named as such ("Totale imposte", "Gesamt Steuer", "Total des taxes")
+    'steuer', 'impost[ae]', 'impuestos?\\b', '\\btaxes\\b', 'belasting', '\\bskatt', 'φπα', '\\bfpa\\b', 'vergi', 'налог', '\\báfa\\b',
     '送料', '消費税', '手数料', '运费', '運費', '税费', 'доставка', 'ндс', 'пдв', 'kargo', '\\bkdv\\b', '배송비', '부가세',
   ),
 );
