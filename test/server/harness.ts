@@ -8,6 +8,7 @@ import { openPglite, openPostgres, type Db } from '../../server/db/index.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { parseEnv, type Env } from '../../server/platform/env.ts';
 import { createApp, type App } from '../../server/index.ts';
+import { describeViolations, startPrismProxy } from './prism.ts';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -76,6 +77,8 @@ export async function startTestServer(backend: Backend, envOverrides: Record<str
   const logs: Record<string, unknown>[] = [];
   const deps: Deps = { db, env, now: clock.now, log: (l) => logs.push(l) };
   const app = createApp(deps);
+  // `npm run api:check` sets PRISM_OPENAPI: every call then goes over HTTP through Prism's validating proxy.
+  const prism = process.env.PRISM_OPENAPI ? await startPrismProxy(app.fetch, process.env.PRISM_OPENAPI) : undefined;
   return {
     app,
     db,
@@ -91,8 +94,16 @@ export async function startTestServer(backend: Backend, envOverrides: Record<str
         body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
         headers['Content-Type'] ??= 'application/json';
       }
-      return app.request(path, { method, headers, body });
+      return prism ? prism.fetch(path, { method, headers, body }) : app.request(path, { method, headers, body });
     },
-    close: drop,
+    async close() {
+      await prism?.close();
+      await drop();
+      if (!prism) return;
+      if (prism.violating.length > 0) {
+        throw new Error(`Prism found ${prism.violating.length} of ${prism.calls} calls at odds with the OpenAPI document:\n${describeViolations(prism.violating)}`);
+      }
+      console.log(`Prism: ${prism.calls} calls checked against ${process.env.PRISM_OPENAPI}, 0 violations`);
+    },
   };
 }
