@@ -15,7 +15,7 @@ import { readOutbox } from '../accounts/mail.ts';
 import { bumpCatalogVersion } from '../catalog/catalog.ts';
 import type { Queryable } from '../db/index.ts';
 import { clientAddress } from '../platform/client-address.ts';
-import { ApiError, badRequest, readJson, unauthorized } from '../platform/http.ts';
+import { ApiError, badRequest, notFound, readJson, unauthorized } from '../platform/http.ts';
 import { hit, peek, rateLimited } from '../platform/ratelimit.ts';
 
 export const admin = new Hono<AppEnv>();
@@ -171,9 +171,11 @@ export const OutboxRecipient = z.string().check(z.minLength(3), z.maxLength(254)
 
 /**
  * The mails the server would have sent (no mail transport is configured),
- * newest first: the operator's and a test harness's way to the codes.
+ * newest first: the operator's and a test harness's way to the codes. With
+ * SMTP_URL set the server keeps no mails, so there is no outbox to read.
  */
 admin.get('/outbox', async (c) => {
+  if (c.get('deps').mail) throw notFound('No outbox: mails are sent over SMTP (SMTP_URL is set)');
   const to = c.req.query('to');
   if (to !== undefined && !OutboxRecipient.safeParse(to).success) throw badRequest('`to` must be an email address');
   return c.json({ mails: await readOutbox(c.get('deps').db, to, OUTBOX_PAGE) }, 200);
