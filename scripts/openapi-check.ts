@@ -9,9 +9,10 @@
  *   2. Spectral with the OWASP API Security ruleset (.spectral.yaml, whose
  *      overrides are the deliberate exceptions, each with its reason):
  *      0 errors;
- *   3. the member journey (test/server/journey.test.ts) on PGlite, served
- *      over HTTP behind Prism's validating proxy: 0 violations in requests
- *      or answers (test/server/prism.ts).
+ *   3. the member journey (test/server/journey.test.ts) and a tour of every
+ *      route (test/server/api-tour.test.ts) on PGlite, served over HTTP
+ *      behind Prism's validating proxy: 0 violations in requests or answers
+ *      (test/server/prism.ts).
  * Prints each checker's verdict and exits 1 when any of them fails.
  */
 import { spawnSync } from 'node:child_process';
@@ -45,9 +46,10 @@ const CHECKS: Check[] = [
     args: ['lint', DOCUMENT, '--ruleset', '.spectral.yaml', '--fail-severity', 'error', '--display-only-failures'],
   },
   {
-    name: 'Member journey through Prism',
+    name: 'Member journey and route tour through Prism',
     command: bin('vitest'),
-    args: ['run', 'test/server/journey.test.ts'],
+    // Prism takes a few seconds to start, more on a busy machine: the hooks get three minutes.
+    args: ['run', 'test/server/journey.test.ts', 'test/server/api-tour.test.ts', '--hookTimeout=180000', '--testTimeout=180000'],
     // PGlite only: the journey needs no second database to prove the document.
     env: { PRISM_OPENAPI: DOCUMENT, DATABASE_URL: '' },
   },

@@ -17,7 +17,7 @@ const positiveInt = (fallback: number) =>
   );
 
 /** One extension origin: scheme and id, nothing more (no path, no wildcard). */
-const EXTENSION_ORIGIN_SHAPE = /^(chrome-extension:\/\/[a-p]{32}|safari-web-extension:\/\/[0-9A-Fa-f-]{36})$/;
+export const EXTENSION_ORIGIN_SHAPE = /^(chrome-extension:\/\/[a-p]{32}|safari-web-extension:\/\/[0-9A-Fa-f-]{36})$/;
 
 export const EnvSchema = z.object({
   PORT: positiveInt(8787),

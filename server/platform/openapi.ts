@@ -8,6 +8,7 @@ import { maxHeaderSize } from 'node:http';
 import * as z from 'zod/mini';
 import * as contract from '../../lib/contract/index.ts';
 import { DEFAULT_HEALTH_DAYS, MAX_HEALTH_DAYS } from '../catalog/detection-health.ts';
+import { EXTENSION_ORIGIN_SHAPE } from './env.ts';
 // The limits routes enforce on parameters and page sizes are their own
 // constants, imported here so the document states the very numbers the
 // routes check (test/server/openapi-limits.test.ts compares them).
@@ -266,19 +267,19 @@ const ETAG = { description: 'The version of this answer, for If-None-Match', req
 const ALLOW_ORIGIN = {
   description: 'The Origin of the request when it is one of EXTENSION_ORIGINS (the extension); absent for any other origin',
   required: false,
-  // The longest origin EXTENSION_ORIGINS accepts (env.ts): `safari-web-extension://` and a UUID.
-  schema: { type: 'string', maxLength: 59 },
+  // The origins EXTENSION_ORIGINS accepts (env.ts); the longest is `safari-web-extension://` and a UUID.
+  schema: { type: 'string', pattern: EXTENSION_ORIGIN_SHAPE.source, maxLength: 59 },
 };
 const RATE_LIMIT_HEADERS = (required: boolean, when: string): JsonObject => ({
   RateLimit: {
     description: `IETF RateLimit field: \`"<policy>";r=<requests left>;t=<seconds until the window resets>\`. ${when}`,
     required,
-    schema: { type: 'string', maxLength: 200 },
+    schema: { type: 'string', pattern: '^"[a-z-]+";r=\\d+;t=\\d+$', maxLength: 200 },
   },
   'RateLimit-Policy': {
     description: `IETF RateLimit-Policy field: \`"<policy>";q=<requests per window>;w=<window in seconds>\`. ${when}`,
     required,
-    schema: { type: 'string', maxLength: 200 },
+    schema: { type: 'string', pattern: '^"[a-z-]+";q=\\d+;w=\\d+$', maxLength: 200 },
   },
 });
 const RETRY_AFTER = { description: 'Seconds until the limit lets requests through again', required: true, schema: { type: 'string', pattern: '^\\d{1,6}$', maxLength: 6 } };
@@ -287,9 +288,9 @@ const RETRY_AFTER = { description: 'Seconds until the limit lets requests throug
 function responseHeaders(e: Endpoint, status: number): JsonObject | undefined {
   if (status === 429) return { 'Retry-After': RETRY_AFTER, ...RATE_LIMIT_HEADERS(true, 'Names the limit that refused the request.') };
   if (e.rateLimit !== 'member' && e.rateLimit !== 'partner') return undefined;
-  const who = e.rateLimit === 'member' ? 'member (all its tokens together)' : 'partner';
-  if (status < 300) return RATE_LIMIT_HEADERS(true, `The ${who}'s limit.`);
-  if (status >= 400 && status < 500) return RATE_LIMIT_HEADERS(false, `The ${who}'s limit; absent when the request was refused before the ${e.rateLimit} was known (401, 413).`);
+  const whose = e.rateLimit === 'member' ? 'The limit per member, all its tokens together.' : 'The limit per partner.';
+  if (status < 300) return RATE_LIMIT_HEADERS(true, whose);
+  if (status >= 400 && status < 500) return RATE_LIMIT_HEADERS(false, `${whose} Absent when the request was refused before the ${e.rateLimit} was known (401, 413).`);
   return undefined;
 }
 

@@ -79,14 +79,14 @@ export async function startPrismProxy(fetchHandler: (req: Request) => Response |
   };
 }
 
-/** Resolves once Prism says it listens; rejects with its output when it exits or takes over a minute. */
+/** Resolves once Prism says it listens; rejects with its output when it exits or takes over two minutes. */
 function listening(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`Prism did not start within 60 s:\n${output}`));
-    }, 60_000);
+      reject(new Error(`Prism did not start within 120 s:\n${output}`));
+    }, 120_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Prism is listening')) {
