@@ -14,6 +14,7 @@ import { createApp } from './index.ts';
 import { Metrics } from './platform/metrics.ts';
 import { startScheduler } from './jobs/scheduler.ts';
 import { seedDemo } from './catalog/seed.ts';
+import { mailTransportFor } from './accounts/mail.ts';
 import { createDemoShops, DEMO_SHOPS, demoShopForHost, demoShopUrl } from '../demo/index.ts';
 
 async function main() {
@@ -29,7 +30,8 @@ async function main() {
   const log =
     env.LOG_LEVEL === 'silent' ? () => {} : (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
   const metrics = new Metrics();
-  const api = createApp({ db, env, now: () => new Date(), log, metrics });
+  const mail = mailTransportFor(env);
+  const api = createApp({ db, env, now: () => new Date(), log, metrics, mail });
   // With DEMO on, the demo partner shops answer on <shop>.localhost:PORT beside the API.
   const shops = demo ? createDemoShops({ apiBase: `http://localhost:${env.PORT}` }) : undefined;
   // The second argument carries the Node socket, which the limits read the client's address from.
@@ -42,9 +44,11 @@ async function main() {
     const where = env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${env.DATA_DIR}`;
     console.log(`Sammelpunkt API listening on http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${info.port} — database: ${where}` +
       (applied.length ? `, migrations applied: ${applied.join(', ')}` : ''));
-    // No mail transport is wired: codes for members go to the outbox.
-    console.log(`Mail: not sent; verification and reset codes wait in the outbox, GET http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${info.port}/v1/admin/outbox?to=<email> with Bearer $ADMIN_TOKEN` +
-      (env.ADMIN_TOKEN ? '' : ' (set ADMIN_TOKEN to read it)'));
+    if (mail) console.log(`Mail: sent over SMTP to ${mail.describe} (SMTP_URL)`);
+    else {
+      console.log(`Mail: not sent (no SMTP_URL); verification and reset codes wait in the outbox, GET http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${info.port}/v1/admin/outbox?to=<email> with Bearer $ADMIN_TOKEN` +
+        (env.ADMIN_TOKEN ? '' : ' (set ADMIN_TOKEN to read it)'));
+    }
     if (demo) {
       console.log('Demo partner shops:');
       for (const shop of DEMO_SHOPS) console.log(`  ${demoShopUrl(shop, info.port).padEnd(40)} ${shop.name} (${shop.platform})`);
@@ -69,6 +73,7 @@ async function main() {
     // transaction is cut in half; the database closes only after that.
     server.close(async () => {
       await scheduler.stop();
+      mail?.close();
       await db.close();
       process.exit(0);
     });

@@ -17,7 +17,15 @@ export const MAX_BATCH = 100;
 export const MIN_HOLD_DAYS = 14;
 export const DEFAULT_HOLD_DAYS = 30;
 
+/**
+ * The longest timestamp accepted: nanoseconds and an offset,
+ * `2026-12-05T11:23:42.123456789+05:30`. PostgreSQL keeps microseconds, so
+ * longer fractions only carried bytes nobody stores.
+ */
+export const MAX_TIMESTAMP_LENGTH = 35;
+
 const isoDateTime = z.iso.datetime({ offset: true }).check(
+  z.maxLength(MAX_TIMESTAMP_LENGTH),
   z.refine(isStorableTime, 'a time with a year from 1 to 9999 and an offset within ±15:59'),
 );
 
@@ -39,8 +47,10 @@ const text = (min: number, max: number, multiline = false) =>
 const nonNegativeInt = z.int().check(z.minimum(0));
 const positiveInt = z.int().check(z.minimum(1));
 
-export const Slug = z.string().check(z.regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'lowercase letters, digits and dashes'));
-export const CurrencyCode = z.string().check(z.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'));
+// The length limits below repeat what the patterns already enforce, so the
+// OpenAPI document states them as `maxLength` (generated from these schemas).
+export const Slug = z.string().check(z.regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'lowercase letters, digits and dashes'), z.maxLength(64));
+export const CurrencyCode = z.string().check(z.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'), z.maxLength(3));
 export const Domain = z.string().check(
   z.maxLength(253),
   z.regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, 'a lowercase host name such as shop.example'),
@@ -85,11 +95,14 @@ export const FraudLimits = z.object({
   maxRejectedSharePercent: z.optional(nonNegativeInt.check(z.maximum(100))),
 });
 
+/** The most shop domains one partner may have. */
+export const MAX_PARTNER_DOMAINS = 50;
+
 /** A partner as the operator writes it (`PUT /v1/admin/partners/:id`). */
 export const PartnerInput = z.object({
   id: Slug,
   name: text(1, 120),
-  domains: z.array(Domain).check(z.minLength(1), z.maxLength(50)),
+  domains: z.array(Domain).check(z.minLength(1), z.maxLength(MAX_PARTNER_DOMAINS)),
   category: text(1, 60),
   earn: Earn,
   currency: CurrencyCode,
@@ -267,7 +280,7 @@ export type Registration = z.infer<typeof Registration>;
 /** A new password: 8 to 200 characters, and not guessable (the server refuses weak ones with 400 `weak_password`). */
 const NewPassword = z.string().check(z.minLength(8), z.maxLength(200));
 /** The six-digit code of a verification or reset mail. */
-const MailedCode = z.string().check(z.regex(/^\d{6}$/, 'six digits'));
+const MailedCode = z.string().check(z.regex(/^\d{6}$/, 'six digits'), z.maxLength(6));
 export const VerifyEmailRequest = z.object({ code: MailedCode });
 export const VerifyEmailResponse = z.object({ member: Member });
 export const PasswordChange = z.object({ currentPassword: z.string().check(z.minLength(1), z.maxLength(200)), newPassword: NewPassword });
@@ -367,7 +380,7 @@ export const ClaimResponse = z.object({ claim: Claim });
 /** `placed`: the partner's record that the order exists, with its amount; it vouches for a member's purchase of it. */
 export const ConfirmationStatus = z.enum(['placed', 'confirmed', 'returned', 'cancelled']);
 /** Hex SHA-256 of the buyer's trimmed, lower-cased email (the enhanced-conversions convention). */
-export const EmailSha256 = z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, '64 hex digits: SHA-256 of the trimmed, lower-cased email'));
+export const EmailSha256 = z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, '64 hex digits: SHA-256 of the trimmed, lower-cased email'), z.maxLength(64));
 export const ConfirmationOrder = z.object({
   orderId: z.string().check(z.minLength(1), z.maxLength(64)),
   status: ConfirmationStatus,
@@ -377,8 +390,10 @@ export const ConfirmationOrder = z.object({
   orderedAt: z.optional(isoDateTime),
 });
 export type ConfirmationOrder = z.infer<typeof ConfirmationOrder>;
+/** The most orders one partner report may carry. */
+export const MAX_CONFIRMATION_ORDERS = 1000;
 export const ConfirmationRequest = z.object({
-  orders: z.array(ConfirmationOrder).check(z.minLength(1), z.maxLength(1000)),
+  orders: z.array(ConfirmationOrder).check(z.minLength(1), z.maxLength(MAX_CONFIRMATION_ORDERS)),
 });
 export const ConfirmationResult = z.object({
   orderId: z.string(),
@@ -418,7 +433,7 @@ export const DETECTION_REPORT_MAX_AGE_DAYS = 30;
  */
 export const MEMBER_CONFIRMED_REASON = 'member_confirmed';
 
-export const DetectionReason = z.string().check(z.regex(/^[a-z_]{1,40}$/, 'a short code of lowercase letters and underscores (at most 40)'));
+export const DetectionReason = z.string().check(z.regex(/^[a-z_]{1,40}$/, 'a short code of lowercase letters and underscores (at most 40)'), z.maxLength(40));
 
 /**
  * One anonymous counter: how many pages of a partner, on one day, showed
@@ -431,7 +446,7 @@ export const DetectionReport = z.strictObject({
   /** The member's calendar day of the page view, `YYYY-MM-DD`. */
   day: z.iso.date(),
   /** `DETECTOR_VERSION` of lib/detect. */
-  detectorVersion: z.string().check(z.regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,39}$/, 'a version such as 2.0.0 (at most 40 characters)')),
+  detectorVersion: z.string().check(z.regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,39}$/, 'a version such as 2.0.0 (at most 40 characters)'), z.maxLength(40)),
   reason: DetectionReason,
   count: z.int().check(z.minimum(1), z.maximum(MAX_DETECTION_REPORT_COUNT)),
 });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import type { MailTransport } from '../accounts/mail.ts';
 import type { CatalogVersions } from '../catalog/catalog-cache.ts';
 import type { Db } from '../db/index.ts';
 import type { Env } from './env.ts';
@@ -35,6 +36,8 @@ export interface Deps {
   log: (line: Record<string, unknown>) => void;
   /** Where requests and ingest results are counted for `GET /metrics`; a fresh set when not given. */
   metrics?: Metrics;
+  /** The SMTP transport (`SMTP_URL`); without it, mails go to the outbox table. */
+  mail?: MailTransport;
 }
 
 export interface AppEnv {

@@ -17,7 +17,7 @@ const positiveInt = (fallback: number) =>
   );
 
 /** One extension origin: scheme and id, nothing more (no path, no wildcard). */
-const EXTENSION_ORIGIN_SHAPE = /^(chrome-extension:\/\/[a-p]{32}|safari-web-extension:\/\/[0-9A-Fa-f-]{36})$/;
+export const EXTENSION_ORIGIN_SHAPE = /^(chrome-extension:\/\/[a-p]{32}|safari-web-extension:\/\/[0-9A-Fa-f-]{36})$/;
 
 export const EnvSchema = z.object({
   PORT: positiveInt(8787),
@@ -36,6 +36,14 @@ export const EnvSchema = z.object({
   DEMO: flag,
   /** For test harnesses and scripts: derive the demo partners' secrets from this instead of drawing them. */
   DEMO_PARTNER_SECRET: z.optional(z.string().check(z.minLength(16, 'DEMO_PARTNER_SECRET must be at least 16 characters'))),
+  /**
+   * Mails to members go out over SMTP, `smtp://user:pass@host:587` (STARTTLS
+   * when the server offers it) or `smtps://…:465`; without it they wait in
+   * the outbox (`GET /v1/admin/outbox`).
+   */
+  SMTP_URL: z.optional(z.string().check(z.regex(/^smtps?:\/\/[^/]/, 'an smtp:// or smtps:// URL'))),
+  /** The sender of those mails. */
+  MAIL_FROM: z._default(z.string().check(z.minLength(3)), 'Sammelpunkt <noreply@localhost>'),
   /** Serve `GET /metrics` to anyone; otherwise it needs `Authorization: Bearer $ADMIN_TOKEN`. */
   METRICS_PUBLIC: flag,
   LOG_LEVEL: z._default(z.enum(['silent', 'info']), 'info'),

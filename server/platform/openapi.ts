@@ -4,10 +4,44 @@
  * OpenAPI 3.1 speaks JSON Schema 2020-12, which is what `z.toJSONSchema`
  * writes.
  */
+import { maxHeaderSize } from 'node:http';
 import * as z from 'zod/mini';
 import * as contract from '../../lib/contract/index.ts';
+import { DEFAULT_HEALTH_DAYS, MAX_HEALTH_DAYS } from '../catalog/detection-health.ts';
+import { EXTENSION_ORIGIN_SHAPE } from './env.ts';
+// The limits routes enforce on parameters and page sizes are their own
+// constants, imported here so the document states the very numbers the
+// routes check (test/server/openapi-limits.test.ts compares them).
+import { OUTBOX_PAGE, OutboxRecipient } from '../routes/admin.ts';
+import { MAX_CURSOR_DIGITS, SYNC_PAGE, TRANSACTIONS_DEFAULT, TRANSACTIONS_MAX } from '../routes/me.ts';
+import { MAX_TIMESTAMP_DIGITS, SIGNATURE_WINDOW_SECONDS } from '../routes/partner-api.ts';
+import { PurchaseId } from '../routes/purchases.ts';
+import { MAX_KEY_LENGTH } from '../routes/rewards.ts';
 
 type Security = 'member' | 'admin' | 'partner' | 'none';
+
+/**
+ * How the endpoint is rate limited, which decides the headers its answers
+ * carry (see `rateLimitHeaders` in ratelimit.ts):
+ * - `member`: the per-member limit; `RateLimit` and `RateLimit-Policy` on
+ *   every answer once the token is accepted, and a 429 with `Retry-After`;
+ * - `partner`: the same per partner, once the signature is accepted;
+ * - `refusal`: limits of its own (per address, per account, wrong operator
+ *   tokens) whose fields come with the 429 only;
+ * - `none`: not rate limited.
+ * `.spectral.yaml` lists the `refusal` and `none` endpoints as exceptions.
+ */
+type RateLimiting = 'member' | 'partner' | 'refusal' | 'none';
+
+type JsonObject = Record<string, unknown>;
+
+interface Parameter {
+  name: string;
+  description: string;
+  /** The JSON Schema of the value, with the limits the route enforces. */
+  schema: JsonObject;
+  required?: boolean;
+}
 
 interface Endpoint {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -17,13 +51,18 @@ interface Endpoint {
   /** The rules a client must know beyond the schemas (CommonMark). */
   description?: string;
   security: Security;
+  rateLimit: RateLimiting;
   /** The contract schema of the JSON request body (validated in its input form). */
   body?: string;
-  /** Extra request headers the endpoint requires. */
-  headers?: { name: string; description: string }[];
-  query?: { name: string; description: string }[];
+  /** The path's `:id`, when it has one. */
+  pathId?: Parameter;
+  /** Extra request headers the endpoint reads. */
+  headers?: Parameter[];
+  query?: Parameter[];
   /** Success status and the contract schema of its body (none for an empty answer). */
   success: { status: number; schema?: string; description: string };
+  /** Answers 304 to an `If-None-Match` naming its current ETag. */
+  notModified?: true;
   /** A second success status with the same body (e.g. 200 for an update beside 201 for a creation). */
   alsoSuccess?: { status: number; description: string };
   /** Refusals, answered in the error envelope. */
@@ -64,39 +103,53 @@ const INGEST_RULES = [
   'Each accepted purchase is booked with its frozen terms. ' + VALUATION,
 ].join('\n');
 
-const CURSOR = [{ name: 'cursor', description: 'The cursor from the previous answer; omit for the start' }];
+/**
+ * Node refuses a request whose headers together pass `http.maxHeaderSize`
+ * (431) before the app sees it: the bound of a header the app only compares.
+ */
+const MAX_HEADER_LENGTH = maxHeaderSize;
+const IF_NONE_MATCH = (what: string): Parameter => ({
+  name: 'If-None-Match',
+  description: `The ETag of the ${what} the client holds`,
+  schema: { type: 'string', maxLength: MAX_HEADER_LENGTH },
+  required: false,
+});
+/** A string of 1 to `max` digits. */
+const digits = (max: number): JsonObject => ({ type: 'string', pattern: `^\\d{1,${max}}$`, maxLength: max });
+const CURSOR: Parameter = { name: 'cursor', description: 'The cursor from the previous answer; omit for the start', schema: digits(MAX_CURSOR_DIGITS) };
+const SLUG_ID = (what: string): Parameter => ({ name: 'id', description: `The ${what}'s id; the same as \`id\` in the body`, schema: jsonSchema(contract.Slug, 'input') });
 
 /** Every endpoint of DESIGN.md's contract table. */
 export const ENDPOINTS: readonly Endpoint[] = [
-  { method: 'post', path: '/v1/auth/register', summary: 'Create a member account and a first device token; a code to confirm the email is mailed. Answered alike for an email that has an account (that account is untouched; its owner gets a mail)', security: 'none', body: 'Registration', success: { status: 201, schema: 'AuthResponse', description: 'The new member (emailVerified false) and its token' }, errors: [400, 413, 429] },
-  { method: 'post', path: '/v1/auth/login', summary: 'Sign in: a new token for this device', security: 'none', body: 'Credentials', success: { status: 200, schema: 'AuthResponse', description: 'The member and a new token' }, errors: [400, 401, 413, 429] },
-  { method: 'post', path: '/v1/auth/logout', summary: 'Revoke the token of this request', security: 'member', success: { status: 204, description: 'The token is revoked' }, errors: [401] },
-  { method: 'post', path: '/v1/auth/logout-all', summary: 'Sign out everywhere: revoke every token of the member', security: 'member', success: { status: 204, description: 'Every token is revoked' }, errors: [401] },
-  { method: 'post', path: '/v1/auth/verify-email', summary: 'Confirm the email with the mailed six-digit code (5 tries a code)', security: 'member', body: 'VerifyEmailRequest', success: { status: 200, schema: 'VerifyEmailResponse', description: 'The member, emailVerified true' }, errors: [400, 401, 413] },
-  { method: 'post', path: '/v1/auth/verify-email/resend', summary: 'Mail a new verification code', security: 'member', success: { status: 202, description: 'A code is on its way (if the email is not verified yet)' }, errors: [401, 429] },
-  { method: 'post', path: '/v1/auth/password', summary: 'Change the password (the current one is asked); every other device is signed out', security: 'member', body: 'PasswordChange', success: { status: 204, description: 'Changed' }, errors: [400, 401, 403, 413] },
-  { method: 'post', path: '/v1/auth/password-reset', summary: 'Mail a password reset code; answered alike whether or not the email has an account', security: 'none', body: 'PasswordResetRequest', success: { status: 202, description: 'A code is on its way if the email has an account' }, errors: [400, 413, 429] },
-  { method: 'post', path: '/v1/auth/password-reset/confirm', summary: 'Set a new password with the mailed code; every device is signed out', security: 'none', body: 'PasswordReset', success: { status: 204, description: 'The new password is set' }, errors: [400, 413, 429] },
-  { method: 'get', path: '/v1/partners', summary: 'The partner catalogue (with ETag; 304 on If-None-Match)', security: 'none', headers: [{ name: 'If-None-Match', description: 'The ETag of the catalogue the client holds' }], success: { status: 200, schema: 'Catalog', description: 'The catalogue' }, errors: [429] },
-  { method: 'get', path: '/v1/offers', summary: "Offers for this member's tier and segment", security: 'member', success: { status: 200, schema: 'Offers', description: 'The running and upcoming offers' }, errors: [401, 429] },
-  { method: 'post', path: '/v1/purchases', summary: 'Batch ingest of up to 100 detected purchases', description: INGEST_RULES, security: 'member', body: 'IngestBody', success: { status: 200, schema: 'IngestResponse', description: 'One result per purchase, in order' }, errors: [400, 401, 413, 429] },
-  { method: 'post', path: '/v1/purchases/:id/claim', summary: 'A missing-points claim backed by the local receipt', security: 'member', body: 'ClaimRequest', success: { status: 201, schema: 'ClaimResponse', description: 'The claim, open for review' }, alsoSuccess: { status: 200, description: 'The claim already made for this purchase' }, errors: [400, 401, 404, 409, 413, 429] },
-  { method: 'get', path: '/v1/me', summary: 'The member, tier and balance', security: 'member', success: { status: 200, schema: 'Me', description: 'The member' }, errors: [401, 429] },
-  { method: 'get', path: '/v1/me/sync', summary: 'Balance, purchases changed since the cursor and catalogue versions', security: 'member', query: CURSOR, success: { status: 200, schema: 'SyncResponse', description: 'Changes since the cursor' }, errors: [400, 401, 429] },
-  { method: 'get', path: '/v1/me/transactions', summary: 'Ledger entries, newest first, paged', security: 'member', query: CURSOR, success: { status: 200, schema: 'TransactionsPage', description: 'One page of entries' }, errors: [400, 401, 429] },
-  { method: 'get', path: '/v1/me/export', summary: 'GDPR access: everything stored about the member', security: 'member', success: { status: 200, description: 'The member, purchases, ledger, redemptions and claims' }, errors: [401, 429] },
-  { method: 'delete', path: '/v1/me', summary: 'GDPR erasure with the password asked again: personal data cleared, tokens revoked; an unpaid debt is kept under a hash of the email and inherited by a new account with it', security: 'member', body: 'ErasureRequest', success: { status: 204, description: 'The member is erased' }, errors: [400, 401, 403, 429] },
-  { method: 'get', path: '/v1/rewards', summary: 'Active rewards', security: 'member', success: { status: 200, schema: 'Rewards', description: 'The rewards points can buy' }, errors: [401, 429] },
-  { method: 'post', path: '/v1/redemptions', summary: 'Spend points on a reward (idempotent by key)', security: 'member', body: 'RedemptionRequest', headers: [{ name: 'Idempotency-Key', description: '1–200 characters; the same key and body replay the first answer, another body is a 409' }], success: { status: 201, schema: 'RedemptionResponse', description: 'The redemption' }, errors: [400, 401, 403, 404, 409, 413, 429] },
-  { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: placed, confirmed, returned, cancelled", description: PARTNER_REPORTS, security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock, and part of what is signed' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
-  { method: 'post', path: '/v1/detection-reports', summary: 'Detection health: anonymous counts of partner pages with evidence of an order that was not recorded automatically (summed per partner, day, detector version and reason; the token only keys the rate limit, nothing about the member is stored)', security: 'member', body: 'DetectionReportsRequest', success: { status: 202, schema: 'DetectionReportsResponse', description: 'Every report was counted' }, errors: [400, 401, 413, 415, 422, 429] },
-  { method: 'get', path: '/health', summary: 'Liveness and database check', security: 'none', success: { status: 200, schema: 'Health', description: '{"status":"ok"}; 503 {"status":"unavailable"} without a database' }, errors: [] },
-  { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', success: { status: 200, description: 'OpenAPI 3.1' }, errors: [] },
-  { method: 'get', path: '/v1/admin/detection-health', summary: 'Detection health per partner and day: recorded automatically, member-confirmed, evidence without record; flags partners whose automatic rate dropped', security: 'admin', query: [{ name: 'days', description: 'Days shown, up to and including today (UTC); 1 to 366, default 14' }], success: { status: 200, schema: 'DetectionHealth', description: 'The figures and the drop flag per partner' }, errors: [400, 401, 403] },
-  { method: 'get', path: '/v1/admin/outbox', summary: 'The mails the server would have sent (no mail transport configured), newest first', security: 'admin', query: [{ name: 'to', description: 'Only the mails to this address' }], success: { status: 200, schema: 'OutboxResponse', description: 'Up to 100 mails' }, errors: [400, 401, 403, 429] },
-  { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', description: '`earn` {points, per}: points per `per` major units of `currency`, one of the ISO 4217 codes that have a minor unit. A new rate applies to purchases booked from now on; booked ones keep the rate frozen with them.', security: 'admin', body: 'PartnerInput', success: { status: 201, schema: 'PartnerResponse', description: 'Created: the partner as the catalogue shows it' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
-  { method: 'put', path: '/v1/admin/offers/:id', summary: 'Create or replace an offer', description: 'Multipliers do not stack (the highest whose minimum the amount meets wins); bonuses add. An offer is frozen with each purchase booked while it runs: replacing or ending it never changes booked points, and an offer limited per member gives its use back when a lower amount or the end of the order drops it.', security: 'admin', body: 'Offer', success: { status: 201, schema: 'OfferResponse', description: 'Created: the offer' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
-  { method: 'put', path: '/v1/admin/rewards/:id', summary: 'Create or replace a reward', security: 'admin', body: 'Reward', success: { status: 201, schema: 'RewardResponse', description: 'Created: the reward' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
+  { method: 'post', path: '/v1/auth/register', summary: 'Create a member account and a first device token; a code to confirm the email is mailed. Answered alike for an email that has an account (that account is untouched; its owner gets a mail)', security: 'none', rateLimit: 'refusal', body: 'Registration', success: { status: 201, schema: 'AuthResponse', description: 'The new member (emailVerified false) and its token' }, errors: [400, 413, 429] },
+  { method: 'post', path: '/v1/auth/login', summary: 'Sign in: a new token for this device', security: 'none', rateLimit: 'refusal', body: 'Credentials', success: { status: 200, schema: 'AuthResponse', description: 'The member and a new token' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/auth/logout', summary: 'Revoke the token of this request', security: 'member', rateLimit: 'none', success: { status: 204, description: 'The token is revoked' }, errors: [401] },
+  { method: 'post', path: '/v1/auth/logout-all', summary: 'Sign out everywhere: revoke every token of the member', security: 'member', rateLimit: 'none', success: { status: 204, description: 'Every token is revoked' }, errors: [401] },
+  { method: 'post', path: '/v1/auth/verify-email', summary: 'Confirm the email with the mailed six-digit code (5 tries a code)', security: 'member', rateLimit: 'none', body: 'VerifyEmailRequest', success: { status: 200, schema: 'VerifyEmailResponse', description: 'The member, emailVerified true' }, errors: [400, 401, 413] },
+  { method: 'post', path: '/v1/auth/verify-email/resend', summary: 'Mail a new verification code', security: 'member', rateLimit: 'refusal', success: { status: 202, description: 'A code is on its way (if the email is not verified yet)' }, errors: [401, 429] },
+  { method: 'post', path: '/v1/auth/password', summary: 'Change the password (the current one is asked); every other device is signed out', security: 'member', rateLimit: 'none', body: 'PasswordChange', success: { status: 204, description: 'Changed' }, errors: [400, 401, 403, 413] },
+  { method: 'post', path: '/v1/auth/password-reset', summary: 'Mail a password reset code; answered alike whether or not the email has an account', security: 'none', rateLimit: 'refusal', body: 'PasswordResetRequest', success: { status: 202, description: 'A code is on its way if the email has an account' }, errors: [400, 413, 429] },
+  { method: 'post', path: '/v1/auth/password-reset/confirm', summary: 'Set a new password with the mailed code; every device is signed out', security: 'none', rateLimit: 'refusal', body: 'PasswordReset', success: { status: 204, description: 'The new password is set' }, errors: [400, 413, 429] },
+  { method: 'get', path: '/v1/partners', summary: 'The partner catalogue (with ETag; 304 on If-None-Match)', security: 'none', rateLimit: 'none', headers: [IF_NONE_MATCH('catalogue')], notModified: true, success: { status: 200, schema: 'Catalog', description: 'The catalogue' }, errors: [] },
+  { method: 'get', path: '/v1/offers', summary: "Offers for this member's tier and segment (with ETag; 304 on If-None-Match)", security: 'member', rateLimit: 'member', headers: [IF_NONE_MATCH('offers')], notModified: true, success: { status: 200, schema: 'Offers', description: 'The running and upcoming offers' }, errors: [401, 429] },
+  { method: 'post', path: '/v1/purchases', summary: 'Batch ingest of up to 100 detected purchases', description: INGEST_RULES, security: 'member', rateLimit: 'member', body: 'IngestBody', success: { status: 200, schema: 'IngestResponse', description: 'One result per purchase, in order' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/purchases/:id/claim', summary: 'A missing-points claim backed by the local receipt', security: 'member', pathId: { name: 'id', description: 'The purchase id the extension minted', schema: jsonSchema(PurchaseId, 'input') }, rateLimit: 'member', body: 'ClaimRequest', success: { status: 201, schema: 'ClaimResponse', description: 'The claim, open for review' }, alsoSuccess: { status: 200, description: 'The claim already made for this purchase' }, errors: [400, 401, 404, 409, 413, 429] },
+  { method: 'get', path: '/v1/me', summary: 'The member, tier and balance', security: 'member', rateLimit: 'member', success: { status: 200, schema: 'Me', description: 'The member' }, errors: [401, 429] },
+  { method: 'get', path: '/v1/me/sync', summary: 'Balance, purchases changed since the cursor and catalogue versions', security: 'member', rateLimit: 'member', query: [CURSOR], success: { status: 200, schema: 'SyncResponse', description: 'Changes since the cursor' }, errors: [400, 401, 429] },
+  { method: 'get', path: '/v1/me/transactions', summary: 'Ledger entries, newest first, paged', security: 'member', rateLimit: 'member', query: [CURSOR, { name: 'limit', description: `Entries per page, default ${TRANSACTIONS_DEFAULT}`, schema: { type: 'integer', minimum: 1, maximum: TRANSACTIONS_MAX } }], success: { status: 200, schema: 'TransactionsPage', description: 'One page of entries' }, errors: [400, 401, 429] },
+  { method: 'get', path: '/v1/me/export', summary: 'GDPR access: everything stored about the member', security: 'member', rateLimit: 'member', success: { status: 200, description: 'The member, purchases, ledger, redemptions and claims' }, errors: [401, 429] },
+  { method: 'delete', path: '/v1/me', summary: 'GDPR erasure with the password asked again: personal data cleared, tokens revoked; an unpaid debt is kept under a hash of the email and inherited by a new account with it', security: 'member', rateLimit: 'member', body: 'ErasureRequest', success: { status: 204, description: 'The member is erased' }, errors: [400, 401, 403, 429] },
+  { method: 'get', path: '/v1/rewards', summary: 'Active rewards', security: 'member', rateLimit: 'member', success: { status: 200, schema: 'Rewards', description: 'The rewards points can buy' }, errors: [401, 429] },
+  { method: 'post', path: '/v1/redemptions', summary: 'Spend points on a reward (idempotent by key)', security: 'member', rateLimit: 'member', body: 'RedemptionRequest', headers: [{ name: 'Idempotency-Key', description: 'The same key and body replay the first answer, another body is a 409', schema: { type: 'string', minLength: 1, maxLength: MAX_KEY_LENGTH } }], success: { status: 201, schema: 'RedemptionResponse', description: 'The redemption' }, errors: [400, 401, 403, 404, 409, 413, 429] },
+  { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: placed, confirmed, returned, cancelled", description: PARTNER_REPORTS, security: 'partner', rateLimit: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: `Unix seconds; at most ${SIGNATURE_WINDOW_SECONDS} s from the server clock, and part of what is signed`, schema: digits(MAX_TIMESTAMP_DIGITS) }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
+  { method: 'post', path: '/v1/detection-reports', summary: 'Detection health: anonymous counts of partner pages with evidence of an order that was not recorded automatically (summed per partner, day, detector version and reason; the token only keys the rate limit, nothing about the member is stored)', security: 'member', rateLimit: 'member', body: 'DetectionReportsRequest', success: { status: 202, schema: 'DetectionReportsResponse', description: 'Every report was counted' }, errors: [400, 401, 413, 415, 422, 429] },
+  { method: 'get', path: '/health', summary: 'Liveness and database check', security: 'none', rateLimit: 'none', success: { status: 200, schema: 'Health', description: '{"status":"ok"}; 503 {"status":"unavailable"} without a database' }, errors: [] },
+  { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', rateLimit: 'none', success: { status: 200, description: 'OpenAPI 3.1' }, errors: [] },
+  { method: 'get', path: '/v1/admin/detection-health', summary: 'Detection health per partner and day: recorded automatically, member-confirmed, evidence without record; flags partners whose automatic rate dropped', security: 'admin', rateLimit: 'refusal', query: [{ name: 'days', description: `Days shown, up to and including today (UTC); default ${DEFAULT_HEALTH_DAYS}`, schema: { type: 'integer', minimum: 1, maximum: MAX_HEALTH_DAYS } }], success: { status: 200, schema: 'DetectionHealth', description: 'The figures and the drop flag per partner' }, errors: [400, 401, 403] },
+  { method: 'get', path: '/v1/admin/outbox', summary: 'The mails the server would have sent, newest first; only while no SMTP_URL is set (404 otherwise)', security: 'admin', rateLimit: 'refusal', query: [{ name: 'to', description: 'Only the mails to this address', schema: jsonSchema(OutboxRecipient, 'input') }], success: { status: 200, schema: 'OutboxResponse', description: `Up to ${OUTBOX_PAGE} mails` }, errors: [400, 401, 403, 404, 429] },
+  { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', pathId: SLUG_ID('partner'), description: '`earn` {points, per}: points per `per` major units of `currency`, one of the ISO 4217 codes that have a minor unit. A new rate applies to purchases booked from now on; booked ones keep the rate frozen with them.', security: 'admin', rateLimit: 'refusal', body: 'PartnerInput', success: { status: 201, schema: 'PartnerResponse', description: 'Created: the partner as the catalogue shows it' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
+  { method: 'put', path: '/v1/admin/offers/:id', summary: 'Create or replace an offer', pathId: SLUG_ID('offer'), description: 'Multipliers do not stack (the highest whose minimum the amount meets wins); bonuses add. An offer is frozen with each purchase booked while it runs: replacing or ending it never changes booked points, and an offer limited per member gives its use back when a lower amount or the end of the order drops it.', security: 'admin', rateLimit: 'refusal', body: 'Offer', success: { status: 201, schema: 'OfferResponse', description: 'Created: the offer' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
+  { method: 'put', path: '/v1/admin/rewards/:id', summary: 'Create or replace a reward', pathId: SLUG_ID('reward'), security: 'admin', rateLimit: 'refusal', body: 'Reward', success: { status: 201, schema: 'RewardResponse', description: 'Created: the reward' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
 ];
 
 /** The schemas the document names, from the contract (plus the few shapes only the server describes). */
@@ -127,7 +180,6 @@ const SCHEMAS: Record<string, z.ZodMiniType> = {
   ConfirmationRequest: contract.ConfirmationRequest,
   ConfirmationResponse: contract.ConfirmationResponse,
   PartnerInput: contract.PartnerInput,
-  Partner: contract.Partner,
   Offer: contract.Offer,
   Reward: contract.Reward,
   PartnerResponse: z.object({ partner: contract.Partner }),
@@ -149,14 +201,97 @@ const ERROR_TEXT: Record<number, string> = {
   422: 'Well-formed but refers to something that does not exist',
   413: 'Request body over 64 KB',
   415: 'The body is not sent as Content-Type: application/json',
-  429: 'Rate limited; see Retry-After',
+  429: 'Rate limited; wait the seconds of Retry-After',
 };
 
-type JsonObject = Record<string, unknown>;
+/**
+ * The most items each answer's lists hold, by JSON path within the schema:
+ * batch answers hold one result per item sent, pages their page size. The
+ * catalogue's partners, the offers, the rewards and the detection-health
+ * partners are as many as the operator configured (an exception in
+ * `.spectral.yaml`).
+ */
+const LIST_LIMITS: Record<string, Record<string, number>> = {
+  IngestResponse: { results: contract.MAX_BATCH },
+  ConfirmationResponse: { results: contract.MAX_CONFIRMATION_ORDERS },
+  SyncResponse: { purchases: SYNC_PAGE },
+  TransactionsPage: { transactions: TRANSACTIONS_MAX },
+  OutboxResponse: { mails: OUTBOX_PAGE },
+  DetectionHealth: { 'partners.items.days': MAX_HEALTH_DAYS },
+  Catalog: { 'partners.items.domains': contract.MAX_PARTNER_DOMAINS },
+  PartnerResponse: { 'partner.domains': contract.MAX_PARTNER_DOMAINS },
+};
+
+const INT32 = 2 ** 31;
+
+/**
+ * What JSON Schema leaves to words, made explicit for the checkers: an
+ * integer's width (every integer on the wire is a JavaScript safe integer,
+ * so int64 unless its bounds fit int32), and the length a format fixes (a
+ * UUID's 36 characters, a date's 10).
+ */
+function spellOut(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(spellOut);
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as JsonObject;
+  if (schema.type === 'integer' && schema.format === undefined) {
+    const fits32 = typeof schema.minimum === 'number' && schema.minimum >= -INT32 && typeof schema.maximum === 'number' && schema.maximum < INT32;
+    schema.format = fits32 ? 'int32' : 'int64';
+  }
+  if (schema.type === 'string' && schema.maxLength === undefined) {
+    if (schema.format === 'uuid') schema.maxLength = 36;
+    if (schema.format === 'date') schema.maxLength = 10;
+  }
+  for (const value of Object.values(schema)) spellOut(value);
+}
+
+/** Sets `maxItems` on the list at `path` (property names, `items` for an array's items). */
+function limitList(schema: JsonObject, path: string, maxItems: number): void {
+  let node: JsonObject = schema;
+  for (const step of path.split('.')) {
+    const next = step === 'items' ? node.items : (node.properties as Record<string, JsonObject> | undefined)?.[step];
+    if (!next) throw new Error(`openapi: no ${path} in the schema`);
+    node = next as JsonObject;
+  }
+  if (node.type !== 'array') throw new Error(`openapi: ${path} is not a list`);
+  node.maxItems = maxItems;
+}
 
 function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): JsonObject {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
   return rest;
+}
+
+const ETAG = { description: 'The version of this answer, for If-None-Match', required: true, schema: { type: 'string', maxLength: 200 } };
+/** CORS (app.ts): only the configured extension origins are answered, by name. */
+const ALLOW_ORIGIN = {
+  description: 'The Origin of the request when it is one of EXTENSION_ORIGINS (the extension); absent for any other origin',
+  required: false,
+  // The origins EXTENSION_ORIGINS accepts (env.ts); the longest is `safari-web-extension://` and a UUID.
+  schema: { type: 'string', pattern: EXTENSION_ORIGIN_SHAPE.source, maxLength: 59 },
+};
+const RATE_LIMIT_HEADERS = (required: boolean, when: string): JsonObject => ({
+  RateLimit: {
+    description: `IETF RateLimit field: \`"<policy>";r=<requests left>;t=<seconds until the window resets>\`. ${when}`,
+    required,
+    schema: { type: 'string', pattern: '^"[a-z-]+";r=\\d+;t=\\d+$', maxLength: 200 },
+  },
+  'RateLimit-Policy': {
+    description: `IETF RateLimit-Policy field: \`"<policy>";q=<requests per window>;w=<window in seconds>\`. ${when}`,
+    required,
+    schema: { type: 'string', pattern: '^"[a-z-]+";q=\\d+;w=\\d+$', maxLength: 200 },
+  },
+});
+const RETRY_AFTER = { description: 'Seconds until the limit lets requests through again', required: true, schema: { type: 'string', pattern: '^\\d{1,6}$', maxLength: 6 } };
+
+/** The headers a response of `status` carries under the endpoint's rate limiting. */
+function responseHeaders(e: Endpoint, status: number): JsonObject | undefined {
+  if (status === 429) return { 'Retry-After': RETRY_AFTER, ...RATE_LIMIT_HEADERS(true, 'Names the limit that refused the request.') };
+  if (e.rateLimit !== 'member' && e.rateLimit !== 'partner') return undefined;
+  const whose = e.rateLimit === 'member' ? 'The limit per member, all its tokens together.' : 'The limit per partner.';
+  if (status < 300) return RATE_LIMIT_HEADERS(true, whose);
+  if (status >= 400 && status < 500) return RATE_LIMIT_HEADERS(false, `${whose} Absent when the request was refused before the ${e.rateLimit} was known (401, 413).`);
+  return undefined;
 }
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -169,21 +304,26 @@ const SECURITY: Record<Security, JsonObject[]> = {
 };
 
 function operation(e: Endpoint): JsonObject {
-  const pathParams = [...e.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  if (e.path.includes('/:') !== (e.pathId !== undefined)) throw new Error(`openapi: describe the path parameter of ${e.path} as pathId`);
+  const parameter = (p: Parameter, where: 'path' | 'query' | 'header', required: boolean) => ({ name: p.name, in: where, required, description: p.description, schema: p.schema });
   const parameters = [
-    ...pathParams,
-    ...(e.query ?? []).map((q) => ({ name: q.name, in: 'query', required: false, description: q.description, schema: { type: 'string' } })),
-    ...(e.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.name !== 'If-None-Match', description: h.description, schema: { type: 'string' } })),
+    ...(e.pathId ? [parameter(e.pathId, 'path', true)] : []),
+    ...(e.query ?? []).map((q) => parameter(q, 'query', q.required ?? false)),
+    ...(e.headers ?? []).map((h) => parameter(h, 'header', h.required ?? true)),
   ];
-  const responses: JsonObject = {
-    [e.success.status]: { description: e.success.description, ...(e.success.schema ? { content: jsonContent(ref(e.success.schema)) } : {}) },
-  };
-  if (e.alsoSuccess) responses[e.alsoSuccess.status] = { description: e.alsoSuccess.description, ...(e.success.schema ? { content: jsonContent(ref(e.success.schema)) } : {}) };
-  if (e.path === '/v1/partners') responses['304'] = { description: 'Not modified since the ETag given' };
-  if (e.path === '/health') responses['503'] = { description: 'The database is unreachable', content: jsonContent(ref('Health')) };
+  const answer = (status: number, description: string, content?: JsonObject) => ({
+    description,
+    headers: { 'Access-Control-Allow-Origin': ALLOW_ORIGIN, ...(e.notModified && (status === 200 || status === 304) ? { ETag: ETAG } : {}), ...responseHeaders(e, status) },
+    ...(content ? { content } : {}),
+  });
+  const successContent = e.success.schema ? jsonContent(ref(e.success.schema)) : undefined;
+  const responses: JsonObject = { [e.success.status]: answer(e.success.status, e.success.description, successContent) };
+  if (e.alsoSuccess) responses[e.alsoSuccess.status] = answer(e.alsoSuccess.status, e.alsoSuccess.description, successContent);
+  if (e.notModified) responses['304'] = answer(304, 'Not modified since the ETag given');
+  if (e.path === '/health') responses['503'] = answer(503, 'The database is unreachable', jsonContent(ref('Health')));
   // Every endpoint that takes a body takes JSON only.
   const errors = e.body && !e.errors.includes(415) ? [...e.errors, 415].sort((a, b) => a - b) : e.errors;
-  for (const status of errors) responses[status] = { description: ERROR_TEXT[status] ?? 'Error', content: jsonContent(ref('ErrorEnvelope')) };
+  for (const status of errors) responses[status] = answer(status, ERROR_TEXT[status] ?? 'Error', jsonContent(ref('ErrorEnvelope')));
   return {
     operationId: `${e.method}${e.path.replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: e.summary,
@@ -204,18 +344,23 @@ export function buildOpenApi(): JsonObject {
   const bodies = new Set(ENDPOINTS.flatMap((e) => (e.body ? [e.body] : [])));
   const schemas: JsonObject = {};
   for (const [name, schema] of Object.entries(SCHEMAS)) schemas[name] = jsonSchema(schema, bodies.has(name) ? 'input' : 'output');
+  for (const [name, lists] of Object.entries(LIST_LIMITS)) {
+    for (const [path, maxItems] of Object.entries(lists)) limitList(schemas[name] as JsonObject, path, maxItems);
+  }
   const paths: Record<string, JsonObject> = {};
   for (const e of ENDPOINTS) {
     const path = e.path.replace(/:(\w+)/g, '{$1}');
     paths[path] = { ...paths[path], [e.method]: operation(e) };
   }
-  return {
+  const document = {
     openapi: '3.1.0',
     info: {
       title: 'Sammelpunkt sync API',
       version: '1',
       description: 'The loyalty programme API behind the Sammelpunkt browser extension. Errors share one envelope: {"error":{"code","message","requestId"}}.',
     },
+    // Relative: the document is served by the API it describes, so its own origin is the server.
+    servers: [{ url: '/', description: 'The server this document was fetched from: production, staging or a local `npm start`', 'x-internal': false }],
     paths,
     components: {
       schemas,
@@ -227,4 +372,6 @@ export function buildOpenApi(): JsonObject {
       },
     },
   };
+  spellOut(document);
+  return document;
 }

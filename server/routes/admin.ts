@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import * as z from 'zod/mini';
 import { createMiddleware } from 'hono/factory';
 import { Offer, type Partner, PartnerInput, Reward } from '../../lib/contract/index.ts';
 import { KNOWN_CURRENCIES } from '../../lib/contract/currency.ts';
@@ -14,7 +15,7 @@ import { readOutbox } from '../accounts/mail.ts';
 import { bumpCatalogVersion } from '../catalog/catalog.ts';
 import type { Queryable } from '../db/index.ts';
 import { clientAddress } from '../platform/client-address.ts';
-import { ApiError, badRequest, readJson, unauthorized } from '../platform/http.ts';
+import { ApiError, badRequest, notFound, readJson, unauthorized } from '../platform/http.ts';
 import { hit, peek, rateLimited } from '../platform/ratelimit.ts';
 
 export const admin = new Hono<AppEnv>();
@@ -163,14 +164,21 @@ admin.put('/partners/:id', async (c) => {
   return c.json({ partner }, statusOf(outcome));
 });
 
+/** The most mails one outbox answer lists. */
+export const OUTBOX_PAGE = 100;
+/** `?to=`: compared with the recipients, so any text of an email's length will do. */
+export const OutboxRecipient = z.string().check(z.minLength(3), z.maxLength(254));
+
 /**
  * The mails the server would have sent (no mail transport is configured),
- * newest first: the operator's and a test harness's way to the codes.
+ * newest first: the operator's and a test harness's way to the codes. With
+ * SMTP_URL set the server keeps no mails, so there is no outbox to read.
  */
 admin.get('/outbox', async (c) => {
+  if (c.get('deps').mail) throw notFound('No outbox: mails are sent over SMTP (SMTP_URL is set)');
   const to = c.req.query('to');
-  if (to !== undefined && (to.length < 3 || to.length > 254)) throw badRequest('`to` must be an email address');
-  return c.json({ mails: await readOutbox(c.get('deps').db, to, 100) }, 200);
+  if (to !== undefined && !OutboxRecipient.safeParse(to).success) throw badRequest('`to` must be an email address');
+  return c.json({ mails: await readOutbox(c.get('deps').db, to, OUTBOX_PAGE) }, 200);
 });
 
 admin.put('/offers/:id', async (c) => {

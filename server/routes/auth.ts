@@ -5,7 +5,7 @@
  * stored only as its SHA-256.
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import {
   Credentials,
   type Member,
@@ -18,7 +18,7 @@ import {
 import type { AppEnv } from '../platform/app.ts';
 import { hashToken, newToken, requireMember } from '../accounts/auth.ts';
 import { issueCode, useCode } from '../accounts/codes.ts';
-import { sendMail } from '../accounts/mail.ts';
+import { type MailQueue, type Mailing, transactionWithMail } from '../accounts/mail.ts';
 import { decoyHash, hashPassword, needsRehash, verifyPassword, weakPasswordReason } from '../accounts/passwords.ts';
 import { isUniqueViolation, type Queryable } from '../db/index.ts';
 import { lockMember, post } from '../ledger/ledger.ts';
@@ -142,12 +142,19 @@ function refuseWeak(password: string, email: string): void {
   }
 }
 
+/** How this request sends mail: the configured transport, or the outbox. */
+function mailing(c: Context<AppEnv>): Mailing {
+  const { db, mail, log } = c.get('deps');
+  return { db, transport: mail, log, requestId: c.get('requestId') };
+}
+
 /** Mails a fresh verification code to a member who has not verified yet. */
-async function mailVerificationCode(tx: Queryable, memberId: string, email: string, now: Date): Promise<void> {
+async function mailVerificationCode(tx: Queryable, mail: MailQueue, memberId: string, email: string, now: Date): Promise<void> {
   const code = await issueCode(tx, memberId, 'verify', now);
-  await sendMail(
+  await mail.add(
     tx,
     {
+      kind: 'verify-email',
       to: email,
       subject: `Sammelpunkt: your code ${code}`,
       text: `Welcome to Sammelpunkt. Your code to confirm this email address is ${code}. It is valid for 24 hours. Your points can be spent once the address is confirmed.`,
@@ -187,7 +194,7 @@ interface NewAccount {
   unclaimed: boolean;
 }
 
-async function createAccount(tx: Queryable, input: NewAccount, now: Date): Promise<{ member: Member; token: string }> {
+async function createAccount(tx: Queryable, mail: MailQueue, input: NewAccount, now: Date): Promise<{ member: Member; token: string }> {
   const id = randomUUID();
   const rows = await tx.query<MemberRow>(
     `INSERT INTO members (id, email, unclaimed_email, password_hash, member_number, referral_code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -201,9 +208,10 @@ async function createAccount(tx: Queryable, input: NewAccount, now: Date): Promi
   // The address the member registered from is theirs: the account-wide login limit never applies to it.
   await rememberAddress(tx, id, input.address, now);
   if (input.unclaimed) {
-    await sendMail(
+    await mail.add(
       tx,
       {
+        kind: 'account-exists',
         to: input.email,
         subject: 'Sammelpunkt: you already have an account',
         text: 'Someone asked to open a Sammelpunkt account with this email address, which already has one. If it was you, sign in with your password, or reset it from the sign-in page. If it was not you, nothing changes and you need not do anything.',
@@ -212,7 +220,7 @@ async function createAccount(tx: Queryable, input: NewAccount, now: Date): Promi
     );
   } else {
     await inheritDebts(tx, id, input.email, now);
-    await mailVerificationCode(tx, id, input.email, now);
+    await mailVerificationCode(tx, mail, id, input.email, now);
   }
   return { member: memberFromRow(rows[0]!), token: await issueToken(tx, id, input.device, now) };
 }
@@ -235,7 +243,7 @@ auth.post('/register', async (c) => {
   const account: NewAccount = { email, passwordHash, referralCode: input.referralCode, device: input.device, address, unclaimed: false };
   for (let attempt = 0; ; attempt++) {
     try {
-      const { member, token } = await db.transaction((tx) => createAccount(tx, account, now()));
+      const { member, token } = await transactionWithMail(mailing(c), (tx, mail) => createAccount(tx, mail, account, now()));
       return c.json({ token, member }, 201);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
@@ -340,7 +348,9 @@ auth.post('/verify-email/resend', requireMember, async (c) => {
   const row = await loadMember(db, memberId);
   await enforce(db, mailKey(memberId), env.RATE_LIMIT_MAIL_PER_DAY, DAY_SECONDS, now(), 'mail');
   // An account that holds no email (see register) answers alike and sends nothing.
-  if (row.email && !row.email_verified_at) await db.transaction((tx) => mailVerificationCode(tx, memberId, row.email!, now()));
+  if (row.email && !row.email_verified_at) {
+    await transactionWithMail(mailing(c), (tx, mail) => mailVerificationCode(tx, mail, memberId, row.email!, now()));
+  }
   return c.body(null, 202);
 });
 
@@ -366,11 +376,12 @@ auth.post('/password-reset', async (c) => {
   const rows = await db.query<{ id: string }>('SELECT id FROM members WHERE lower(email) = $1 AND erased_at IS NULL', [email]);
   const member = rows[0];
   if (member && (await hit(db, mailKey(member.id), env.RATE_LIMIT_MAIL_PER_DAY, DAY_SECONDS, now())).allowed) {
-    await db.transaction(async (tx) => {
+    await transactionWithMail(mailing(c), async (tx, mail) => {
       const code = await issueCode(tx, member.id, 'reset', now());
-      await sendMail(
+      await mail.add(
         tx,
         {
+          kind: 'password-reset',
           to: email,
           subject: `Sammelpunkt: your password reset code ${code}`,
           text: `Your code to set a new Sammelpunkt password is ${code}. It is valid for one hour. If you did not ask for it, ignore this mail: your password stays as it is.`,

@@ -64,10 +64,13 @@ async function loadProfile(db: Queryable, memberId: string, now: Date): Promise<
   return profileFromRow(rows[0]);
 }
 
-/** A cursor is a change or entry number we handed out: digits only, '0' for the start. */
+/** A cursor is a change or entry number we handed out: at most this many digits, '0' for the start. */
+export const MAX_CURSOR_DIGITS = 15;
+const CURSOR_SHAPE = new RegExp(`^\\d{1,${MAX_CURSOR_DIGITS}}$`);
+
 function parseCursor(raw: string | undefined, name: string): number {
   if (raw === undefined || raw === '') return 0;
-  if (!/^\d{1,15}$/.test(raw)) throw badRequest(`\`${name}\` must be a cursor this API returned (a whole number)`);
+  if (!CURSOR_SHAPE.test(raw)) throw badRequest(`\`${name}\` must be a cursor this API returned (a whole number)`);
   return Number(raw);
 }
 

@@ -12,7 +12,7 @@ import { getPartner } from '../catalog/catalog.ts';
 import { badRequest, describeIssues, requireJsonContentType, unauthorized, unstorableTextMessage } from '../platform/http.ts';
 import { isUnstorableText, unstorableTextPath } from '../../lib/contract/storable.ts';
 import { applyPartnerReport } from '../operator/partner-reports.ts';
-import { enforce } from '../platform/ratelimit.ts';
+import { enforce, rateLimitHeaders } from '../platform/ratelimit.ts';
 
 /** How far a request's timestamp may be from the server's clock, either way. */
 export const SIGNATURE_WINDOW_SECONDS = 300;
@@ -24,6 +24,9 @@ const PRUNE_ONE_IN = 64;
 export const PARTNER_HEADER = 'X-Sammelpunkt-Partner';
 export const TIMESTAMP_HEADER = 'X-Sammelpunkt-Timestamp';
 export const SIGNATURE_HEADER = 'X-Sammelpunkt-Signature';
+/** Unix seconds have at most this many digits until the year 33658. */
+export const MAX_TIMESTAMP_DIGITS = 12;
+const TIMESTAMP_SHAPE = new RegExp(`^\\d{1,${MAX_TIMESTAMP_DIGITS}}$`);
 
 type ConfirmationOrder = z.infer<typeof ConfirmationRequest>['orders'][number];
 type OrderResult = z.infer<typeof ConfirmationResult>;
@@ -50,7 +53,7 @@ async function authenticate(c: Context<AppEnv>, rawBody: string): Promise<string
   const timestamp = c.req.header(TIMESTAMP_HEADER) ?? '';
   const signature = c.req.header(SIGNATURE_HEADER) ?? '';
   if (!partnerId || !signature) throw unauthorized(`Both ${PARTNER_HEADER} and ${SIGNATURE_HEADER} are required`);
-  if (!/^\d{1,12}$/.test(timestamp)) throw unauthorized(`${TIMESTAMP_HEADER} must be the time in unix seconds`);
+  if (!TIMESTAMP_SHAPE.test(timestamp)) throw unauthorized(`${TIMESTAMP_HEADER} must be the time in unix seconds`);
   const skewSeconds = Math.abs(now().getTime() / 1000 - Number(timestamp));
   if (skewSeconds > SIGNATURE_WINDOW_SECONDS) {
     throw unauthorized(`${TIMESTAMP_HEADER} is more than ${SIGNATURE_WINDOW_SECONDS} s away from the server's clock`);
@@ -112,7 +115,9 @@ partnerApi.post('/confirmations', async (c) => {
   if (!(await rememberSignature(deps, partnerId, c.req.header(SIGNATURE_HEADER) ?? ''))) {
     throw unauthorized('This signature was already used (replayed); sign each request afresh');
   }
-  await enforce(deps.db, `partner:${partnerId}`, deps.env.RATE_LIMIT_PARTNER_PER_MIN, 60, deps.now(), 'partner');
+  const limit = await enforce(deps.db, `partner:${partnerId}`, deps.env.RATE_LIMIT_PARTNER_PER_MIN, 60, deps.now(), 'partner');
+  // Set before the body is read, so a refused body tells the partner its allowance too.
+  for (const [name, value] of Object.entries(rateLimitHeaders(limit, 'partner'))) c.header(name, value);
 
   let json: unknown;
   try {

@@ -44,7 +44,7 @@ interface ClaimRow {
 
 const claimFromRow = (r: ClaimRow) => ({ id: r.id, purchaseId: r.purchase_id, status: r.status, createdAt: r.created_at.toISOString() });
 
-const PurchaseId = z.uuid();
+export const PurchaseId = z.uuid();
 
 purchases.post('/:id/claim', async (c) => {
   const { db, now } = c.get('deps');

@@ -17,7 +17,7 @@ import { lockMember, post } from '../ledger/ledger.ts';
 import { autoConfirmDueForMember } from '../purchases/lifecycle.ts';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-const MAX_KEY_LENGTH = 200;
+export const MAX_KEY_LENGTH = 200;
 /** Keys are kept at least this long; older ones are pruned now and then. */
 const KEY_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 const PRUNE_ONE_IN = 100;

@@ -6,8 +6,10 @@ import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../server/platform/app.ts';
 import { openPglite, openPostgres, type Db } from '../../server/db/index.ts';
 import { migrate } from '../../server/db/migrate.ts';
+import { mailTransportFor } from '../../server/accounts/mail.ts';
 import { parseEnv, type Env } from '../../server/platform/env.ts';
 import { createApp, type App } from '../../server/index.ts';
+import { describeViolations, startPrismProxy } from './prism.ts';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -74,8 +76,12 @@ export async function startTestServer(backend: Backend, envOverrides: Record<str
   const env = parseEnv({ ADMIN_TOKEN, LOG_LEVEL: 'silent', RATE_LIMIT_REGISTER_IP_PER_DAY: '1000000', SCRYPT_LOG_N: '10', TOKEN_IDLE_DAYS: '100000', TOKEN_MAX_DAYS: '100000', ...envOverrides });
   const clock = testClock();
   const logs: Record<string, unknown>[] = [];
-  const deps: Deps = { db, env, now: clock.now, log: (l) => logs.push(l) };
+  // As `npm start` does: SMTP when a test sets SMTP_URL, the outbox otherwise.
+  const mail = mailTransportFor(env);
+  const deps: Deps = { db, env, now: clock.now, log: (l) => logs.push(l), mail };
   const app = createApp(deps);
+  // `npm run api:check` sets PRISM_OPENAPI: every call then goes over HTTP through Prism's validating proxy.
+  const prism = process.env.PRISM_OPENAPI ? await startPrismProxy(app.fetch, process.env.PRISM_OPENAPI) : undefined;
   return {
     app,
     db,
@@ -91,8 +97,17 @@ export async function startTestServer(backend: Backend, envOverrides: Record<str
         body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
         headers['Content-Type'] ??= 'application/json';
       }
-      return app.request(path, { method, headers, body });
+      return prism ? prism.fetch(path, { method, headers, body }) : app.request(path, { method, headers, body });
     },
-    close: drop,
+    async close() {
+      mail?.close();
+      await prism?.close();
+      await drop();
+      if (!prism) return;
+      if (prism.violating.length > 0) {
+        throw new Error(`Prism found ${prism.violating.length} of ${prism.calls} calls at odds with the OpenAPI document:\n${describeViolations(prism.violating)}`);
+      }
+      console.log(`Prism: ${prism.calls} calls checked against ${process.env.PRISM_OPENAPI}, 0 violations`);
+    },
   };
 }
