@@ -4,6 +4,11 @@ import { DEMO_EXTENSION_KEY } from './lib/contract/extension-id.ts';
 import { DEFAULT_API_BASE_URL } from './lib/db/schema.ts';
 import { apiHostPattern } from './lib/ui/origins.ts';
 
+// Rendered from assets/icon.svg by scripts/icons.ts; `on-dark-` is the variant for dark toolbars.
+const ICON_SIZES = [16, 32, 48, 96, 128] as const;
+const TOOLBAR_ICON_SIZES = [16, 32] as const;
+const iconSet = (sizes: readonly number[], prefix = '') => Object.fromEntries(sizes.map((size) => [String(size), `icon/${prefix}${size}.png`]));
+
 // Permissions and why: docs/permissions.md. Keep the two in step.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
@@ -12,6 +17,17 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
+    icons: iconSet(ICON_SIZES),
+    // WXT adds the popup to this key (`browser_action` on MV2). Firefox alone reads
+    // `theme_icons` and picks the variant by the toolbar: `light` is the light icon
+    // for dark toolbars, `dark` the dark one for light toolbars. Chrome has no such key
+    // and would warn about it.
+    [manifestVersion === 2 ? 'browser_action' : 'action']: {
+      default_icon: iconSet(TOOLBAR_ICON_SIZES),
+      ...(browser === 'firefox'
+        ? { theme_icons: TOOLBAR_ICON_SIZES.map((size) => ({ size, light: `icon/on-dark-${size}.png`, dark: `icon/${size}.png` })) }
+        : {}),
+    },
     permissions: ['alarms', 'scripting', 'notifications', 'activeTab'],
     // Chrome: a fixed id, hence a fixed origin the API can name in EXTENSION_ORIGINS
     // (lib/contract/extension-id.ts). The stores assign their own ids and ignore it.
