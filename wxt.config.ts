@@ -3,6 +3,7 @@ import preact from '@preact/preset-vite';
 import { DEMO_EXTENSION_KEY } from './lib/contract/extension-id.ts';
 import { DEFAULT_API_BASE_URL } from './lib/db/schema.ts';
 import { apiHostPattern } from './lib/ui/origins.ts';
+import { preactWithoutInnerHtml } from './scripts/vite/preact-without-inner-html.ts';
 
 // Rendered from assets/icon.svg by scripts/icons.ts; `on-dark-` is the variant for dark toolbars.
 const ICON_SIZES = [16, 32, 48, 96, 128] as const;
@@ -12,7 +13,7 @@ const iconSet = (sizes: readonly number[], prefix = '') => Object.fromEntries(si
 // Permissions and why: docs/permissions.md. Keep the two in step.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({ plugins: [preactWithoutInnerHtml(), preact()] }),
   manifest: ({ browser, manifestVersion }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
