@@ -20,6 +20,9 @@ export default defineConfig({
   vite: () => ({
     plugins: [preactWithoutInnerHtml(), preact()],
     define: { __SAMMELPUNKT_API_URL__: JSON.stringify(api().baseUrl) },
+    // Chrome and Firefox 115+ (the manifest asks for 140) know modulepreload: the polyfill
+    // would only add a chunk every page loads.
+    build: { modulePreload: { polyfill: false } },
   }),
   hooks: {
     'zip:start': () => {
