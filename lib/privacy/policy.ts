@@ -184,3 +184,19 @@ export function policyLanguage(preference: string | undefined): PolicyLang {
   const first = preference?.split(',')[0]?.trim().toLowerCase() ?? '';
   return first.startsWith('de') ? 'de' : 'en';
 }
+
+/** The policy as plain text, for a store's privacy-policy field (AMO wants the full text, not a link). */
+export function privacyPolicyText(lang: PolicyLang): string {
+  const policy = PRIVACY_POLICIES[lang];
+  const blocks = [
+    policy.title,
+    policy.updated,
+    ...policy.intro,
+    ...policy.sections.map((section) => [
+      section.heading.toUpperCase(),
+      ...(section.paragraphs ?? []),
+      ...(section.items ?? []).map((item) => `• ${item}`),
+    ].join('\n')),
+  ];
+  return `${blocks.join('\n\n')}\n`;
+}
