@@ -5,6 +5,7 @@
  *     npx tsx scripts/screenshots.ts --no-build # uses .output/chrome-mv3 as it is
  *     npx tsx scripts/screenshots.ts --store    # also the store's pictures, in store/screenshots/
  *     npx tsx scripts/screenshots.ts --mobile   # also the phone layout (360×640, touch), in docs/screenshots/
+ *     npx tsx scripts/screenshots.ts --skip-desktop --mobile   # only the phone layout
  *
  * `--store` adds, for English and German, the five 1280×800 screenshots the
  * listings show (the reminder on a partner shop, the popup over it, the
@@ -451,7 +452,7 @@ async function main(): Promise<void> {
   try {
     const session = await createMember(`http://127.0.0.1:${port}`);
     mkdirSync(OUT_DIR, { recursive: true });
-    for (const lang of ['en', 'de'] as const) {
+    for (const lang of process.argv.includes('--skip-desktop') ? [] : (['en', 'de'] as const)) {
       for (const theme of ['light', 'dark'] as const) await run(extensionDir, apiBase, port, session, lang, theme);
     }
     if (process.argv.includes('--store')) {
