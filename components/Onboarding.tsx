@@ -94,6 +94,7 @@ export function Onboarding(props: OnboardingProps) {
       <section class="card" aria-labelledby="onb-consent">
         <h2 id="onb-consent" class="card-title">{t('onbConsentTitle')}</h2>
         <p>{t('onbConsentText')}</p>
+        <p class="small"><a href="privacy.html" target="_blank" rel="noopener">{t('privacyLink')}</a></p>
         <ConsentChoice consent={consent} catalogReady={origins.length > 0} onAgree={agree} onDecline={decline} onRetryAccess={retryAccess} />
       </section>
       <section aria-labelledby="onb-account">

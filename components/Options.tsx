@@ -183,6 +183,7 @@ function DataSection({ bridge, onExport, onChanged }: OptionsProps) {
   return (
     <section class="card" aria-labelledby="opt-data">
       <h2 id="opt-data" class="card-title">{t('optDataTitle')}</h2>
+      <p class="small"><a href="privacy.html" target="_blank" rel="noopener">{t('privacyLink')}</a></p>
       <p class="small">{t('optExportHint')}</p>
       <button type="button" class="button secondary" onClick={onExport}>{t('optExport')}</button>
       <p class="small">{t('optDeleteHint')}</p>

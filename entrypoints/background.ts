@@ -6,7 +6,7 @@
  */
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { shopBadgeText } from '@/lib/catalog/badge.ts';
+import { BADGE_COLOURS, shopBadgeText } from '@/lib/catalog/badge.ts';
 import { buildMatcher, type PartnerMatcher } from '@/lib/catalog/matcher.ts';
 import { CATALOG_REFRESH_ALARM, CATALOG_REFRESH_MINUTES, refreshCatalog } from '@/lib/catalog/refresh.ts';
 import {
@@ -103,6 +103,9 @@ export default defineBackground(() => {
   }
 
   const action = browser.action ?? browser.browserAction;
+  // Every start of the worker: cheap, and sure to hold whatever the browser kept.
+  void action.setBadgeBackgroundColor({ color: BADGE_COLOURS.background }).catch(() => {});
+  void action.setBadgeTextColor?.({ color: BADGE_COLOURS.text }).catch(() => {});
   const announceApi: AnnounceApi = {
     createNotification: (id, options) => browser.notifications.create(id, options),
     setBadgeText: (details) => action.setBadgeText(details),

@@ -3,6 +3,15 @@
  *
  *     npx tsx scripts/screenshots.ts            # builds first
  *     npx tsx scripts/screenshots.ts --no-build # uses .output/chrome-mv3 as it is
+ *     npx tsx scripts/screenshots.ts --store    # also the store's pictures, in store/screenshots/
+ *     npx tsx scripts/screenshots.ts --mobile   # also the phone layout (360×640, touch), in docs/screenshots/
+ *     npx tsx scripts/screenshots.ts --skip-desktop --mobile   # only the phone layout
+ *
+ * `--store` adds, for English and German, the five 1280×800 screenshots the
+ * listings show (the reminder on a partner shop, the popup over it, the
+ * recorded purchase, the onboarding, the privacy policy) and the 440×280
+ * promotional tile. `--mobile` adds the popup, the onboarding and a partner
+ * shop with its reminder as Firefox for Android shows them on a small phone.
  *
  * What it does, so the pictures show what a member really sees:
  * 1. builds the extension (`npm run build`) and copies .output/chrome-mv3 to a
@@ -41,6 +50,12 @@ import { uuidv7 } from '../lib/uuid.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT_DIR = join(ROOT, 'docs/screenshots');
+const STORE_DIR = join(ROOT, 'store/screenshots');
+/** The size the Chrome Web Store, Edge Add-ons and AMO all take. */
+const STORE_VIEWPORT = { width: 1280, height: 800 };
+const PROMO_TILE = { width: 440, height: 280 };
+/** A small phone: the popup and the onboarding must work here (Firefox for Android). */
+const PHONE = { width: 360, height: 640 };
 const CHROMIUM = '/usr/bin/chromium';
 const DAY_MS = 86_400_000;
 const POPUP = { width: 380, height: 600 };
@@ -86,7 +101,8 @@ async function startApi(port: number, dataDir: string): Promise<ChildProcess> {
     env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '1', DEMO_PARTNER_SECRET, BUILD_EXTENSION: '0', LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; i < 120 && child.exitCode === null; i++) {
+  // Up to two minutes: PGlite starts in seconds on a quiet machine, far slower on a loaded one.
+  for (let i = 0; i < 480 && child.exitCode === null; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
     } catch {
@@ -181,7 +197,7 @@ function prepareExtension(build: boolean, port: number): string {
   return dir;
 }
 
-async function launch(extensionDir: string, lang: Lang, theme: Theme): Promise<{ context: BrowserContext; worker: Worker; profile: string }> {
+async function launch(extensionDir: string, lang: Lang, theme: Theme, device: { viewport: { width: number; height: number }; mobile?: boolean } = { viewport: SHOP_VIEWPORT }): Promise<{ context: BrowserContext; worker: Worker; profile: string }> {
   const profile = mkdtempSync(join(tmpdir(), 'sammelpunkt-shots-profile-'));
   const locale = lang === 'de' ? 'de-DE' : 'en-GB';
   const context = await chromium.launchPersistentContext(profile, {
@@ -189,8 +205,9 @@ async function launch(extensionDir: string, lang: Lang, theme: Theme): Promise<{
     headless: false,
     locale,
     colorScheme: theme,
-    viewport: SHOP_VIEWPORT,
+    viewport: device.viewport,
     deviceScaleFactor: 1,
+    ...(device.mobile ? { isMobile: true, hasTouch: true } : {}),
     env: { ...process.env, LANGUAGE: lang, LANG: `${locale.replace('-', '_')}.UTF-8` },
     args: [
       '--headless=new',
@@ -290,10 +307,106 @@ async function buySomething(page: Page): Promise<void> {
   await page.waitForLoadState('domcontentloaded');
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
-  const path = join(OUT_DIR, `${name}.png`);
+async function shoot(page: Page, name: string, dir = OUT_DIR): Promise<void> {
+  const path = join(dir, `${name}.png`);
   await page.screenshot({ path });
   console.log(`  ${path.slice(ROOT.length + 1)}`);
+}
+
+const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
+
+/** Renders `html` at `size` in a fresh tab of `context` and saves it. */
+async function render(context: BrowserContext, size: { width: number; height: number }, html: string, path: string): Promise<void> {
+  const page = await context.newPage();
+  await page.setViewportSize(size);
+  await page.setContent(html);
+  await page.waitForLoadState('load');
+  await page.screenshot({ path });
+  await page.close();
+  console.log(`  ${path.slice(ROOT.length + 1)}`);
+}
+
+/** The popup as it opens from the toolbar: over the shop page, in the top right corner. */
+function popupOverShop(shop: Buffer, popup: Buffer): string {
+  return `<body style="margin:0;overflow:hidden"><img src="${dataUrl(shop)}" style="position:absolute;inset:0;filter:brightness(.85)">` +
+    `<img src="${dataUrl(popup)}" style="position:absolute;top:12px;right:48px;border-radius:10px;box-shadow:0 12px 40px rgba(0,0,0,.35)"></body>`;
+}
+
+/** The small promotional tile: the brand mark, the name and the manifest's description. */
+function promoTile(lang: Lang): string {
+  const icon = readFileSync(join(ROOT, 'assets/icon.svg'), 'utf8');
+  const messages = JSON.parse(readFileSync(join(ROOT, `public/_locales/${lang}/messages.json`), 'utf8')) as Record<string, { message: string }>;
+  const text = (s: string) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+  return `<body style="margin:0;width:440px;height:280px;display:flex;align-items:center;gap:22px;padding:0 30px;box-sizing:border-box;` +
+    `background:linear-gradient(135deg,#0f766e,#115e59);color:#fff;font-family:system-ui,sans-serif">` +
+    `<img src="data:image/svg+xml;base64,${Buffer.from(icon).toString('base64')}" width="112" height="112" style="flex:none">` +
+    `<div><div style="font-size:34px;font-weight:700;letter-spacing:-.5px">${text(messages.extName!.message)}</div>` +
+    `<div style="font-size:17px;line-height:1.35;margin-top:8px;opacity:.92">${text(messages.extDescription!.message)}</div></div></body>`;
+}
+
+/** The five store screenshots and the promotional tile, in one language. */
+async function runStore(extensionDir: string, apiBase: string, port: number, session: MemberSession, lang: Lang): Promise<void> {
+  const { context, worker, profile } = await launch(extensionDir, lang, 'light', { viewport: STORE_VIEWPORT });
+  try {
+    const extensionId = new URL(worker.url()).host;
+    await seedExtension(worker, apiBase, session);
+    await wakeBackground(context, extensionId);
+    const shopHost = lang === 'de' ? 'schuhhaus' : 'buecherwurm';
+    const shop = await context.newPage();
+    await shop.goto(`http://${shopHost}.localhost:${port}/`);
+    await waitForMoment(shop);
+    await shoot(shop, `${lang}-1-reminder`, STORE_DIR);
+    const shopPicture = await shop.screenshot();
+
+    const popup = await openPopupBeside(context, worker, extensionId, shop);
+    const popupPicture = await popup.screenshot();
+    await popup.close();
+    await render(context, STORE_VIEWPORT, popupOverShop(shopPicture, popupPicture), join(STORE_DIR, `${lang}-2-popup.png`));
+
+    await shop.bringToFront();
+    await buySomething(shop);
+    await waitForMoment(shop);
+    await shoot(shop, `${lang}-3-recorded`, STORE_DIR);
+
+    for (const [n, name] of [[4, 'onboarding'], [5, 'privacy']] as const) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${name}.html`);
+      await page.waitForLoadState('load');
+      await sleep(800);
+      await shoot(page, `${lang}-${n}-${name}`, STORE_DIR);
+      await page.close();
+    }
+    await render(context, PROMO_TILE, promoTile(lang), join(STORE_DIR, `${lang}-promo-tile-440x280.png`));
+  } finally {
+    await context.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** The phone layout: the popup, the onboarding and a partner shop's reminder at 360×640 with touch. */
+async function runMobile(extensionDir: string, apiBase: string, port: number, session: MemberSession, lang: Lang): Promise<void> {
+  const { context, worker, profile } = await launch(extensionDir, lang, 'light', { viewport: PHONE, mobile: true });
+  try {
+    const extensionId = new URL(worker.url()).host;
+    await seedExtension(worker, apiBase, session);
+    await wakeBackground(context, extensionId);
+    const shop = await context.newPage();
+    await shop.goto(`http://${lang === 'de' ? 'schuhhaus' : 'buecherwurm'}.localhost:${port}/`);
+    await waitForMoment(shop);
+    await shoot(shop, `mobile-inpage-reminder-${lang}`);
+    const popup = await openPopupBeside(context, worker, extensionId, shop);
+    await popup.setViewportSize(PHONE);
+    await sleep(300);
+    await shoot(popup, `mobile-popup-${lang}`);
+    await popup.close();
+    const onboarding = await context.newPage();
+    await onboarding.goto(`chrome-extension://${extensionId}/onboarding.html`);
+    await sleep(800);
+    await shoot(onboarding, `mobile-onboarding-${lang}`);
+  } finally {
+    await context.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+  }
 }
 
 async function run(extensionDir: string, apiBase: string, port: number, session: MemberSession, lang: Lang, theme: Theme): Promise<void> {
@@ -339,8 +452,15 @@ async function main(): Promise<void> {
   try {
     const session = await createMember(`http://127.0.0.1:${port}`);
     mkdirSync(OUT_DIR, { recursive: true });
-    for (const lang of ['en', 'de'] as const) {
+    for (const lang of process.argv.includes('--skip-desktop') ? [] : (['en', 'de'] as const)) {
       for (const theme of ['light', 'dark'] as const) await run(extensionDir, apiBase, port, session, lang, theme);
+    }
+    if (process.argv.includes('--store')) {
+      mkdirSync(STORE_DIR, { recursive: true });
+      for (const lang of ['en', 'de'] as const) await runStore(extensionDir, apiBase, port, session, lang);
+    }
+    if (process.argv.includes('--mobile')) {
+      for (const lang of ['en', 'de'] as const) await runMobile(extensionDir, apiBase, port, session, lang);
     }
   } finally {
     server.kill('SIGTERM');

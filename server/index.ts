@@ -7,6 +7,7 @@ import { detectionHealthAdmin, detectionReports } from './routes/detection.ts';
 import { me } from './routes/me.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { partnerApi } from './routes/partner-api.ts';
+import { privacy } from './routes/privacy.ts';
 import { purchases } from './routes/purchases.ts';
 import { rewards } from './routes/rewards.ts';
 import { system } from './routes/system.ts';
@@ -15,6 +16,7 @@ export function createApp(deps: Deps) {
   const app = createBaseApp(deps);
   app.route('/', system);
   app.route('/', metricsRoute);
+  app.route('/', privacy);
   app.route('/v1/auth', auth);
   app.route('/v1', catalog);
   app.route('/v1/purchases', purchases);

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { chooseCorner, type Corner, type Size } from '../../lib/inpage/placement.ts';
+import { chooseSpot, type Corner, type Size, type Spot } from '../../lib/inpage/placement.ts';
 import { t } from '../../lib/ui/i18n.ts';
 
 export interface MomentCardProps {
@@ -13,14 +13,14 @@ export interface MomentCardProps {
   /** Hides itself after this long, but never while the pointer or the focus is on it. */
   autoHideMs?: number;
   onDismiss(): void;
-  /** Picks the corner for a card of this size; by default the first one that covers none of the shop's controls. */
-  place?: (card: Size) => Corner;
+  /** Picks the corner (or the band) for a card of this size; by default the first that covers none of the shop's controls. */
+  place?: (card: Size) => Corner | Spot;
 }
 
 /** Probes the real page; our own host element (the shadow root's) is not the shop's. */
-function placeOnPage(card: Size): Corner {
-  if (typeof document.elementsFromPoint !== 'function') return 'bottom-left';
-  return chooseCorner(
+function placeOnPage(card: Size): Spot {
+  if (typeof document.elementsFromPoint !== 'function') return { corner: 'bottom-left' };
+  return chooseSpot(
     card,
     { width: document.documentElement.clientWidth || window.innerWidth, height: window.innerHeight },
     (x, y) => document.elementsFromPoint(x, y),
@@ -36,7 +36,7 @@ function placeOnPage(card: Size): Corner {
  */
 export function MomentCard({ title, children, actions, tone = 'info', autoHideMs, onDismiss, place = placeOnPage }: MomentCardProps) {
   const [held, setHeld] = useState(false);
-  const [corner, setCorner] = useState<Corner | undefined>(undefined);
+  const [spot, setSpot] = useState<Spot | undefined>(undefined);
   const card = useRef<HTMLElement>(null);
   const dismissed = useRef(false);
   const dismiss = () => {
@@ -56,7 +56,8 @@ export function MomentCard({ title, children, actions, tone = 'info', autoHideMs
   // Measured once, hidden until placed, so it never flashes over a shop button first.
   useLayoutEffect(() => {
     const box = card.current?.getBoundingClientRect();
-    setCorner(box === undefined ? 'bottom-left' : place({ width: box.width, height: box.height }));
+    const placed = box === undefined ? 'bottom-left' : place({ width: box.width, height: box.height });
+    setSpot(typeof placed === 'string' ? { corner: placed } : placed);
   }, []);
 
   useEffect(() => {
@@ -68,7 +69,8 @@ export function MomentCard({ title, children, actions, tone = 'info', autoHideMs
   return (
     <aside
       ref={card}
-      class={`moment moment-${tone} ${corner === undefined ? 'moment-measuring' : `moment-${corner}`}`}
+      class={`moment moment-${tone} ${spot === undefined ? 'moment-measuring' : `moment-${spot.corner}`}`}
+      style={spot?.top === undefined ? undefined : { top: `${spot.top}px`, bottom: 'auto' }}
       aria-label={t('inpageLabel')}
       onKeyDown={(e) => {
         if (e.key === 'Escape') dismiss();

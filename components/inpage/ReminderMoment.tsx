@@ -31,7 +31,7 @@ export function ReminderMoment({ partner, reminder, onDismiss, onMuteShop }: Rem
     >
       <p class="moment-body moment-rate">{t('inpageReminderRate', [partner.name, formatEarnRate(partner.earn, partner.currency)])}</p>
       {offer !== undefined && <p class="moment-body">{t('inpageReminderOffer', [offerEffect(offer), offer.title])}</p>}
-      <p class="moment-body moment-muted">{t('inpageReminderHow')}</p>
+      <p class="moment-body moment-muted moment-optional">{t('inpageReminderHow')}</p>
     </MomentCard>
   );
 }

@@ -169,7 +169,14 @@ export interface SammelpunktSchema extends DBSchema {
 
 export type StoreName = 'purchases' | 'outbox' | 'catalog' | 'offers' | 'account' | 'settings' | 'syncState' | 'detectionReports';
 
-export const DEFAULT_API_BASE_URL = 'http://localhost:8787';
+/** The demo server of `npm start`: the API of development builds and of the tests. */
+export const DEMO_API_BASE_URL = 'http://localhost:8787';
+
+/** Set by the build (wxt.config.ts, from `WXT_API_URL`); absent outside a build, e.g. in Node. */
+declare const __SAMMELPUNKT_API_URL__: string | undefined;
+
+/** The API this build talks to until the member saves another address in the options. */
+export const DEFAULT_API_BASE_URL = typeof __SAMMELPUNKT_API_URL__ === 'string' ? __SAMMELPUNKT_API_URL__ : DEMO_API_BASE_URL;
 
 export const DEFAULT_SETTINGS: Settings = {
   apiBaseUrl: DEFAULT_API_BASE_URL,

@@ -70,7 +70,8 @@ export function createBaseApp(deps: Deps): Hono<AppEnv> {
     // No answer of the API is to be sniffed into something else, run as a
     // page, or framed: JSON needs no scripts, styles or frames of its own.
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    // A page of the API's own (GET /privacy) sets a policy of its own, no looser than this.
+    if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     metrics.recordRequest(c.req.method, c.req.routePath, c.res.status, (performance.now() - started) / 1000);
     deps.log({
       time: new Date().toISOString(),

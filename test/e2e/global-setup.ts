@@ -16,10 +16,12 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEMO_API_BASE_URL } from '../../lib/db/schema.ts';
+import { apiHostPattern } from '../../lib/ui/origins.ts';
 import { DEMO_PARTNERS } from '../../server/catalog/seed.ts';
 import { EXTENSION_DIRS, ROOT } from './harness.ts';
 
-const SOURCES = ['entrypoints', 'components', 'lib', 'public', 'wxt.config.ts', 'package.json', 'package-lock.json'];
+const SOURCES = ['entrypoints', 'components', 'lib', 'public', 'scripts/vite', 'wxt.config.ts', 'package.json', 'package-lock.json'];
 
 const BUILDS = [
   { output: '.output/chrome-mv3', script: 'build', copy: EXTENSION_DIRS.chrome },
@@ -44,7 +46,8 @@ export default function setup(): void {
     for (let attempt = 1; ; attempt++) {
       const manifest = join(ROOT, build.output, 'manifest.json');
       const builtAt = existsSync(manifest) ? statSync(manifest).mtimeMs : 0;
-      if (builtAt < sourcesChanged || attempt > 1) {
+      // A store build (`npm run zip` with WXT_API_URL) talks to another API: build for the demo one.
+      if (builtAt < sourcesChanged || attempt > 1 || !builtForDemoApi(manifest)) {
         console.log(`e2e: building ${build.output} (npm run ${build.script})`);
         execFileSync('npm', ['run', '-s', build.script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
       }
@@ -79,6 +82,14 @@ function missingFiles(dir: string): string[] {
     'detector.js',
   ].filter((f): f is string => f !== undefined);
   return wanted.filter((f) => !existsSync(join(dir, f)));
+}
+
+/** A development build: Chrome's carries the demo id, Firefox's host access to the demo API. */
+function builtForDemoApi(manifestPath: string): boolean {
+  if (!existsSync(manifestPath)) return false;
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { key?: string; permissions?: string[]; host_permissions?: string[] };
+  if (manifestPath.includes('chrome')) return manifest.key !== undefined;
+  return [...(manifest.permissions ?? []), ...(manifest.host_permissions ?? [])].includes(apiHostPattern(DEMO_API_BASE_URL));
 }
 
 /** What the onboarding page asks for: each partner domain and its subdomains, any scheme. */

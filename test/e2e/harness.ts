@@ -382,14 +382,19 @@ export class ChromiumSession {
     });
   }
 
-  static async launch(extensionDir: string = EXTENSION_DIRS.chrome, extraArgs: string[] = []): Promise<ChromiumSession> {
+  /** `device`: a phone instead of the desktop window (viewport, touch, mobile meta viewport), as mobile.chromium.test.ts uses. */
+  static async launch(
+    extensionDir: string = EXTENSION_DIRS.chrome,
+    extraArgs: string[] = [],
+    device: { viewport: { width: number; height: number }; isMobile?: boolean; hasTouch?: boolean } = { viewport: { width: 1100, height: 900 } },
+  ): Promise<ChromiumSession> {
     if (!existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`no built extension in ${extensionDir} (global-setup builds it)`);
     const userDataDir = await mkdtemp(join(tmpdir(), 'sammelpunkt-e2e-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
       headless: false,
       locale: 'en-US',
-      viewport: { width: 1100, height: 900 },
+      ...device,
       args: [...CHROMIUM_ARGS, ...extraArgs, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
     });
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
@@ -657,6 +662,11 @@ export class InPageMoment {
       if (!button) throw new Error('no button ' + ${JSON.stringify(buttonText)});
       button.click();
     }`);
+  }
+
+  /** Where the card is on the screen (its viewport rectangle). */
+  async rect(): Promise<{ left: number; top: number; right: number; bottom: number }> {
+    return this.call('function () { const r = this.querySelector(".moment").getBoundingClientRect(); return { left: r.left, top: r.top, right: r.right, bottom: r.bottom }; }');
   }
 
   private async call<T>(functionDeclaration: string): Promise<T> {

@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { DEFAULT_API_BASE_URL } from '../../lib/db/schema.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEMO_API_BASE_URL } from '../../lib/db/schema.ts';
 import { apiHostPattern } from '../../lib/ui/origins.ts';
 import config from '../../wxt.config.ts';
 
@@ -26,17 +26,26 @@ const FORBIDDEN_PERMISSIONS = ['tabs', 'history', 'webNavigation', '<all_urls>',
 /**
  * Firefox alone holds host access to the API origin: its random per-installation
  * origin gets no CORS answer from the API (docs/permissions.md). MV2 lists it
- * among `permissions`.
+ * among `permissions`. A development build's API is the demo server; a store
+ * build's is WXT_API_URL (scripts/store-zips.ts checks those archives).
  */
-const API_HOST = apiHostPattern(DEFAULT_API_BASE_URL);
+const DEMO_API_HOST = apiHostPattern(DEMO_API_BASE_URL);
 
-function expectLocked(manifest: Manifest, browser: 'chrome' | 'firefox', manifestVersion: 2 | 3): void {
+/** The one host a built Firefox manifest may name: the API's, a single concrete host. */
+function builtApiHost(manifest: Manifest): string {
+  const hosts = [...((manifest.permissions ?? []) as string[]), ...((manifest.host_permissions ?? []) as string[])].filter((p) => p.includes('://'));
+  expect(hosts).toHaveLength(1);
+  expect(hosts[0]).toMatch(/^https?:\/\/[^*/]+\/\*$/);
+  return hosts[0]!;
+}
+
+function expectLocked(manifest: Manifest, browser: 'chrome' | 'firefox', manifestVersion: 2 | 3, apiHost = DEMO_API_HOST): void {
   const permissions = (manifest.permissions ?? []) as string[];
-  const apiInPermissions = browser === 'firefox' && manifestVersion === 2 ? [API_HOST] : [];
+  const apiInPermissions = browser === 'firefox' && manifestVersion === 2 ? [apiHost] : [];
   expect(permissions.sort()).toEqual(['activeTab', 'alarms', 'notifications', 'scripting', ...apiInPermissions].sort());
   for (const p of FORBIDDEN_PERMISSIONS) expect(permissions).not.toContain(p);
   // Partner hosts are only ever optional, asked for per partner domain at run time.
-  if (browser === 'firefox' && manifestVersion === 3) expect(manifest.host_permissions).toEqual([API_HOST]);
+  if (browser === 'firefox' && manifestVersion === 3) expect(manifest.host_permissions).toEqual([apiHost]);
   else expect(manifest.host_permissions).toBeUndefined();
   expect(JSON.stringify(manifest)).not.toContain('<all_urls>');
   // No page can reach into the extension: nothing web-accessible, no external messaging.
@@ -49,6 +58,10 @@ function expectLocked(manifest: Manifest, browser: 'chrome' | 'firefox', manifes
 }
 
 describe('.security: the manifest', () => {
+  // A development build, whatever the shell of whoever runs the tests says.
+  beforeEach(() => vi.stubEnv('WXT_API_URL', ''));
+  afterEach(() => vi.unstubAllEnvs());
+
   it.each(TARGETS)('as configured for $browser MV$manifestVersion asks for little and exposes nothing', (target) => {
     const manifest = (config.manifest as ManifestFn)({ ...target, mode: 'production', command: 'build' });
     // WXT moves MV2's host_permissions into permissions when it builds; the configuration still names them apart.
@@ -56,6 +69,14 @@ describe('.security: the manifest', () => {
       ? { ...manifest, permissions: [...((manifest.permissions ?? []) as string[]), ...(manifest.host_permissions as string[])], host_permissions: undefined }
       : manifest;
     expectLocked(configured, target.browser, target.manifestVersion);
+  });
+
+  it.each(TARGETS)('a store build for $browser MV$manifestVersion names its API alone and carries no demo id', (target) => {
+    vi.stubEnv('WXT_API_URL', 'https://api.sammelpunkt.example/');
+    const manifest = (config.manifest as ManifestFn)({ ...target, mode: 'production', command: 'build' });
+    expect(manifest.key).toBeUndefined();
+    const hosts = [...((manifest.permissions ?? []) as string[]), ...((manifest.host_permissions ?? []) as string[])].filter((p) => p.includes('://'));
+    expect(hosts).toEqual(target.browser === 'firefox' ? ['https://api.sammelpunkt.example/*'] : []);
   });
 
   it('the detector is no manifest content script: an unlisted script, registered at run time', () => {
@@ -67,7 +88,8 @@ describe('.security: the manifest', () => {
   it.skipIf(BUILT.length === 0)('as built in .output/ (%s) asks for little and exposes nothing', () => {
     for (const path of BUILT) {
       const built = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-      expectLocked(built, path.includes('firefox') ? 'firefox' : 'chrome', built.manifest_version === 2 ? 2 : 3);
+      const browser = path.includes('firefox') ? 'firefox' : 'chrome';
+      expectLocked(built, browser, built.manifest_version === 2 ? 2 : 3, browser === 'firefox' ? builtApiHost(built) : DEMO_API_HOST);
     }
   });
 });

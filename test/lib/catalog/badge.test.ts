@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Offer, Partner } from '../../../lib/contract/index.ts';
-import { shopBadgeText } from '../../../lib/catalog/badge.ts';
+import { BADGE_COLOURS, shopBadgeText } from '../../../lib/catalog/badge.ts';
 
 const partner: Partner = {
   id: 'schuhhaus', name: 'Schuhhaus', domains: ['schuhhaus.localhost'], category: 'Schuhe',
@@ -26,5 +26,18 @@ describe('the badge on a partner shop tab', () => {
       offer({ kind: 'bonus', multiplier: undefined, bonusPoints: 100 }),
     ];
     expect(shopBadgeText(partner, others, at)).toBe('✓');
+  });
+});
+
+describe('the badge colours', () => {
+  /** WCAG 2 relative luminance of a #rrggbb colour. */
+  const luminance = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+
+  it('keep the badge text readable (WCAG AA, 4.5:1)', () => {
+    const [light, dark] = [luminance(BADGE_COLOURS.text), luminance(BADGE_COLOURS.background)].sort((a, b) => b - a);
+    expect((light! + 0.05) / (dark! + 0.05)).toBeGreaterThanOrEqual(4.5);
   });
 });

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { chooseCorner, cornerRect, type Rect } from '../../../lib/inpage/placement.ts';
+import { chooseCorner, chooseSpot, cornerRect, coveredControls, type Rect } from '../../../lib/inpage/placement.ts';
 
 const viewport = { width: 1000, height: 700 };
 const card = { width: 300, height: 120 };
@@ -40,5 +40,34 @@ describe('chooseCorner', () => {
   it('does not count its own card as the shop’s', () => {
     const ours = box('<button data-hit>×</button>', cornerRect('bottom-left', card, viewport));
     expect(chooseCorner(card, viewport, page([ours]), (e) => e === ours.element)).toBe('bottom-left');
+  });
+});
+
+describe('chooseSpot, on a phone', () => {
+  const phone = { width: 360, height: 640 };
+  const wide = { width: 328, height: 130 };
+  const header = box('<a href="/cart" data-hit>Cart</a>', { left: 0, top: 0, width: 360, height: 100 });
+  const products = box('<button data-hit>Add to cart</button>', { left: 0, top: 500, width: 360, height: 140 });
+
+  it('takes a band free of controls when every corner covers one, as low as it fits', () => {
+    const spot = chooseSpot(wide, phone, page([header, products]), notOurs);
+    expect(spot.corner).toBe('top-left');
+    // Clear of both, with 8 px to spare, and as low as the 16 px steps allow.
+    expect(spot.top).toBeGreaterThanOrEqual(108);
+    expect(spot.top! + wide.height).toBeLessThanOrEqual(492);
+    expect(spot.top! + 16 + wide.height).toBeGreaterThan(492);
+    expect(coveredControls({ left: 16, top: spot.top!, ...wide }, page([header, products]), notOurs)).toBe(0);
+  });
+
+  it('sees a line of link text that could slip between the rows a corner is probed with', () => {
+    const thin = box('<a href="/p" data-hit>Sneaker</a>', { left: 17, top: 440, width: 200, height: 12 });
+    const spot = chooseSpot(wide, phone, page([header, products, thin]), notOurs);
+    expect(spot.top! + wide.height).toBeLessThanOrEqual(440 - 8);
+  });
+
+  it('keeps a free corner when there is one, and the least-covered corner when no band is free', () => {
+    expect(chooseSpot(wide, phone, page([header]), notOurs)).toEqual({ corner: 'bottom-left' });
+    const everywhere = box('<input data-hit>', { left: 0, top: 0, width: 360, height: 640 });
+    expect(chooseSpot(wide, phone, page([everywhere]), notOurs)).toEqual({ corner: 'bottom-left' });
   });
 });
