@@ -255,7 +255,7 @@ export const Member = z.object({
   /** The number printed on the member card. */
   memberNumber: z.string(),
   createdAt: z.string(),
-  /** The code this member passes on to friends; both get a bonus after the friend's first confirmed purchase. */
+  /** The code this member passes on to friends; both get a bonus after the friend's first confirmed purchase of the minimum amount (see `Me.referral`). */
   referralCode: z.optional(z.string()),
   /**
    * Whether the member typed the code mailed after registration
@@ -306,7 +306,35 @@ export const TierProgress = z.object({
 });
 export type TierProgress = z.infer<typeof TierProgress>;
 
-export const Me = z.object({ member: Member, tier: z.string(), balance: Balance, tierProgress: z.optional(TierProgress) });
+/**
+ * The referral bonus of a member who registered with a friend's code
+ * (docs/referrals.md): `waiting_for_purchase` until the first confirmed
+ * purchase of at least `minAmount` (major units of the purchase's currency),
+ * then `pending` until `availableAt` (the end of that purchase's hold),
+ * then `earned`; `under_review` while the operator decides, `taken_back` when
+ * that purchase was returned, `not_eligible` with a `reason`.
+ */
+export const ReferralStatus = z.object({
+  status: z.enum(['waiting_for_purchase', 'pending', 'under_review', 'earned', 'taken_back', 'not_eligible']),
+  /** The points each of the two members gets. */
+  bonusPoints: z.int(),
+  /** The smallest purchase that earns it, in major units of the purchase's currency ("10.00"). */
+  minAmount: z.string(),
+  /** When a pending bonus becomes available. */
+  availableAt: z.optional(z.string()),
+  /** Why it is under review, taken back or not eligible: `same_address_as_referrer`, `purchase_reversed`, `purchase_returned_below_minimum`, `own_email`, `email_already_used`, `disposable_email`, `refused_after_review`. */
+  reason: z.optional(z.string()),
+});
+export type ReferralStatus = z.infer<typeof ReferralStatus>;
+
+export const Me = z.object({
+  member: Member,
+  tier: z.string(),
+  balance: Balance,
+  tierProgress: z.optional(TierProgress),
+  /** Only for a member who registered with a referral code, and only in `GET /v1/me`. */
+  referral: z.optional(ReferralStatus),
+});
 export type Me = z.infer<typeof Me>;
 
 export const SyncResponse = z.object({

@@ -18,6 +18,7 @@ import { ledgerVerification } from '../operator/ledger.ts';
 import { formatDetectionHealth, printable } from '../operator/detection-health-report.ts';
 import { showMember } from '../operator/members.ts';
 import { decideHeld, listReviewQueue } from '../purchases/fraud.ts';
+import { decideHeldReferral, listHeldReferrals } from '../programme/referrals.ts';
 
 /** The drop rule, wrapped to the usage text's right-hand column. */
 const DROP_RULE_HELP = wrap(DROP_RULE_TEXT, 48).join('\n                                         ');
@@ -46,9 +47,12 @@ const USAGE = `Usage: npm run admin -- <command>
   claims approve <claim-id>              book the claimed purchase for the member, then approve
   claims reject <claim-id> [--reason <text>]
   review list [--partner <id>]           purchases waiting for the operator, with their reason
-                                         (limits tripped, contests, never vouched for by the partner)
-  review release <purchase-id>           lift the hold (or the flag)
-  review reject <purchase-id>            reject it and take its points back
+                                         (limits tripped, contests, never vouched for by the partner),
+                                         then referrals held for review (made from the referrer's
+                                         own network within a day), listed by the referred member's id
+  review release <purchase-id|member-id> lift the hold (or the flag); for a referral: let it earn
+  review reject <purchase-id|member-id>  reject it and take its points back; for a referral: refuse
+                                         it and take back a bonus already pending
   member show <email> [--method <m>]     member, tier, balance and last purchases (with
                                          --method, only those of that detection method,
                                          e.g. member-confirmed)
@@ -182,14 +186,25 @@ async function run(db: Db, argv: readonly string[], out: Out): Promise<number> {
       for (const q of queue) {
         out(`  ${q.purchaseId}  ${q.reason.padEnd(20)} ${q.status.padEnd(9)} ${q.createdAt.toISOString().slice(0, 10)}  ${q.partnerId}  order ${JSON.stringify(q.orderId)}  ${q.amountMinor} ${q.currency} (minor units)  member ${q.memberId}`);
       }
+      // Referrals are not a partner's: the partner filter leaves them out.
+      if (partnerId === undefined) {
+        const referrals = await listHeldReferrals(db, { limit: 1000 });
+        out(`${referrals.length} referral${referrals.length === 1 ? '' : 's'} to review`);
+        for (const r of referrals) {
+          const bonus = r.status === 'pending' ? `bonus pending (purchase ${r.purchaseId})` : 'no qualifying purchase yet';
+          out(`  ${r.referredId}  ${r.reason.padEnd(24)} ${r.createdAt.toISOString().slice(0, 10)}  referred by ${r.referrerId}  ${bonus}`);
+        }
+      }
       return 0;
     }
     case 'review release':
     case 'review reject': {
       const [id] = expectArgs(parseArgs(rest, []), 1, `review ${verb} <purchase-id>`);
       const decision = verb === 'release' ? 'release' : 'reject';
-      if (!(await decideHeld(db, id!, decision, now))) throw new OperatorError(`purchase ${id} is not waiting for review`);
-      out(`purchase ${id} ${decision === 'release' ? 'released' : 'rejected'}`);
+      if (!/^[0-9a-f-]{36}$/i.test(id!)) throw new OperatorError(`${id} is not an id from review list`);
+      if (await decideHeld(db, id!, decision, now)) out(`purchase ${id} ${decision === 'release' ? 'released' : 'rejected'}`);
+      else if (await decideHeldReferral(db, id!, decision, now)) out(`referral of member ${id} ${decision === 'release' ? 'released' : 'refused'}`);
+      else throw new OperatorError(`${id} is not waiting for review (no held purchase or referral has this id)`);
       return 0;
     }
     case 'member show': {

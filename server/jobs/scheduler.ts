@@ -1,8 +1,9 @@
 /**
  * Background work of the API process, run on an interval: auto-confirming
  * purchases whose hold period has passed (when the partner vouched for
- * them), flagging and later rejecting those it never did, expiring claims nobody decided,
- * and recomputing tiers.
+ * them), flagging and later rejecting those it never did, making referral
+ * bonuses available once their purchase's hold has ended, expiring claims
+ * nobody decided, and recomputing tiers.
  *
  * Each job runs under a lease row in `job_locks` (see job-lock.ts): with
  * several replicas on one database, one of them runs a job per interval and
@@ -19,6 +20,7 @@ import { autoConfirmDue } from '../purchases/lifecycle.ts';
 import { reviewUnvouched } from '../purchases/unvouched.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { expireClaims } from '../operator/claims.ts';
+import { releaseDueReferralBonuses } from '../programme/referrals.ts';
 import { recomputeTiers } from '../programme/tiers.ts';
 import { pruneRateLimits } from '../platform/ratelimit.ts';
 
@@ -79,6 +81,20 @@ export const reviewUnvouchedJob: Job = {
   },
 };
 
+/** Pending referral bonuses whose purchase's hold has ended (and that no review holds) become available. */
+export const releaseReferralBonusesJob: Job = {
+  name: 'release-referral-bonuses',
+  async run({ db, now, keepAlive }) {
+    let total = 0;
+    for (;;) {
+      const paid = await releaseDueReferralBonuses(db, now, BATCH);
+      total += paid;
+      if (paid < BATCH || !(await keepAlive())) break;
+    }
+    return total;
+  },
+};
+
 export const expireClaimsJob: Job = {
   name: 'expire-claims',
   run: ({ db, now }) => expireClaims(db, now),
@@ -96,7 +112,14 @@ export const pruneRateLimitsJob: Job = {
   run: ({ db, now }) => pruneRateLimits(db, now),
 };
 
-export const DEFAULT_JOBS: readonly Job[] = [autoConfirmJob, reviewUnvouchedJob, expireClaimsJob, recomputeTiersJob, pruneRateLimitsJob];
+export const DEFAULT_JOBS: readonly Job[] = [
+  autoConfirmJob,
+  reviewUnvouchedJob,
+  releaseReferralBonusesJob,
+  expireClaimsJob,
+  recomputeTiersJob,
+  pruneRateLimitsJob,
+];
 
 export interface SchedulerOptions {
   now: () => Date;

@@ -18,7 +18,8 @@ export type EntryReason =
   | 'redemption' // available − when points are spent on a voucher
   | 'donation' // available − when points are donated to a charity (its account gets them, see charity.ts)
   | 'bonus' // available + for a programme bonus
-  | 'referral_bonus' // available + for both members once a referred member's first purchase is confirmed
+  | 'referral_bonus' // pending + for both members when a referred member's first qualifying purchase is confirmed; pending − available + when its hold has ended
+  | 'referral_bonus_reversal' // pending or available − for both when that purchase is reversed or returned below the minimum
   | 'debt_transferred' // available + on an erased member whose unpaid debt a new account with its email took over
   | 'debt_inherited'; // available − on that new account: the debt it took over
 

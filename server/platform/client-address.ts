@@ -37,3 +37,19 @@ const normalise = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+
 export function clientAddress(c: Context<AppEnv>): string {
   return clientAddressFrom(socketAddress(c), c.req.header('X-Forwarded-For'), c.get('deps').env.TRUST_PROXY_HOPS);
 }
+
+/**
+ * The network an address belongs to, for rules about "the same client":
+ * an IPv4 address on its own, an IPv6 address by its /64 prefix (one
+ * household or one host usually holds a whole /64 and can draw any address
+ * in it at will). Anything else (a test's 'local') is its own network.
+ */
+export function clientNetwork(address: string): string {
+  if (!address.includes(':')) return address;
+  const [head = '', tail] = address.split('::', 2) as [string, string | undefined];
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  // An embedded IPv4 tail (`::ffff:1.2.3.4` forms) lies beyond the /64, so its length is all that matters.
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}

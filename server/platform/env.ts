@@ -88,6 +88,25 @@ export const EnvSchema = z.object({
   RATE_LIMIT_PARTNER_PER_MIN: positiveInt(600),
   /** Detection-health report requests per member per hour (the extension batches; one an hour or so is normal). */
   RATE_LIMIT_DETECTION_REPORTS_PER_HOUR: positiveInt(60),
+  /** Points each of the two members gets for a referral that qualifies (docs/referrals.md). */
+  REFERRAL_BONUS_POINTS: positiveInt(500),
+  /**
+   * The smallest confirmed purchase that earns the referral bonus, in the
+   * purchase currency's major units (`10.00`: 10.00 EUR, 10.00 CHF, 10 JPY);
+   * kept as hundredths of a major unit.
+   */
+  REFERRAL_MIN_AMOUNT: z.pipe(
+    z._default(z.string().check(z.regex(/^\d{1,7}(\.\d{1,2})?$/, 'an amount such as 10.00 (major units, at most two decimals)')), '10.00'),
+    z.transform((v) => {
+      const [whole = '0', fraction = ''] = v.split('.');
+      return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+    }),
+  ),
+  /** Mail domains whose addresses earn no referral bonus, comma-separated, beside the built-in list of throw-away services. */
+  REFERRAL_BLOCKED_DOMAINS: z.pipe(
+    z._default(z.string(), ''),
+    z.transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== '')),
+  ),
   /**
    * The extension origins CORS answers, comma-separated, e.g.
    * `chrome-extension://<store id>`; by default the demo build's

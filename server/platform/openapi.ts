@@ -43,6 +43,14 @@ interface Parameter {
   required?: boolean;
 }
 
+/** The referral rules, as the server enforces them (docs/referrals.md). */
+const REFERRAL_RULES =
+  'A `referralCode` links the new member to a friend. Both get the referral bonus (`REFERRAL_BONUS_POINTS`, default 500) ' +
+  'when the new member\'s first purchase of at least `REFERRAL_MIN_AMOUNT` (default 10.00 in the purchase\'s currency, worth at least one point) ' +
+  'is confirmed: pending until that purchase\'s hold has ended, then available; taken back if the purchase is returned. ' +
+  'Once per email ever (plus-tags and, at gmail.com/googlemail.com, dots ignored; erased accounts count); not for the referrer\'s own email ' +
+  'or a throw-away address; held for the operator\'s review when the account was created from the referrer\'s own network within a day.';
+
 interface Endpoint {
   method: 'get' | 'post' | 'put' | 'delete';
   /** Hono's path syntax (`:id`); turned into OpenAPI's `{id}`. */
@@ -121,7 +129,7 @@ const SLUG_ID = (what: string): Parameter => ({ name: 'id', description: `The ${
 
 /** Every endpoint of DESIGN.md's contract table. */
 export const ENDPOINTS: readonly Endpoint[] = [
-  { method: 'post', path: '/v1/auth/register', summary: 'Create a member account and a first device token; a code to confirm the email is mailed. Answered alike for an email that has an account (that account is untouched; its owner gets a mail)', security: 'none', rateLimit: 'refusal', body: 'Registration', success: { status: 201, schema: 'AuthResponse', description: 'The new member (emailVerified false) and its token' }, errors: [400, 413, 429] },
+  { method: 'post', path: '/v1/auth/register', summary: 'Create a member account and a first device token; a code to confirm the email is mailed. Answered alike for an email that has an account (that account is untouched; its owner gets a mail)', description: REFERRAL_RULES, security: 'none', rateLimit: 'refusal', body: 'Registration', success: { status: 201, schema: 'AuthResponse', description: 'The new member (emailVerified false) and its token' }, errors: [400, 413, 429] },
   { method: 'post', path: '/v1/auth/login', summary: 'Sign in: a new token for this device', security: 'none', rateLimit: 'refusal', body: 'Credentials', success: { status: 200, schema: 'AuthResponse', description: 'The member and a new token' }, errors: [400, 401, 413, 429] },
   { method: 'post', path: '/v1/auth/logout', summary: 'Revoke the token of this request', security: 'member', rateLimit: 'none', success: { status: 204, description: 'The token is revoked' }, errors: [401] },
   { method: 'post', path: '/v1/auth/logout-all', summary: 'Sign out everywhere: revoke every token of the member', security: 'member', rateLimit: 'none', success: { status: 204, description: 'Every token is revoked' }, errors: [401] },
@@ -134,7 +142,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'get', path: '/v1/offers', summary: "Offers for this member's tier and segment (with ETag; 304 on If-None-Match)", security: 'member', rateLimit: 'member', headers: [IF_NONE_MATCH('offers')], notModified: true, success: { status: 200, schema: 'Offers', description: 'The running and upcoming offers' }, errors: [401, 429] },
   { method: 'post', path: '/v1/purchases', summary: 'Batch ingest of up to 100 detected purchases', description: INGEST_RULES, security: 'member', rateLimit: 'member', body: 'IngestBody', success: { status: 200, schema: 'IngestResponse', description: 'One result per purchase, in order' }, errors: [400, 401, 413, 429] },
   { method: 'post', path: '/v1/purchases/:id/claim', summary: 'A missing-points claim backed by the local receipt', security: 'member', pathId: { name: 'id', description: 'The purchase id the extension minted', schema: jsonSchema(PurchaseId, 'input') }, rateLimit: 'member', body: 'ClaimRequest', success: { status: 201, schema: 'ClaimResponse', description: 'The claim, open for review' }, alsoSuccess: { status: 200, description: 'The claim already made for this purchase' }, errors: [400, 401, 404, 409, 413, 429] },
-  { method: 'get', path: '/v1/me', summary: 'The member, tier and balance', security: 'member', rateLimit: 'member', success: { status: 200, schema: 'Me', description: 'The member' }, errors: [401, 429] },
+  { method: 'get', path: '/v1/me', summary: 'The member, tier and balance, and the referral bonus\'s status', description: 'For a member who registered with a referral code, `referral` tells where the bonus stands: `waiting_for_purchase`, `pending` until `availableAt`, `earned`, `under_review`, `taken_back` or `not_eligible` (with a `reason`). An ineligible referral reads `waiting_for_purchase` until the email is verified. ' + REFERRAL_RULES, security: 'member', rateLimit: 'member', success: { status: 200, schema: 'Me', description: 'The member' }, errors: [401, 429] },
   { method: 'get', path: '/v1/me/sync', summary: 'Balance, purchases changed since the cursor and catalogue versions', security: 'member', rateLimit: 'member', query: [CURSOR], success: { status: 200, schema: 'SyncResponse', description: 'Changes since the cursor' }, errors: [400, 401, 429] },
   { method: 'get', path: '/v1/me/transactions', summary: 'Ledger entries, newest first, paged', security: 'member', rateLimit: 'member', query: [CURSOR, { name: 'limit', description: `Entries per page, default ${TRANSACTIONS_DEFAULT}`, schema: { type: 'integer', minimum: 1, maximum: TRANSACTIONS_MAX } }], success: { status: 200, schema: 'TransactionsPage', description: 'One page of entries' }, errors: [400, 401, 429] },
   { method: 'get', path: '/v1/me/export', summary: 'GDPR access: everything stored about the member', security: 'member', rateLimit: 'member', success: { status: 200, description: 'The member, purchases, ledger, redemptions and claims' }, errors: [401, 429] },

@@ -18,7 +18,7 @@ import { type EarnBreakdown, type EarnTerms, limitedOfferIds, termsAt, valuate }
 import type { Db, Queryable } from '../db/index.ts';
 import { lockMember, post, type Account, type Entry } from '../ledger/ledger.ts';
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
-import { payReferralBonus } from '../programme/referrals.ts';
+import { onPurchaseConfirmed, onQualifyingPurchaseLost, ReferralReason, stillQualifiesAt } from '../programme/referrals.ts';
 import { recomputeMemberTier } from '../programme/tiers.ts';
 import { farBelowMemberAmount, flagAmount } from '../operator/amount-flags.ts';
 
@@ -40,9 +40,10 @@ interface LifecycleRow extends PurchaseRow {
   offer_ids: string[];
   terms: EarnTerms | null;
   review: string | null;
+  base_points: number;
 }
 
-const LIFECYCLE_COLUMNS = `${PURCHASE_COLUMNS}, member_id, multiplier_bp, bonus_points, offer_ids, terms, review`;
+const LIFECYCLE_COLUMNS = `${PURCHASE_COLUMNS}, member_id, multiplier_bp, bonus_points, offer_ids, terms, review, base_points`;
 
 /** Reasons written on the purchase row (shown to the member) when a report changes it. */
 export const PurchaseReason = {
@@ -329,7 +330,7 @@ export async function confirm(tx: Queryable, purchaseId: string, now: Date, amou
   await post(tx, row.member_id, entries);
   const updated = await updateRow(tx, row, change, now);
   await afterConfirmedPointsChanged(tx, row.member_id, now);
-  await payReferralBonus(tx, row.member_id, now);
+  await onPurchaseConfirmed(tx, updated, now);
   return result('applied', updated);
 }
 
@@ -359,6 +360,10 @@ export async function applyReturn(tx: Queryable, purchaseId: string, now: Date, 
   ]);
   const updated = await updateRow(tx, row, { ...revalued, reason: PurchaseReason.partiallyReturned }, now);
   if (row.status === 'confirmed') await afterConfirmedPointsChanged(tx, row.member_id, now);
+  // A referral bonus this purchase earned goes when what is left of it would not have earned it.
+  if (row.status === 'confirmed' && !(await stillQualifiesAt(tx, row.id, updated))) {
+    await onQualifyingPurchaseLost(tx, row.id, ReferralReason.returnedBelowMinimum, now);
+  }
   return result('applied', updated);
 }
 
@@ -398,7 +403,11 @@ async function endPurchase(tx: Queryable, purchaseId: string, now: Date, reason:
     },
   ]);
   const updated = await updateRow(tx, row, { status: confirmed ? 'reversed' : 'rejected', reason }, now);
-  if (confirmed) await afterConfirmedPointsChanged(tx, row.member_id, now);
+  if (confirmed) {
+    await afterConfirmedPointsChanged(tx, row.member_id, now);
+    // The referral bonus this purchase earned, if any, goes with it.
+    await onQualifyingPurchaseLost(tx, row.id, ReferralReason.purchaseReversed, now);
+  }
   return result('applied', updated);
 }
 

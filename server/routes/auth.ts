@@ -25,7 +25,7 @@ import { lockMember, post } from '../ledger/ledger.ts';
 import { ApiError, readJson, unauthorized } from '../platform/http.ts';
 import { clientAddress } from '../platform/client-address.ts';
 import { enforce, hit } from '../platform/ratelimit.ts';
-import { linkReferral, newReferralCode } from '../programme/referrals.ts';
+import { assessReferral, linkReferral, newReferralCode, recordEmailKey, referralTerms, rememberNetwork, type ReferralTerms } from '../programme/referrals.ts';
 
 export const auth = new Hono<AppEnv>();
 
@@ -190,6 +190,8 @@ interface NewAccount {
   referralCode: string | undefined;
   device: string | undefined;
   address: string;
+  /** The referral settings in force, frozen on a referral made now. */
+  referralTerms: ReferralTerms;
   /** The email already has an account: this one holds no email and the mail tells the owner. */
   unclaimed: boolean;
 }
@@ -203,10 +205,16 @@ async function createAccount(tx: Queryable, mail: MailQueue, input: NewAccount, 
   );
   // The balance row exists from the first moment, so every ledger posting can lock it.
   await tx.query('INSERT INTO balances (member_id) VALUES ($1)', [id]);
+  // Remembered for every account, so an email (in its canonical form) earns a referral bonus once, ever.
+  const emailFresh = await recordEmailKey(tx, input.email, now);
   // An unknown code is refused with the whole registration: the member typed it and can correct it.
-  if (input.referralCode !== undefined) await linkReferral(tx, id, input.referralCode, now);
+  if (input.referralCode !== undefined) {
+    const referrerId = await linkReferral(tx, id, input.referralCode, now);
+    await assessReferral(tx, { referredId: id, referrerId, email: input.email, emailFresh, address: input.address }, input.referralTerms, now);
+  }
   // The address the member registered from is theirs: the account-wide login limit never applies to it.
   await rememberAddress(tx, id, input.address, now);
+  await rememberNetwork(tx, id, input.address, now);
   if (input.unclaimed) {
     await mail.add(
       tx,
@@ -240,7 +248,15 @@ auth.post('/register', async (c) => {
   await enforce(db, addressKey('register-ip', address), env.RATE_LIMIT_REGISTER_IP_PER_DAY, DAY_SECONDS, now(), 'register');
   refuseWeak(input.password, email);
   const passwordHash = await hashPassword(input.password, env.SCRYPT_LOG_N);
-  const account: NewAccount = { email, passwordHash, referralCode: input.referralCode, device: input.device, address, unclaimed: false };
+  const account: NewAccount = {
+    email,
+    passwordHash,
+    referralCode: input.referralCode,
+    device: input.device,
+    address,
+    referralTerms: referralTerms(env),
+    unclaimed: false,
+  };
   for (let attempt = 0; ; attempt++) {
     try {
       const { member, token } = await transactionWithMail(mailing(c), (tx, mail) => createAccount(tx, mail, account, now()));
@@ -284,6 +300,7 @@ auth.post('/login', async (c) => {
     await db.query('UPDATE members SET password_hash = $2 WHERE id = $1', [row.id, await hashPassword(input.password, env.SCRYPT_LOG_N)]);
   }
   await rememberAddress(db, row.id, address, now());
+  await rememberNetwork(db, row.id, address, now());
   const token = await issueToken(db, row.id, input.device, now());
   return c.json({ token, member: memberFromRow(row) }, 200);
 });

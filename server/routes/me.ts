@@ -16,6 +16,7 @@ import { POINTS_IN_WINDOW_SQL, pointsInWindowParams } from '../programme/tiers.t
 import { confirmPassword, emailSha256, memberFromRow } from './auth.ts';
 import { forgetMailsTo } from '../accounts/mail.ts';
 import { lockMember } from '../ledger/ledger.ts';
+import { referralStatusOf } from '../programme/referrals.ts';
 
 export const me = new Hono<AppEnv>();
 
@@ -76,7 +77,10 @@ function parseCursor(raw: string | undefined, name: string): number {
 
 me.get('/', async (c) => {
   const { db, now } = c.get('deps');
-  return c.json(await loadProfile(db, c.get('memberId'), now()), 200);
+  const memberId = c.get('memberId');
+  const profile = await loadProfile(db, memberId, now());
+  const referral = await referralStatusOf(db, memberId, profile.member.emailVerified === true);
+  return c.json(referral ? { ...profile, referral } : profile, 200);
 });
 
 /**
@@ -374,6 +378,7 @@ me.delete('/', async (c) => {
     await tx.query('UPDATE tokens SET revoked_at = COALESCE(revoked_at, $2), device = NULL WHERE member_id = $1', [memberId, at]);
     await tx.query(`UPDATE claims SET receipt = '{}'::jsonb WHERE member_id = $1`, [memberId]);
     await tx.query('DELETE FROM login_addresses WHERE member_id = $1', [memberId]);
+    await tx.query('DELETE FROM member_networks WHERE member_id = $1', [memberId]);
     await tx.query('DELETE FROM email_codes WHERE member_id = $1', [memberId]);
   });
   return c.body(null, 204);

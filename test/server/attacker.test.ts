@@ -1,7 +1,8 @@
 /**
  * What an attacker tries first in a points programme (issue 16, item 5),
  * with nothing but the public API and valid tokens: invented orders at scale,
- * replayed and re-signed partner reports, redemption races. CI runs the
+ * replayed and re-signed partner reports, redemption races, self-referral
+ * rings. CI runs the
  * farming run with 500 invented orders across 10 members; `npm run
  * test:soak` (SOAK=1) with 10,000 across 100 members and 5 partners. Each
  * test prints its figures (tried, refused, held, booked) as one JSON line,
@@ -13,6 +14,7 @@ import type { IngestResult } from '../../lib/contract/index.ts';
 import { startScheduler } from '../../server/jobs/scheduler.ts';
 import { verifyLedger } from '../../server/ledger/ledger.ts';
 import { listReviewQueue } from '../../server/purchases/fraud.ts';
+import { listHeldReferrals } from '../../server/programme/referrals.ts';
 import { UNVOUCHED_GRACE_DAYS } from '../../server/purchases/unvouched.ts';
 import { signConfirmation } from '../../server/routes/partner-api.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
@@ -34,6 +36,7 @@ const SOAK = process.env.SOAK === '1';
 const ATTACKERS = SOAK ? 100 : 10;
 const PARTNERS = 5;
 const INVENTED = SOAK ? 10_000 : 500;
+const RING = SOAK ? 200 : 20;
 
 describe.each(backends)('attacker (%s)', (backend) => {
   let server: TestServer;
@@ -155,5 +158,59 @@ describe.each(backends)('attacker (%s)', (backend) => {
     expect(statuses).toEqual([201, ...Array(9).fill(409)]);
     expect(await balanceOf(server, member)).toMatchObject({ available: 0 });
     console.log(JSON.stringify({ attack: 'redemption-race', backend, tried: 10, completed: 1, refused: 9 }));
+  });
+
+  it(`self-referral ring: ${RING} accounts from one address, each referring the next, earn 0 bonus points`, { timeout: 3_600_000 }, async () => {
+    const shop = await createPartner(server, { holdDays: 14, autoConfirm: false });
+    const mailbox = `ring${randomUUID().slice(0, 8)}`;
+    const ring: (TestMember & { referred: boolean })[] = [];
+    let code: string | undefined;
+    for (let i = 0; i < RING; i++) {
+      // Every other account is the first one's own Gmail again (dotted, googlemail.com, plus-tagged); the rest look like new people.
+      const email = i === 0 ? `${mailbox}@gmail.com` : i % 2 === 1 ? `${mailbox.slice(0, 2)}.${mailbox.slice(2)}+${i}@googlemail.com` : `${mailbox}-friend-${i}@example.test`;
+      const res = await server.call('POST', '/v1/auth/register', {
+        body: { email, password: 'correct horse battery', ...(code ? { referralCode: code } : {}) },
+        // A forged X-Forwarded-For changes nothing: no proxy hop is trusted, the socket's address counts.
+        headers: { 'X-Forwarded-For': `203.0.113.${i % 250}` },
+      });
+      expect(res.status).toBe(201);
+      const body = (await res.json()) as { token: string; member: { id: string; referralCode: string } };
+      ring.push({ id: body.member.id, token: body.token, referred: code !== undefined });
+      code = body.member.referralCode;
+    }
+    // Each account then buys what might qualify, and the shop confirms it: a 1-minor-unit order, and a real 10.00 one.
+    for (const member of ring) {
+      const tiny = await buy(server, member, shop.id, 1);
+      const real = await buy(server, member, shop.id, 10_00);
+      await report(server, shop, [{ orderId: tiny.orderId, status: 'confirmed' }, { orderId: real.orderId, status: 'confirmed' }]);
+    }
+    server.clock.advance(15 * DAY_MS);
+    await runJobs();
+
+    const ids = ring.map((m) => m.id);
+    const states = await server.db.query<{ status: string; review: string | null; reason: string | null }>(
+      'SELECT status, review, reason FROM referrals WHERE referred_id = ANY($1::uuid[])',
+      [ids],
+    );
+    const byReason = new Map<string, number>();
+    for (const r of states) byReason.set(r.reason ?? r.status, (byReason.get(r.reason ?? r.status) ?? 0) + 1);
+    const bonus = await server.db.query<{ account: string; points: number }>(
+      `SELECT account, COALESCE(SUM(delta), 0)::int AS points FROM ledger_entries
+        WHERE member_id = ANY($1::uuid[]) AND reason LIKE 'referral%' GROUP BY account`,
+      [ids],
+    );
+    const points = (account: string) => bonus.find((b) => b.account === account)?.points ?? 0;
+    const refused = states.filter((r) => r.status === 'ineligible').length;
+    const held = states.filter((r) => r.review === 'held').length;
+    expect(states).toHaveLength(RING - 1);
+    expect(refused + held).toBe(RING - 1);
+    expect(refused).toBeGreaterThanOrEqual(Math.floor((RING - 1) / 2));
+    // Nothing spendable; the held referrals' bonuses wait in pending for the operator.
+    expect(points('available')).toBe(0);
+    expect((await listHeldReferrals(server.db, { limit: RING * 2 })).filter((r) => ids.includes(r.referredId))).toHaveLength(held);
+    console.log(JSON.stringify({
+      attack: 'referral-ring', backend, accounts: RING, tried: RING - 1, refused, held, answers: Object.fromEntries(byReason),
+      bonusAvailable: points('available'), bonusPendingForReview: points('pending'),
+    }));
   });
 });

@@ -16,6 +16,8 @@ import { importConfirmations, importConfirmationsFile } from '../../server/opera
 import { OperatorError } from '../../server/operator/errors.ts';
 import { ledgerVerification } from '../../server/operator/ledger.ts';
 import { showMember } from '../../server/operator/members.ts';
+import { openPglite } from '../../server/db/index.ts';
+import { migrate } from '../../server/db/migrate.ts';
 import { backends, startTestServer, type TestServer } from './harness.ts';
 import { balanceOf, buy, DAY_MS, purchaseBody, registerMember, unique, type TestMember } from './lifecycle-helpers.ts';
 import { expectLedgerBalanced } from './helpers.ts';
@@ -283,6 +285,32 @@ describe('npm run admin (the real CLI)', () => {
     const notWaiting = await admin('review', 'release', '00000000-0000-4000-8000-000000000000');
     expect(notWaiting.code).toBe(1);
     expect(notWaiting.stderr).toMatch(/is not waiting for review/);
+  });
+
+  it('lists a referral held for review with its reason, and releases it once', { timeout: 180_000 }, async () => {
+    // A referral made from the referrer's own network, written straight into the CLI's data directory.
+    const db = await openPglite(dataDir);
+    const [referrer, referred] = [randomUUID(), randomUUID()];
+    try {
+      await migrate(db);
+      for (const [i, id] of [referrer, referred].entries()) {
+        await db.query('INSERT INTO members (id, email, member_number, referral_code) VALUES ($1, $2, $3, $4)', [id, `ring-${i}@example.test`, `99900000${i}`, `RING000${i}`]);
+        await db.query('INSERT INTO balances (member_id) VALUES ($1)', [id]);
+      }
+      await db.query(`INSERT INTO referrals (referred_id, referrer_id, review, reason) VALUES ($1, $2, 'held', 'same_address_as_referrer')`, [referred, referrer]);
+    } finally {
+      await db.close();
+    }
+    const queue = await admin('review', 'list');
+    expect(queue).toMatchObject({ code: 0 });
+    expect(queue.stdout).toMatch(/1 referral to review/);
+    expect(queue.stdout).toContain(`${referred}  same_address_as_referrer`);
+    expect(queue.stdout).toContain(`referred by ${referrer}`);
+    const released = await admin('review', 'release', referred);
+    expect(released).toMatchObject({ code: 0 });
+    expect(released.stdout).toMatch(/referral of member .* released/);
+    expect((await admin('review', 'release', referred)).stderr).toMatch(/is not waiting for review/);
+    expect((await admin('review', 'list')).stdout).toMatch(/0 referrals to review/);
   });
 
   it('answers a wrong command with the usage and exit code 2', async () => {
