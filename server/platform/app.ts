@@ -35,6 +35,12 @@ export interface Deps {
   log: (line: Record<string, unknown>) => void;
   /** Where requests and ingest results are counted for `GET /metrics`; a fresh set when not given. */
   metrics?: Metrics;
+  /** Set by main.ts when SIGTERM arrives: `GET /ready` answers 503 and connections are not kept alive. */
+  shutdown?: ShutdownState;
+}
+
+export interface ShutdownState {
+  draining: boolean;
 }
 
 export interface AppEnv {
@@ -64,6 +70,9 @@ export function createBaseApp(deps: Deps): Hono<AppEnv> {
     c.set('metrics', metrics);
     await next();
     c.header('X-Request-Id', requestId);
+    // While draining, a kept-alive connection would bring the client's next
+    // request back to a process that is about to go: close it after this answer.
+    if (deps.shutdown?.draining) c.header('Connection', 'close');
     // No answer of the API is to be sniffed into something else, run as a
     // page, or framed: JSON needs no scripts, styles or frames of its own.
     c.header('X-Content-Type-Options', 'nosniff');

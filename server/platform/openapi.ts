@@ -91,6 +91,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: placed, confirmed, returned, cancelled", description: PARTNER_REPORTS, security: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: 'Unix seconds; at most 300 s from the server clock, and part of what is signed' }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
   { method: 'post', path: '/v1/detection-reports', summary: 'Detection health: anonymous counts of partner pages with evidence of an order that was not recorded automatically (summed per partner, day, detector version and reason; the token only keys the rate limit, nothing about the member is stored)', security: 'member', body: 'DetectionReportsRequest', success: { status: 202, schema: 'DetectionReportsResponse', description: 'Every report was counted' }, errors: [400, 401, 413, 415, 422, 429] },
   { method: 'get', path: '/health', summary: 'Liveness and database check', security: 'none', success: { status: 200, schema: 'Health', description: '{"status":"ok"}; 503 {"status":"unavailable"} without a database' }, errors: [] },
+  { method: 'get', path: '/ready', summary: 'Readiness for a load balancer: the database answers and the process is not shutting down', security: 'none', success: { status: 200, schema: 'Readiness', description: '{"status":"ready"}' }, errors: [] },
   { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', success: { status: 200, description: 'OpenAPI 3.1' }, errors: [] },
   { method: 'get', path: '/v1/admin/detection-health', summary: 'Detection health per partner and day: recorded automatically, member-confirmed, evidence without record; flags partners whose automatic rate dropped', security: 'admin', query: [{ name: 'days', description: 'Days shown, up to and including today (UTC); 1 to 366, default 14' }], success: { status: 200, schema: 'DetectionHealth', description: 'The figures and the drop flag per partner' }, errors: [400, 401, 403] },
   { method: 'get', path: '/v1/admin/outbox', summary: 'The mails the server would have sent (no mail transport configured), newest first', security: 'admin', query: [{ name: 'to', description: 'Only the mails to this address' }], success: { status: 200, schema: 'OutboxResponse', description: 'Up to 100 mails' }, errors: [400, 401, 403, 429] },
@@ -134,6 +135,7 @@ const SCHEMAS: Record<string, z.ZodMiniType> = {
   OfferResponse: z.object({ offer: contract.Offer }),
   RewardResponse: z.object({ reward: contract.Reward }),
   Health: z.object({ status: z.enum(['ok', 'unavailable']) }),
+  Readiness: z.object({ status: z.enum(['ready', 'draining', 'unavailable']) }),
   DetectionReportsRequest: contract.DetectionReportsRequest,
   DetectionReportsResponse: contract.DetectionReportsResponse,
   DetectionHealth: contract.DetectionHealth,
@@ -181,6 +183,7 @@ function operation(e: Endpoint): JsonObject {
   if (e.alsoSuccess) responses[e.alsoSuccess.status] = { description: e.alsoSuccess.description, ...(e.success.schema ? { content: jsonContent(ref(e.success.schema)) } : {}) };
   if (e.path === '/v1/partners') responses['304'] = { description: 'Not modified since the ETag given' };
   if (e.path === '/health') responses['503'] = { description: 'The database is unreachable', content: jsonContent(ref('Health')) };
+  if (e.path === '/ready') responses['503'] = { description: 'Shutting down (`draining`) or the database is unreachable (`unavailable`)', content: jsonContent(ref('Readiness')) };
   // Every endpoint that takes a body takes JSON only.
   const errors = e.body && !e.errors.includes(415) ? [...e.errors, 415].sort((a, b) => a - b) : e.errors;
   for (const status of errors) responses[status] = { description: ERROR_TEXT[status] ?? 'Error', content: jsonContent(ref('ErrorEnvelope')) };

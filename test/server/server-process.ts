@@ -59,6 +59,8 @@ export async function startServerProcess(db: DatabaseEnv, extraEnv: Record<strin
     // Every test client registers from loopback.
     RATE_LIMIT_REGISTER_IP_PER_DAY: '1000000',
     SCRYPT_LOG_N: '10',
+    // No load balancer to wait for: SIGTERM closes the listener at once (shutdown.test.ts sets a drain).
+    SHUTDOWN_DRAIN_MS: '0',
     DATA_DIR: db.DATA_DIR ?? '.data-unused',
     ...(db.DATABASE_URL ? { DATABASE_URL: db.DATABASE_URL } : {}),
     ...extraEnv,
