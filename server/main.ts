@@ -7,6 +7,7 @@ import { Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { openDatabase } from './db/index.ts';
+import { openReadRouting } from './db/read-replica.ts';
 import { migrate } from './db/migrate.ts';
 import { demoMode, parseEnv } from './platform/env.ts';
 import { ensureExtensionBuilt, loadInstructions } from './platform/extension-build.ts';
@@ -30,8 +31,12 @@ async function main() {
   const log =
     env.LOG_LEVEL === 'silent' ? () => {} : (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
   const metrics = new Metrics();
+  const reads = await openReadRouting(env, db, {
+    onRead: (target, reason) => metrics.readQueries.inc({ target, reason }),
+    log: (message) => console.log(message),
+  });
   const shutdown: ShutdownState = { draining: false };
-  const api = createApp({ db, env, now: () => new Date(), log, metrics, shutdown });
+  const api = createApp({ db, env, now: () => new Date(), log, metrics, shutdown, reads });
   // With DEMO on, the demo partner shops answer on <shop>.localhost:PORT beside the API.
   const shops = demo ? createDemoShops({ apiBase: `http://localhost:${env.PORT}` }) : undefined;
   // The second argument carries the Node socket, which the limits read the client's address from.
@@ -41,7 +46,7 @@ async function main() {
   const scheduler = startScheduler(db, { now: () => new Date(), intervalMs: 60_000, log, metrics });
 
   const server = serve({ fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-    const where = env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${env.DATA_DIR}`;
+    const where = env.DATABASE_URL ? `PostgreSQL (DATABASE_URL${reads ? ', reads that may be a little stale from DATABASE_READ_URL' : ''})` : `PGlite in ${env.DATA_DIR}`;
     console.log(`Sammelpunkt API listening on http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${info.port} — database: ${where}` +
       (applied.length ? `, migrations applied: ${applied.join(', ')}` : ''));
     // No mail transport is wired: codes for members go to the outbox.
@@ -64,6 +69,7 @@ async function main() {
 
   const stop = gracefulStop({ server, shutdown, timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, async () => {
     await scheduler.stop();
+    await reads?.close();
     await db.close();
   });
   process.on('SIGTERM', () => stop('SIGTERM', env.SHUTDOWN_DRAIN_MS));

@@ -29,6 +29,13 @@ export const EnvSchema = z.object({
   DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
   DATABASE_URL: z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'))),
   /**
+   * A streaming replica of DATABASE_URL (PostgreSQL only) for reads that may
+   * be a little stale; see docs/scaling.md. PGlite ignores it.
+   */
+  DATABASE_READ_URL: z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'))),
+  /** A replica further behind the primary than this serves no reads until it catches up. */
+  REPLICA_MAX_LAG_MS: positiveInt(2000),
+  /**
    * On SIGTERM, how long `GET /ready` answers 503 while requests are still
    * served, so the load balancer takes the process out of rotation before it
    * stops accepting connections.

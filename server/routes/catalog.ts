@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { Offer } from '../../lib/contract/index.ts';
-import type { AppEnv } from '../platform/app.ts';
+import { staleReads, type AppEnv } from '../platform/app.ts';
 import { requireMemberWithinLimit } from '../accounts/auth.ts';
 import { catalogVersion, listOffers, listPartners } from '../catalog/catalog.ts';
 import type { Db } from '../db/index.ts';
@@ -38,18 +38,22 @@ function jsonWithEtag(c: Context<AppEnv>, body: string, etag: string, cacheContr
 }
 
 catalog.get('/partners', async (c) => {
-  const { db, now } = c.get('deps');
+  const deps = c.get('deps');
+  const { db, now } = deps;
   // The body is the operator's catalogue plus the partners' reliability
   // figures; the tag names both versions, so either changing is seen.
-  const [catalog, staleOrNot] = await Promise.all([catalogVersion(db, 'partners'), reliabilityState(db)]);
+  let reads = staleReads(deps);
+  const [catalog, staleOrNot] = await Promise.all([catalogVersion(reads, 'partners'), reliabilityState(reads)]);
   const reliability = await refreshReliabilityIfStale(db, now(), staleOrNot);
+  // Figures this request just recomputed are on the primary only so far.
+  if (reliability !== staleOrNot) reads = db;
   const version = `${catalog}-${reliability.version}`;
   const etag = `"partners-${version}"`;
   // Answer a revalidation before touching the partner table at all.
   if (etagMatches(c.req.header('If-None-Match'), etag)) return jsonWithEtag(c, '', etag, 'no-cache');
   let cached = partnersCache.get(db);
   if (cached?.version !== version) {
-    const [partners, figures] = await Promise.all([listPartners(db), loadReliability(db)]);
+    const [partners, figures] = await Promise.all([listPartners(reads), loadReliability(reads)]);
     const withFigures = partners.map((p) => {
       const r = figures.get(p.id);
       return r ? { ...p, reliability: r } : p;
@@ -57,7 +61,7 @@ catalog.get('/partners', async (c) => {
     const body = JSON.stringify({ partners: withFigures });
     // Cache only if no write slipped in between; otherwise the body might be
     // newer than the version it would be filed under.
-    const [catalogNow, reliabilityNow] = await Promise.all([catalogVersion(db, 'partners'), reliabilityState(db)]);
+    const [catalogNow, reliabilityNow] = await Promise.all([catalogVersion(reads, 'partners'), reliabilityState(reads)]);
     if (`${catalogNow}-${reliabilityNow.version}` === version) partnersCache.set(db, { version, body });
     cached = { version, body };
   }
@@ -65,10 +69,10 @@ catalog.get('/partners', async (c) => {
 });
 
 catalog.get('/offers', requireMemberWithinLimit, async (c) => {
-  const { db, now } = c.get('deps');
+  const deps = c.get('deps');
   const version = c.get('catalogVersions').offers;
   const tier = c.get('tier');
-  const offers = await listOffers(db, now(), { includeUpcoming: true });
+  const offers = await listOffers(staleReads(deps), deps.now(), { includeUpcoming: true });
   const mine: Offer[] = offers.filter((o) => o.tier === undefined || o.tier === tier);
   const body = JSON.stringify({ offers: mine });
   // The list depends on the clock (offers end) and the member's tier as well as

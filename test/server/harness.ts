@@ -66,6 +66,16 @@ export interface TestServer {
 
 export async function startTestServer(backend: Backend, envOverrides: Record<string, string> = {}): Promise<TestServer> {
   const { db, drop } = await openTestDb(backend);
+  return startTestServerOn(db, drop, envOverrides);
+}
+
+/** The app on a database the test opened itself; `extraDeps` adds what a test needs (a read replica, metrics). */
+export async function startTestServerOn(
+  db: Db,
+  drop: () => Promise<void>,
+  envOverrides: Record<string, string> = {},
+  extraDeps: Partial<Deps> = {},
+): Promise<TestServer> {
   await migrate(db);
   // Tests move the clock by months: token lifetimes are lifted unless a test sets them (accounts.test.ts does).
   // scrypt at the lowest cost it accepts keeps the tests fast (production: 17).
@@ -74,7 +84,7 @@ export async function startTestServer(backend: Backend, envOverrides: Record<str
   const env = parseEnv({ ADMIN_TOKEN, LOG_LEVEL: 'silent', RATE_LIMIT_REGISTER_IP_PER_DAY: '1000000', SCRYPT_LOG_N: '10', TOKEN_IDLE_DAYS: '100000', TOKEN_MAX_DAYS: '100000', ...envOverrides });
   const clock = testClock();
   const logs: Record<string, unknown>[] = [];
-  const deps: Deps = { db, env, now: clock.now, log: (l) => logs.push(l) };
+  const deps: Deps = { db, env, now: clock.now, log: (l) => logs.push(l), ...extraDeps };
   const app = createApp(deps);
   return {
     app,
