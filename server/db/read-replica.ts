@@ -107,6 +107,7 @@ export function readReplica(primary: Db, replica: Db, opts: ReplicaOptions): Rea
 
   async function check(): Promise<void> {
     const atMs = Date.now();
+    samples = samples.filter((s) => atMs - s.atMs < SAMPLE_KEEP_MS);
     try {
       const [primaryAt] = await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
       samples.push({ atMs, lsn: lsnValue(primaryAt!.lsn) });
@@ -119,7 +120,7 @@ export function readReplica(primary: Db, replica: Db, opts: ReplicaOptions): Rea
       const passed = samples.filter((s) => s.lsn <= replayLsn!);
       if (passed.length > 0) caughtUpAtMs = Math.max(caughtUpAtMs ?? 0, passed.at(-1)!.atMs);
       // Keep the newest passed sample and everything after it.
-      samples = samples.filter((s) => s.atMs >= (passed.at(-1)?.atMs ?? 0) && atMs - s.atMs < SAMPLE_KEEP_MS);
+      samples = samples.filter((s) => s.atMs >= (passed.at(-1)?.atMs ?? 0));
       if (!up) log(`Read replica answering; reads that may be a little stale go to it (lag bound ${opts.maxLagMs} ms)`);
       up = true;
       failures = 0;

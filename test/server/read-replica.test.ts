@@ -9,11 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite, openPostgres, type Db } from '../../server/db/index.ts';
-import { openReadRouting, readReplica, type ReadRouting } from '../../server/db/read-replica.ts';
+import { lsnValue, openReadRouting, readReplica, type ReadRouting } from '../../server/db/read-replica.ts';
 import { createApp } from '../../server/index.ts';
 import { Metrics } from '../../server/platform/metrics.ts';
 import { ADMIN_TOKEN, startTestServerOn, type TestServer } from './harness.ts';
 import { addPartner, ingest, purchase, signUp, type Account } from './helpers.ts';
+import { ADMIN_TOKEN as PROCESS_ADMIN_TOKEN, call, startServerProcess } from './server-process.ts';
 import { replicaCaughtUp, startStreamingPair, streamingReplicaAvailable, type StreamingPair } from './streaming-replica.ts';
 
 const reads = (metrics: Metrics, target: string, reason: string) => metrics.readQueries.get({ target, reason });
@@ -58,6 +59,43 @@ describe('DATABASE_READ_URL on PGlite', () => {
     }
   });
 });
+
+describe('the replica monitor', () => {
+  const primaryAt = (lsn: string): Db => fakeDb(async () => [{ lsn }]);
+
+  it('checks a replica that does not answer with backoff, not on every interval', async () => {
+    let attempts = 0;
+    const down = fakeDb(async () => {
+      attempts++;
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    });
+    const routing = readReplica(primaryAt('0/3000000'), down, { maxLagMs: 1000, checkIntervalMs: 50 });
+    await new Promise((r) => setTimeout(r, 1600));
+    await routing.close();
+    // Every 50 ms would be 32 checks; 50, 100, 200, 400, 800 ms apart is 5 or 6.
+    expect(attempts).toBeGreaterThanOrEqual(4);
+    expect(attempts).toBeLessThanOrEqual(7);
+    expect(routing.state()).toMatchObject({ up: false, usable: false });
+  });
+
+  it('uses no server that is not in recovery: a promoted replica may have diverged', async () => {
+    const promoted = fakeDb(async () => [{ recovering: false, lsn: null }]);
+    const routing = readReplica(primaryAt('0/3000000'), promoted, { maxLagMs: 1000, checkIntervalMs: 50 });
+    await new Promise((r) => setTimeout(r, 100));
+    await routing.close();
+    expect(routing.state().usable).toBe(false);
+  });
+
+  it('compares WAL positions as numbers, not as text', () => {
+    expect(lsnValue('0/A0000000') > lsnValue('0/9FFFFFFF')).toBe(true);
+    expect(lsnValue('1/0') > lsnValue('0/FFFFFFFF')).toBe(true);
+    expect(lsnValue('16/B374D848')).toBe(0x16b374d848n);
+  });
+});
+
+function fakeDb(query: () => Promise<Record<string, unknown>[]>): Db {
+  return { kind: 'postgres', query: query as Db['query'], exec: async () => {}, transaction: async () => { throw new Error('not here'); }, close: async () => {} };
+}
 
 describe.skipIf(!streamingReplicaAvailable)('reads from a streaming replica', () => {
   let pair: StreamingPair | undefined;
@@ -165,7 +203,23 @@ describe.skipIf(!streamingReplicaAvailable)('reads from a streaming replica', ()
     }
   });
 
-  it('a replica that goes down: every read answered from the primary, the monitor backs off', async () => {
+  it('npm start with DATABASE_READ_URL sends the catalogue to the replica', async () => {
+    const child = await startServerProcess({ DATABASE_URL: pair!.primaryUrl }, { DATABASE_READ_URL: pair!.replicaUrl });
+    try {
+      const replicaReads = async () => {
+        expect((await call(child.base, 'GET', '/v1/partners')).status).toBe(200);
+        const metrics = await (await call(child.base, 'GET', '/metrics', { token: PROCESS_ADMIN_TOKEN })).text();
+        const line = metrics.split('\n').find((l) => l.startsWith('sammelpunkt_read_queries_total{') && l.includes('target="replica"'));
+        return Number(line?.split(' ').at(-1) ?? 0);
+      };
+      await until('the process reads from the replica', async () => (await replicaReads()) > 0, 10_000);
+      expect(child.output()).toMatch(/reads that may be a little stale from DATABASE_READ_URL/);
+    } finally {
+      await child.stop();
+    }
+  });
+
+  it('a replica that goes down: every read answered from the primary, and straight there while it stays down', async () => {
     const reward = await putReward(server);
     await pair!.killReplica();
     const answers = await Promise.all(

@@ -34,6 +34,8 @@ export interface ServerProcess {
   kill(): Promise<void>;
   /** SIGTERM: the graceful shutdown of `main.ts`. */
   stop(): Promise<void>;
+  /** What the process printed so far (stdout and stderr). */
+  output(): string;
 }
 
 /** Where the database of a child server lives: a PostgreSQL schema or a PGlite directory. */
@@ -90,7 +92,7 @@ export async function startServerProcess(db: DatabaseEnv, extraEnv: Record<strin
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await exited;
   };
-  return { base, child, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  return { base, child, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM'), output: () => output };
 }
 
 /** A PostgreSQL schema of its own for one test file, reachable by URL (for child servers) and by handle (for checks). */
