@@ -185,6 +185,12 @@ describe.skipIf(!streamingReplicaAvailable)('reads from a streaming replica', ()
       expect(((await history.json()) as { transactions: { purchaseId?: string }[] }).transactions.map((t) => t.purchaseId)).toContain(booked!.id);
       expect(reads(metrics, 'primary', 'own_write')).toBeGreaterThanOrEqual(ownBefore + 3);
 
+      // A member registered while the replica lags is not on it yet: read from the primary, not refused.
+      const newcomer = await signUp(server, undefined, { verified: false });
+      const first = await server.call('GET', '/v1/me/sync', { token: newcomer.token });
+      expect(first.status).toBe(200);
+      expect(((await first.json()) as { member: { id: string } }).member.id).toBe(newcomer.id);
+
       // A member who wrote nothing since the pause reads from the replica all the same.
       const replicaBefore = reads(metrics, 'replica', 'replica');
       expect((await server.call('GET', '/v1/me/sync', { token: idle.token })).status).toBe(200);
