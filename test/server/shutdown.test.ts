@@ -145,8 +145,8 @@ describe.each(databases)('graceful shutdown on SIGTERM (%s)', (_name, setUp) => 
       expect((JSON.parse(answer.body) as { results: { status: string }[] }).results[0]!.status).toBe('accepted');
       const finishedAt = Date.now();
       expect(await exited).toBe(0);
-      // Not held by the idle kept-alive connection (65 s) nor by the hard stop (30 s).
-      expect(Date.now() - finishedAt).toBeLessThan(5000);
+      // Not held by the idle kept-alive connection (65 s keep-alive timeout); exit code 0 says the hard stop (30 s) did not fire.
+      expect(Date.now() - finishedAt).toBeLessThan(20_000);
 
       // What was answered was committed before the database closed.
       const again = await startServerProcess(setup.db);
