@@ -131,7 +131,7 @@ describe.each(databases)('graceful shutdown on SIGTERM (%s)', (_name, setUp) => 
       server.child.kill('SIGTERM');
 
       // Draining: still answering, but out of rotation; alive all the same.
-      const ready = await until('/ready', () => getJson(server.base, '/ready'), (r) => r.status === 503, 1000);
+      const ready = await until('/ready', () => getJson(server.base, '/ready'), (r) => r.status === 503, 5000);
       expect(ready.body).toEqual({ status: 'draining' });
       expect((await getJson(server.base, '/health')).status).toBe(200);
 
