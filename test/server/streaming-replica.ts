@@ -32,15 +32,24 @@ function postgresUser(): { uid: number; gid: number } | null {
 
 const asRoot = process.getuid?.() === 0;
 
-/** Whether this machine can start clusters: the binaries, and as root a `postgres` user to run them as. */
+/** Whether this machine can start clusters: the binaries, and as root a `postgres` user and `runuser` to run them as. */
 export const streamingReplicaAvailable: boolean = (() => {
   try {
     for (const tool of TOOLS) accessSync(join(PG_BIN, tool), constants.X_OK);
   } catch {
     return false;
   }
-  return !asRoot || postgresUser() !== null;
+  return !asRoot || (postgresUser() !== null && runs('runuser', ['--version']));
 })();
+
+function runs(file: string, args: string[]): boolean {
+  try {
+    execFileSync(file, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function command(tool: string, args: string[]): [string, string[]] {
   return asRoot ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, tool), ...args]] : [join(PG_BIN, tool), args];
