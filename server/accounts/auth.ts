@@ -33,7 +33,7 @@ const TOKEN_REFUSED = 'The token is unknown, was revoked or has expired; sign in
  * used within the idle lifetime (`idle` days) and younger than the absolute
  * one (`max` days).
  */
-const memberByToken = (idle: string, max: string) => `SELECT t.token_hash, t.last_used_at, t.member_id, m.tier FROM tokens t JOIN members m ON m.id = t.member_id
+const memberByToken = (idle: string, max: string) => `SELECT t.token_hash, t.last_used_at, t.member_id, m.tier, m.written_lsn::text AS written_lsn FROM tokens t JOIN members m ON m.id = t.member_id
       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND m.erased_at IS NULL
         AND t.last_used_at > $2::timestamptz - make_interval(days => ${idle})
         AND t.created_at > $2::timestamptz - make_interval(days => ${max})`;
@@ -47,19 +47,20 @@ const TOUCH = `UPDATE tokens SET last_used_at = $2 FROM member
 
 const MEMBER = prepared(
   'member_by_token',
-  `WITH member AS (${memberByToken('$3', '$4')}), touched AS (${TOUCH}) SELECT member_id, tier FROM member`,
+  `WITH member AS (${memberByToken('$3', '$4')}), touched AS (${TOUCH}) SELECT member_id, tier, written_lsn FROM member`,
 );
 
 /** Lets a request through only with a live token of a member who still exists. */
 export const requireMember = createMiddleware<AppEnv>(async (c, next) => {
   const tokenHash = tokenHashOf(c);
   const { db, env, now } = c.get('deps');
-  const rows = await db.query<{ member_id: string; tier: string }>(MEMBER, [tokenHash, now().toISOString(), env.TOKEN_IDLE_DAYS, env.TOKEN_MAX_DAYS]);
+  const rows = await db.query<{ member_id: string; tier: string; written_lsn: string | null }>(MEMBER, [tokenHash, now().toISOString(), env.TOKEN_IDLE_DAYS, env.TOKEN_MAX_DAYS]);
   const row = rows[0];
   if (!row) throw unauthorized(TOKEN_REFUSED);
   c.set('memberId', row.member_id);
   c.set('tokenHash', tokenHash);
   c.set('tier', row.tier);
+  c.set('writtenLsn', row.written_lsn);
   await next();
 });
 
@@ -80,7 +81,7 @@ const MEMBER_WITHIN_LIMIT = prepared(
    ), counted AS (
      ${hitSql({ key: `'member:' || member.member_id`, now: '$2', window: '$3', source: 'member' })}
    )
-   SELECT member.member_id, member.tier, counted.count, counted.window_start,
+   SELECT member.member_id, member.tier, member.written_lsn, counted.count, counted.window_start,
           (SELECT version FROM catalog_versions WHERE name = 'partners') AS partners_version,
           (SELECT version FROM catalog_versions WHERE name = 'offers') AS offers_version
      FROM member, counted`,
@@ -94,6 +95,7 @@ export const requireMemberWithinLimit = createMiddleware<AppEnv>(async (c, next)
   const rows = await db.query<{
     member_id: string;
     tier: string;
+    written_lsn: string | null;
     count: number;
     window_start: Date;
     partners_version: number;
@@ -106,6 +108,7 @@ export const requireMemberWithinLimit = createMiddleware<AppEnv>(async (c, next)
   c.set('memberId', row.member_id);
   c.set('tokenHash', tokenHash);
   c.set('tier', row.tier);
+  c.set('writtenLsn', row.written_lsn);
   c.set('catalogVersions', { partners: row.partners_version, offers: row.offers_version });
   await next();
   for (const [name, value] of Object.entries(rateLimitHeaders(limit, 'member'))) c.header(name, value);

@@ -99,12 +99,18 @@ export interface PostgresOptions {
   /** Every connection uses this schema (tests give each run its own). */
   schema?: string;
   max?: number;
+  /** Give up on a connection attempt after this (default: wait as long as the OS does). */
+  connectTimeoutMs?: number;
+  /** Shown in pg_stat_activity, so an operator sees which pool a session belongs to. */
+  applicationName?: string;
 }
 
 export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
+    connectionTimeoutMillis: opts.connectTimeoutMs,
+    application_name: opts.applicationName,
     options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
     types: {
       getTypeParser: ((oid: number, format?: string) =>

@@ -8,7 +8,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { MailTransport } from '../accounts/mail.ts';
 import type { CatalogVersions } from '../catalog/catalog-cache.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, Queryable } from '../db/index.ts';
+import type { ReadRouting } from '../db/read-replica.ts';
 import type { Env } from './env.ts';
 import { ApiError, errorBody } from './http.ts';
 import { Metrics } from './metrics.ts';
@@ -38,6 +39,14 @@ export interface Deps {
   metrics?: Metrics;
   /** The SMTP transport (`SMTP_URL`); without it, mails go to the outbox table. */
   mail?: MailTransport;
+  /** A streaming replica for reads that may be a little stale (`DATABASE_READ_URL`); without it every read goes to `db`. */
+  reads?: ReadRouting;
+  /** Set by main.ts when SIGTERM arrives: `GET /ready` answers 503 and connections are not kept alive. */
+  shutdown?: ShutdownState;
+}
+
+export interface ShutdownState {
+  draining: boolean;
 }
 
 export interface AppEnv {
@@ -50,10 +59,25 @@ export interface AppEnv {
     tokenHash: string;
     /** The member's stored tier, read with the token. */
     tier: string;
+    /** The primary's WAL position after the member's last write (read with the token); null before the first. */
+    writtenLsn: string | null;
     /** Set by `requireMemberWithinLimit`: the catalogue versions as of the token check. */
     catalogVersions: CatalogVersions;
   };
 }
+
+/** The handle for reads that may be a little stale: the catalogue, offers, rewards, operator reports. */
+export function staleReads(deps: Deps): Queryable {
+  return deps.reads?.stale() ?? deps.db;
+}
+
+/** The handle for the signed-in member's own reads, which must show the member's own writes. */
+export function memberReads(c: Context<AppEnv>): Queryable {
+  const deps = c.get('deps');
+  return deps.reads?.forMember(c.get('writtenLsn')) ?? deps.db;
+}
+
+const READ_ONLY_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createBaseApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -66,7 +90,17 @@ export function createBaseApp(deps: Deps): Hono<AppEnv> {
     c.set('requestId', requestId);
     c.set('metrics', metrics);
     await next();
+    // Before the answer leaves: the member's next read, on any process, must see this write.
+    const writer = c.get('memberId');
+    if (deps.reads && writer && !READ_ONLY_METHODS.has(c.req.method)) {
+      await deps.reads.markWritten(writer).catch((err: unknown) => {
+        deps.log({ time: new Date().toISOString(), level: 'error', requestId, error: `marking a member's write for the read replica: ${String(err)}` });
+      });
+    }
     c.header('X-Request-Id', requestId);
+    // While draining, a kept-alive connection would bring the client's next
+    // request back to a process that is about to go: close it after this answer.
+    if (deps.shutdown?.draining) c.header('Connection', 'close');
     // No answer of the API is to be sniffed into something else, run as a
     // page, or framed: JSON needs no scripts, styles or frames of its own.
     c.header('X-Content-Type-Options', 'nosniff');

@@ -28,6 +28,21 @@ export const EnvSchema = z.object({
   HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
   DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
   DATABASE_URL: z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'))),
+  /**
+   * A streaming replica of DATABASE_URL (PostgreSQL only) for reads that may
+   * be a little stale; see docs/scaling.md. PGlite ignores it.
+   */
+  DATABASE_READ_URL: z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'))),
+  /** A replica further behind the primary than this serves no reads until it catches up. */
+  REPLICA_MAX_LAG_MS: positiveInt(2000),
+  /**
+   * On SIGTERM, how long `GET /ready` answers 503 while requests are still
+   * served, so the load balancer takes the process out of rotation before it
+   * stops accepting connections.
+   */
+  SHUTDOWN_DRAIN_MS: positiveInt(5000),
+  /** After the drain, how long requests in flight may take before the process exits anyway (exit code 1). */
+  SHUTDOWN_TIMEOUT_MS: positiveInt(20000),
   ADMIN_TOKEN: z.optional(z.string().check(z.minLength(16, 'ADMIN_TOKEN must be at least 16 characters'))),
   /**
    * Demo partners, offers, rewards and shops. Unset: on only while HOST is a

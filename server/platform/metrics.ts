@@ -84,6 +84,10 @@ export class Metrics {
     LAG_BUCKETS,
   );
   readonly autoConfirmed = new Counter('sammelpunkt_auto_confirmed_total', 'Purchases confirmed by the scheduler once their hold period passed.');
+  readonly readQueries = new Counter(
+    'sammelpunkt_read_queries_total',
+    'Queries of reads that a read replica may serve (DATABASE_READ_URL), by target (replica, primary) and reason (replica; down, lagging, own_write, failed_over: why the primary).',
+  );
   readonly jobRuns = new Counter('sammelpunkt_job_runs_total', 'Scheduled job rounds by job and outcome (ran, skipped: another replica held the lease, failed).');
 
   recordRequest(method: string, route: string, status: number, seconds: number): void {
@@ -99,7 +103,7 @@ export class Metrics {
   }
 
   render(): string {
-    const all = [this.requests, this.requestDuration, this.ingestResults, this.syncLag, this.autoConfirmed, this.jobRuns];
+    const all = [this.requests, this.requestDuration, this.ingestResults, this.syncLag, this.autoConfirmed, this.jobRuns, this.readQueries];
     return `${all.flatMap((m) => m.render()).join('\n')}\n`;
   }
 }

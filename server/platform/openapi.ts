@@ -152,6 +152,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'post', path: '/v1/partner-api/confirmations', summary: "A partner's reports on its orders: placed, confirmed, returned, cancelled", description: PARTNER_REPORTS, security: 'partner', rateLimit: 'partner', body: 'ConfirmationRequest', headers: [{ name: 'X-Sammelpunkt-Timestamp', description: `Unix seconds; at most ${SIGNATURE_WINDOW_SECONDS} s from the server clock, and part of what is signed`, schema: digits(MAX_TIMESTAMP_DIGITS) }], success: { status: 200, schema: 'ConfirmationResponse', description: 'One result per order, in order' }, errors: [400, 401, 413, 429] },
   { method: 'post', path: '/v1/detection-reports', summary: 'Detection health: anonymous counts of partner pages with evidence of an order that was not recorded automatically (summed per partner, day, detector version and reason; the token only keys the rate limit, nothing about the member is stored)', security: 'member', rateLimit: 'member', body: 'DetectionReportsRequest', success: { status: 202, schema: 'DetectionReportsResponse', description: 'Every report was counted' }, errors: [400, 401, 413, 415, 422, 429] },
   { method: 'get', path: '/health', summary: 'Liveness and database check', security: 'none', rateLimit: 'none', success: { status: 200, schema: 'Health', description: '{"status":"ok"}; 503 {"status":"unavailable"} without a database' }, errors: [] },
+  { method: 'get', path: '/ready', summary: 'Readiness for a load balancer: the database answers and the process is not shutting down', security: 'none', rateLimit: 'none', success: { status: 200, schema: 'Readiness', description: '{"status":"ready"}' }, errors: [] },
   { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', rateLimit: 'none', success: { status: 200, description: 'OpenAPI 3.1' }, errors: [] },
   { method: 'get', path: '/v1/admin/detection-health', summary: 'Detection health per partner and day: recorded automatically, member-confirmed, evidence without record; flags partners whose automatic rate dropped', security: 'admin', rateLimit: 'refusal', query: [{ name: 'days', description: `Days shown, up to and including today (UTC); default ${DEFAULT_HEALTH_DAYS}`, schema: { type: 'integer', minimum: 1, maximum: MAX_HEALTH_DAYS } }], success: { status: 200, schema: 'DetectionHealth', description: 'The figures and the drop flag per partner' }, errors: [400, 401, 403] },
   { method: 'get', path: '/v1/admin/outbox', summary: 'The mails the server would have sent, newest first; only while no SMTP_URL is set (404 otherwise)', security: 'admin', rateLimit: 'refusal', query: [{ name: 'to', description: 'Only the mails to this address', schema: jsonSchema(OutboxRecipient, 'input') }], success: { status: 200, schema: 'OutboxResponse', description: `Up to ${OUTBOX_PAGE} mails` }, errors: [400, 401, 403, 404, 429] },
@@ -194,6 +195,7 @@ const SCHEMAS: Record<string, z.ZodMiniType> = {
   OfferResponse: z.object({ offer: contract.Offer }),
   RewardResponse: z.object({ reward: contract.Reward }),
   Health: z.object({ status: z.enum(['ok', 'unavailable']) }),
+  Readiness: z.object({ status: z.enum(['ready', 'draining', 'unavailable']) }),
   DetectionReportsRequest: contract.DetectionReportsRequest,
   DetectionReportsResponse: contract.DetectionReportsResponse,
   DetectionHealth: contract.DetectionHealth,
@@ -329,6 +331,7 @@ function operation(e: Endpoint): JsonObject {
   if (e.alsoSuccess) responses[e.alsoSuccess.status] = answer(e.alsoSuccess.status, e.alsoSuccess.description, successContent);
   if (e.notModified) responses['304'] = answer(304, 'Not modified since the ETag given');
   if (e.path === '/health') responses['503'] = answer(503, 'The database is unreachable', jsonContent(ref('Health')));
+  if (e.path === '/ready') responses['503'] = answer(503, 'Shutting down (`draining`) or the database is unreachable (`unavailable`)', jsonContent(ref('Readiness')));
   // Every endpoint that takes a body takes JSON only.
   const errors = e.body && !e.errors.includes(415) ? [...e.errors, 415].sort((a, b) => a - b) : e.errors;
   for (const status of errors) responses[status] = answer(status, ERROR_TEXT[status] ?? 'Error', jsonContent(ref('ErrorEnvelope')));

@@ -7,7 +7,7 @@ import { DetectionReportsRequest } from '../../lib/contract/index.ts';
 import { requireMemberWithinLimit } from '../accounts/auth.ts';
 import { detectionHealth, HEALTH_DAYS_EXPECTED, parseHealthDays } from '../catalog/detection-health.ts';
 import { recordDetectionReports } from '../catalog/detection-reports.ts';
-import type { AppEnv } from '../platform/app.ts';
+import { staleReads, type AppEnv } from '../platform/app.ts';
 import { ApiError, badRequest, readJson, requireJsonContentType } from '../platform/http.ts';
 import { enforce } from '../platform/ratelimit.ts';
 import { requireAdmin } from './admin.ts';
@@ -39,9 +39,9 @@ export const detectionHealthAdmin = new Hono<AppEnv>();
 detectionHealthAdmin.use('*', requireAdmin);
 
 detectionHealthAdmin.get('/', async (c) => {
-  const { db, now } = c.get('deps');
+  const deps = c.get('deps');
   const raw = c.req.query('days');
   const days = parseHealthDays(raw);
   if (days === null) throw badRequest(`days: ${JSON.stringify(raw?.slice(0, 20))} is not ${HEALTH_DAYS_EXPECTED}`);
-  return c.json(await detectionHealth(db, { now: now(), days }), 200);
+  return c.json(await detectionHealth(staleReads(deps), { now: deps.now(), days }), 200);
 });

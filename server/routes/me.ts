@@ -2,13 +2,13 @@
  * The signed-in member's own data: profile and balance, the sync round trip,
  * the ledger, and the GDPR rights of access (export) and erasure.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { ErasureRequest, type Me, type SyncResponse, type Transaction } from '../../lib/contract/index.ts';
 import { tierStanding } from '../../lib/points/tiers.ts';
-import type { AppEnv } from '../platform/app.ts';
+import { memberReads, type AppEnv } from '../platform/app.ts';
 import { requireMemberWithinLimit } from '../accounts/auth.ts';
-import { prepared, type Queryable } from '../db/index.ts';
+import { prepared, type Queryable, type Sql } from '../db/index.ts';
 import { ApiError, badRequest, readJson, unauthorized } from '../platform/http.ts';
 import { enforce } from '../platform/ratelimit.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchases/purchase-view.ts';
@@ -69,6 +69,19 @@ async function loadProfile(db: Queryable, memberId: string, now: Date): Promise<
 export const MAX_CURSOR_DIGITS = 15;
 const CURSOR_SHAPE = new RegExp(`^\\d{1,${MAX_CURSOR_DIGITS}}$`);
 
+/**
+ * A member's read on the handle `memberReads` chose, and on the primary if
+ * that found no member: a member registered a moment ago has written
+ * nothing yet that would keep its reads off a replica that lacks it.
+ */
+async function readOwn<T extends Record<string, unknown>>(c: Context<AppEnv>, sql: Sql, params: readonly unknown[]): Promise<T[]> {
+  const reads = memberReads(c);
+  const rows = await reads.query<T>(sql, params);
+  const { db } = c.get('deps');
+  return rows.length === 0 && reads !== db ? db.query<T>(sql, params) : rows;
+}
+
+/** A cursor is a change or entry number we handed out: digits only, '0' for the start. */
 function parseCursor(raw: string | undefined, name: string): number {
   if (raw === undefined || raw === '') return 0;
   if (!CURSOR_SHAPE.test(raw)) throw badRequest(`\`${name}\` must be a cursor this API returned (a whole number)`);
@@ -78,7 +91,8 @@ function parseCursor(raw: string | undefined, name: string): number {
 me.get('/', async (c) => {
   const { db, now } = c.get('deps');
   const memberId = c.get('memberId');
-  const profile = await loadProfile(db, memberId, now());
+  const rows = await readOwn<ProfileRow>(c, PROFILE, [memberId, ...pointsInWindowParams(now())]);
+  const profile = profileFromRow(rows[0]);
   const referral = await referralStatusOf(db, memberId, profile.member.emailVerified === true);
   return c.json(referral ? { ...profile, referral } : profile, 200);
 });
@@ -106,10 +120,10 @@ function changedPurchase(row: Record<string, unknown>): PurchaseRow | null {
 }
 
 me.get('/sync', async (c) => {
-  const { db, now } = c.get('deps');
+  const { now } = c.get('deps');
   const memberId = c.get('memberId');
   const after = parseCursor(c.req.query('cursor'), 'cursor');
-  const read = await db.query<ProfileRow>(SYNC_READ, [memberId, ...pointsInWindowParams(now()), after, SYNC_PAGE + 1]);
+  const read = await readOwn<ProfileRow>(c, SYNC_READ, [memberId, ...pointsInWindowParams(now()), after, SYNC_PAGE + 1]);
   const rows = read.flatMap((r) => changedPurchase(r) ?? []);
   // Read with the token, in the same statement as the rate-limit check.
   const { partners: catalog, offers } = c.get('catalogVersions');
@@ -156,7 +170,6 @@ function transactionFromRow(r: EntryRow): Transaction {
 }
 
 me.get('/transactions', async (c) => {
-  const { db } = c.get('deps');
   const before = parseCursor(c.req.query('cursor'), 'cursor');
   const rawLimit = c.req.query('limit');
   const limit = rawLimit === undefined ? TRANSACTIONS_DEFAULT : /^\d{1,4}$/.test(rawLimit) ? Number(rawLimit) : NaN;
@@ -164,7 +177,9 @@ me.get('/transactions', async (c) => {
     throw badRequest(`\`limit\` must be a whole number from 1 to ${TRANSACTIONS_MAX}`);
   }
   // Newest first, paged by entry id: the cursor is the last id of the previous page.
-  const rows = await db.query<EntryRow>(
+  // A member without entries yet reads them from the primary too: it cannot be told from a replica behind.
+  const rows = await readOwn<EntryRow>(
+    c,
     `SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.member_id = $1 AND ($2::bigint = 0 OR e.id < $2::bigint) ORDER BY e.id DESC LIMIT $3`,
     [c.get('memberId'), before, limit + 1],
   );

@@ -7,7 +7,7 @@ import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RedemptionRequest, type Redemption, type Reward } from '../../lib/contract/index.ts';
-import type { AppEnv, Deps } from '../platform/app.ts';
+import { staleReads, type AppEnv, type Deps } from '../platform/app.ts';
 import { requireMemberWithinLimit } from '../accounts/auth.ts';
 import { listRewards } from '../catalog/catalog.ts';
 import { charityOf, creditCharity } from '../programme/charity.ts';
@@ -38,7 +38,7 @@ interface Answer {
 export const rewards = new Hono<AppEnv>();
 
 rewards.get('/rewards', requireMemberWithinLimit, async (c) => {
-  return c.json({ rewards: await listRewards(c.get('deps').db, { activeOnly: true }) }, 200);
+  return c.json({ rewards: await listRewards(staleReads(c.get('deps')), { activeOnly: true }) }, 200);
 });
 
 rewards.post('/redemptions', requireMemberWithinLimit, async (c) => {

@@ -68,6 +68,16 @@ export interface TestServer {
 
 export async function startTestServer(backend: Backend, envOverrides: Record<string, string> = {}): Promise<TestServer> {
   const { db, drop } = await openTestDb(backend);
+  return startTestServerOn(db, drop, envOverrides);
+}
+
+/** The app on a database the test opened itself; `extraDeps` adds what a test needs (a read replica, metrics). */
+export async function startTestServerOn(
+  db: Db,
+  drop: () => Promise<void>,
+  envOverrides: Record<string, string> = {},
+  extraDeps: Partial<Deps> = {},
+): Promise<TestServer> {
   await migrate(db);
   // Tests move the clock by months: token lifetimes are lifted unless a test sets them (accounts.test.ts does).
   // scrypt at the lowest cost it accepts keeps the tests fast (production: 17).
@@ -78,7 +88,7 @@ export async function startTestServer(backend: Backend, envOverrides: Record<str
   const logs: Record<string, unknown>[] = [];
   // As `npm start` does: SMTP when a test sets SMTP_URL, the outbox otherwise.
   const mail = mailTransportFor(env);
-  const deps: Deps = { db, env, now: clock.now, log: (l) => logs.push(l), mail };
+  const deps: Deps = { db, env, now: clock.now, log: (l) => logs.push(l), mail, ...extraDeps };
   const app = createApp(deps);
   // `npm run api:check` sets PRISM_OPENAPI: every call then goes over HTTP through Prism's validating proxy.
   const prism = process.env.PRISM_OPENAPI ? await startPrismProxy(app.fetch, process.env.PRISM_OPENAPI) : undefined;

@@ -34,6 +34,8 @@ export interface ServerProcess {
   kill(): Promise<void>;
   /** SIGTERM: the graceful shutdown of `main.ts`. */
   stop(): Promise<void>;
+  /** What the process printed so far (stdout and stderr). */
+  output(): string;
 }
 
 /** Where the database of a child server lives: a PostgreSQL schema or a PGlite directory. */
@@ -59,6 +61,8 @@ export async function startServerProcess(db: DatabaseEnv, extraEnv: Record<strin
     // Every test client registers from loopback.
     RATE_LIMIT_REGISTER_IP_PER_DAY: '1000000',
     SCRYPT_LOG_N: '10',
+    // No load balancer to wait for: SIGTERM closes the listener at once (shutdown.test.ts sets a drain).
+    SHUTDOWN_DRAIN_MS: '0',
     DATA_DIR: db.DATA_DIR ?? '.data-unused',
     ...(db.DATABASE_URL ? { DATABASE_URL: db.DATABASE_URL } : {}),
     ...extraEnv,
@@ -88,7 +92,7 @@ export async function startServerProcess(db: DatabaseEnv, extraEnv: Record<strin
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await exited;
   };
-  return { base, child, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  return { base, child, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM'), output: () => output };
 }
 
 /** A PostgreSQL schema of its own for one test file, reachable by URL (for child servers) and by handle (for checks). */

@@ -1,4 +1,4 @@
-/** GET /health and GET /openapi.json. */
+/** GET /health, GET /ready and GET /openapi.json. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { parseEnv } from '../../server/platform/env.ts';
@@ -71,6 +71,32 @@ describe.each(backends)('system routes (%s)', (backend) => {
     const app = createApp({ db: stuckDb, env: parseEnv({ LOG_LEVEL: 'silent' }), now: () => new Date(), log: () => {} });
     const res = await app.request('/health');
     expect(res.status).toBe(503);
+  });
+
+  it('answers /ready with 200 while the database answers, 503 draining once shutdown has begun', async () => {
+    const shutdown = { draining: false };
+    const app = createApp({ ...server.deps, shutdown });
+    const ready = await app.request('/ready');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(ready.headers.get('Connection')).toBeNull();
+    shutdown.draining = true;
+    const draining = await app.request('/ready');
+    expect(draining.status).toBe(503);
+    expect(await draining.json()).toEqual({ status: 'draining' });
+    // Liveness is not readiness: the draining process is alive and still answers.
+    const health = await app.request('/health');
+    expect(health.status).toBe(200);
+    expect(health.headers.get('Connection')).toBe('close');
+  });
+
+  it('answers /ready with 503 unavailable when the database does not answer', async () => {
+    const down = (): Promise<never> => Promise.reject(new Error('connection refused'));
+    const brokenDb: Db = { kind: 'postgres', query: down, exec: down, transaction: down, close: async () => {} };
+    const app = createApp({ db: brokenDb, env: parseEnv({ LOG_LEVEL: 'silent' }), now: () => new Date(), log: () => {} });
+    const res = await app.request('/ready');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'unavailable' });
   });
 
   describe('openapi.json', () => {
