@@ -111,5 +111,7 @@ export const requireMemberWithinLimit = createMiddleware<AppEnv>(async (c, next)
   c.set('writtenLsn', row.written_lsn);
   c.set('catalogVersions', { partners: row.partners_version, offers: row.offers_version });
   await next();
+  // A 429 from a limit of the route itself (claims, exports) keeps that limit's fields, matching its Retry-After.
+  if (c.res.headers.has('RateLimit')) return;
   for (const [name, value] of Object.entries(rateLimitHeaders(limit, 'member'))) c.header(name, value);
 });

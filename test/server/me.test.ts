@@ -179,12 +179,16 @@ describe.each(backends)('member routes (%s)', (backend) => {
     it('tried: 7 exports in one day; the 6th and 7th are refused with 429, the next day it works', async () => {
       const member = await signUp(server);
       const statuses = [];
+      let refused: Response | undefined;
       for (let i = 0; i < 7; i++) {
         const res = await get(member.token, '/export');
         await res.text();
         statuses.push(res.status);
+        refused = res;
       }
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      // The refusal's RateLimit fields are the export limit's, and agree with its Retry-After (not the per-minute member limit's).
+      expect(refused?.headers.get('RateLimit')).toBe(`"export";r=0;t=${refused?.headers.get('Retry-After')}`);
       server.clock.advance(DAY_MS);
       const nextDay = await get(member.token, '/export');
       expect(nextDay.status).toBe(200);
