@@ -15,4 +15,5 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   ingest: async () => (await import('./ingest/index.ts')).run,
   record: async () => (await import('./record.ts')).runRecord,
   sync: async () => (await import('./sync.ts')).runSync,
+  export: async () => (await import('./export/index.ts')).run,
 };

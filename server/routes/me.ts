@@ -8,7 +8,7 @@ import { ErasureRequest, type Me, type SyncResponse, type Transaction } from '..
 import { tierStanding } from '../../lib/points/tiers.ts';
 import { memberReads, type AppEnv } from '../platform/app.ts';
 import { requireMemberWithinLimit } from '../accounts/auth.ts';
-import { prepared, type Queryable, type Sql } from '../db/index.ts';
+import { prepared, type Db, type Queryable, type Sql } from '../db/index.ts';
 import { ApiError, badRequest, readJson, unauthorized } from '../platform/http.ts';
 import { enforce } from '../platform/ratelimit.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchases/purchase-view.ts';
@@ -188,16 +188,23 @@ me.get('/transactions', async (c) => {
   return c.json({ transactions: page.map(transactionFromRow), ...(rows.length > limit && last ? { nextCursor: String(last.id) } : {}) }, 200);
 });
 
-/** Rows per query of the export: each query is short, so other members' requests run in between. */
-export const EXPORT_PAGE = 500;
+/**
+ * Rows per query of the export: each query is short, so other members'
+ * requests run in between. PGlite runs each query on the event loop itself,
+ * so its pages are smaller: a page is as long as anybody else waits.
+ */
+export const EXPORT_PAGE = 200;
+const EXPORT_PAGE_PGLITE = 100;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** One section of the export: rows read page by page after a keyset cursor, each turned into its JSON form. */
 interface Section<R> {
   name: string;
-  page(db: Queryable, memberId: string, after: R | undefined): Promise<R[]>;
+  page(db: Queryable, memberId: string, after: R | undefined, limit: number): Promise<R[]>;
   json(row: R): unknown;
+  /** Where rows can come round again while the export runs: what makes two readings the same row. */
+  key?(row: R): string;
 }
 
 const section = <R,>(s: Section<R>): Section<unknown> => s as Section<unknown>;
@@ -212,74 +219,102 @@ const afterCreated = (after: { created_at: Date; id: string } | undefined, first
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 const EXPORT_SECTIONS: readonly Section<unknown>[] = [
+  // Paged along the member's change index (the one sync reads): no sort of all their purchases per page.
+  // A purchase that changes during the export comes round again; `key` keeps its first reading.
   section<PurchaseRow>({
     name: 'purchases',
-    page: (db, memberId, after) =>
-      db.query<PurchaseRow>(
-        `SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 AND (created_at, id) > ($2::timestamptz, $3::uuid)
-          ORDER BY created_at, id LIMIT $4`,
-        [memberId, ...afterCreated(after, NIL_UUID), EXPORT_PAGE],
-      ),
+    page: (db, memberId, after, limit) =>
+      db.query<PurchaseRow>(`SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`, [
+        memberId,
+        after?.change_seq ?? 0,
+        limit,
+      ]),
     json: purchaseFromRow,
+    key: (row) => row.id,
   }),
   section<EntryRow>({
     name: 'transactions',
-    page: (db, memberId, after) =>
+    page: (db, memberId, after, limit) =>
       db.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.member_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3`, [
         memberId,
         after?.id ?? 0,
-        EXPORT_PAGE,
+        limit,
       ]),
     json: transactionFromRow,
   }),
   section<RedemptionRow>({
     name: 'redemptions',
-    page: (db, memberId, after) =>
+    page: (db, memberId, after, limit) =>
       db.query<RedemptionRow>(
         `SELECT id, reward_id, points, status, code, created_at FROM redemptions
           WHERE member_id = $1 AND (created_at, id::text) > ($2::timestamptz, $3) ORDER BY created_at, id::text LIMIT $4`,
-        [memberId, ...afterCreated(after), EXPORT_PAGE],
+        [memberId, ...afterCreated(after), limit],
       ),
     json: (r) => ({ id: r.id, rewardId: r.reward_id, points: r.points, status: r.status, ...(r.code ? { code: r.code } : {}), createdAt: r.created_at.toISOString() }),
   }),
   section<ClaimExportRow>({
     name: 'claims',
-    page: (db, memberId, after) =>
+    page: (db, memberId, after, limit) =>
       db.query<ClaimExportRow>(
         `SELECT id, purchase_id, receipt, status, created_at, decided_at FROM claims
           WHERE member_id = $1 AND (created_at, id::text) > ($2::timestamptz, $3) ORDER BY created_at, id::text LIMIT $4`,
-        [memberId, ...afterCreated(after), EXPORT_PAGE],
+        [memberId, ...afterCreated(after), limit],
       ),
     json: (r) => ({ id: r.id, purchaseId: r.purchase_id, status: r.status, receipt: r.receipt, createdAt: r.created_at.toISOString(), decidedAt: iso(r.decided_at) }),
   }),
   // Token hashes are read only as the cursor: they are credentials, not data about the member.
   section<DeviceRow>({
     name: 'devices',
-    page: (db, memberId, after) =>
+    page: (db, memberId, after, limit) =>
       db.query<DeviceRow>(
         `SELECT token_hash, device, created_at, revoked_at FROM tokens
           WHERE member_id = $1 AND (created_at, token_hash) > ($2::timestamptz, $3) ORDER BY created_at, token_hash LIMIT $4`,
-        [memberId, after ? after.created_at.toISOString() : '-infinity', after?.token_hash ?? '', EXPORT_PAGE],
+        [memberId, after ? after.created_at.toISOString() : '-infinity', after?.token_hash ?? '', limit],
       ),
     json: (t) => ({ device: t.device, createdAt: t.created_at.toISOString(), revokedAt: iso(t.revoked_at) }),
   }),
 ];
 
-/** The export document as text chunks: the profile, then each section a page at a time. */
-async function* exportChunks(db: Queryable, memberId: string, head: Record<string, unknown>): AsyncGenerator<string> {
+/** The rows not read before (by `key`), remembering them in `seen`. */
+function firstReadings<R>(rows: readonly R[], key: (row: R) => string, seen: Set<string>): R[] {
+  const fresh: R[] = [];
+  for (const row of rows) {
+    const k = key(row);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    fresh.push(row);
+  }
+  return fresh;
+}
+
+/**
+ * The export document as text chunks: the profile, then each section a page
+ * at a time. After each page the export rests as long as the page took, so
+ * exports get at most about half of the process's time however many run,
+ * and the rest goes to everybody else.
+ */
+async function* exportChunks(db: Db, memberId: string, head: Record<string, unknown>): AsyncGenerator<string> {
+  const limit = db.kind === 'pglite' ? EXPORT_PAGE_PGLITE : EXPORT_PAGE;
   const opening = JSON.stringify(head);
   yield opening.slice(0, -1);
   for (const s of EXPORT_SECTIONS) {
     yield `,${JSON.stringify(s.name)}:[`;
     let after: unknown;
     let first = true;
+    const seen = new Set<string>();
     for (;;) {
-      const rows = await s.page(db, memberId, after);
-      if (rows.length > 0) {
-        yield (first ? '' : ',') + rows.map((r) => JSON.stringify(s.json(r))).join(',');
+      const started = performance.now();
+      const rows = await s.page(db, memberId, after, limit);
+      const fresh = s.key ? firstReadings(rows, s.key, seen) : rows;
+      const text = fresh.map((r) => JSON.stringify(s.json(r))).join(',');
+      // A macrotask wait, not only a promise: PGlite answers without going through the event
+      // loop, and without it an export's pages would hold every other request until the end.
+      await new Promise((resolve) => setTimeout(resolve, performance.now() - started));
+      if (fresh.length > 0) {
+        yield (first ? '' : ',') + text;
         first = false;
       }
-      if (rows.length < EXPORT_PAGE) break;
+      if (rows.length < limit) break;
       after = rows.at(-1);
     }
     yield ']';
