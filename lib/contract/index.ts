@@ -285,7 +285,9 @@ export const VerifyEmailRequest = z.object({ code: MailedCode });
 export const VerifyEmailResponse = z.object({ member: Member });
 export const PasswordChange = z.object({ currentPassword: z.string().check(z.minLength(1), z.maxLength(200)), newPassword: NewPassword });
 export const PasswordResetRequest = z.object({ email: z.email().check(z.maxLength(254)) });
-export const PasswordReset = z.object({ email: z.email().check(z.maxLength(254)), code: MailedCode, newPassword: NewPassword });
+/** The reset code as mailed (`ABCD-EFGH-JKLM`), typed in any case, with or without its dashes. */
+const ResetCode = z.string().check(z.maxLength(20), z.regex(/^[A-Za-z0-9 -]{12,20}$/, 'the 12-character code from the mail'));
+export const PasswordReset = z.object({ email: z.email().check(z.maxLength(254)), code: ResetCode, newPassword: NewPassword });
 /** Erasure asks for the password again, so a token alone cannot erase an account. */
 export const ErasureRequest = z.object({ password: z.string().check(z.minLength(1), z.maxLength(200)) });
 export const AuthResponse = z.object({ token: z.string(), member: Member });

@@ -110,7 +110,17 @@ export const emailSha256 = (email: string) => sha256Hex(normalizeEmail(email));
 const accountKey = (email: string) => `login-account:${sha256Hex(email)}`;
 const accountAddressKey = (email: string, address: string) => `login-account-address:${sha256Hex(`${email}\n${address}`)}`;
 const addressKey = (kind: string, address: string) => `${kind}:${sha256Hex(address)}`;
-const mailKey = (email: string) => `mail:${sha256Hex(email)}`;
+/** A member's verification mails (asked for with the member's own token). */
+const mailKey = (memberId: string) => `mail:${sha256Hex(memberId)}`;
+/**
+ * A member's reset mails, which anyone who knows the email can ask for: a
+ * count of their own, so that strangers can neither use up the member's
+ * verification mails nor, with a daily cap, stop the member's own reset
+ * for a day. At most one per interval: the code in the latest mail stays
+ * the live one for that long, whoever asked.
+ */
+const resetMailKey = (memberId: string) => `mail:reset:${sha256Hex(memberId)}`;
+export const RESET_MAIL_INTERVAL_SECONDS = 10 * 60;
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -392,7 +402,7 @@ auth.post('/password-reset', async (c) => {
   await enforce(db, addressKey('reset-ip', clientAddress(c)), env.RATE_LIMIT_REGISTER_IP_PER_DAY, DAY_SECONDS, now(), 'password-reset');
   const rows = await db.query<{ id: string }>('SELECT id FROM members WHERE lower(email) = $1 AND erased_at IS NULL', [email]);
   const member = rows[0];
-  if (member && (await hit(db, mailKey(member.id), env.RATE_LIMIT_MAIL_PER_DAY, DAY_SECONDS, now())).allowed) {
+  if (member && (await hit(db, resetMailKey(member.id), 1, RESET_MAIL_INTERVAL_SECONDS, now())).allowed) {
     await transactionWithMail(mailing(c), async (tx, mail) => {
       const code = await issueCode(tx, member.id, 'reset', now());
       await mail.add(
@@ -401,7 +411,7 @@ auth.post('/password-reset', async (c) => {
           kind: 'password-reset',
           to: email,
           subject: `Sammelpunkt: your password reset code ${code}`,
-          text: `Your code to set a new Sammelpunkt password is ${code}. It is valid for one hour. If you did not ask for it, ignore this mail: your password stays as it is.`,
+          text: `Your code to set a new Sammelpunkt password is ${code}. It is valid for one hour; no new code is sent for the next ten minutes, so this one is the code to use. If you did not ask for it, ignore this mail: your password stays as it is.`,
           code,
         },
         now(),

@@ -125,14 +125,44 @@ describe.each(backends)('accounts (%s)', (backend) => {
       expect(subject).toContain('reset');
       const confirm = (c: string, newPassword = 'reset passphrase for anna') =>
         server.call('POST', '/v1/auth/password-reset/confirm', { body: { email: member.email, code: c, newPassword } });
-      expect(await errorCode(await confirm(code === '000000' ? '000001' : '000000'))).toBe('invalid_code');
-      expect((await confirm(code!)).status).toBe(204);
+      expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+      expect(await errorCode(await confirm(code === 'AAAA-AAAA-AAAA' ? 'BBBB-BBBB-BBBB' : 'AAAA-AAAA-AAAA'))).toBe('invalid_code');
+      // A six-digit code (the verification kind) is not a reset code.
+      expect(await errorCode(await confirm('123456'))).toBe('bad_request');
+      // Typed in lower case and without its dashes, it still works.
+      expect((await confirm(code!.toLowerCase().replaceAll('-', ''))).status).toBe(204);
       expect((await me(member.token)).status).toBe(401);
       expect((await login(member.email, 'reset passphrase for anna')).status).toBe(200);
       // A used code does not work twice.
       expect((await confirm(code!, 'another passphrase again')).status).toBe(400);
     });
+    it('tried: a stranger asks for 8 resets of a member\'s email and sends 15 wrong codes; one mail reaches the member, its code still works, and verification mails are untouched', async () => {
+      const member = await signUp(server, undefined, { verified: false });
+      const resetMails = async () =>
+        ((await (await server.call('GET', `/v1/admin/outbox?to=${encodeURIComponent(member.email)}`, { token: ADMIN_TOKEN })).json()) as { mails: { subject: string }[] }).mails.filter((m) =>
+          m.subject.includes('reset'),
+        );
+      for (let i = 0; i < 8; i++) expect((await server.call('POST', '/v1/auth/password-reset', { body: { email: member.email } })).status).toBe(202);
+      expect(await resetMails()).toHaveLength(1);
+      const { code } = await lastMail(server, member.email);
+      const confirm = (c: string, newPassword = 'my own new passphrase') =>
+        server.call('POST', '/v1/auth/password-reset/confirm', { body: { email: member.email, code: c, newPassword } });
+      for (let i = 0; i < 15; i++) {
+        expect(await errorCode(await confirm(`WRNG-CODE-${'ABCDEFGHJKLMNPQ'[i]}XYZ`, 'a stranger passphrase'))).toBe('invalid_code');
+      }
+      // The member's own verification mails were not spent by the stranger's asking.
+      expect((await server.call('POST', '/v1/auth/verify-email/resend', { token: member.token })).status).toBe(202);
+      expect((await lastMail(server, member.email)).subject).not.toContain('reset');
+      server.clock.advance(61_000);
+      expect((await confirm(code!)).status).toBe(204);
+      expect((await login(member.email, 'my own new passphrase')).status).toBe(200);
+      // Ten minutes on, the next ask sends a new mail again.
+      server.clock.advance(10 * 60_000);
+      await server.call('POST', '/v1/auth/password-reset', { body: { email: member.email } });
+      expect(await resetMails()).toHaveLength(2);
+    });
   });
+
 
   describe('sessions', () => {
     it('signs out everywhere: every token of the member stops working', async () => {
