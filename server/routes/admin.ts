@@ -14,7 +14,7 @@ import { bearer } from '../accounts/auth.ts';
 import { readOutbox } from '../accounts/mail.ts';
 import { bumpCatalogVersion } from '../catalog/catalog.ts';
 import type { Queryable } from '../db/index.ts';
-import { clientAddress } from '../platform/client-address.ts';
+import { clientAddress, clientNetwork } from '../platform/client-address.ts';
 import { ApiError, badRequest, notFound, readJson, unauthorized } from '../platform/http.ts';
 import { hit, peek, rateLimited } from '../platform/ratelimit.ts';
 
@@ -29,7 +29,7 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const { db, env, now } = c.get('deps');
   // Wrong tokens are counted per address; once over the limit, even a right
   // one waits, so guessing costs the window and not a request.
-  const key = `admin-failures:${createHash('sha256').update(clientAddress(c)).digest('hex')}`;
+  const key = `admin-failures:${createHash('sha256').update(clientNetwork(clientAddress(c))).digest('hex')}`;
   const failures = await peek(db, key, env.RATE_LIMIT_ADMIN_FAILURES_PER_15MIN, 15 * 60, now());
   if (!failures.allowed) throw rateLimited(failures, 'admin-failures');
   const given = bearer(c.req.header('Authorization'));

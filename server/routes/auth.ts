@@ -23,7 +23,7 @@ import { decoyHash, hashPassword, needsRehash, verifyPassword, weakPasswordReaso
 import { isUniqueViolation, type Queryable } from '../db/index.ts';
 import { lockMember, post } from '../ledger/ledger.ts';
 import { ApiError, readJson, unauthorized } from '../platform/http.ts';
-import { clientAddress } from '../platform/client-address.ts';
+import { clientAddress, clientNetwork } from '../platform/client-address.ts';
 import { enforce, hit } from '../platform/ratelimit.ts';
 import { assessReferral, linkReferral, newReferralCode, recordEmailKey, referralTerms, rememberNetwork, type ReferralTerms } from '../programme/referrals.ts';
 
@@ -108,8 +108,15 @@ export const emailSha256 = (email: string) => sha256Hex(normalizeEmail(email));
 
 /** Rate-limit keys carry hashes of the email and address, so the limiter table holds no personal data. */
 const accountKey = (email: string) => `login-account:${sha256Hex(email)}`;
-const accountAddressKey = (email: string, address: string) => `login-account-address:${sha256Hex(`${email}\n${address}`)}`;
-const addressKey = (kind: string, address: string) => `${kind}:${sha256Hex(address)}`;
+/*
+ * Limits and known addresses go by the client's network (clientNetwork): an
+ * IPv6 client holds a whole /64 and could draw a fresh address for every
+ * request, and a member's own device changes its IPv6 address within its
+ * /64 from day to day.
+ */
+const networkHash = (address: string) => sha256Hex(clientNetwork(address));
+const accountAddressKey = (email: string, address: string) => `login-account-address:${sha256Hex(`${email}\n${clientNetwork(address)}`)}`;
+const addressKey = (kind: string, address: string) => `${kind}:${networkHash(address)}`;
 /** A member's verification mails (asked for with the member's own token). */
 const mailKey = (memberId: string) => `mail:${sha256Hex(memberId)}`;
 /**
@@ -130,7 +137,7 @@ const KNOWN_ADDRESS_DAYS = 90;
 async function isKnownAddress(db: Queryable, memberId: string, address: string, now: Date): Promise<boolean> {
   const rows = await db.query('SELECT 1 FROM login_addresses WHERE member_id = $1 AND address_hash = $2 AND last_at > $3', [
     memberId,
-    sha256Hex(address),
+    networkHash(address),
     new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 24 * 60 * 60 * 1000).toISOString(),
   ]);
   return rows.length > 0;
@@ -140,7 +147,7 @@ async function rememberAddress(db: Queryable, memberId: string, address: string,
   await db.query(
     `INSERT INTO login_addresses (member_id, address_hash, last_at) VALUES ($1, $2, $3)
      ON CONFLICT (member_id, address_hash) DO UPDATE SET last_at = EXCLUDED.last_at`,
-    [memberId, sha256Hex(address), now.toISOString()],
+    [memberId, networkHash(address), now.toISOString()],
   );
 }
 

@@ -105,6 +105,21 @@ describe.each(backends)('limits (%s)', (backend) => {
     expect((await register(address)).res.status).toBe(201);
   });
 
+  it('tried: 5 registrations from 5 addresses of one IPv6 /64; the 4th and 5th are refused, another /64 registers', async () => {
+    const net = `2001:db8:${(++addressCounter).toString(16)}:7`;
+    const statuses = [];
+    for (let i = 1; i <= 5; i++) statuses.push((await register(`${net}::${i.toString(16)}:a0b:${i}`)).res.status);
+    expect(statuses).toEqual([201, 201, 201, 429, 429]);
+    expect((await register(`2001:db8:${(++addressCounter).toString(16)}:7::1`)).res.status).toBe(201);
+  });
+
+  it('tried: wrong passwords for a member from 40 addresses of other networks; the member signs in from a new address of its own /64 (IPv6 privacy addresses change daily)', async () => {
+    const home = `2001:db8:${(++addressCounter).toString(16)}:42`;
+    const member = await signUpFrom(`${home}::1`);
+    for (let i = 0; i < 40; i++) await login(member.email, `guess-${i}-xxxx`, newAddress());
+    expect((await login(member.email, PASSWORD, `${home}:8d3e:11ff:fe2a:9c01`)).status).toBe(200);
+  });
+
   it('tried: a member signs in again to mint a fresh allowance; the limit is the member’s, whatever the token', async () => {
     const member = await signUpFrom();
     const second = (await (await login(member.email, PASSWORD, newAddress())).json()) as { token: string };
