@@ -78,8 +78,11 @@ export default defineConfig({
               id: 'extension@sammelpunkt.example',
               // What leaves the device for the Sammelpunkt API: the member's e-mail
               // and sign-in, and each detected purchase (order id, amount, currency).
+              // Optional: the detection-health counters, sent only after the member
+              // opts in (install prompt, options page or about:addons; lib/data-collection.ts).
               data_collection_permissions: {
                 required: ['personallyIdentifyingInfo', 'authenticationInfo', 'financialAndPaymentInfo'],
+                optional: ['technicalAndInteraction'],
               },
               // data_collection_permissions arrived in Firefox 140 (ESR) and in Firefox for Android 142.
               strict_min_version: '140.0',

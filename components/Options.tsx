@@ -19,6 +19,12 @@ export interface OptionsProps {
    * click on Save (Firefox's random per-installation origin gets no CORS answer).
    */
   requestApiAccess?(baseUrl: string): Promise<boolean>;
+  /**
+   * Only in a browser with data-collection permissions (Firefox 140+):
+   * `technicalAndInteraction`, which detection reports need. `request` must
+   * call `browser.permissions.request` synchronously, inside the click.
+   */
+  technicalDataPermission?: { request(): Promise<boolean>; remove(): Promise<boolean> };
   onExport(): void;
   /** After consent, sign-out or deletion: re-read the settings. */
   onChanged(): void;
@@ -31,6 +37,7 @@ export function Options(props: OptionsProps) {
       <AccountSection {...props} />
       <ConsentSection {...props} />
       <NotificationsSection {...props} />
+      <DetectionReportsSection {...props} />
       <ApiSection {...props} />
       <DataSection {...props} />
     </main>
@@ -131,6 +138,42 @@ function NotificationsSection({ settings, partners, onSaveSettings }: OptionsPro
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+function DetectionReportsSection({ settings, onSaveSettings, technicalDataPermission }: OptionsProps) {
+  const [refused, setRefused] = useState(false);
+  const turnOn = () => {
+    // First, inside the click: Firefox asks the member only from a user gesture.
+    const granted = technicalDataPermission === undefined ? Promise.resolve(true) : technicalDataPermission.request().catch(() => false);
+    void granted.then((yes) => {
+      // Refused: nothing is saved, and the re-render puts the switch back to off.
+      setRefused(!yes);
+      return yes ? onSaveSettings({ detectionReports: true }) : undefined;
+    });
+  };
+  const turnOff = () => {
+    setRefused(false);
+    // Off is off whatever the browser answers: the setting stops counting and sending, and deletes the counters.
+    void technicalDataPermission?.remove().catch(() => false);
+    void onSaveSettings({ detectionReports: false });
+  };
+  return (
+    <section class="card" aria-labelledby="opt-detection">
+      <h2 id="opt-detection" class="card-title">{t('optDetectionTitle')}</h2>
+      <label class="switch">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={settings.detectionReports === true}
+          aria-describedby="opt-detection-what"
+          onChange={(e) => (e.currentTarget.checked ? turnOn() : turnOff())}
+        />
+        <span>{t('optDetectionReports')}</span>
+      </label>
+      <p id="opt-detection-what" class="muted small">{t('optDetectionReportsWhat')}</p>
+      {refused && <p class="small" role="status">{t('optDetectionReportsRefused')}</p>}
     </section>
   );
 }

@@ -25,6 +25,13 @@ import {
   updateSettings,
   type SammelpunktDb,
 } from '@/lib/db/index.ts';
+import {
+  concernsTechnicalData,
+  followTechnicalDataPermission,
+  removeTechnicalData,
+  technicalDataGranted,
+  type DataCollectionApi,
+} from '@/lib/data-collection.ts';
 import { DETECTOR_VERSION } from '@/lib/detect/version.ts';
 import { MEMBER_CONFIRMED } from '@/lib/inpage/ask.ts';
 import { HEALTH_REASONS, noteDetection } from '@/lib/inpage/health.ts';
@@ -49,6 +56,8 @@ export default defineBackground(() => {
   const fetchApi = (url: string, init: RequestInit) => fetch(url, init);
   const syncDeps = async (): Promise<SyncDeps> => ({ db: await db(), fetch: fetchApi, alarms: browser.alarms });
   const sync = async (reason: SyncReason) => syncNow(await syncDeps(), reason);
+  // WXT types browser.permissions after Chrome's, which has no `data_collection`; Firefox 140+ has it.
+  const dataCollection = browser.permissions as unknown as DataCollectionApi;
 
   let matcherCache: { key: string; matcher: PartnerMatcher } | undefined;
   async function matcher(): Promise<PartnerMatcher> {
@@ -97,6 +106,8 @@ export default defineBackground(() => {
 
   async function wakeUp(reason: SyncReason) {
     await ensureAlarms();
+    // Firefox: the member may have granted technical data in the install prompt, or taken it back while we slept.
+    await followTechnicalDataPermission(await db(), dataCollection).catch((error: unknown) => console.warn('Sammelpunkt: could not read the data-collection permissions', error));
     await refresh();
     await register();
     await syncAndFollowCatalogue(reason);
@@ -255,6 +266,8 @@ export default defineBackground(() => {
     },
     async 'options:delete-local-data'() {
       await clearLocalData(await db());
+      // The member's opt-in to detection reports is a setting too; in Firefox it is also a permission.
+      if ((await technicalDataGranted(dataCollection).catch(() => undefined)) === true) await removeTechnicalData(dataCollection).catch(() => false);
       await browser.alarms.clear(SYNC_RETRY_ALARM);
       await register();
       return { ok: true };
@@ -282,6 +295,13 @@ export default defineBackground(() => {
   browser.runtime.onStartup.addListener(() => void wakeUp('startup'));
   browser.permissions.onAdded.addListener(() => void register());
   browser.permissions.onRemoved.addListener(() => void register());
+  // Firefox: technical data granted or taken back in about:addons (or on the options page) turns detection reports on or off.
+  dataCollection.onAdded.addListener((added) => {
+    if (concernsTechnicalData(added)) void db().then((database) => updateSettings(database, { detectionReports: true }));
+  });
+  dataCollection.onRemoved.addListener((removed) => {
+    if (concernsTechnicalData(removed)) void db().then((database) => updateSettings(database, { detectionReports: false }));
+  });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === SYNC_RETRY_ALARM) void syncAndFollowCatalogue('alarm');
     else if (alarm.name === SYNC_PERIODIC_ALARM) void syncAndFollowCatalogue('periodic');

@@ -75,6 +75,8 @@ export const Message = z.discriminatedUnion('type', [
     notifications: z.optional(z.boolean()),
     reminders: z.optional(z.boolean()),
     mutedShops: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(1000))),
+    /** The member's switch for detection health; turning it off deletes the counters (lib/db updateSettings). */
+    detectionReports: z.optional(z.boolean()),
   }),
   /** Host access changed (granted on the onboarding page): register content scripts again. */
   z.object({ type: z.literal('options:permissions-changed') }),

@@ -40,7 +40,7 @@ type Manifest = {
   optional_permissions?: string[];
   host_permissions?: string[];
   optional_host_permissions?: string[];
-  browser_specific_settings?: { gecko?: { id?: string; data_collection_permissions?: { required?: string[] } } };
+  browser_specific_settings?: { gecko?: { id?: string; data_collection_permissions?: { required?: string[]; optional?: string[] } } };
 };
 
 function fail(message: string): never {
@@ -100,10 +100,13 @@ function checkManifest(dir: string, browser: 'chrome' | 'firefox', apiBaseUrl: s
   const optional = [...(manifest.optional_permissions ?? []), ...(manifest.optional_host_permissions ?? [])];
   if (!same(optional, documented.optional)) fail(`${where}: optional permissions ${optional.join(', ')}, documented ${documented.optional.join(', ')}`);
   if (browser === 'firefox') {
-    const declared = manifest.browser_specific_settings?.gecko?.data_collection_permissions?.required ?? [];
+    const dataCollection = manifest.browser_specific_settings?.gecko?.data_collection_permissions;
+    const declared = dataCollection?.required ?? [];
     if (declared.length === 0) fail(`${where}: no data_collection_permissions`);
+    // The detection-health counters are sent only after the member opts in: never required.
+    if (!same(dataCollection?.optional ?? [], ['technicalAndInteraction'])) fail(`${where}: optional data collection ${(dataCollection?.optional ?? []).join(', ') || 'none'}; documented: technicalAndInteraction`);
     const doc = readFileSync(join(ROOT, 'docs/permissions.md'), 'utf8');
-    for (const kind of declared) if (!doc.includes(`\`${kind}\``)) fail(`${where}: declares ${kind}, which docs/permissions.md does not explain`);
+    for (const kind of [...declared, ...(dataCollection?.optional ?? [])]) if (!doc.includes(`\`${kind}\``)) fail(`${where}: declares ${kind}, which docs/permissions.md does not explain`);
   }
   console.log(`store-zips: ${where}: icons, permissions and host access as documented`);
 }

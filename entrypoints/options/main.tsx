@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { Options, type SettingsPatch } from '../../components/Options.tsx';
 import '../../components/styles.css';
+import { removeTechnicalData, requestTechnicalData, technicalDataGranted, type DataCollectionApi } from '../../lib/data-collection.ts';
 import { getAccount, getCatalog, getSettings, openSammelpunktDb } from '../../lib/db/index.ts';
 import { runtimeBridge } from '../../lib/ui/bridge.ts';
 import { buildExport, downloadJson } from '../../lib/ui/export.ts';
@@ -15,6 +16,13 @@ async function main(): Promise<void> {
   const root = document.getElementById('app');
   if (!root) return;
   const db = await openSammelpunktDb();
+  // WXT types browser.permissions after Chrome's, which has no `data_collection`; Firefox 140+ has it.
+  const dataCollection = browser.permissions as unknown as DataCollectionApi;
+  // Feature-checked once: only a browser with data-collection permissions lists them.
+  const hasDataCollection = (await technicalDataGranted(dataCollection).catch(() => undefined)) !== undefined;
+  const technicalDataPermission = hasDataCollection
+    ? { request: () => requestTechnicalData(dataCollection), remove: () => removeTechnicalData(dataCollection) }
+    : undefined;
 
   const paint = async () => {
     const [settings, account, catalog] = await Promise.all([getSettings(db), getAccount(db), getCatalog(db)]);
@@ -32,6 +40,7 @@ async function main(): Promise<void> {
         }}
         requestHostAccess={() => (origins.length > 0 ? browser.permissions.request({ origins }) : Promise.resolve(false))}
         requestApiAccess={import.meta.env.FIREFOX ? (baseUrl) => browser.permissions.request({ origins: [apiHostPattern(baseUrl)] }) : undefined}
+        technicalDataPermission={technicalDataPermission}
         onExport={() => void buildExport(db, new Date()).then((data) => downloadJson(document, data, new Date()))}
         onChanged={() => void paint()}
       />,

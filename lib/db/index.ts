@@ -57,14 +57,20 @@ export async function getSettings(db: SammelpunktDb): Promise<Settings> {
   return { ...DEFAULT_SETTINGS, ...stored };
 }
 
-/** Changes some settings and returns the result. Consent has its own function. */
+/**
+ * Changes some settings and returns the result. Consent has its own function.
+ * Turning detection reports off forgets the counters in the same transaction:
+ * what was counted while they were on is never sent once they are off.
+ */
 export async function updateSettings(
   db: SammelpunktDb,
   patch: Partial<Omit<Settings, 'consent'>>,
 ): Promise<Settings> {
-  const tx = db.transaction('settings', 'readwrite');
-  const next: Settings = { ...DEFAULT_SETTINGS, ...(await tx.store.get(CURRENT)), ...patch };
-  await tx.store.put(next, CURRENT);
+  const tx = db.transaction(['settings', 'detectionReports'], 'readwrite');
+  const settings = tx.objectStore('settings');
+  const next: Settings = { ...DEFAULT_SETTINGS, ...(await settings.get(CURRENT)), ...patch };
+  await settings.put(next, CURRENT);
+  if (patch.detectionReports === false) await tx.objectStore('detectionReports').clear();
   await tx.done;
   return next;
 }
@@ -209,6 +215,11 @@ export async function countDetectionReport(
 
 export async function listDetectionReports(db: SammelpunktDb): Promise<DetectionReportCount[]> {
   return db.getAll('detectionReports');
+}
+
+/** Forgets every counter: detection reports are off. */
+export async function clearDetectionReports(db: SammelpunktDb): Promise<void> {
+  await db.clear('detectionReports');
 }
 
 /** Forgets counters once reported, or once the server would no longer take them. */

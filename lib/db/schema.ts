@@ -98,6 +98,13 @@ export interface Settings {
   reminders?: boolean;
   /** Partner id → the local day (`YYYY-MM-DD`) its reminder was last shown; see lib/inpage/reminder.ts. */
   reminderShownOn?: Record<string, string>;
+  /**
+   * Detection health (lib/inpage/health.ts, lib/sync/reports.ts): counted and
+   * sent only while the member has turned this on in the options. Off unless
+   * set to true: `getSettings` reads a record without it (an install from
+   * before the switch) as false.
+   */
+  detectionReports?: boolean;
 }
 
 export interface SyncError {
@@ -182,4 +189,5 @@ export const DEFAULT_SETTINGS: Settings = {
   apiBaseUrl: DEFAULT_API_BASE_URL,
   notifications: true,
   mutedShops: [],
+  detectionReports: false,
 };

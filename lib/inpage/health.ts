@@ -3,9 +3,11 @@
  * but nothing was recorded automatically adds one to a counter of (partner,
  * UTC day, detector version, reason). The counters are all that is kept and
  * all that is sent (lib/sync/reports.ts): no page, no order, no member.
+ * Nothing is counted unless the member turned detection reports on in the
+ * options (`Settings.detectionReports`, off by default).
  */
 import { MEMBER_CONFIRMED_REASON } from '../contract/index.ts';
-import { countDetectionReport, hasConsent, type SammelpunktDb } from '../db/index.ts';
+import { countDetectionReport, getSettings, type SammelpunktDb } from '../db/index.ts';
 
 /** Reason codes the extension sends; the verdict's ambiguity reasons come on top. */
 export const HEALTH_REASONS = {
@@ -22,13 +24,17 @@ export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
-/** Counts one page; only with the member's consent (without it the content script never runs). */
+/**
+ * Counts one page, only while the member has consented to detection (without
+ * it the content script never runs) and turned detection reports on.
+ */
 export async function noteDetection(
   db: SammelpunktDb,
   report: { partnerId: string; reason: string; detectorVersion: string },
   now: Date = new Date(),
 ): Promise<boolean> {
-  if (!(await hasConsent(db))) return false;
+  const settings = await getSettings(db);
+  if (settings.consent?.given !== true || !settings.detectionReports) return false;
   await countDetectionReport(db, { ...report, day: utcDay(now) });
   return true;
 }

@@ -6,10 +6,19 @@
  * order, no member reference (the token only lets the server rate-limit).
  * Reporting is best effort: a failure never fails the sync, and counters the
  * server refuses or would no longer take are dropped rather than resent
- * forever.
+ * forever. Only members who turned detection reports on in the options send
+ * anything (`Settings.detectionReports`, off by default); while they are off,
+ * any counter still on the device is deleted instead.
  */
 import { DETECTION_REPORT_MAX_AGE_DAYS, MAX_DETECTION_REPORT_COUNT, MAX_DETECTION_REPORTS } from '../contract/index.ts';
-import { listDetectionReports, removeDetectionReports, type DetectionReportCount, type SammelpunktDb } from '../db/index.ts';
+import {
+  clearDetectionReports,
+  getSettings,
+  listDetectionReports,
+  removeDetectionReports,
+  type DetectionReportCount,
+  type SammelpunktDb,
+} from '../db/index.ts';
 import { utcDay } from '../inpage/health.ts';
 import { apiRequest, type ApiCall } from './http.ts';
 
@@ -20,10 +29,18 @@ export const REPORT_MAX_AGE_DAYS = DETECTION_REPORT_MAX_AGE_DAYS;
 /** The server's cap for one counter. */
 const MAX_COUNT = MAX_DETECTION_REPORT_COUNT;
 
-export type ReportOutcome = { kind: 'sent'; reports: number } | { kind: 'nothing' } | { kind: 'kept'; code: string };
+export type ReportOutcome = { kind: 'sent'; reports: number } | { kind: 'nothing' } | { kind: 'off' } | { kind: 'kept'; code: string };
 
-/** Sends what is waiting, in requests of at most `MAX_REPORTS_PER_REQUEST`; stops at the first failure. */
+/**
+ * Sends what is waiting, in requests of at most `MAX_REPORTS_PER_REQUEST`;
+ * stops at the first failure. While detection reports are off it sends
+ * nothing and deletes what is waiting.
+ */
 export async function sendDetectionReports(db: SammelpunktDb, call: ApiCall, token: string): Promise<ReportOutcome> {
+  if (!(await getSettings(db)).detectionReports) {
+    await clearDetectionReports(db);
+    return { kind: 'off' };
+  }
   const oldest = utcDay(new Date(call.now().getTime() - (REPORT_MAX_AGE_DAYS - 1) * 86_400_000));
   const today = utcDay(call.now());
   const waiting = await listDetectionReports(db);

@@ -78,6 +78,64 @@ describe('Options', () => {
     expect(patches).toEqual([{ reminders: false }, { reminders: true }]);
   });
 
+  it('shows detection reports off by default, says what they send, and turning the switch on saves it (Chrome: no permission to ask for)', async () => {
+    speak('en');
+    const patches: SettingsPatch[] = [];
+    renderOptions({ onSaveSettings: (p) => { patches.push(p); return Promise.resolve(); } });
+    const reports = screen.getByRole('switch', { name: 'Help improve order detection' }) as HTMLInputElement;
+    expect(reports.checked).toBe(false);
+    // The sentence that says what is sent is the switch's description, read out with it.
+    const described = document.getElementById(reports.getAttribute('aria-describedby')!)!.textContent;
+    expect(described).toMatch(/for each partner shop and day how many order confirmations were recognised only with your help, asked about or missed, and the version of its detector/);
+    expect(described).toMatch(/no page, no order and nothing that identifies you or this installation/);
+    fireEvent.click(reports);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(patches).toEqual([{ detectionReports: true }]);
+  });
+
+  it('in Firefox, asks for technical data inside the click; refused, the switch stays off and nothing is saved', async () => {
+    speak('en');
+    const patches: SettingsPatch[] = [];
+    let asked = 0;
+    renderOptions({
+      onSaveSettings: (p) => { patches.push(p); return Promise.resolve(); },
+      technicalDataPermission: { request: () => { asked++; return Promise.resolve(false); }, remove: () => Promise.resolve(true) },
+    });
+    const reports = screen.getByRole('switch', { name: 'Help improve order detection' }) as HTMLInputElement;
+    fireEvent.click(reports);
+    // Asked before the handler awaited anything: the browser still counts it as the member's gesture.
+    expect(asked).toBe(1);
+    expect(await screen.findByText('The browser did not allow it, so nothing is sent.')).toBeTruthy();
+    expect(reports.checked).toBe(false);
+    expect(patches).toEqual([]);
+  });
+
+  it('in Firefox, granted: saves it on; turning it off gives the permission back and saves it off (German)', async () => {
+    speak('de');
+    const patches: SettingsPatch[] = [];
+    const calls: string[] = [];
+    const permission = {
+      request: () => { calls.push('request'); return Promise.resolve(true); },
+      remove: () => { calls.push('remove'); return Promise.resolve(true); },
+    };
+    const save = (p: SettingsPatch) => { patches.push(p); return Promise.resolve(); };
+    renderOptions({ onSaveSettings: save, technicalDataPermission: permission });
+    fireEvent.click(screen.getByRole('switch', { name: 'Helfen, die Bestellerkennung zu verbessern' }));
+    await new Promise((r) => setTimeout(r, 0));
+    cleanup();
+    renderOptions({
+      settings: { apiBaseUrl: 'http://localhost:8787', notifications: true, mutedShops: [], detectionReports: true },
+      onSaveSettings: save,
+      technicalDataPermission: permission,
+    });
+    const reports = screen.getByRole('switch', { name: 'Helfen, die Bestellerkennung zu verbessern' }) as HTMLInputElement;
+    expect(reports.checked).toBe(true);
+    fireEvent.click(reports);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toEqual(['request', 'remove']);
+    expect(patches).toEqual([{ detectionReports: true }, { detectionReports: false }]);
+  });
+
   it('signs out, exports and deletes local data after confirmation (German)', async () => {
     speak('de');
     let exported = 0;

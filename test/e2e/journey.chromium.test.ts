@@ -224,11 +224,18 @@ describe('Chromium: a member collects points at a partner shop', () => {
     await expect.poll(() => onboarding?.locator('h1').innerText()).toBe('Welcome to Sammelpunkt');
   });
 
-  step('the member points the extension at the programme\'s API in the settings', async () => {
+  step('the member points the extension at the programme\'s API in the settings, and turns on detection reports', async () => {
     const options = await chromium.openPage(chromium.extensionUrl('options.html'));
     await options.getByLabel('API base URL').fill(api.baseUrl);
     await options.getByRole('button', { name: 'Save' }).click();
     await shown(options.getByText('Saved.'));
+    // Off by default; the detection-health steps below need the member's opt-in (Chromium has no permission to ask for).
+    const reports = options.getByRole('switch', { name: 'Help improve order detection' });
+    expect(await reports.isChecked()).toBe(false);
+    await reports.check();
+    await expect.poll(() => reports.isChecked()).toBe(true);
+    await options.reload();
+    await expect.poll(() => options.getByRole('switch', { name: 'Help improve order detection' }).isChecked()).toBe(true);
     await options.close();
   });
 

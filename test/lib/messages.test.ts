@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { browser } from 'wxt/browser';
 import { buildMatcher } from '../../lib/catalog/matcher.ts';
-import { getPartner, getSettings, hasConsent, listDetectionReports, recordConsent, saveCatalog, type SammelpunktDb } from '../../lib/db/index.ts';
+import { getPartner, getSettings, hasConsent, listDetectionReports, recordConsent, saveCatalog, updateSettings, type SammelpunktDb } from '../../lib/db/index.ts';
 import {
   checkSender,
   dispatchMessage,
@@ -75,7 +75,7 @@ function handlers(): Handlers {
     'popup:get-rewards': unused,
     'popup:redeem': unused,
     'options:set-consent': async (message) => ({ ok: true, consent: (await recordConsent(db, message.given)).consent }),
-    'options:update-settings': unused,
+    'options:update-settings': async ({ type: _type, ...patch }) => ({ ok: true, settings: await updateSettings(db, patch) }),
     'options:permissions-changed': unused,
     'options:delete-local-data': unused,
   };
@@ -102,6 +102,7 @@ describe('messages: what must pass', () => {
   });
 
   it('counts a detection-health report under the tab’s partner, whatever else the page would like', async () => {
+    await updateSettings(db, { detectionReports: true });
     const report = { type: 'content:detection-report', reason: 'ambiguous_total', detectorVersion: '2.0.0' };
     expect(await dispatchMessage(report, partnerTab, context(), handlers())).toEqual({ counted: true });
     expect(await dispatchMessage(report, partnerTab, context(), handlers())).toEqual({ counted: true });
@@ -119,6 +120,20 @@ describe('messages: what must pass', () => {
     expect(await dispatchMessage({ type: 'options:set-consent', given: false }, onboarding, context(), handlers())).toMatchObject({ ok: true });
     expect(await hasConsent(db)).toBe(false);
   });
+
+  it('the options page turns detection reports on, and off again, which deletes what was counted', async () => {
+    const options: Sender = { id: 'test-extension-id', url: 'chrome-extension://test-extension-id/options.html', tab: { id: 9 } };
+    const report = { type: 'content:detection-report', reason: 'no_record', detectorVersion: '2.0.0' };
+    expect(await dispatchMessage(report, partnerTab, context(), handlers())).toEqual({ counted: false });
+
+    expect(await dispatchMessage({ type: 'options:update-settings', detectionReports: true }, options, context(), handlers())).toMatchObject({ ok: true, settings: { detectionReports: true } });
+    expect(await dispatchMessage(report, partnerTab, context(), handlers())).toEqual({ counted: true });
+    expect(await listDetectionReports(db)).toHaveLength(1);
+
+    expect(await dispatchMessage({ type: 'options:update-settings', detectionReports: false }, options, context(), handlers())).toMatchObject({ ok: true, settings: { detectionReports: false } });
+    expect(await listDetectionReports(db)).toEqual([]);
+    expect(await dispatchMessage(report, partnerTab, context(), handlers())).toEqual({ counted: false });
+  });
 });
 
 describe('messages: what must be refused', () => {
@@ -130,6 +145,7 @@ describe('messages: what must be refused', () => {
     ['a page with a query string', { ...purchaseMessage, page: { origin: purchaseMessage.page.origin, path: '/ok?email=a@b.c' } }],
     ['a missing candidate', { type: 'content:purchase-detected', partnerId: 'schuhhaus', page: purchaseMessage.page }],
     ['a consent that is not a boolean', { type: 'options:set-consent', given: 'yes' }],
+    ['a detection-reports switch that is not a boolean', { type: 'options:update-settings', detectionReports: 'yes' }],
     ['a detection report carrying page text as its reason', { type: 'content:detection-report', reason: 'Order 10023 for jane@example.com', detectorVersion: '2.0.0' }],
   ])('drops %s, logs it and records nothing', async (_name, raw) => {
     expect(await dispatchMessage(raw, partnerTab, context(), handlers())).toBeUndefined();
@@ -202,6 +218,9 @@ describe('messages: what an attacker tries', () => {
 
   it('a content script cannot send popup or options messages', async () => {
     expect(checkSender({ type: 'options:set-consent', given: true }, partnerTab, context())).toMatchObject({ ok: false });
+    // A partner page cannot opt the member in to detection reports.
+    expect(await dispatchMessage({ type: 'options:update-settings', detectionReports: true }, partnerTab, context(), handlers())).toBeUndefined();
+    expect((await getSettings(db)).detectionReports).toBe(false);
     expect(checkSender({ type: 'popup:sign-out' }, { id: 'test-extension-id', url: 'https://chrome-extension.evil/' }, context())).toMatchObject({ ok: false });
   });
 

@@ -61,6 +61,8 @@ describe('IndexedDB upgrade steps', () => {
       const db = await openSammelpunktDb();
       expect(db.version).toBe(DB_VERSION);
       expect((await getSettings(db)).apiBaseUrl).toBe('https://api.example');
+      // Settings written before the detection-reports switch existed read it as off.
+      expect((await getSettings(db)).detectionReports).toBe(false);
       db.close();
     }
   });
@@ -73,7 +75,7 @@ describe('IndexedDB upgrade steps', () => {
 describe('settings and consent', () => {
   it('starts with defaults and no consent', async () => {
     const db = await openSammelpunktDb();
-    expect(await getSettings(db)).toEqual({ apiBaseUrl: 'http://localhost:8787', notifications: true, mutedShops: [] });
+    expect(await getSettings(db)).toEqual({ apiBaseUrl: 'http://localhost:8787', notifications: true, mutedShops: [], detectionReports: false });
     expect(await hasConsent(db)).toBe(false);
     expect(await getSyncState(db)).toEqual({ attempt: 0 });
   });

@@ -49,6 +49,17 @@ describe('the privacy policy', () => {
     expect(text('en')).toMatch(/makes no request at all/);
   });
 
+  it('says the detection-health counters are sent only if the member turns on the switch the options page shows', () => {
+    for (const lang of ['en', 'de'] as const) {
+      const messages = JSON.parse(readFileSync(join(ROOT, 'public/_locales', lang, 'messages.json'), 'utf8')) as Record<string, { message: string }>;
+      const label = messages.optDetectionReports!.message;
+      const sent = PRIVACY_POLICIES[lang].sections[3]!.items!.filter((item) => item.includes(lang === 'en' ? 'counters' : 'Zähler'));
+      expect(sent, lang).toHaveLength(1);
+      expect(sent[0], lang).toMatch(lang === 'en' ? /^Only if you turn on/ : /^Nur wenn Sie/);
+      expect(sent[0], lang).toContain(label);
+    }
+  });
+
   it('picks German for de…, English otherwise', () => {
     expect(policyLanguage('de-DE,de;q=0.9,en;q=0.8')).toBe('de');
     expect(policyLanguage('de')).toBe('de');

@@ -1,11 +1,21 @@
 /**
  * Detection-health counters on their way to the API: what one request
- * carries (and what it never carries), when counters are forgotten, and
- * that a failure keeps them for the next sync.
+ * carries (and what it never carries), when counters are forgotten, that a
+ * failure keeps them for the next sync, and that nothing leaves unless the
+ * member turned detection reports on.
  */
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { countDetectionReport, listDetectionReports, MAX_WAITING_DETECTION_REPORTS, recordConsent, type SammelpunktDb } from '../../../lib/db/index.ts';
+import {
+  CURRENT,
+  countDetectionReport,
+  DEFAULT_SETTINGS,
+  listDetectionReports,
+  MAX_WAITING_DETECTION_REPORTS,
+  recordConsent,
+  updateSettings,
+  type SammelpunktDb,
+} from '../../../lib/db/index.ts';
 import { noteDetection } from '../../../lib/inpage/health.ts';
 import { sendDetectionReports } from '../../../lib/sync/reports.ts';
 import { errorBody, freshDb, json, scriptedFetch } from '../support.ts';
@@ -17,9 +27,10 @@ let db: SammelpunktDb;
 beforeEach(async () => {
   db = await freshDb();
   await recordConsent(db, true);
+  await updateSettings(db, { detectionReports: true });
 });
 
-describe('detection-health reports', () => {
+describe('detection-health reports, turned on by the member', () => {
   it('sends the counters, and only partner, day, detector version, reason and count, then forgets them', async () => {
     for (let i = 0; i < 3; i++) await noteDetection(db, { partnerId: 'schuhhaus', reason: 'ambiguous_total', detectorVersion: '2.0.0' }, NOW);
     await noteDetection(db, { partnerId: 'buchladen', reason: 'member_declined', detectorVersion: '2.0.0' }, NOW);
@@ -75,10 +86,28 @@ describe('detection-health reports', () => {
     expect(await sendDetectionReports(db, call(api.fetch), 'token-1')).toEqual({ kind: 'sent', reports: MAX_WAITING_DETECTION_REPORTS });
     expect(api.requests.map((r) => (r.body as { reports: unknown[] }).reports.length)).toEqual([50, 50, 50, 50]);
   });
+});
 
-  it('counts nothing without the member’s consent', async () => {
-    await recordConsent(db, false);
-    expect(await noteDetection(db, { partnerId: 'schuhhaus', reason: 'no_total', detectorVersion: '2.0.0' }, NOW)).toBe(false);
+describe('detection-health reports, off', () => {
+  it('sends nothing once the member turns them off, and the counters are gone at once', async () => {
+    await noteDetection(db, { partnerId: 'schuhhaus', reason: 'ambiguous_total', detectorVersion: '2.0.0' }, NOW);
+    await updateSettings(db, { detectionReports: false });
+    expect(await listDetectionReports(db)).toEqual([]);
+    const api = scriptedFetch(() => json({}, 202));
+    expect(await sendDetectionReports(db, call(api.fetch), 'token-1')).toEqual({ kind: 'off' });
+    expect(api.requests).toEqual([]);
+  });
+
+  it('an install from before the switch, with counters waiting and no such setting: sends nothing and deletes them', async () => {
+    // The settings record as an earlier version wrote it, and counters that version kept.
+    await db.put('settings', { apiBaseUrl: DEFAULT_SETTINGS.apiBaseUrl, notifications: true, mutedShops: [], consent: { given: true, at: NOW.toISOString() } }, CURRENT);
+    await countDetectionReport(db, { partnerId: 'schuhhaus', day: '2026-12-03', detectorVersion: '2.0.0', reason: 'no_total' });
+    await countDetectionReport(db, { partnerId: 'buchladen', day: '2026-12-04', detectorVersion: '2.0.0', reason: 'member_declined' });
+    const api = scriptedFetch(() => json({}, 202));
+
+    expect(await sendDetectionReports(db, call(api.fetch), 'token-1')).toEqual({ kind: 'off' });
+
+    expect(api.requests).toEqual([]);
     expect(await listDetectionReports(db)).toEqual([]);
   });
 });
