@@ -1,0 +1,20 @@
+/**
+ * The popup's personal ranking: read after the first paint, from the
+ * receipts of the look-back year (through the detection-time index) and the
+ * catalogue and offers the popup already holds. Computed here, on the
+ * device; nothing about it is sent.
+ */
+import { getSettings, listPurchasesSince, type SammelpunktDb } from '../db/index.ts';
+import { lookbackStart, rankOffers, type Ranking } from '../offers/rank.ts';
+import { currentOffers, type PopupState } from './model.ts';
+
+/** Undefined when the member switched personal suggestions off: the popup then shows the plain order. */
+export async function loadRanking(
+  db: SammelpunktDb,
+  state: Pick<PopupState, 'partners' | 'offers' | 'mutedShops'>,
+  now: Date,
+): Promise<Ranking | undefined> {
+  if ((await getSettings(db)).personalSuggestions === false) return undefined;
+  const receipts = await listPurchasesSince(db, lookbackStart(now));
+  return rankOffers({ offers: currentOffers(state.offers, now), partners: state.partners, receipts, now, mutedPartnerIds: state.mutedShops });
+}
