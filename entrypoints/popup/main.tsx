@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const outcome = await runtimeBridge.getRewards();
     paint({ rewards: outcome.ok ? { status: 'loaded', rewards: outcome.rewards } : { status: 'failed' } });
   };
-  // Reads the year of receipts it needs only after the balance is on screen, and never holds up a paint.
+  // Run only after the balance is on screen: the year of receipts it reads never holds up the first paint.
   const rank = async () => {
     try {
       paint({ ranking: await loadRanking(db, view.state, new Date()) });

@@ -11,10 +11,11 @@
  */
 import type { Offer, Partner } from '../contract/index.ts';
 import type { Receipt } from '../db/schema.ts';
+import { LOOKBACK_DAYS } from './lookback.ts';
+
+export { LOOKBACK_DAYS, lookbackStart } from './lookback.ts';
 
 export const HALF_LIFE_DAYS = 60;
-/** Beyond a year a receipt weighs under 2 % of a new one: it is not read at all. */
-export const LOOKBACK_DAYS = 365;
 /** At most this many "partners you might like". */
 export const MAX_PARTNER_SUGGESTIONS = 3;
 
@@ -85,11 +86,6 @@ interface Affinity {
   byCategory: Map<string, number>;
   /** Counting receipts per partner: when (epoch ms) and the amount that stands. */
   purchases: Map<string, Array<{ atMs: number; amountMinor: number }>>;
-}
-
-/** The earliest `detectedAt` (ISO 8601) the ranking looks at; callers read receipts from here on. */
-export function lookbackStart(now: Date): string {
-  return new Date(now.getTime() - LOOKBACK_DAYS * DAY_MS).toISOString();
 }
 
 function affinity(receipts: readonly RankedReceipt[], partnersById: ReadonlyMap<string, Partner>, now: Date): Affinity {

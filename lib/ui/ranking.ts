@@ -5,7 +5,8 @@
  * device; nothing about it is sent.
  */
 import { getSettings, listPurchasesSince, type SammelpunktDb } from '../db/index.ts';
-import { lookbackStart, rankOffers, type Ranking } from '../offers/rank.ts';
+import { lookbackStart } from '../offers/lookback.ts';
+import type { Ranking } from '../offers/rank.ts';
 import { currentOffers, type PopupState } from './model.ts';
 
 /** Undefined when the member switched personal suggestions off: the popup then shows the plain order. */
@@ -15,6 +16,8 @@ export async function loadRanking(
   now: Date,
 ): Promise<Ranking | undefined> {
   if ((await getSettings(db)).personalSuggestions === false) return undefined;
-  const receipts = await listPurchasesSince(db, lookbackStart(now));
+  // The ranking's code loads with its first use, after the first paint: it is not part of the popup's
+  // opening JavaScript (budget 20 KB gzip).
+  const [receipts, { rankOffers }] = await Promise.all([listPurchasesSince(db, lookbackStart(now)), import('../offers/rank.ts')]);
   return rankOffers({ offers: currentOffers(state.offers, now), partners: state.partners, receipts, now, mutedPartnerIds: state.mutedShops });
 }
