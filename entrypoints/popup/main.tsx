@@ -92,6 +92,8 @@ async function main(): Promise<void> {
     const others = view.state.mutedShops.filter((id) => id !== partnerId);
     await runtimeBridge.updateSettings({ mutedShops: muted ? [...others, partnerId] : others });
     paint({ state: await read() });
+    // A muted partner is never suggested.
+    void rank();
   };
 
   const showOlder = async () => {
