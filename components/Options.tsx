@@ -39,6 +39,7 @@ export function Options(props: OptionsProps) {
       <NotificationsSection {...props} />
       <DetectionReportsSection {...props} />
       <ApiSection {...props} />
+      <SuggestionsSection {...props} />
       <DataSection {...props} />
     </main>
   );
@@ -243,6 +244,37 @@ function DataSection({ bridge, onExport, onChanged }: OptionsProps) {
       )}
       {step === 'deleted' && <p class="small ok" role="status">{t('optDeleted')}</p>}
       {step === 'failed' && <p class="small error" role="alert">{t('error_generic')}</p>}
+    </section>
+  );
+}
+
+/** Personal suggestions: on unless switched off; the in-page line after a purchase follows it. */
+function SuggestionsSection({ settings, onSaveSettings }: OptionsProps) {
+  const on = settings.personalSuggestions !== false;
+  return (
+    <section class="card" aria-labelledby="opt-suggestions">
+      <h2 id="opt-suggestions" class="card-title">{t('optSuggestionsTitle')}</h2>
+      <label class="switch">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={on}
+          aria-describedby="opt-suggestions-what"
+          onChange={(e) => void onSaveSettings({ personalSuggestions: e.currentTarget.checked })}
+        />
+        <span>{t('optSuggestions')}</span>
+      </label>
+      <p id="opt-suggestions-what" class="muted small">{t('optSuggestionsWhat')}</p>
+      <label class="switch">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={on && settings.inpageSuggestions !== false}
+          disabled={!on}
+          onChange={(e) => void onSaveSettings({ inpageSuggestions: e.currentTarget.checked })}
+        />
+        <span>{t('optSuggestionsInpage')}</span>
+      </label>
     </section>
   );
 }

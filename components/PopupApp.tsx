@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { buildMatcher } from '../lib/catalog/matcher.ts';
+import type { Ranking } from '../lib/offers/rank.ts';
 import type { UiBridge } from '../lib/ui/bridge.ts';
 import { t } from '../lib/ui/i18n.ts';
 import type { PopupState, RewardsView } from '../lib/ui/model.ts';
@@ -20,6 +21,8 @@ export interface PopupAppProps {
   /** The host of the active tab, when the popup may read it. */
   tabHost?: string;
   rewards: RewardsView;
+  /** The personal order of the offers tab, computed after the first paint; absent until then and when switched off. */
+  ranking?: Ranking;
   syncing: boolean;
   bridge: UiBridge;
   onSyncNow(): void;
@@ -80,7 +83,7 @@ export function PopupApp(props: PopupAppProps) {
             onShowOlder={props.onShowOlder}
           />
         )}
-        {tab === 'offers' && <OffersList offers={state.offers} partners={state.partners} now={now} />}
+        {tab === 'offers' && <OffersList offers={state.offers} partners={state.partners} now={now} ranking={props.ranking} />}
         {tab === 'rewards' && (
           <Rewards view={props.rewards} available={state.balance?.available} signedIn={signedIn} onRedeem={bridge.redeem} />
         )}

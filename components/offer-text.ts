@@ -1,5 +1,6 @@
-/** How an offer reads in a list: what it adds, its minimum, its end. */
+/** How an offer reads in a list: what it adds, its minimum, its end, and why it is suggested. */
 import type { Offer } from '../lib/contract/index.ts';
+import type { SuggestionReason } from '../lib/offers/rank.ts';
 import { formatDate, formatMoney, formatNumber, t, tn } from '../lib/ui/i18n.ts';
 
 /** "2× Punkte" / "2× points", or "+500 Bonuspunkte" / "+500 bonus points". */
@@ -13,4 +14,13 @@ export function offerTerms(offer: Offer, currency: string): string {
   const ends = t('offerEnds', [formatDate(offer.endsAt)]);
   if (offer.minAmountMinor === undefined || offer.minAmountMinor === 0) return ends;
   return `${t('offerMinAmount', [formatMoney(offer.minAmountMinor, currency)])} · ${ends}`;
+}
+
+/**
+ * Why a suggestion is made, in one short line: "Because you shop at
+ * Buchhandlung Seitenweise", "Because you shop in Books". `nameOf` names
+ * the partner of a `partner` reason.
+ */
+export function suggestionReason(reason: SuggestionReason, nameOf: (partnerId: string) => string): string {
+  return reason.kind === 'partner' ? t('suggestReasonPartner', [nameOf(reason.partnerId)]) : t('suggestReasonCategory', [reason.category]);
 }

@@ -38,6 +38,7 @@ import { HEALTH_REASONS, noteDetection } from '@/lib/inpage/health.ts';
 import { readPageData, type PageData } from '@/lib/detect/page-data.ts';
 import { purchaseMoment } from '@/lib/inpage/moments.ts';
 import { muteShop, reminderFor } from '@/lib/inpage/reminder.ts';
+import { suggestionAfterPurchase } from '@/lib/inpage/suggestion.ts';
 import { dispatchMessage, failureCode, type Handlers, type SenderContext } from '@/lib/messages.ts';
 import { announcePurchase, recordPurchase, type AnnounceApi } from '@/lib/record.ts';
 import { syncRegistration, type ScriptingLike } from '@/lib/registration.ts';
@@ -155,7 +156,13 @@ export default defineBackground(() => {
         await noteDetection(database, { partnerId: partner.id, detectorVersion: DETECTOR_VERSION, reason: HEALTH_REASONS.memberConfirmed });
       }
       void sync('recorded');
-      return { recorded: true, purchaseId: result.purchase.id, moment: purchaseMoment(result.purchase, partner, true) };
+      // Computed here from the receipts on the device; a failure costs the suggestion, never the moment.
+      const suggestion = await suggestionAfterPurchase(database, partner, new Date()).catch((error: unknown) => {
+        console.warn('Sammelpunkt: no partner suggestion', error);
+        return undefined;
+      });
+      const moment = purchaseMoment(result.purchase, partner, true);
+      return { recorded: true, purchaseId: result.purchase.id, moment: suggestion === undefined ? moment : { ...moment, suggestion } };
     },
     async 'content:detection-report'(message, sender) {
       // The sender check put the tab's own partner here: a page reports for itself only.

@@ -72,6 +72,9 @@ export const Message = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('options:update-settings'),
     apiBaseUrl: z.optional(z.string().check(z.maxLength(300), z.regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL'))),
+    /** Personal suggestions, computed on the device; and their line in the in-page moment after a purchase. */
+    personalSuggestions: z.optional(z.boolean()),
+    inpageSuggestions: z.optional(z.boolean()),
     notifications: z.optional(z.boolean()),
     reminders: z.optional(z.boolean()),
     mutedShops: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(1000))),

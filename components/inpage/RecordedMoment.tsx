@@ -1,5 +1,7 @@
 import type { PurchaseMoment } from '../../lib/inpage/moments.ts';
-import { formatDate, formatMoney, t, tn } from '../../lib/ui/i18n.ts';
+import type { SuggestionMoment } from '../../lib/inpage/suggestion.ts';
+import { formatDate, formatEarnRate, formatMoney, t, tn } from '../../lib/ui/i18n.ts';
+import { offerEffect, suggestionReason } from '../offer-text.ts';
 import { MomentCard } from './MomentCard.tsx';
 
 export interface RecordedMomentProps {
@@ -28,6 +30,20 @@ export function RecordedMoment({ moment, onDismiss }: RecordedMomentProps) {
   return (
     <MomentCard title={title} tone="ok" autoHideMs={RECORDED_AUTO_HIDE_MS} onDismiss={onDismiss}>
       <p class="moment-body">{body}</p>
+      {moment.suggestion !== undefined && <Suggestion suggestion={moment.suggestion} />}
     </MomentCard>
+  );
+}
+
+/** One line, and its reason where the page leaves room: the card stays small and off the shop's buttons. */
+function Suggestion({ suggestion: { partner, offer, reason } }: { suggestion: SuggestionMoment }) {
+  const line = offer !== undefined
+    ? t('inpageSuggestOffer', [partner.name, offerEffect(offer), formatDate(offer.endsAt)])
+    : t('inpageSuggestRate', [partner.name, formatEarnRate(partner.earn, partner.currency)]);
+  return (
+    <>
+      <p class="moment-body moment-suggestion">{line}</p>
+      <p class="moment-body moment-muted moment-optional">{suggestionReason(reason, () => partner.name)}</p>
+    </>
   );
 }

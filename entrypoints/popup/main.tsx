@@ -12,12 +12,15 @@ import { openSammelpunktDb, type SammelpunktDb } from '../../lib/db/index.ts';
 import { runtimeBridge } from '../../lib/ui/bridge.ts';
 import { uiLocale } from '../../lib/ui/i18n.ts';
 import { loadPopupState } from '../../lib/ui/local-state.ts';
+import type { Ranking } from '../../lib/offers/rank.ts';
+import { loadRanking } from '../../lib/ui/ranking.ts';
 import { PURCHASES_PAGE, type PopupState, type RewardsView } from '../../lib/ui/model.ts';
 
 interface View {
   state: PopupState;
   tabHost?: string;
   rewards: RewardsView;
+  ranking?: Ranking;
   syncing: boolean;
 }
 
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
         now={new Date()}
         tabHost={view.tabHost}
         rewards={view.rewards}
+        ranking={view.ranking}
         syncing={view.syncing}
         bridge={runtimeBridge}
         onSyncNow={() => void sync()}
@@ -68,16 +72,28 @@ async function main(): Promise<void> {
     const outcome = await runtimeBridge.getRewards();
     paint({ rewards: outcome.ok ? { status: 'loaded', rewards: outcome.rewards } : { status: 'failed' } });
   };
+  // Run only after the balance is on screen: the year of receipts it reads never holds up the first paint.
+  const rank = async () => {
+    try {
+      paint({ ranking: await loadRanking(db, view.state, new Date()) });
+    } catch (error) {
+      console.warn('Sammelpunkt: could not rank the offers', error);
+    }
+  };
   const sync = async () => {
     paint({ syncing: true, state: await read() });
     await runtimeBridge.syncNow();
     paint({ syncing: false, state: await read() });
+    // New purchases and offers from the server: rank again.
+    void rank();
     await loadRewards();
   };
   const setMuted = async (partnerId: string, muted: boolean) => {
     const others = view.state.mutedShops.filter((id) => id !== partnerId);
     await runtimeBridge.updateSettings({ mutedShops: muted ? [...others, partnerId] : others });
     paint({ state: await read() });
+    // A muted partner is never suggested.
+    void rank();
   };
 
   const showOlder = async () => {
@@ -88,6 +104,7 @@ async function main(): Promise<void> {
   paint({});
   // The balance is on screen from local state: `npm run bench` reads this mark against the 150 ms budget.
   performance.mark('sammelpunkt:balance-painted');
+  void rank();
   addEventListener('online', () => void read().then((state) => paint({ state })));
   addEventListener('offline', () => void read().then((state) => paint({ state })));
   if (navigator.onLine) await sync();

@@ -168,6 +168,14 @@ export async function listNewestPurchases(db: SammelpunktDb, limit: number): Pro
   return { receipts, total: await total };
 }
 
+/**
+ * Receipts detected at or after `since` (ISO 8601 UTC), oldest first, read
+ * through the detection-time index: older receipts are never touched.
+ */
+export async function listPurchasesSince(db: SammelpunktDb, since: string): Promise<Receipt[]> {
+  return db.getAllFromIndex('purchases', 'by-detectedAt', IDBKeyRange.lowerBound(since));
+}
+
 export async function getPurchase(db: SammelpunktDb, id: string): Promise<Receipt | undefined> {
   return db.get('purchases', id);
 }

@@ -92,6 +92,16 @@ export interface Settings {
   consent?: Consent;
   apiBaseUrl: string;
   notifications: boolean;
+  /**
+   * Personal suggestions (lib/offers/rank.ts), computed on this device from
+   * the receipts: on unless set to false. Off: offers in their plain order,
+   * no reasons, no partner suggested after a purchase.
+   */
+  personalSuggestions?: boolean;
+  /** The partner suggestion in the in-page moment after a purchase; on unless set to false (or personal suggestions are off). */
+  inpageSuggestions?: boolean;
+  /** The local day (`YYYY-MM-DD`) a partner was last suggested after a purchase; see lib/inpage/suggestion.ts. */
+  suggestionShownOn?: string;
   /** Partner ids for which no notification and no in-page reminder is shown. */
   mutedShops: string[];
   /** The in-page reminder on partner shops, for all shops at once; on unless set to false. */

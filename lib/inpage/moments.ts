@@ -5,6 +5,7 @@
  */
 import type { Offer, Partner } from '../contract/index.ts';
 import type { Receipt } from '../db/schema.ts';
+import type { SuggestionMoment } from './suggestion.ts';
 
 /** The order confirmation moment: "✓ 57 points pending — Sammelpunkt recorded order 10023 (€114.00)". */
 export interface PurchaseMoment {
@@ -18,6 +19,8 @@ export interface PurchaseMoment {
   points: number;
   /** ISO 8601 UTC: when the order was first recorded. */
   recordedAt: string;
+  /** At most once a day after a new purchase: one more partner that fits (lib/inpage/suggestion.ts). */
+  suggestion?: SuggestionMoment;
 }
 
 /** The first-visit reminder: the rate comes with the partner, the best current offer from the background. */

@@ -77,6 +77,12 @@ const en: PrivacyPolicy = {
       ],
     },
     {
+      heading: 'Personal suggestions, computed on your device',
+      paragraphs: [
+        'Unless you switch "Personal suggestions" off in the options, the extension orders the current offers by the shops and categories you bought from in the last year (recent purchases count more), says under each suggested offer why, suggests up to three partners in those categories, and after a purchase, at most once a day, one more partner on the shop\'s page. It computes all this on your device from the receipts described above. Nothing about the suggestions is sent, to the Sammelpunkt server or anyone else, and no receipt beyond the orders sent anyway; for them it keeps only the day a partner was last suggested on a shop\'s page.',
+      ],
+    },
+    {
       heading: 'What the Sammelpunkt server keeps',
       items: [
         'Your account: e-mail address, a salted hash of your password (scrypt, never the password itself), member number, tier, when you joined, and whether your e-mail address is confirmed.',
@@ -149,6 +155,12 @@ const de: PrivacyPolicy = {
         'Nur wenn Sie fehlende Punkte reklamieren: den Beleg dieser Bestellung, einschließlich Ursprung und Pfad ihrer Bestätigungsseite.',
         'Wenn Sie Punkte einlösen: die gewählte Prämie.',
         'Um Ihr Guthaben, Ihre Einkäufe, Angebote und Prämien zu zeigen, fragt die Erweiterung sie mit Ihrem Token beim Server ab.',
+      ],
+    },
+    {
+      heading: 'Persönliche Vorschläge, auf Ihrem Gerät berechnet',
+      paragraphs: [
+        'Solange Sie „Persönliche Vorschläge“ in den Einstellungen nicht ausschalten, ordnet die Erweiterung die aktuellen Angebote nach den Shops und Kategorien, in denen Sie im letzten Jahr eingekauft haben (jüngere Einkäufe zählen mehr), sagt unter jedem vorgeschlagenen Angebot, warum, schlägt bis zu drei Partner in diesen Kategorien vor und nach einem Einkauf, höchstens einmal am Tag, einen weiteren Partner auf der Shopseite. Sie berechnet all das auf Ihrem Gerät aus den oben beschriebenen Belegen. Nichts über die Vorschläge wird gesendet, weder an den Sammelpunkt-Server noch an sonst jemanden, und kein Beleg über die ohnehin gesendeten Bestellungen hinaus; dafür speichert sie nur den Tag, an dem zuletzt auf einer Shopseite ein Partner vorgeschlagen wurde.',
       ],
     },
     {

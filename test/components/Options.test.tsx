@@ -157,4 +157,28 @@ describe('Options', () => {
     expect(await screen.findByText('Alle lokalen Daten wurden gelöscht.')).toBeTruthy();
     expect([signedOut, exported, deleted]).toEqual([1, 1, 1]);
   });
+
+  it('has personal suggestions on by default, says they stay on the device, and switches them off', async () => {
+    speak('en');
+    const patches: SettingsPatch[] = [];
+    renderOptions({ onSaveSettings: (p) => { patches.push(p); return Promise.resolve(); } });
+    const suggestions = screen.getByRole('switch', { name: 'Order offers by what I buy, and suggest partners' }) as HTMLInputElement;
+    expect(suggestions.checked).toBe(true);
+    expect(document.getElementById(suggestions.getAttribute('aria-describedby')!)!.textContent).toBe('Computed on this device from your receipts; nothing about it is sent.');
+    fireEvent.click(suggestions);
+    fireEvent.click(screen.getByRole('switch', { name: /^After a purchase, suggest one more partner/ }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(patches).toEqual([{ personalSuggestions: false }, { inpageSuggestions: false }]);
+  });
+
+  it('greys out the in-page suggestion while personal suggestions are off (German)', () => {
+    speak('de');
+    renderOptions({ settings: { apiBaseUrl: 'http://localhost:8787', notifications: true, mutedShops: [], personalSuggestions: false } });
+    expect(screen.getByRole('heading', { name: 'Persönliche Vorschläge' })).toBeTruthy();
+    expect((screen.getByRole('switch', { name: 'Angebote nach meinen Einkäufen ordnen und Partner vorschlagen' }) as HTMLInputElement).checked).toBe(false);
+    const inpage = screen.getByRole('switch', { name: /^Nach einem Einkauf/ }) as HTMLInputElement;
+    expect(inpage.checked).toBe(false);
+    expect(inpage.disabled).toBe(true);
+    expect(screen.getByText('Wird auf diesem Gerät aus Ihren Belegen berechnet; davon wird nichts gesendet.')).toBeTruthy();
+  });
 });

@@ -2,7 +2,9 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PopupApp, type PopupAppProps } from '../../components/PopupApp.tsx';
-import { NOW, fakeBridge, plain, popupState, receipt, rewards, speak } from './helpers.tsx';
+import { rankOffers } from '../../lib/offers/rank.ts';
+import { currentOffers } from '../../lib/ui/model.ts';
+import { NOW, fakeBridge, offers, partners, plain, popupState, receipt, rewards, speak } from './helpers.tsx';
 
 afterEach(cleanup);
 
@@ -85,6 +87,21 @@ describe('PopupApp', () => {
     expect(screen.getByRole('tab', { name: 'Card' }).getAttribute('aria-selected')).toBe('true');
     fireEvent.keyDown(screen.getByRole('tab', { name: 'Card' }), { key: 'ArrowRight' });
     expect(first.getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('orders the offers tab by the ranking it is given, with the reason under the offer', () => {
+    speak('de');
+    const ranking = rankOffers({
+      offers: currentOffers(offers, NOW),
+      partners,
+      receipts: [receipt({ id: 'b', orderId: 'B-1', partnerId: 'buchladen', detectedAt: '2025-05-19T08:00:00Z' })],
+      now: NOW,
+    });
+    renderPopup({ ranking });
+    fireEvent.click(screen.getByRole('tab', { name: 'Angebote' }));
+    const first = within(screen.getByRole('list', { name: 'Aktuelle Angebote' })).getAllByRole('listitem')[0];
+    expect(plain(first?.textContent)).toContain('Lesesommer');
+    expect(plain(first?.textContent)).toContain('Weil Sie bei Buchladen Seite einkaufen');
   });
 
   it('speaks German throughout', () => {

@@ -69,6 +69,30 @@ describe('order confirmation moment', () => {
     expect(text()).toContain('Sammelpunkt hat Bestellung 10023 (114,00 €) am 18.05.2025 erfasst.');
   });
 
+  it('adds one partner that fits, with its offer and why, in English and German', () => {
+    const suggestion = {
+      partner: { id: 'gartenglueck', name: 'Gartenglück', earn: { points: 3, per: 1 }, currency: 'EUR' },
+      offer: { id: 'garden-week', title: 'Gartenwoche', partnerId: 'gartenglueck', kind: 'multiplier' as const, multiplier: 3, startsAt: '2025-05-18T00:00:00Z', endsAt: '2025-05-25T00:00:00Z' },
+      reason: { kind: 'category' as const, category: 'Garten' },
+    };
+    speak('en');
+    render(<RecordedMoment moment={{ ...fresh, suggestion }} onDismiss={() => undefined} />);
+    expect(text()).toContain('Also collect at Gartenglück: 3× points until 25 May 2025');
+    expect(text()).toContain('Because you shop in Garten');
+    cleanup();
+    speak('de');
+    const { offer: _offer, ...withoutOffer } = suggestion;
+    render(<RecordedMoment moment={{ ...fresh, suggestion: withoutOffer }} onDismiss={() => undefined} />);
+    expect(text()).toContain('Sammeln Sie auch bei Gartenglück: 3 Punkte pro 1 €');
+    expect(text()).toContain('Weil Sie in der Kategorie Garten einkaufen');
+  });
+
+  it('says nothing more without a suggestion', () => {
+    speak('en');
+    render(<RecordedMoment moment={fresh} onDismiss={() => undefined} />);
+    expect(text()).not.toContain('Also collect');
+  });
+
   it('renders a hostile order id and shop name as text, never as markup', () => {
     speak('en');
     const hostile = '<img src=x onerror="alert(1)">';

@@ -67,4 +67,13 @@ describe('the privacy policy', () => {
     expect(policyLanguage(undefined)).toBe('en');
     expect(policyLanguage('fr')).toBe('en');
   });
+
+  it('says personal suggestions are computed on the device, under the name the options page shows, and sent nowhere', () => {
+    for (const lang of ['en', 'de'] as const) {
+      const messages = JSON.parse(readFileSync(join(ROOT, 'public/_locales', lang, 'messages.json'), 'utf8')) as Record<string, { message: string }>;
+      const section = PRIVACY_POLICIES[lang].sections.find((s) => s.heading.startsWith(messages.optSuggestionsTitle!.message))!;
+      expect(section, lang).toBeDefined();
+      expect(section.paragraphs!.join(' '), lang).toMatch(lang === 'en' ? /on your device.*Nothing about the suggestions is sent/ : /auf Ihrem Gerät.*Nichts über die Vorschläge wird gesendet/);
+    }
+  });
 });
