@@ -35,6 +35,9 @@ export function cleanOrderId(raw: unknown): string | null {
  * "#SW-10023", "Nr. 4711-2024 vom 3. Mai"). A token must hold a digit, except
  * after a reference label, where shops such as PrestaShop use letters only.
  */
+/** Words that make the number before them a count: "3 items", "2 Artikel", "4 articles". */
+const ITEM_COUNT = /^\s*(?:items?|artikel|articles?|art[íi]culos?|articoli|artikelen|produkte?|products?|produits?|productos?|prodotti|produkten|produkty|positionen|positions?|pozycj[ei]|položk[ya]|varor|varer|st(?:ü|ue)ck|pieces?|pcs|stk)\b/i;
+
 export function orderIdAfterLabel(rest: string, label: string): string | null {
   let text = rest.replace(/^[\s:#.\-–—：＃№]*(?:(?:is|ist|lautet|est|è|es|je|er|är|to)(?=[\s:])\s*:?\s*)?/i, '');
   // "the order number ( G5R7QX1 ) in the comments": a number in brackets right after its label.
@@ -45,6 +48,8 @@ export function orderIdAfterLabel(rest: string, label: string): string | null {
   const match = /^[#]?([A-Za-z0-9][A-Za-z0-9._/-]{0,63})(?=$|[\s.,;:!?)\]|·–—]|[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef])(?!\s*\d)/.exec(text);
   const token = match?.[1];
   if (token === undefined) return null;
+  // "Your Order · 3 items in your order": a count of things, not an order's number.
+  if (/^\d+$/.test(token) && ITEM_COUNT.test(text.slice(match![0].length))) return null;
   const id = cleanOrderId(token);
   if (id === null) return null;
   if (/\d/.test(id)) return id;

@@ -20,6 +20,7 @@ import {
   PARTIAL_TOTAL_LABEL,
   PAYABLE_LABEL,
   PAYMENT_REFERENCE_LABEL,
+  INVOICE_NUMBER_HEADING,
   INVOICE_HEADING,
   THANK_YOU_HEADING,
   TAX_OR_SHIPPING_LABEL,
@@ -31,6 +32,7 @@ import { appendText, shortText, type Page, type TextPiece } from './page.ts';
 import { RANK, type Reading } from './types.ts';
 
 /** Elements whose text is navigation or a control, never a label of the order. */
+const FORM_FIELD = new Set(['INPUT', 'SELECT', 'TEXTAREA']);
 const NOT_A_LABEL = new Set(['A', 'BUTTON', 'OPTION', 'LABEL', 'INPUT', 'SUMMARY']);
 /** Containers whose next sibling belongs to something else (the next row, the next list item). */
 const BOUNDARY = new Set(['TR', 'LI', 'P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'UL', 'OL', 'DL', 'TABLE', 'TBODY', 'TFOOT', 'THEAD', 'FORM', 'SECTION', 'ARTICLE', 'MAIN', 'BODY', 'HEADER', 'FOOTER', 'NAV', 'ASIDE', 'FIELDSET']);
@@ -91,8 +93,18 @@ function isHeaderRow(node: Element): boolean {
 
 const INVISIBLE_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE']);
 
-function isControl(element: Element): boolean {
-  return within(element, 2, (node) => NOT_A_LABEL.has(node.tagName));
+function isControl(element: Element, staticLabels = false): boolean {
+  return within(element, 2, (node) => NOT_A_LABEL.has(node.tagName) && !(staticLabels && node.tagName === 'LABEL' && isStaticLabel(node)));
+}
+
+/**
+ * A `<label>` that names no form field (Foxy's receipt: "Order ID" over a static value) labels what follows, like a `<dt>`.
+ * Taken for the order number only: shops also repeat a static "Total" label on every line for small screens.
+ */
+function isStaticLabel(label: Element): boolean {
+  if (label.hasAttribute('for') || label.querySelector('input, select, textarea') !== null) return false;
+  const next = label.nextElementSibling;
+  return next === null || (!FORM_FIELD.has(next.tagName) && next.querySelector('input, select, textarea') === null);
 }
 
 /**
@@ -210,6 +222,7 @@ export function readLabels(page: Page): Reading | null {
   let orderHeading: string | null = null;
   let invoice: string | null = null;
   const paymentReferences = new Set<string>();
+  const invoiceNumbers = new Set<string>();
   let failed: { weight: number; text: string } | null = null;
   const idValues = new Map<string, string>();
   const totals: Array<{ money: Money; kind: TotalKind; label: string }> = [];
@@ -245,6 +258,11 @@ export function readLabels(page: Page): Reading | null {
         if (id !== null && heading && within(element, 1, (node) => node.tagName === 'H1')) orderHeading = piece.text;
       }
       if (heading && INVOICE_HEADING.test(lower)) invoice = piece.text;
+      const invoiceNumber = heading ? INVOICE_NUMBER_HEADING.exec(lower) : null;
+      if (invoiceNumber !== null) {
+        const id = orderIdAfterLabel(piece.text.slice(piece.text.length - invoiceNumber[1]!.length), 'invoice');
+        if (id !== null) invoiceNumbers.add(id);
+      }
     }
     if (lower.length <= 40 && PAYMENT_REFERENCE_LABEL.test(lower)) {
       const reference = valueAfterLabel(piece, piece.text.length, (text) => orderIdAfterLabel(text, 'reference'), 2);
@@ -254,7 +272,7 @@ export function readLabels(page: Page): Reading | null {
       const weight = isHeading(element) || isAlert(element) ? -30 : -12;
       if (failed === null || weight < failed.weight) failed = { weight, text: piece.text };
     }
-    if (isControl(element) || isColumnHeader(element)) continue;
+    if (isControl(element, true) || isColumnHeader(element)) continue;
     const sentence = lower.length > MAX_LABEL_PIECE;
     const idLabel = ORDER_NUMBER_LABEL.exec(lower) ?? (sentence ? null : ORDER_WORD.exec(lower));
     if (idLabel !== null) {
@@ -263,7 +281,7 @@ export function readLabels(page: Page): Reading | null {
       const id = valueAfterLabel(piece, labelEnd, (text) => orderIdAfterLabel(text, idLabel[0]), sentence ? 0 : 4);
       if (id !== null && !idValues.has(id)) idValues.set(id, piece.text);
     }
-    if (sentence) continue;
+    if (sentence || isControl(element)) continue;
     const label = labelPart(lower);
     const kind = label.length <= 60 ? totalKind(label) : null;
     if (kind !== null) {
@@ -310,6 +328,9 @@ export function readLabels(page: Page): Reading | null {
   if (invoice !== null) reading.for('invoice', -8, `an invoice: "${invoice}"`);
   // A bank transfer's reference is the order number in many shops; it is taken only when nothing names the order.
   for (const reference of paymentReferences) reading.orderId(reference, RANK.affiliate + 1, 'payment reference');
+  // An invoice's number on a page that thanks for the order is the order's own in the shops that show one (X-Cart),
+  // and is taken only when nothing else names the order.
+  for (const number of invoiceNumbers) reading.orderId(number, RANK.affiliate + 1, 'invoice number');
   for (const [value, label] of idValues) reading.orderId(value, RANK.shownWithLabel, `"${label}"`);
   // One label beside several different amounts ("Total" on each item's row) labels a column of line totals, not the order's.
   const amountsPerLabel = new Map<string, Set<number>>();

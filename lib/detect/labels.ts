@@ -51,6 +51,10 @@ export const ORDER_STATUS = new RegExp(
 /** "Thank you for your order" and "your order has been received", the sentence every confirmation carries. */
 export const ORDER_THANKS = new RegExp(
   anyOf(
+    // A payment gateway's return page says the payment went through, the order's number often only in a link:
+    // said only once the order is paid for, as surely as a thank-you
+    '(?:your )?payment (?:was |has been )?successfully (?:accepted|received|completed|processed|made)', 'your payment (?:was|has been) (?:successful|accepted|received)',
+    '(?:ihre |deine )?zahlung (?:war|wurde) erfolgreich(?: (?:abgeschlossen|durchgeführt|verarbeitet))?', 'votre paiement a (?:bien )?été (?:accepté|effectué|reçu)',
     // German
     '(?:vielen |herzlichen |besten )?dank(?:e)?(?: sch(?:ö|oe)n)? f(?:ü|ue)r (?:ihre[nm]?|deine[nm]?|eure[nm]?) (?:bestellung|auftrag|einkauf|kauf)',
     'merci f(?:ü|ue)r (?:ihre|deine|eure) bestellung',
@@ -158,6 +162,12 @@ export const PAYMENT_REFERENCE_LABEL =
   /^(?:verwendungszweck|zahlungsreferenz|payment reference|reference|communication(?: structurée)?|référence du virement|betalingskenmerk|causale|concepto|tytuł(?:em)? przelewu|variabilní symbol|ocr(?:-nummer)?|referencia de pago)\s*:?$/;
 
 /** The heading of an invoice, which repeats an order with its total. */
+/**
+ * A heading that names an invoice by its number ("Invoice #1187", "Rechnung 00318"). Several shop
+ * systems (X-Cart's checkout success page) show the order as its invoice, numbered as the order.
+ */
+export const INVOICE_NUMBER_HEADING = /^(?:vat |tax )?(?:invoice|rechnung|facture|factuur|fattura|factura|faktura|faktúra|lasku|számla)\s*(?:#|no\.?|nr\.?|n[°º]\.?)?\s*([a-z0-9._/-]{0,30}\d[a-z0-9._/-]{0,30})$/;
+
 export const INVOICE_HEADING = /^(?:vat |tax )?(?:invoice|rechnung|facture|factuur|fattura|factura|faktura|faktúra|lasku|számla)(?: no\.?| nr\.?| #)?$/;
 
 /** Titles of a receipt page ("Receipt - Store", "Le reçu"). */
@@ -248,11 +258,11 @@ export const REFERENCE_LABEL = /(?:referen[cz]|référence|riferimento|referenci
 export const GRAND_TOTAL_LABEL = new RegExp(
   anyOf(
     // German
-    'gesamt(?:summe|betrag|preis)(?: inkl\\.?| brutto| \\(inkl| \\(brutto)?',
+    'gesamt(?:summe|betrag|preis|kosten)(?: inkl\\.?| brutto| \\(inkl| \\(brutto)?',
     'endsumme', 'endbetrag', 'rechnungsbetrag', 'zahlbetrag', 'bestellsumme', 'bestellwert',
     'zu zahlen(?:der betrag)?', 'zu bezahlen', 'gesamt (?:inkl|brutto|\\(inkl|\\(brutto)', 'summe (?:inkl|brutto|\\(inkl)',
     // English
-    'grand total', 'order total', 'final (?:booking |order )?total', 'total (?:paid|due|to pay|amount|charged|payable)', 'amount (?:paid|due|charged|payable)',
+    'grand total', 'order total', 'total cost', 'totale kosten', 'coût total', 'costo totale', 'cost[oe] total', 'final (?:booking |order )?total', 'total (?:paid|due|to pay|amount|charged|payable)', 'amount (?:paid|due|charged|payable)',
     'total (?:\\()?(?:incl|inc\\.|including|tax incl|vat incl|gross)', 'gross total', 'payment due', 'total paid today', 'you paid',
     // French
     'total ttc', 'montant total(?: ttc)?', 'total à payer', 'montant (?:payé|à payer|réglé)', 'total (?:de la )?commande', 'net à payer',
@@ -376,6 +386,10 @@ export const PLACE_ORDER_BUTTON = new RegExp(
 export const FAILED_PAYMENT = new RegExp(
   anyOf(
     'zahlung (?:ist |wurde )?(?:fehlgeschlagen|abgebrochen|abgelehnt|nicht erfolgreich)', 'bezahlung (?:ist )?(?:fehlgeschlagen|abgebrochen)',
+    // "Leider wurde die Zahlung für Ihre Bestellung verweigert" (Aimeos), "Si è verificato un errore durante la transazione" (CoreShop)
+    '(?:zahlung|bezahlung) (?:für (?:ihre|deine) bestellung )?(?:wurde |ist )?(?:verweigert|abgelehnt|storniert)', 'zahlungsstatus:? (?:abgelehnt|fehlgeschlagen|verweigert)',
+    'errore durante (?:la transazione|il pagamento)', 'error (?:during|processing) (?:the |your )?(?:transaction|payment)', 'fehler (?:bei der|während der) (?:zahlung|transaktion)',
+    'erreur (?:lors|au cours) (?:de la transaction|du paiement)', 'error (?:durante|en) (?:la transacción|el pago)',
     'bestellung (?:wurde )?(?:storniert|abgebrochen)', 'ihre bestellung (?:konnte nicht|kann nicht) (?:abgeschlossen|bearbeitet)',
     // "We have your order, but could not process the payment"
     '(?:konnten|können) (?:ihre|deine) zahlung nicht', 'zahlung (?:konnte|kann) nicht (?:bearbeitet|durchgeführt|abgeschlossen|verarbeitet)',

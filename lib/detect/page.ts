@@ -75,7 +75,7 @@ function isHidden(element: Element): boolean {
  * label, so it is not even normalised.
  */
 const KEY_STEMS =
-  /dank|thank|merci|bedank|grazie|gracias|agradec|orden|ευχαριστ|παραγγελ|σύνολ|ποσό|dzięku|tack|tak|děkuj|ďakuj|kiitos|obrigad|köszön|takk|mulțum|order|ordre|bestel|bestil|beställ|auftrag|vorgang|commande|ordine|pedido|zamówien|objedn|tilau|encomend|rendel|comand|confirm|bestätig|bevestig|conferm|potwierdz|bekr|potvr|vahvist|referen|riferiment|nummer|number|numéro|numero|número|\bnr\b|\bno\.|n[°º]|total|totaa|bedrag|prijs|prix|preis|prezzo|precio|preço|cena|hinta|summe|summa|suma|gesamt|betrag|razem|łącznie|i alt|celk|spolu|yhteens|összes|végösszeg|\bsum\b|montant|importe|importo|kwota|belop|beløp|beløb|částka|amount|zahl|pay|paie|payé|betal|pag|płat|zapłat|fizet|maksett|úhrad|zaplacen|invoice|rechnung|factur|fattura|faktur|lasku|számla|verwendungs|communication|causale|concepto|tytuł|variabil|ocr|receipt|summary|récapitulatif|eingegangen|erhalten|received|placed|processed|registr|ontvangen|geplaatst|ricevut|recibid|przyjęt|mottag|modtag|přijat|vastaanot|recebid|rögzít|fogadt|storn|cancel|annul|fehlgeschlagen|failed|declin|mislukt|fallit|fallid|powiodła|misslyck|mislykk|nezdařil|zrušen|abgebrochen|anulowan|zu bezahlen|endsumme|rechnungsbetrag|mwst|vat|注文|購入|ありがとう|合計|金額|番号|订单|訂單|谢谢|感谢|感謝|謝謝|合计|总计|總計|金额|实付|应付|應付|請求|総額|小计|小計|заказ|спасибо|итого|сум|оплат|замовлен|дякуєм|сплат|sipariş|teşekkür|toplam|tutar|주문|감사|합계|금액/i;
+  /dank|thank|merci|successful|erfolgreich|votre paiement|bedank|grazie|gracias|agradec|orden|ευχαριστ|παραγγελ|σύνολ|ποσό|dzięku|tack|tak|děkuj|ďakuj|kiitos|obrigad|köszön|takk|mulțum|order|ordre|bestel|bestil|beställ|auftrag|vorgang|commande|ordine|pedido|zamówien|objedn|tilau|encomend|rendel|comand|confirm|bestätig|bevestig|conferm|potwierdz|bekr|potvr|vahvist|referen|riferiment|nummer|number|numéro|numero|número|\bnr\b|\bno\.|n[°º]|total|totaa|bedrag|prijs|prix|preis|prezzo|precio|preço|cena|hinta|summe|summa|suma|gesamt|betrag|razem|łącznie|i alt|celk|spolu|yhteens|összes|végösszeg|\bsum\b|montant|importe|importo|kwota|belop|beløp|beløb|částka|amount|zahl|pay|paie|payé|betal|pag|płat|zapłat|fizet|maksett|úhrad|zaplacen|invoice|rechnung|factur|fattura|faktur|lasku|számla|verwendungs|communication|causale|concepto|tytuł|variabil|ocr|receipt|summary|récapitulatif|eingegangen|erhalten|received|placed|processed|registr|ontvangen|geplaatst|ricevut|recibid|przyjęt|mottag|modtag|přijat|vastaanot|recebid|rögzít|fogadt|storn|cancel|annul|fehlgeschlagen|failed|declin|mislukt|fallit|fallid|powiodła|misslyck|mislykk|nezdařil|zrušen|abgebrochen|anulowan|zu bezahlen|endsumme|rechnungsbetrag|mwst|vat|注文|購入|ありがとう|合計|金額|番号|订单|訂單|谢谢|感谢|感謝|謝謝|合计|总计|總計|金额|实付|应付|應付|請求|総額|小计|小計|заказ|спасибо|итого|сум|оплат|замовлен|дякуєм|сплат|sipariş|teşekkür|toplam|tutar|주문|감사|합계|금액/i;
 
 /**
  * The text nodes of the body that may hold a label, through the DOM's own
@@ -132,10 +132,10 @@ function commonCurrency(texts: string[], hint: CurrencyHint): string | null {
 
 /**
  * Word stems of the phrases that confirm an order, in every language the
- * labels cover: thanks, the order's name, being received or confirmed.
+ * labels cover: thanks, the order's name, being received or confirmed, a payment that went through.
  */
 const STEMS =
-  /dank|thank|merci|bedankt|grazie|gracias|agradec|orden|ευχαριστ|παραγγελ|dzięku|tack|tak for|děkuj|kiitos|obrigad|köszön|takk|mulțum|ďakuj|order|bestell|auftrag|commande|ordine|pedido|zamówien|objednáv|tilau|encomend|rendel|comand|récapitulatif|receipt|bestätig|confirm|bevestig|conferm|potwierdz|bekräft|bekræft|bekreft|potvrz|注文|購入|ありがとう|订单|訂單|谢谢|感谢|感謝|謝謝|заказ|спасибо|замовлен|дякуєм|sipariş|teşekkür|주문|감사/gi;
+  /dank|thank|merci|successful|erfolgreich|votre paiement|bedankt|grazie|gracias|agradec|orden|ευχαριστ|παραγγελ|dzięku|tack|tak for|děkuj|kiitos|obrigad|köszön|takk|mulțum|ďakuj|order|bestell|auftrag|commande|ordine|pedido|zamówien|objednáv|tilau|encomend|rendel|comand|récapitulatif|receipt|bestätig|confirm|bevestig|conferm|potwierdz|bekräft|bekræft|bekreft|potvrz|注文|購入|ありがとう|订单|訂單|谢谢|感谢|感謝|謝謝|заказ|спасибо|замовлен|дякуєм|sipariş|teşekkür|주문|감사/gi;
 const MAX_STEMS = 400;
 
 function stemPositions(text: string): number[] {
