@@ -20,8 +20,10 @@ import {
   getSyncState,
   hasConsent,
   listConflicts,
+  markFinalStep,
   openSammelpunktDb,
   recordConsent,
+  takeFinalStep,
   updateSettings,
   type SammelpunktDb,
 } from '@/lib/db/index.ts';
@@ -136,7 +138,16 @@ export default defineBackground(() => {
         const text = shopBadgeText(partner, (await getOffers(database))?.offers ?? [], new Date());
         await action.setBadgeText({ tabId: sender.tabId, text }).catch(() => {});
       }
+      if (partner && sender.tabId !== undefined && (await takeFinalStep(database, sender.tabId, partner.id, Date.now()))) {
+        return { partner, afterFinalStep: true };
+      }
       return { partner };
+    },
+    async 'content:at-final-step'(_message, sender) {
+      const database = await db();
+      if (!(await hasConsent(database)) || sender.partnerId === undefined || sender.tabId === undefined) return { marked: false };
+      await markFinalStep(database, sender.tabId, sender.partnerId, Date.now());
+      return { marked: true };
     },
     async 'content:purchase-detected'(message, sender) {
       const database = await db();

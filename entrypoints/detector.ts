@@ -22,7 +22,7 @@ import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import type { Partner } from '@/lib/contract/index.ts';
 import type { DetectContext } from '@/lib/detect/context.ts';
-import { detect } from '@/lib/detect/index.ts';
+import { detect, isFinalCheckoutStep } from '@/lib/detect/index.ts';
 import { watchForConfirmation } from '@/lib/detect/late.ts';
 import type { Candidate, Verdict } from '@/lib/detect/types.ts';
 import { STRONG_EVIDENCE } from '@/lib/detect/verdict.ts';
@@ -47,11 +47,18 @@ export default defineUnlistedScript(() => {
 
 async function run(lifetime: Lifetime): Promise<void> {
   const send: Send = (message) => browser.runtime.sendMessage(message);
-  const { partner } = await sendTyped<'content:get-partner'>(send, { type: 'content:get-partner' });
+  const { partner, afterFinalStep } = await sendTyped<'content:get-partner'>(send, { type: 'content:get-partner' });
   if (partner === null || lifetime.isInvalid) return;
 
   const moments = momentHost(lifetime);
-  const detectContext: DetectContext = {};
+  const detectContext: DetectContext = afterFinalStep === true ? { afterFinalStep } : {};
+  // The final checkout step: the page it leads to (loaded next in this tab, or shown in its place) is judged as that.
+  let atFinalStep = false;
+  const noteFinalStep = () => {
+    if (atFinalStep || lifetime.isInvalid || !isFinalCheckoutStep(document, new URL(location.href), partner)) return;
+    atFinalStep = true;
+    void sendTyped<'content:at-final-step'>(send, { type: 'content:at-final-step' }).catch(() => undefined);
+  };
   let reported = false;
   // Declared before the first watch: a page that is already the confirmation reports during `watch()`.
   let stopWatching: () => void = () => undefined;
@@ -101,6 +108,7 @@ async function run(lifetime: Lifetime): Promise<void> {
 
   await readPageData();
   if (reported || lifetime.isInvalid) return;
+  noteFinalStep();
   stopWatching = watch(partner, detectContext, report, unresolved);
   for (const delay of PAGE_DATA_REREADS_MS) lifetime.setTimeout(() => void readPageData(), delay);
   // A page that is already the confirmation gets the confirmation, not the reminder.
@@ -109,6 +117,10 @@ async function run(lifetime: Lifetime): Promise<void> {
   watchLocation(lifetime, () => location.href, () => {
     if (reported) return;
     stopWatching();
+    // A single-page checkout that leaves its final step: the view it shows next is the one that step led to.
+    if (atFinalStep) detectContext.afterFinalStep = true;
+    atFinalStep = false;
+    noteFinalStep();
     stopWatching = watch(partner, detectContext, report, unresolved);
     void readPageData();
   });

@@ -45,6 +45,8 @@ export const Message = z.discriminatedUnion('type', [
    * and answers with what it returned, so nothing passes through the page.
    */
   z.object({ type: z.literal('content:read-page-data') }),
+  /** The sending tab is at its partner's final checkout step: the next partner page of the tab is the one it leads to. */
+  z.object({ type: z.literal('content:at-final-step') }),
   z.object({ type: z.literal('popup:get-state') }),
   z.object({ type: z.literal('popup:sync-now') }),
   z.object({
@@ -136,7 +138,9 @@ export function failureCode(code: string, context: 'login' | 'register' | 'other
 
 /** The answer to each message type. */
 export interface Responses {
-  'content:get-partner': { partner: Partner | null };
+  /** `afterFinalStep`: the tab's previous partner page was this partner's final checkout step (lib/detect/session.ts). */
+  'content:get-partner': { partner: Partner | null; afterFinalStep?: boolean };
+  'content:at-final-step': { marked: boolean };
   /** `moment` tells the page what to show: the new receipt, or the one recorded before (a reload). */
   'content:purchase-detected': { recorded: boolean; purchaseId?: string; moment?: PurchaseMoment };
   'content:detection-report': { counted: boolean };

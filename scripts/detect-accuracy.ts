@@ -15,7 +15,7 @@ import type { Partner } from '../lib/contract/index.ts';
 import { currencyOfLocale } from '../lib/detect/currency.ts';
 import { explainVerdict, judge } from '../lib/detect/index.ts';
 import type { Verdict } from '../lib/detect/types.ts';
-import { loadCorpus, readCorpusPage, type CorpusPage } from '../test/fixtures/pages/corpus.ts';
+import { contextFor, loadCorpus, readCorpusPage, type CorpusPage } from '../test/fixtures/pages/corpus.ts';
 import { parsePage } from './lib/parse-html.ts';
 
 type Outcome = 'exact' | 'wrong' | 'asked' | 'missed' | 'correct-negative' | 'false-positive';
@@ -56,7 +56,7 @@ export function runCorpus(pages: CorpusPage[]): PageResult[] {
   return pages.map((page) => {
     const doc = parsePage(readCorpusPage(page));
     const started = performance.now();
-    const verdict = judge(doc, new URL(page.url), partnerFor(page));
+    const verdict = judge(doc, new URL(page.url), partnerFor(page), contextFor(page));
     const ms = performance.now() - started;
     return { page, outcome: classify(page, verdict), verdict, ms };
   });
@@ -100,7 +100,7 @@ function main(argv: string[]): number {
   for (const failure of failures) {
     console.log(`\n${describe(failure)}`);
     if (explain) {
-      const thorough = judge(parsePage(readCorpusPage(failure.page)), new URL(failure.page.url), partnerFor(failure.page), undefined, { thorough: true });
+      const thorough = judge(parsePage(readCorpusPage(failure.page)), new URL(failure.page.url), partnerFor(failure.page), contextFor(failure.page), { thorough: true });
       for (const text of explainVerdict(thorough)) console.log(`      ${text}`);
     }
   }

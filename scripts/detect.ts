@@ -2,7 +2,7 @@
  * Runs the extension's detectors on a saved page, for partner managers
  * onboarding a shop:
  *
- *   npm run -s detect -- --url <url> [--partner <partner.json>] [--explain] <file.html>
+ *   npm run -s detect -- --url <url> [--partner <partner.json>] [--explain] [--after-final-step] <file.html>
  *
  * Prints one JSON candidate on stdout and exits 0; prints the reason on
  * stderr and exits 1 when nothing is detected; when the page confirms an
@@ -17,13 +17,15 @@ import { Partner } from '../lib/contract/index.ts';
 import { describeAmbiguity, explainVerdict, judge } from '../lib/detect/index.ts';
 import { parsePage } from './lib/parse-html.ts';
 
-const USAGE = 'usage: npm run -s detect -- --url <url> [--partner <partner.json>] [--explain] <file.html>';
+const USAGE = 'usage: npm run -s detect -- --url <url> [--partner <partner.json>] [--explain] [--after-final-step] <file.html>';
 
 interface Args {
   url: URL;
   file: string;
   partnerFile?: string;
   explain: boolean;
+  /** Judge the page as the one the shop's final checkout step led to in the browser. */
+  afterFinalStep: boolean;
 }
 
 class UsageError extends Error {}
@@ -33,6 +35,7 @@ function parseArgs(argv: string[]): Args {
   let partnerFile: string | undefined;
   const files: string[] = [];
   let explain = false;
+  let afterFinalStep = false;
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
     if (arg === '--url' || arg === '--partner') {
@@ -47,6 +50,8 @@ function parseArgs(argv: string[]): Args {
       partnerFile = arg.slice('--partner='.length);
     } else if (arg === '--explain') {
       explain = true;
+    } else if (arg === '--after-final-step') {
+      afterFinalStep = true;
     } else if (arg === '--') {
       continue;
     } else if (arg.startsWith('-')) {
@@ -59,7 +64,7 @@ function parseArgs(argv: string[]): Args {
   if (url === undefined) throw new UsageError('--url is required');
   if (file === undefined || extra.length > 0) throw new UsageError('exactly one HTML file is required');
   if (!URL.canParse(url)) throw new UsageError(`not a URL: ${url}`);
-  return { url: new URL(url), file, partnerFile, explain };
+  return { url: new URL(url), file, partnerFile, explain, afterFinalStep };
 }
 
 async function readPartner(file: string): Promise<Partner> {
@@ -87,7 +92,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const verdict = judge(parsePage(html), args.url, partner, undefined, { thorough: args.explain });
+  const verdict = judge(parsePage(html), args.url, partner, args.afterFinalStep ? { afterFinalStep: true } : undefined, { thorough: args.explain });
   if (args.explain) process.stderr.write(`${explainVerdict(verdict).join('\n')}\n`);
   if (verdict.kind === 'order') {
     const { orderId, amountMinor, currency, method } = verdict.candidate;

@@ -244,7 +244,28 @@ export async function removeDetectionReports(db: SammelpunktDb, keys: readonly s
  * is inspected until the member agrees again).
  */
 export async function clearLocalData(db: SammelpunktDb): Promise<void> {
-  const stores = ['purchases', 'outbox', 'catalog', 'offers', 'account', 'settings', 'syncState', 'detectionReports'] as const;
+  const stores = ['purchases', 'outbox', 'catalog', 'offers', 'account', 'settings', 'syncState', 'detectionReports', 'finalSteps'] as const;
   const tx = db.transaction(stores, 'readwrite');
   await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
+}
+
+/** How long after the final checkout step the next page of the tab counts as the one it led to (a payment provider's pages in between). */
+export const FINAL_STEP_WINDOW_MS = 30 * 60 * 1000;
+
+/** This tab is at the partner's final checkout step (its place-order button). */
+export async function markFinalStep(db: SammelpunktDb, tabId: number, partnerId: string, now: number): Promise<void> {
+  await db.put('finalSteps', { tabId, partnerId, at: now });
+}
+
+/**
+ * Whether the tab's previous partner page was this partner's final step, not
+ * longer ago than `FINAL_STEP_WINDOW_MS`. The mark is used up: only the next
+ * page of the tab is the page the final step led to.
+ */
+export async function takeFinalStep(db: SammelpunktDb, tabId: number, partnerId: string, now: number): Promise<boolean> {
+  const tx = db.transaction('finalSteps', 'readwrite');
+  const mark = await tx.store.get(tabId);
+  if (mark !== undefined) await tx.store.delete(tabId);
+  await tx.done;
+  return mark !== undefined && mark.partnerId === partnerId && now - mark.at >= 0 && now - mark.at <= FINAL_STEP_WINDOW_MS;
 }

@@ -160,6 +160,18 @@ export interface DetectionReportCount {
   count: number;
 }
 
+/**
+ * A tab whose last partner page was that shop's final checkout step, kept
+ * until the next partner page in the tab reads it (lib/detect/session.ts):
+ * the tab, the partner and when; never the page.
+ */
+export interface FinalStepMark {
+  tabId: number;
+  partnerId: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
 /** The key of every single-record store. */
 export const CURRENT = 'current';
 type Current = typeof CURRENT;
@@ -182,9 +194,10 @@ export interface SammelpunktSchema extends DBSchema {
   settings: { key: Current; value: Settings };
   syncState: { key: Current; value: SyncState };
   detectionReports: { key: string; value: DetectionReportCount };
+  finalSteps: { key: number; value: FinalStepMark };
 }
 
-export type StoreName = 'purchases' | 'outbox' | 'catalog' | 'offers' | 'account' | 'settings' | 'syncState' | 'detectionReports';
+export type StoreName = 'purchases' | 'outbox' | 'catalog' | 'offers' | 'account' | 'settings' | 'syncState' | 'detectionReports' | 'finalSteps';
 
 /** The demo server of `npm start`: the API of development builds and of the tests. */
 export const DEMO_API_BASE_URL = 'http://localhost:8787';

@@ -31,8 +31,13 @@ const v2: UpgradeStep = (db) => {
   db.createObjectStore('detectionReports', { keyPath: 'key' });
 };
 
+/** Version 3: tabs that just left a partner's final checkout step. */
+const v3: UpgradeStep = (db) => {
+  db.createObjectStore('finalSteps', { keyPath: 'tabId' });
+};
+
 /** `UPGRADES[n - 1]` is the step to version n. */
-export const UPGRADES: readonly UpgradeStep[] = [v1, v2];
+export const UPGRADES: readonly UpgradeStep[] = [v1, v2, v3];
 
 export const DB_VERSION = UPGRADES.length;
 

@@ -16,4 +16,10 @@ export interface DetectContext {
    * Superseded by `pageData.dataLayer`.
    */
   ga4Events?: unknown[];
+  /**
+   * The previous page in this tab, at the same partner and moments ago, was
+   * the shop's final checkout step (its place-order button). Remembered by
+   * the background for the tab only; see session.ts.
+   */
+  afterFinalStep?: boolean;
 }

@@ -65,7 +65,7 @@ function classesAndIds(element: Element): string {
 }
 
 /** The button that places the order on a review step, or null. */
-function placeOrderButton(page: Page): string | null {
+export function placeOrderButton(page: Page): string | null {
   for (const button of pageButtons(page.doc)) {
     const type = (button.getAttribute('type') ?? 'submit').toLowerCase();
     const raw = button.tagName === 'INPUT' ? (button.getAttribute('value') ?? '') : (shortText(button, 80) ?? '');

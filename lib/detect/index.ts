@@ -7,11 +7,12 @@
 import type { Partner } from '../contract/index.ts';
 import { readAnalytics } from './analytics.ts';
 import type { DetectContext } from './context.ts';
-import { readHints } from './hints.ts';
+import { placeOrderButton, readHints } from './hints.ts';
 import { readJsonLd } from './json-ld.ts';
 import { mentionsAnOrder, readLabels } from './labels-reader.ts';
 import { makePage, type Page } from './page.ts';
 import { readPartnerRule } from './partner-rule.ts';
+import { afterFinalStep, readOrderHeading } from './session.ts';
 import { hasConfirmationMarker, readPlatforms, readWidgets } from './platforms.ts';
 import type { Candidate, Reading, Verdict } from './types.ts';
 import { STRONG_EVIDENCE, weigh } from './verdict.ts';
@@ -29,7 +30,7 @@ const NOTHING_SUGGESTS_AN_ORDER = 'not an order confirmation: nothing on the pag
 /** Readers of what a page's scripts, structured data and the catalogue say: cheap, always run. */
 const FIRST_READERS: ReadonlyArray<Reader> = [readPartnerRule, readJsonLd, readAnalytics];
 /** Readers of the page's markup and text, run only once something says an order may be here. */
-const CONTENT_READERS: ReadonlyArray<Reader> = [readPlatforms, readWidgets, readLabels, readHints];
+const CONTENT_READERS: ReadonlyArray<Reader> = [readPlatforms, readWidgets, readLabels, readHints, readOrderHeading];
 
 /** Runs a reader; a hostile page that makes one throw only silences that reader. */
 function attempt(reader: Reader, page: Page): Reading[] {
@@ -51,6 +52,8 @@ function attempt(reader: Reader, page: Page): Reading[] {
  */
 function worthReading(page: Page, first: Reading[]): boolean {
   if (first.some((reading) => reading.evidence.some((item) => item.weight >= STRONG_EVIDENCE))) return true;
+  // The page the final checkout step led to is read whatever it says.
+  if (page.ctx?.afterFinalStep === true) return true;
   try {
     if (hasConfirmationMarker(page.doc)) return true;
   } catch {
@@ -70,11 +73,27 @@ export function judge(doc: Document, url: URL, partner?: Partner, ctx?: DetectCo
   if (!thorough && !worthReading(page, first)) {
     return { kind: 'none', reason: NOTHING_SUGGESTS_AN_ORDER, score: 0, readings: first };
   }
-  const verdict = weigh([...first, ...CONTENT_READERS.flatMap((reader) => attempt(reader, page))]);
+  const readings = [...first, ...CONTENT_READERS.flatMap((reader) => attempt(reader, page))];
+  const session = afterFinalStep(page, readings);
+  const verdict = weigh(session === null ? readings : [...readings, session]);
   if (thorough && verdict.kind !== 'none' && !worthReading(page, first)) {
     return { kind: 'none', reason: NOTHING_SUGGESTS_AN_ORDER, score: verdict.score, readings: verdict.readings };
   }
   return verdict;
+}
+
+/**
+ * Whether this page is the shop's final checkout step: it has the button
+ * that places the order (§312j BGB wording and its translations). The
+ * browser remembers it for the tab, so that the page it leads to is known
+ * as that (session.ts).
+ */
+export function isFinalCheckoutStep(doc: Document, url: URL, partner?: Partner): boolean {
+  try {
+    return placeOrderButton(makePage(doc, url, partner)) !== null;
+  } catch {
+    return false;
+  }
 }
 
 export type DetectResult = { candidate: Candidate } | { reason: string };

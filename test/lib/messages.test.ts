@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { browser } from 'wxt/browser';
 import { buildMatcher } from '../../lib/catalog/matcher.ts';
-import { getPartner, getSettings, hasConsent, listDetectionReports, recordConsent, saveCatalog, updateSettings, type SammelpunktDb } from '../../lib/db/index.ts';
+import { getPartner, getSettings, hasConsent, listDetectionReports, markFinalStep, recordConsent, saveCatalog, takeFinalStep, updateSettings, type SammelpunktDb } from '../../lib/db/index.ts';
 import {
   checkSender,
   dispatchMessage,
@@ -42,7 +42,16 @@ const partnerTab: Sender = {
 function handlers(): Handlers {
   const unused = () => Promise.reject(new Error('not under test'));
   return {
-    'content:get-partner': async (_m, sender) => ({ partner: (sender.partnerId && (await getPartner(db, sender.partnerId))) || null }),
+    'content:get-partner': async (_m, sender) => {
+      const partner = (sender.partnerId && (await getPartner(db, sender.partnerId))) || null;
+      if (partner && sender.tabId !== undefined && (await takeFinalStep(db, sender.tabId, partner.id, Date.now()))) return { partner, afterFinalStep: true };
+      return { partner };
+    },
+    'content:at-final-step': async (_m, sender) => {
+      if (!(await hasConsent(db)) || sender.partnerId === undefined || sender.tabId === undefined) return { marked: false };
+      await markFinalStep(db, sender.tabId, sender.partnerId, Date.now());
+      return { marked: true };
+    },
     'content:purchase-detected': async (message) => {
       const partner = await getPartner(db, message.partnerId);
       if (!(await hasConsent(db)) || partner === undefined) return { recorded: false };
@@ -99,6 +108,26 @@ describe('messages: what must pass', () => {
 
   it('tells the content script its partner, decided from the tab, not from the message', async () => {
     expect(await dispatchMessage({ type: 'content:get-partner' }, partnerTab, context(), handlers())).toEqual({ partner: schuhhaus });
+  });
+
+  it('tells the next page of a tab that left the final checkout step, once, and no other tab or shop', async () => {
+    expect(await dispatchMessage({ type: 'content:at-final-step' }, partnerTab, context(), handlers())).toEqual({ marked: true });
+    const otherTab: Sender = { ...partnerTab, tab: { id: 5, url: partnerTab.url } };
+    expect(await dispatchMessage({ type: 'content:get-partner' }, otherTab, context(), handlers())).toEqual({ partner: schuhhaus });
+    expect(await dispatchMessage({ type: 'content:get-partner' }, partnerTab, context(), handlers())).toEqual({ partner: schuhhaus, afterFinalStep: true });
+    // The page after that one (the member browses on) is not the one the final step led to.
+    expect(await dispatchMessage({ type: 'content:get-partner' }, partnerTab, context(), handlers())).toEqual({ partner: schuhhaus });
+    // The same tab moving on to another shop after the final step: that shop's page is judged on its own.
+    await dispatchMessage({ type: 'content:at-final-step' }, partnerTab, context(), handlers());
+    const bookshop: Sender = { id: partnerTab.id, url: 'https://www.buchladen.example/', tab: { id: 4, url: 'https://www.buchladen.example/' } };
+    expect(await dispatchMessage({ type: 'content:get-partner' }, bookshop, context(), handlers())).toEqual({ partner: buchladen });
+  });
+
+  it('keeps the final-step mark no longer than the window a payment may take', async () => {
+    await markFinalStep(db, 4, 'schuhhaus', 1_000);
+    expect(await takeFinalStep(db, 4, 'schuhhaus', 1_000 + 31 * 60 * 1000)).toBe(false);
+    await markFinalStep(db, 4, 'schuhhaus', 1_000);
+    expect(await takeFinalStep(db, 4, 'schuhhaus', 1_000 + 29 * 60 * 1000)).toBe(true);
   });
 
   it('counts a detection-health report under the tab’s partner, whatever else the page would like', async () => {

@@ -52,6 +52,13 @@ describe('IndexedDB upgrade steps', () => {
     db.close();
   });
 
+  it('step 3 adds the tabs that left a final checkout step, keyed by tab', async () => {
+    const db = await openAt(3);
+    expect([...db.objectStoreNames].sort()).toEqual(['account', 'catalog', 'detectionReports', 'finalSteps', 'offers', 'outbox', 'purchases', 'settings', 'syncState']);
+    expect(db.transaction('finalSteps').store.keyPath).toBe('tabId');
+    db.close();
+  });
+
   it('opening at the current version from each older version keeps what was stored', async () => {
     for (let from = 1; from <= DB_VERSION; from++) {
       globalThis.indexedDB = new IDBFactory();

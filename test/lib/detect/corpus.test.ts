@@ -8,7 +8,7 @@ import { judge } from '../../../lib/detect/index.ts';
 import { CONFIRMATION_MARKERS, hasConfirmationMarker } from '../../../lib/detect/platforms.ts';
 import { parsePage } from '../../../scripts/lib/parse-html.ts';
 import { classify, partnerFor } from '../../../scripts/detect-accuracy.ts';
-import { readCorpusPage } from '../../fixtures/pages/corpus.ts';
+import { contextFor, readCorpusPage } from '../../fixtures/pages/corpus.ts';
 import { CORPUS } from './load-page.ts';
 
 const confirmations = CORPUS.filter((page) => page.expected !== null && page.ask !== true);
@@ -19,7 +19,7 @@ const asks = CORPUS.filter((page) => page.ask === true);
 function verdictOn(file: string, url: string) {
   const page = CORPUS.find((entry) => entry.file === file);
   if (page === undefined) throw new Error(file);
-  return judge(parsePage(readCorpusPage(page)), new URL(url), partnerFor(page));
+  return judge(parsePage(readCorpusPage(page)), new URL(url), partnerFor(page), contextFor(page));
 }
 
 describe('the corpus', () => {
