@@ -17,6 +17,7 @@ import { modehausTheme } from './themes/modehaus.ts';
 import { prestashopTheme } from './themes/prestashop.ts';
 import { roestereiTheme } from './themes/roesterei.ts';
 import { teehausTheme } from './themes/teehaus.ts';
+import { werkzeugTheme } from './themes/werkzeug.ts';
 import { shopifyTheme } from './themes/shopify.ts';
 import { shopwareTheme } from './themes/shopware.ts';
 import { woocommerceTheme } from './themes/woocommerce.ts';
@@ -33,6 +34,7 @@ const THEMES: Readonly<Record<Platform, Theme>> = {
   prestashop: prestashopTheme,
   'hand-built': roestereiTheme,
   unreadable: teehausTheme,
+  'order-page': werkzeugTheme,
 };
 
 /** The shop id when `host` is `<shopid>.localhost` (with or without a port) for a known shop. */

@@ -117,6 +117,8 @@ export class OrderBook {
         return `RM-${3101 + seq}`;
       case 'unreadable':
         return `TL${40211 + seq}`;
+      case 'order-page':
+        return `AU-2026-${String(412 + seq).padStart(5, '0')}`;
     }
   }
 

@@ -3,10 +3,10 @@
  * the API's demo seed lists them as partners with the domains `<id>.localhost`.
  */
 
-export type Platform = 'shopware6' | 'woocommerce' | 'magento2' | 'shopify' | 'ga4-only' | 'spa-late' | 'prestashop' | 'hand-built' | 'unreadable';
+export type Platform = 'shopware6' | 'woocommerce' | 'magento2' | 'shopify' | 'ga4-only' | 'spa-late' | 'prestashop' | 'hand-built' | 'unreadable' | 'order-page';
 export type Language = 'de' | 'en' | 'de-CH';
 export type Currency = 'EUR' | 'CHF';
-export type ShopId = 'schuhhaus' | 'buecherwurm' | 'technikwelt' | 'gartenglueck' | 'modehaus' | 'feinkost' | 'alpenladen' | 'roesterei' | 'teehaus';
+export type ShopId = 'schuhhaus' | 'buecherwurm' | 'technikwelt' | 'gartenglueck' | 'modehaus' | 'feinkost' | 'alpenladen' | 'roesterei' | 'teehaus' | 'werkzeug';
 
 export interface DemoShop {
   id: ShopId;
@@ -48,6 +48,7 @@ export const DEMO_SHOPS: readonly DemoShop[] = [
   { id: 'alpenladen', name: 'Alpenladen', platform: 'prestashop', language: 'de-CH', currency: 'CHF', hostLabel: 'alpenladen', tagline: 'Bergsport-Ausrüstung aus der Schweiz' },
   { id: 'roesterei', name: 'Rösterei Morgenrot', platform: 'hand-built', language: 'de', currency: 'EUR', hostLabel: 'roesterei', tagline: 'Kaffee aus der eigenen Rösterei' },
   { id: 'teehaus', name: 'Teehaus Lindgrün', platform: 'unreadable', language: 'de', currency: 'EUR', hostLabel: 'teehaus', tagline: 'Lose Tees aus aller Welt' },
+  { id: 'werkzeug', name: 'Werkzeugkontor Kessler', platform: 'order-page', language: 'de', currency: 'EUR', hostLabel: 'werkzeug', tagline: 'Werkzeug und Befestigung für Handwerk und Haus' },
 ];
 
 const EUR_SHIPPING = { shippingMinor: 495, freeShippingFromMinor: 5000, vatBasisPoints: 1900 } as const;
@@ -143,6 +144,17 @@ export const CATALOGUES: Readonly<Record<ShopId, ShopCatalogue>> = {
       { slug: 'sencha-uji', sku: 'TL-SE100', name: 'Sencha Uji 100 g', priceMinor: 990, description: 'Grasig und frisch.' },
       { slug: 'teekanne-glas', sku: 'TL-KG10', name: 'Teekanne aus Glas 1 l', priceMinor: 3450, description: 'Mit Edelstahlsieb.' },
       { slug: 'rooibos-vanille', sku: 'TL-RV100', name: 'Rooibos Vanille 100 g', priceMinor: 690, description: 'Koffeinfrei und mild.' },
+    ],
+  },
+  werkzeug: {
+    ...EUR_SHIPPING,
+    shippingMinor: 590,
+    freeShippingFromMinor: 10000,
+    products: [
+      { slug: 'akku-bohrschrauber-18v', sku: 'WK-BS18', name: 'Akku-Bohrschrauber 18 V', priceMinor: 14900, description: 'Zwei Gänge, 55 Nm, ohne Akku.' },
+      { slug: 'bitsatz-47', sku: 'WK-BIT47', name: 'Bitsatz 47-teilig', priceMinor: 2499, description: 'Im Kunststoffkoffer.' },
+      { slug: 'wasserwaage-60', sku: 'WK-WW60', name: 'Wasserwaage 60 cm', priceMinor: 2990, description: 'Aluminium, zwei Libellen.' },
+      { slug: 'spax-sortiment', sku: 'WK-SPX', name: 'Schraubensortiment 1.000 Stück', priceMinor: 3450, description: 'Senkkopf, verzinkt.' },
     ],
   },
 };

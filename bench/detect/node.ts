@@ -1,5 +1,5 @@
 /** Detection timed in Node on linkedom, the way the `detect` CLI parses a saved page (no script runs). */
-import { detect } from '../../lib/detect/index.ts';
+import { detect, isFinalCheckoutStep } from '../../lib/detect/index.ts';
 import { parsePage } from '../../scripts/lib/parse-html.ts';
 import type { Candidate } from '../../lib/detect/types.ts';
 import { nowNs } from '../lib/stats.ts';
@@ -28,6 +28,8 @@ export async function timeInNode(pages: readonly BenchPage[]): Promise<PageTimin
     let candidate: Candidate | null = null;
     const run = () => {
       candidate = detect(doc, url, page.partner);
+      // What the detector does on every partner page that is no confirmation: is it the final checkout step?
+      if (candidate === null) isFinalCheckoutStep(doc, url, page.partner);
     };
     for (let i = 0; i < WARMUP; i++) run();
     // A DOM may cache query results until the document changes; an attribute

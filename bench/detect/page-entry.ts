@@ -8,7 +8,7 @@
  * cross-origin isolated), so runs are timed in batches and divided.
  */
 import type { Partner } from '../../lib/contract/index.ts';
-import { detect } from '../../lib/detect/index.ts';
+import { detect, isFinalCheckoutStep } from '../../lib/detect/index.ts';
 import type { Candidate } from '../../lib/detect/types.ts';
 
 export interface PageTimings {
@@ -46,6 +46,8 @@ function time(partner: Partner, href: string, count: number, perBatch: number, w
   let candidate: Candidate | null = null;
   const run = () => {
     candidate = detect(document, url, partner);
+    // What the detector does on every partner page that is no confirmation: is it the final checkout step?
+    if (candidate === null) isFinalCheckoutStep(document, url, partner);
   };
   const firstStart = performance.now();
   run();

@@ -39,6 +39,7 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
   demoPartner('alpenladen', 'Alpenladen', 'Outdoor', { points: 1, per: 1 }, { currency: 'CHF' }),
   demoPartner('roesterei', 'Rösterei Morgenrot', 'Kaffee', { points: 1, per: 1 }), // hand-built: totals unclear, the member is asked
   demoPartner('teehaus', 'Teehaus Lindgrün', 'Tee', { points: 1, per: 1 }), // unreadable until the operator adds a detection rule
+  demoPartner('werkzeug', 'Werkzeugkontor Kessler', 'Werkzeug', { points: 1, per: 1 }), // the order's own page, recorded after the final step
 ];
 
 export const DEMO_REWARDS: readonly Reward[] = [

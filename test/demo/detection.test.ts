@@ -14,7 +14,7 @@ import { TEEHAUS_DETECTION_RULE } from '../../demo/themes/teehaus.ts';
 import type { Partner } from '../../lib/contract/index.ts';
 
 const DEMO_PARTNER_BASE: Partner = { id: '', name: '', domains: [], category: 'Tee', earn: { points: 1, per: 1 }, currency: 'EUR', holdDays: 30, autoConfirm: false };
-import { detect, judge, type Candidate } from '../../lib/detect/index.ts';
+import { detect, isFinalCheckoutStep, judge, type Candidate } from '../../lib/detect/index.ts';
 import { watchForConfirmation } from '../../lib/detect/late.ts';
 import { parsePage, shopOnce, type Page } from './browse.ts';
 import { ShopClient } from './client.ts';
@@ -70,7 +70,7 @@ async function detectLate(html: string, url: URL): Promise<{ atLoad: Candidate |
 }
 
 /** Feinkost renders late; the roastery's totals are unclear unless shipping is free; the tea shop needs its partner rule (each has tests of its own). */
-const SHOPS_DETECTED_AT_LOAD = DEMO_SHOPS.filter((s) => !['spa-late', 'hand-built', 'unreadable'].includes(s.platform));
+const SHOPS_DETECTED_AT_LOAD = DEMO_SHOPS.filter((s) => !['spa-late', 'hand-built', 'unreadable', 'order-page'].includes(s.platform));
 
 /**
  * Which detector should recognise each shop: its platform's markup. Magento's
@@ -186,6 +186,30 @@ describe('teehaus, whose confirmation template no generic reader understands', (
       } finally {
         await parsed.close();
       }
+    }
+  });
+});
+
+describe('werkzeug, whose final checkout step leads to the order\'s own page in the account', () => {
+  it('checkout is the final step; the order page it leads to is recorded as such, and the same page opened otherwise records nothing', async () => {
+    const client = new ShopClient(createDemoShops({}), 'werkzeug.localhost:8787');
+    const journey = await shopOnce(client, [[1, 1], [2, 1]]);
+    const booked = await lastOrder(client);
+    for (const page of [journey.home, journey.product, journey.cart, journey.checkout]) {
+      const parsed = parsePage(page.html, client.url(page.path));
+      try {
+        expect(isFinalCheckoutStep(parsed.document, client.url(page.path)), page.path).toBe(page === journey.checkout);
+      } finally {
+        await parsed.close();
+      }
+    }
+    const url = client.url(journey.confirmation.path);
+    const { document, close } = parsePage(journey.confirmation.html, url);
+    try {
+      expect(detect(document, url)).toBeNull();
+      expect(detect(document, url, undefined, { afterFinalStep: true })).toMatchObject({ orderId: booked.orderId, amountMinor: booked.amountMinor, currency: 'EUR' });
+    } finally {
+      await close();
     }
   });
 });

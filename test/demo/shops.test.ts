@@ -19,6 +19,7 @@ const PLATFORM_SHAPES: Record<string, { confirmation: RegExp; orderNumber: RegEx
   alpenladen: { confirmation: /^\/bestellbestaetigung\?id_cart=\d+&id_module=3&id_order=\d+&key=[0-9a-f]{32}$/, orderNumber: /^[A-Z]{9}$/ },
   roesterei: { confirmation: /^\/geschafft\/[0-9a-f]{32}$/, orderNumber: /^RM-\d+$/, firstNumber: 'RM-3101' },
   teehaus: { confirmation: /^\/fertig\/[0-9a-f]{32}$/, orderNumber: /^TL\d+$/, firstNumber: 'TL40211' },
+  werkzeug: { confirmation: /^\/konto\/auftraege\/[0-9a-f]{32}$/, orderNumber: /^AU-2026-\d{5}$/, firstNumber: 'AU-2026-00412' },
 };
 
 function clientFor(shopId: string, app = createDemoShops({ apiBase: 'http://localhost:8787' })): ShopClient {
@@ -34,7 +35,7 @@ async function orders(client: ShopClient): Promise<OrdersJson['orders']> {
 
 describe('demo shop hosts', () => {
   it('lists the nine shops with their fixed ids', () => {
-    expect(DEMO_SHOPS.map((s) => s.id)).toEqual(['schuhhaus', 'buecherwurm', 'technikwelt', 'gartenglueck', 'modehaus', 'feinkost', 'alpenladen', 'roesterei', 'teehaus']);
+    expect(DEMO_SHOPS.map((s) => s.id)).toEqual(['schuhhaus', 'buecherwurm', 'technikwelt', 'gartenglueck', 'modehaus', 'feinkost', 'alpenladen', 'roesterei', 'teehaus', 'werkzeug']);
     expect(DEMO_SHOPS.find((s) => s.id === 'alpenladen')).toMatchObject({ currency: 'CHF', platform: 'prestashop', hostLabel: 'alpenladen' });
   });
 

@@ -138,6 +138,40 @@ function extensionHasRuleFor(_chrome: unknown, partnerId: string): Promise<boole
   });
 }
 
+/** The partner the extension marked this tab's final checkout step for, if any (IndexedDB `finalSteps`). */
+function finalStepMarkedFor(_chrome: unknown, partnerId: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const open = indexedDB.open('sammelpunkt');
+    open.onerror = () => resolve(false);
+    open.onsuccess = () => {
+      const db = open.result;
+      const read = db.transaction('finalSteps').objectStore('finalSteps').getAll();
+      read.onerror = () => resolve(false);
+      read.onsuccess = () => {
+        resolve((read.result as Array<{ partnerId: string }>).some((mark) => mark.partnerId === partnerId));
+        db.close();
+      };
+    };
+  });
+}
+
+/** Whether the extension holds a receipt for this order (IndexedDB `purchases`, index `by-order`). */
+function extensionHasReceipt(_chrome: unknown, key: { partnerId: string; orderId: string }): Promise<boolean> {
+  return new Promise((resolve) => {
+    const open = indexedDB.open('sammelpunkt');
+    open.onerror = () => resolve(false);
+    open.onsuccess = () => {
+      const db = open.result;
+      const read = db.transaction('purchases').objectStore('purchases').index('by-order').count([key.partnerId, key.orderId]);
+      read.onerror = () => resolve(false);
+      read.onsuccess = () => {
+        resolve(read.result > 0);
+        db.close();
+      };
+    };
+  });
+}
+
 /** Today's detection-health figures of one partner, as the operator reads them. */
 async function detectionHealthOf(partnerId: string): Promise<HealthDay | undefined> {
   const body = await api.json<{ partners: Array<{ partnerId: string; days: HealthDay[] }> }>('GET', '/v1/admin/detection-health?days=7', { token: ADMIN_TOKEN });
@@ -522,6 +556,53 @@ describe('Chromium: when things go wrong', () => {
     );
     expect(booked).toEqual([expect.objectContaining({ orderId: order.orderId, amountMinor: order.amountMinor, method: 'partner-rule' })]);
     await tab.close();
+  });
+
+  step('a shop whose final step leads to the order\'s own page in the account: recorded because the tab came from that step, and only then', async () => {
+    const tab = await chromium.context.newPage();
+    const { product, cart } = await addToCart(tab, shops.shopUrl('werkzeug'), 1);
+    expect(product).not.toBe(cart);
+    await goToCheckout(tab);
+    // The review page with "Zahlungspflichtig bestellen": the extension marks the tab (a member reads the page before ordering).
+    await waitFor('the final step marked for the tab', () => chromium.inWorker(finalStepMarkedFor, 'werkzeug'), Boolean, 15_000);
+    const orderPage = await placeOrder(tab);
+    expect(new URL(orderPage).pathname).toMatch(/^\/konto\/auftraege\//);
+    const order = (await shops.shopOrders('werkzeug')).at(-1);
+    if (order === undefined) throw new Error('the tool shop took no order');
+    const booked = await waitFor(
+      'the order recorded from its own page',
+      async () => (await serverPurchases(api, token)).filter((p) => p.partnerId === 'werkzeug'),
+      (found) => found.length > 0,
+      20_000,
+    );
+    expect(booked).toEqual([expect.objectContaining({ orderId: order.orderId, amountMinor: order.amountMinor, currency: 'EUR', method: 'session', status: 'pending' })]);
+    await InPageMoment.waitFor(tab, 'points pending');
+    // The mark is used up: it was for that one page.
+    expect(await chromium.inWorker(finalStepMarkedFor, 'werkzeug')).toBe(false);
+    await tab.close();
+
+    // A second order placed where the extension saw no final step (the form posted outside any page), its page opened
+    // later from a link, as from the account: the same kind of page, and nothing is recorded there.
+    const shopping = await chromium.context.newPage();
+    await addToCart(shopping, shops.shopUrl('werkzeug'), 2);
+    const secondPage = await shopping.evaluate(async () => {
+      const form = new URLSearchParams({ name: 'Erika Mustermann', email: 'erika@example.com', street: 'Hauptstraße 1', postcode: '10115', city: 'Berlin', payment: 'Rechnung' });
+      const placed = await fetch('/kasse', { method: 'POST', body: form });
+      return placed.url;
+    });
+    expect(new URL(secondPage).pathname).toMatch(/^\/konto\/auftraege\//);
+    const second = (await shops.shopOrders('werkzeug')).at(-1);
+    expect(second?.orderId).not.toBe(order.orderId);
+    await shopping.goto(secondPage);
+    await shown(shopping.getByRole('heading', { name: second?.orderId ?? '?' }));
+    await sleep(5000);
+    expect(await chromium.inWorker(extensionHasReceipt, { partnerId: 'werkzeug', orderId: second?.orderId ?? '' })).toBe(false);
+    expect((await serverPurchases(api, token)).filter((p) => p.partnerId === 'werkzeug').map((p) => p.orderId)).toEqual([order.orderId]);
+    // The first order's page opened again from a link: still the one receipt.
+    await shopping.goto(orderPage);
+    await sleep(2000);
+    expect((await serverPurchases(api, token)).filter((p) => p.partnerId === 'werkzeug')).toHaveLength(1);
+    await shopping.close();
   });
 
   step('after the member revokes consent, a new order records nothing', async () => {
