@@ -255,7 +255,7 @@ describe('npm run admin (the real CLI)', () => {
     // Always the PGlite data directory: never a DATABASE_URL this test run may have set.
     const { DATABASE_URL: _ignored, ...env } = process.env;
     try {
-      const { stdout, stderr } = await run('npx', ['tsx', 'server/cli/admin.ts', ...args], { env: { ...env, DATA_DIR: dataDir }, timeout: 60_000 });
+      const { stdout, stderr } = await run('npx', ['tsx', 'server/cli/admin.ts', ...args], { env: { ...env, DATA_DIR: dataDir }, timeout: 150_000 });
       return { code: 0, stdout, stderr };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };
