@@ -48,4 +48,12 @@ describe.each(backends)('migration 090, growth indexes (%s)', (backend) => {
     expect(queue).toContain('purchases_flagged_open');
     expect(queue).not.toContain('purchases_flagged ');
   });
+
+  it('counts the purchases detected in the last weeks from those weeks, not from every year of purchases', async () => {
+    // catalog/detection-health.ts, detectionHealth
+    expect(
+      await plan(`SELECT count(*) FROM purchases
+        WHERE detected_at >= '2026-01-01T00:00:00Z' AND detected_at < '2026-01-29T00:00:00Z' AND duplicate_of IS NULL`),
+    ).toContain('purchases_detected');
+  });
 });
