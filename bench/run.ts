@@ -11,7 +11,8 @@ import { fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCHMARKS } from './benchmarks.ts';
+import { BENCHMARKS, ON_REQUEST_ONLY, TIMEOUT_MS } from './benchmarks.ts';
+import { growthPlot } from './growth/plot.ts';
 import type { ChildMessage } from './lib/child.ts';
 import { describeMachine } from './lib/machine.ts';
 import { markdownTable } from './lib/table.ts';
@@ -21,9 +22,10 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(HERE, 'results.json');
 const README = join(HERE, 'README.md');
 /** Per benchmark; the whole run stays under the 10 minutes the issue allows. */
-const TIMEOUT_MS = 6 * 60_000;
+const DEFAULT_TIMEOUT_MS = 6 * 60_000;
 
 function runChild(name: string): Promise<ChildMessage> {
+  const timeoutMs = TIMEOUT_MS[name] ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve) => {
     const child = fork(join(HERE, 'lib', 'child.ts'), [name], {
       execArgv: ['--expose-gc', '--import', 'tsx'],
@@ -38,8 +40,8 @@ function runChild(name: string): Promise<ChildMessage> {
     };
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      settle({ ok: false, error: `timed out after ${TIMEOUT_MS / 1000} s` });
-    }, TIMEOUT_MS);
+      settle({ ok: false, error: `timed out after ${timeoutMs / 1000} s` });
+    }, timeoutMs);
     child.on('message', (message: ChildMessage) => settle(message));
     child.on('exit', (code, signal) => settle({ ok: false, error: `exited (code ${code}, signal ${signal}) without results` }));
     child.on('error', (err) => settle({ ok: false, error: err.message }));
@@ -66,26 +68,41 @@ function previousResults(): BenchResult[] {
   }
 }
 
-/** Keeps the README's table in step with results.json, between its two markers. */
-function refreshReadme(table: string): void {
+/** Keeps a block of the README in step with results.json, between its two markers (`<!-- bench:<block>:start -->`). */
+function refreshReadme(block: string, content: string): void {
   if (!existsSync(README)) return;
   const text = readFileSync(README, 'utf8');
-  const start = '<!-- bench:table:start -->';
-  const end = '<!-- bench:table:end -->';
+  const start = `<!-- bench:${block}:start -->`;
+  const end = `<!-- bench:${block}:end -->`;
   const from = text.indexOf(start);
   const to = text.indexOf(end);
   if (from === -1 || to === -1) return;
-  writeFileSync(README, `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`);
+  writeFileSync(README, `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`);
+}
+
+/**
+ * Options a benchmark takes (`--sizes 1e4,1e6` for growth), handed to the
+ * children through the environment; what is left are benchmark names.
+ */
+function benchmarkNames(argv: readonly string[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--sizes' || arg.startsWith('--sizes=')) {
+      process.env.BENCH_GROWTH_SIZES = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (argv[++i] ?? '');
+    } else if (!arg.startsWith('-')) names.push(arg);
+  }
+  return names;
 }
 
 async function main(): Promise<void> {
-  const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const asked = benchmarkNames(process.argv.slice(2));
   const unknown = asked.filter((n) => !(n in BENCHMARKS));
   if (unknown.length > 0) {
     console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${Object.keys(BENCHMARKS).join(', ')}`);
     process.exit(2);
   }
-  const names = asked.length > 0 ? asked : Object.keys(BENCHMARKS);
+  const names = asked.length > 0 ? asked : Object.keys(BENCHMARKS).filter((n) => !ON_REQUEST_ONLY.has(n));
   const fresh: BenchResult[] = [];
   let anyCrashed = false;
   for (const name of names) {
@@ -105,7 +122,8 @@ async function main(): Promise<void> {
   merged.sort((a, b) => order.indexOf(a.benchmark) - order.indexOf(b.benchmark));
   writeFileSync(RESULTS, `${JSON.stringify(merged, null, 2)}\n`);
   const table = markdownTable(merged);
-  refreshReadme(table);
+  refreshReadme('table', table);
+  refreshReadme('growth', growthPlot(merged));
   process.stdout.write(`${table}\n`);
   process.exitCode = anyCrashed ? 1 : 0;
 }

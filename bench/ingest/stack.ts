@@ -26,7 +26,7 @@ export interface Served {
   close(): Promise<void>;
 }
 
-function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<Served> {
+export function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<Served> {
   return new Promise((resolve) => {
     const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
       resolve({
