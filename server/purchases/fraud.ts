@@ -60,13 +60,26 @@ export async function listReviewQueue(db: Queryable, opts: { limit?: number; par
     status: string;
     why: string;
   }>(
-    `SELECT id, member_id, partner_id, order_id, amount_minor, currency, points, created_at, status,
-            CASE WHEN review = 'held' THEN COALESCE(reason, 'held_for_review') ELSE flag END AS why
-       FROM purchases
-      WHERE ((review = 'held' AND status = 'pending')
-         OR (flag IS NOT NULL AND status IN ('pending', 'confirmed') AND review IS DISTINCT FROM 'released'))
-        AND ($2::text IS NULL OR partner_id = $2)
-      ORDER BY created_at, id LIMIT $1`,
+    // Two branches, each walking its partial index in created_at order and stopping at the limit
+    // (purchases_held_for_review, purchases_flagged_open), merged under one ORDER BY … LIMIT: an OR of the
+    // two sorted every held purchase before taking the first page (912× slower at 10⁷ purchases than at 10⁴,
+    // bench/README.md). A held, pending purchase that is also flagged is listed once, by the first branch.
+    `SELECT * FROM (
+       (SELECT id, member_id, partner_id, order_id, amount_minor, currency, points, created_at, status,
+               COALESCE(reason, 'held_for_review') AS why
+          FROM purchases
+         WHERE review = 'held' AND status = 'pending' AND ($2::text IS NULL OR partner_id = $2)
+         ORDER BY created_at, id LIMIT $1)
+       UNION ALL
+       (SELECT id, member_id, partner_id, order_id, amount_minor, currency, points, created_at, status,
+               CASE WHEN review = 'held' THEN COALESCE(reason, 'held_for_review') ELSE flag END AS why
+          FROM purchases
+         WHERE flag IS NOT NULL AND review IS DISTINCT FROM 'released' AND status IN ('pending', 'confirmed')
+           AND NOT (review IS NOT DISTINCT FROM 'held' AND status = 'pending')
+           AND ($2::text IS NULL OR partner_id = $2)
+         ORDER BY created_at, id LIMIT $1)
+     ) AS queue
+     ORDER BY created_at, id LIMIT $1`,
     [opts.limit ?? 100, opts.partnerId ?? null],
   );
   return rows.map((r) => ({
