@@ -343,7 +343,7 @@ export type Me = z.infer<typeof Me>;
 export const MAX_UPCOMING_EXPIRIES = 13;
 
 /** Points that expire on one day unless spent before: `expiresOn` is the last day they can be spent (YYYY-MM-DD, UTC). */
-export const UpcomingExpiry = z.object({ points: z.int(), expiresOn: z.string() });
+export const UpcomingExpiry = z.object({ points: z.int(), expiresOn: z.iso.date() });
 export type UpcomingExpiry = z.infer<typeof UpcomingExpiry>;
 
 /**
@@ -565,7 +565,7 @@ export const DEFAULT_LIABILITY_MONTHS = 12;
  */
 export const LiabilityMonth = z.object({
   /** `YYYY-MM`. */
-  month: z.string(),
+  month: z.string().check(z.regex(/^\d{4}-\d{2}$/, 'a month such as 2026-03'), z.maxLength(7)),
   /** Points that became available: confirmed purchases, released referral bonuses, programme bonuses. */
   earnedPoints: z.int(),
   /** Redeemed for vouchers or donated. */
