@@ -82,7 +82,7 @@ export function planLots(lots: readonly Lot[], debitedPoints: number, months: nu
 
 interface LotRow {
   [key: string]: unknown;
-  lot_id: number;
+  lot_id: number | null;
   earned_at: Date | null;
   credited: number;
   expired: number;
@@ -91,29 +91,32 @@ interface LotRow {
 }
 
 /**
- * A member's lots in FIFO order and the sum of the member's debits, in one
- * read of the member's available entries. Reinstatements count towards the
- * lot they name; the `earned_at` of the grand-total row is NULL.
+ * A member's lots earned before `$2` (all with NULL) and the sum of all the
+ * member's debits, in one read of the member's available entries. Later
+ * lots come after those in FIFO order, so leaving them out changes nothing
+ * about the earlier ones. Reinstatements and expiries count towards the lot
+ * they name; the first row (no lot) carries the debits.
  */
 const LOTS_SQL = `
-  SELECT COALESCE(earning_entry_id, id) AS lot_id,
-         MIN(created_at) FILTER (WHERE earning_entry_id IS NULL AND delta > 0) AS earned_at,
-         COALESCE(SUM(delta) FILTER (WHERE delta > 0), 0)::bigint AS credited,
-         COALESCE(-SUM(delta) FILTER (WHERE reason = 'expiry'), 0)::bigint AS expired,
-         COUNT(*) FILTER (WHERE reason = 'expiry')::int AS expiries,
+  WITH a AS (SELECT id, delta, reason, earning_entry_id, created_at FROM ledger_entries WHERE member_id = $1 AND account = 'available')
+  SELECT NULL::bigint AS lot_id, NULL::timestamptz AS earned_at, 0::bigint AS credited, 0::bigint AS expired, 0 AS expiries,
          COALESCE(-SUM(delta) FILTER (WHERE delta < 0), 0)::bigint AS debited
-    FROM ledger_entries
-   WHERE member_id = $1 AND account = 'available'
-   GROUP BY 1`;
+    FROM a
+  UNION ALL
+  SELECT COALESCE(earning_entry_id, id), MIN(created_at) FILTER (WHERE earning_entry_id IS NULL),
+         COALESCE(SUM(delta) FILTER (WHERE delta > 0), 0)::bigint, COALESCE(-SUM(delta) FILTER (WHERE reason = 'expiry'), 0)::bigint,
+         COUNT(*) FILTER (WHERE reason = 'expiry')::int, 0::bigint
+    FROM a WHERE delta > 0 OR reason = 'expiry'
+   GROUP BY 1
+  HAVING $2::timestamptz IS NULL OR MIN(created_at) FILTER (WHERE earning_entry_id IS NULL) < $2::timestamptz`;
 
-export async function loadLots(db: Queryable, memberId: string): Promise<{ lots: Lot[]; debitedPoints: number }> {
-  const rows = await db.query<LotRow>(LOTS_SQL, [memberId]);
+export async function loadLots(db: Queryable, memberId: string, earnedBefore?: Date): Promise<{ lots: Lot[]; debitedPoints: number }> {
+  const rows = await db.query<LotRow>(LOTS_SQL, [memberId, earnedBefore?.toISOString() ?? null]);
   let debitedPoints = 0;
   const lots: Lot[] = [];
   for (const r of rows) {
     debitedPoints += Number(r.debited);
-    // Debits that name no lot group under their own id with no earning time; they only add to the debits.
-    if (r.earned_at === null) continue;
+    if (r.lot_id === null || r.earned_at === null) continue;
     lots.push({
       entryId: Number(r.lot_id),
       earnedAt: new Date(r.earned_at),
@@ -128,7 +131,7 @@ export async function loadLots(db: Queryable, memberId: string): Promise<{ lots:
 
 /** Expires the member's due lots; call after `lockMember`. Returns the points expired. */
 export async function expireMemberLots(tx: Queryable, memberId: string, now: Date, months: number): Promise<number> {
-  const { lots, debitedPoints } = await loadLots(tx, memberId);
+  const { lots, debitedPoints } = await loadLots(tx, memberId, earnedBeforeCutoff(now, months));
   const entries: Entry[] = planLots(lots, debitedPoints, months, now)
     .filter((lot) => lot.due && lot.remainingPoints > 0)
     .map((lot) => ({ account: 'available', delta: -lot.remainingPoints, reason: 'expiry', earningEntryId: lot.entryId }));
@@ -216,8 +219,9 @@ export interface UpcomingExpiry {
 /** What expires of the member's points within `EXPIRY_FORECAST_DAYS` unless spent first. */
 export async function upcomingExpiries(db: Queryable, memberId: string, now: Date, months: number): Promise<UpcomingExpiry[]> {
   if (months <= 0) return [];
-  const { lots, debitedPoints } = await loadLots(db, memberId);
   const horizon = now.getTime() + EXPIRY_FORECAST_DAYS * DAY_MS;
+  // Only lots that expire within the horizon matter; younger ones come after them.
+  const { lots, debitedPoints } = await loadLots(db, memberId, earnedBeforeCutoff(new Date(horizon), months));
   const byDay = new Map<string, number>();
   for (const lot of planLots(lots, debitedPoints, months, now)) {
     if (lot.expired || lot.due || lot.remainingPoints === 0 || lot.expiresAt.getTime() > horizon) continue;
