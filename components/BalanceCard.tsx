@@ -1,4 +1,5 @@
-import type { Balance, TierProgress } from '../lib/contract/index.ts';
+import type { Balance, PointsExpiry, TierProgress } from '../lib/contract/index.ts';
+import { ExpiryNotice } from './ExpiryNotice.tsx';
 import { formatNumber, t, tn } from '../lib/ui/i18n.ts';
 import { tierProgress } from '../lib/ui/model.ts';
 
@@ -7,6 +8,10 @@ export interface BalanceCardProps {
   tier?: string;
   /** The server's measure of the way to the next tier; without it, lifetime points stand in. */
   tierProgress?: TierProgress;
+  /** Points about to expire, from the last sync; shown once the soonest date is near. */
+  expiry?: PointsExpiry;
+  /** The clock the expiry notice is judged by. */
+  now?: Date;
   signedIn: boolean;
 }
 
@@ -17,11 +22,12 @@ export function tierName(id: string): string {
   return name === key ? id : name;
 }
 
-export function BalanceCard({ balance, tier, tierProgress: standing, signedIn }: BalanceCardProps) {
+export function BalanceCard({ balance, tier, tierProgress: standing, expiry, now, signedIn }: BalanceCardProps) {
   return (
     <section class="card balance" aria-labelledby="balance-title">
       <h2 id="balance-title" class="card-title">{t('balanceTitle')}</h2>
       {balance ? <BalanceFigures balance={balance} tier={tier} standing={standing} /> : <p class="muted">{signedIn ? t('balanceNotSynced') : t('balanceSignedOut')}</p>}
+      {balance && signedIn && now && <ExpiryNotice expiry={expiry} now={now} />}
     </section>
   );
 }

@@ -57,7 +57,7 @@ export function PopupApp(props: PopupAppProps) {
         <button type="button" class="link small" onClick={props.onOpenOptions}>{t('openOptions')}</button>
       </header>
       {!state.consentGiven && <p class="notice small" role="note">{t('consentMissing')}</p>}
-      <BalanceCard balance={state.balance} tier={state.tier} tierProgress={state.tierProgress} signedIn={signedIn} />
+      <BalanceCard balance={state.balance} tier={state.tier} tierProgress={state.tierProgress} expiry={state.expiry} now={now} signedIn={signedIn} />
       <SyncStatus sync={state.sync} signedIn={signedIn} syncing={props.syncing} onSyncNow={props.onSyncNow} />
       {!signedIn && (
         <SignIn onSubmit={bridge.signIn} onSignedIn={props.onAccountChanged} />

@@ -46,6 +46,7 @@ import { announcePurchase, recordPurchase, type AnnounceApi } from '@/lib/record
 import { syncRegistration, type ScriptingLike } from '@/lib/registration.ts';
 import { SYNC_RETRY_ALARM, resendVerificationCode, signIn, signOut, syncNow, verifyEmail, type SyncDeps, type SyncReason } from '@/lib/sync/index.ts';
 import { claimMissingPoints, fetchRewards, redeemReward } from '@/lib/sync/member-api.ts';
+import { announceExpiry } from '@/lib/sync/expiry-notice.ts';
 
 // WXT types `getMessage` with the known keys only; record.ts asks for keys a test checks in both locale files.
 type GetMessage = (key: string, substitutions?: string[]) => string;
@@ -95,6 +96,7 @@ export default defineBackground(() => {
     const result = await sync(reason);
     // The server's catalogue moved on: fetch it now rather than at the next six-hourly refresh.
     if (result.status === 'synced' && result.catalogChanged) await refresh();
+    if (result.status === 'synced') await announceExpiry(await db(), announceApi, new Date());
     return result;
   }
 

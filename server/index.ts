@@ -7,6 +7,7 @@ import { detectionHealthAdmin, detectionReports } from './routes/detection.ts';
 import { me } from './routes/me.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { partnerApi } from './routes/partner-api.ts';
+import { pointsLiabilityAdmin } from './routes/points-admin.ts';
 import { privacy } from './routes/privacy.ts';
 import { purchases } from './routes/purchases.ts';
 import { rewards } from './routes/rewards.ts';
@@ -25,6 +26,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/partner-api', partnerApi);
   app.route('/v1/detection-reports', detectionReports);
   app.route('/v1/admin/detection-health', detectionHealthAdmin);
+  app.route('/v1/admin/points-liability', pointsLiabilityAdmin);
   app.route('/v1/admin', admin);
   return app;
 }

@@ -45,7 +45,7 @@ async function main() {
   const fetch = (req: Request, bindings: unknown) =>
     shops && demoShopForHost(req.headers.get('host') ?? '') ? shops.fetch(req) : api.fetch(req, bindings);
 
-  const scheduler = startScheduler(db, { now: () => new Date(), intervalMs: 60_000, log, metrics });
+  const scheduler = startScheduler(db, { now: () => new Date(), intervalMs: 60_000, log, metrics, pointsExpiryMonths: env.POINTS_EXPIRY_MONTHS });
 
   const server = serve({ fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const where = env.DATABASE_URL ? `PostgreSQL (DATABASE_URL${reads ? ', reads that may be a little stale from DATABASE_READ_URL' : ''})` : `PGlite in ${env.DATA_DIR}`;

@@ -339,6 +339,26 @@ export const Me = z.object({
 });
 export type Me = z.infer<typeof Me>;
 
+/** At most one upcoming expiry per month-end within the next 12 months. */
+export const MAX_UPCOMING_EXPIRIES = 13;
+
+/** Points that expire on one day unless spent before: `expiresOn` is the last day they can be spent (YYYY-MM-DD, UTC). */
+export const UpcomingExpiry = z.object({ points: z.int(), expiresOn: z.iso.date() });
+export type UpcomingExpiry = z.infer<typeof UpcomingExpiry>;
+
+/**
+ * Points expiry (docs/expiry.md): confirmed points expire at the end of the
+ * month `months` after they were earned, unless spent first; spending uses
+ * the oldest points first.
+ */
+export const PointsExpiry = z.object({
+  /** The operator's period in months; 0 when points never expire. */
+  months: z.int(),
+  /** What expires within the next 12 months if not spent first, soonest first, one item per day. */
+  upcoming: z.array(UpcomingExpiry).check(z.maxLength(MAX_UPCOMING_EXPIRIES)),
+});
+export type PointsExpiry = z.infer<typeof PointsExpiry>;
+
 export const SyncResponse = z.object({
   member: Member,
   tier: z.string(),
@@ -352,6 +372,8 @@ export const SyncResponse = z.object({
   hasMore: z.boolean(),
   catalogVersion: z.string(),
   offersVersion: z.string(),
+  /** Absent from servers older than points expiry. */
+  expiry: z.optional(PointsExpiry),
 });
 export type SyncResponse = z.infer<typeof SyncResponse>;
 
@@ -529,3 +551,51 @@ export const DetectionHealth = z.object({
   })),
 });
 export type DetectionHealth = z.infer<typeof DetectionHealth>;
+
+/** The most months `GET /v1/admin/points-liability` reports at once. */
+export const MAX_LIABILITY_MONTHS = 120;
+export const DEFAULT_LIABILITY_MONTHS = 12;
+
+/**
+ * One calendar month (UTC) of the points ledger, for the operator's books:
+ * what moved in and out of the members' available points, and what was
+ * outstanding at its end. `availableAtEnd` = the previous month's +
+ * `earnedPoints` − `spentPoints` − `expiredPoints` − `takenBackPoints` +
+ * `otherPoints`.
+ */
+export const LiabilityMonth = z.object({
+  /** `YYYY-MM`. */
+  month: z.string().check(z.regex(/^\d{4}-\d{2}$/, 'a month such as 2026-03'), z.maxLength(7)),
+  /** Points that became available: confirmed purchases, released referral bonuses, programme bonuses. */
+  earnedPoints: z.int(),
+  /** Redeemed for vouchers or donated. */
+  spentPoints: z.int(),
+  /** Breakage: points that expired unspent, less expired points given back when their purchase was returned. */
+  expiredPoints: z.int(),
+  /** Taken back from available by returns and reversals of confirmed purchases and of referral bonuses. */
+  takenBackPoints: z.int(),
+  /** Debts moved between an erased member and the account that inherited them, and anything else. */
+  otherPoints: z.int(),
+  /** Sum of every member's available points at the end of the month (debts count negative): the outstanding liability. */
+  availableAtEnd: z.int(),
+  /** Sum of pending points at the end of the month: liability that may still be confirmed or fall away. */
+  pendingAtEnd: z.int(),
+});
+export type LiabilityMonth = z.infer<typeof LiabilityMonth>;
+
+/** `GET /v1/admin/points-liability` (operator): the outstanding points liability and the breakage, per month. */
+export const PointsLiability = z.object({
+  /** POINTS_EXPIRY_MONTHS in force; 0 when points never expire. */
+  expiryMonths: z.int(),
+  /** Oldest month first, up to and including the current one. */
+  months: z.array(LiabilityMonth),
+  /** Now, from the balance rows. */
+  current: z.object({
+    /** Points members hold (members with a positive balance). */
+    availablePoints: z.int(),
+    /** Points members owe after returns of spent points (as a positive number). */
+    debtPoints: z.int(),
+    pendingPoints: z.int(),
+  }),
+});
+export type PointsLiability = z.infer<typeof PointsLiability>;

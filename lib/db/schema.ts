@@ -4,7 +4,7 @@
  * nothing may live only in memory.
  */
 import type { DBSchema } from 'idb';
-import type { Balance, Member, Offer, Partner, PurchaseStatus, TierProgress } from '../contract/index.ts';
+import type { Balance, Member, Offer, Partner, PointsExpiry, PurchaseStatus, TierProgress } from '../contract/index.ts';
 
 export const DB_NAME = 'sammelpunkt';
 
@@ -132,6 +132,10 @@ export interface SyncState {
   tier?: string;
   /** The tier and the way to the next as the server measured it at the last sync. */
   tierProgress?: TierProgress;
+  /** The points about to expire as the server counted them at the last sync (absent from older servers). */
+  expiry?: PointsExpiry;
+  /** The last spendable day (`expiresOn`) the member was already notified about: one notification per date. */
+  expiryNotifiedFor?: string;
   catalogVersion?: string;
   offersVersion?: string;
   /** Consecutive failures; the backoff grows with it and resets on success. */

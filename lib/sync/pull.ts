@@ -61,6 +61,7 @@ async function applyPage(db: SammelpunktDb, page: SyncResponse): Promise<void> {
           tier: page.tier,
           // An older server sends no progress: the popup then measures with the shared ladder itself.
           tierProgress: page.tierProgress,
+          expiry: page.expiry,
           catalogVersion: page.catalogVersion,
         },
         CURRENT,

@@ -123,6 +123,13 @@ export function formatDate(iso: string): string {
   return dateTimeFormat({ dateStyle: 'medium' }).format(date);
 }
 
+/** A calendar day (`YYYY-MM-DD`) as day and month: "31 March" / "31. März". */
+export function formatDayMonth(day: string): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return dateTimeFormat({ day: 'numeric', month: 'long', timeZone: 'UTC' }).format(date);
+}
+
 export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';

@@ -32,6 +32,7 @@ export async function loadPopupState(db: SammelpunktDb, now: Date, online: boole
     ...(sync.balance ? { balance: sync.balance } : {}),
     ...(sync.tier ? { tier: sync.tier } : {}),
     ...(sync.tierProgress ? { tierProgress: sync.tierProgress } : {}),
+    ...(sync.expiry ? { expiry: sync.expiry } : {}),
     partners,
     offers: offers?.offers ?? [],
     purchases: toPurchaseRows(newest.receipts, partners, now),

@@ -19,6 +19,8 @@ import { formatDetectionHealth, printable } from '../operator/detection-health-r
 import { showMember } from '../operator/members.ts';
 import { decideHeld, listReviewQueue } from '../purchases/fraud.ts';
 import { decideHeldReferral, listHeldReferrals } from '../programme/referrals.ts';
+import { formatLiability, pointsLiability } from '../ledger/liability.ts';
+import { LIABILITY_MONTHS_EXPECTED, parseLiabilityMonths } from '../routes/points-admin.ts';
 
 /** The drop rule, wrapped to the usage text's right-hand column. */
 const DROP_RULE_HELP = wrap(DROP_RULE_TEXT, 48).join('\n                                         ');
@@ -63,6 +65,9 @@ const USAGE = `Usage: npm run admin -- <command>
                                          flags partners whose automatic rate dropped:
                                          ${DROP_RULE_HELP}
   ledger verify                          every balance against the sums of its entries
+  points liability [--months N]          per month (UTC, default the last 12): points earned,
+                                         spent, expired (breakage), taken back, and the
+                                         outstanding available and pending points at its end
 
 JSON files hold an array of items as the operator API takes them (PUT
 /v1/admin/...), or {"partners": [...]} etc. CSV files have a header row;
@@ -83,7 +88,7 @@ The database is DATABASE_URL, else PGlite in DATA_DIR (default .data).`;
 
 const COMMANDS = new Set([
   'partners import', 'offers import', 'rewards import', 'confirmations import',
-  'claims list', 'claims approve', 'claims reject', 'member show', 'ledger verify', 'detection health',
+  'claims list', 'claims approve', 'claims reject', 'member show', 'ledger verify', 'detection health', 'points liability',
   'review list', 'review release', 'review reject',
 ]);
 
@@ -125,7 +130,7 @@ function printImport(out: Out, kind: CatalogKind, report: ImportReport): void {
   for (const k of ['created', 'updated', 'unchanged'] as const) for (const id of report[k]) out(`  ${k === 'updated' ? 'changed' : k.padEnd(7)}  ${id}`);
 }
 
-async function run(db: Db, argv: readonly string[], out: Out): Promise<number> {
+async function run(db: Db, argv: readonly string[], out: Out, expiryMonths: number): Promise<number> {
   const [area, verb, ...rest] = argv;
   const now = new Date();
   switch (`${area} ${verb}`) {
@@ -235,6 +240,14 @@ async function run(db: Db, argv: readonly string[], out: Out): Promise<number> {
       for (const l of lines) out(l);
       return ok ? 0 : 1;
     }
+    case 'points liability': {
+      const p = parseArgs(rest, ['months']);
+      expectArgs(p, 0, 'points liability [--months N]');
+      const months = parseLiabilityMonths(p.flags.get('months'));
+      if (months === null) throw new UsageError(`--months is ${LIABILITY_MONTHS_EXPECTED}`);
+      for (const line of formatLiability(await pointsLiability(db, now, months, expiryMonths))) out(line);
+      return 0;
+    }
     default:
       throw new UsageError(`unknown command: ${argv.slice(0, 2).join(' ')}`);
   }
@@ -255,7 +268,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const env = parseEnv();
     db = await openDatabase(env);
     await migrate(db);
-    return await run(db, argv, (line) => process.stdout.write(`${escapeForTerminal(line)}\n`));
+    return await run(db, argv, (line) => process.stdout.write(`${escapeForTerminal(line)}\n`), env.POINTS_EXPIRY_MONTHS);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`${err.message}\n\n${USAGE}\n`);

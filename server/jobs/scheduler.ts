@@ -3,7 +3,8 @@
  * purchases whose hold period has passed (when the partner vouched for
  * them), flagging and later rejecting those it never did, making referral
  * bonuses available once their purchase's hold has ended, expiring claims
- * nobody decided, and recomputing tiers.
+ * nobody decided, recomputing tiers, and expiring points that were not
+ * spent in time.
  *
  * Each job runs under a lease row in `job_locks` (see job-lock.ts): with
  * several replicas on one database, one of them runs a job per interval and
@@ -23,11 +24,14 @@ import { expireClaims } from '../operator/claims.ts';
 import { releaseDueReferralBonuses } from '../programme/referrals.ts';
 import { recomputeTiers } from '../programme/tiers.ts';
 import { pruneRateLimits } from '../platform/ratelimit.ts';
+import { DEFAULT_POINTS_EXPIRY_MONTHS, expireDueLots } from '../ledger/expiry.ts';
 
 export interface JobContext {
   db: Db;
   now: Date;
   metrics?: Metrics;
+  /** Months after which confirmed points expire (POINTS_EXPIRY_MONTHS, default 36); 0: never. */
+  pointsExpiryMonths?: number;
   /** Renews the lease during a long run; false when it was lost (stop then). */
   keepAlive(): Promise<boolean>;
 }
@@ -112,6 +116,16 @@ export const pruneRateLimitsJob: Job = {
   run: ({ db, now }) => pruneRateLimits(db, now),
 };
 
+/**
+ * Books the expiry of what is left of earning lots past their date (ledger/expiry.ts).
+ * Safe beside a second scheduler that lost its lease: each member is expired
+ * under their balance lock, and a lot expires at most once (a unique index).
+ */
+export const expirePointsJob: Job = {
+  name: 'expire-points',
+  run: ({ db, now, pointsExpiryMonths, keepAlive }) => expireDueLots(db, now, pointsExpiryMonths ?? DEFAULT_POINTS_EXPIRY_MONTHS, keepAlive),
+};
+
 export const DEFAULT_JOBS: readonly Job[] = [
   autoConfirmJob,
   reviewUnvouchedJob,
@@ -119,6 +133,7 @@ export const DEFAULT_JOBS: readonly Job[] = [
   expireClaimsJob,
   recomputeTiersJob,
   pruneRateLimitsJob,
+  expirePointsJob,
 ];
 
 export interface SchedulerOptions {
@@ -129,6 +144,8 @@ export interface SchedulerOptions {
   jobs?: readonly Job[];
   /** Names this replica in `job_locks`; random per process by default. */
   holder?: string;
+  /** POINTS_EXPIRY_MONTHS; 36 by default. */
+  pointsExpiryMonths?: number;
 }
 
 export function startScheduler(db: Db, opts: SchedulerOptions): Scheduler {
@@ -142,7 +159,13 @@ export function startScheduler(db: Db, opts: SchedulerOptions): Scheduler {
     const now = opts.now();
     try {
       if (!(await acquireJobLock(db, job.name, holder, now, leaseEnd()))) return { status: 'skipped' };
-      const changed = await job.run({ db, now, metrics: opts.metrics, keepAlive: () => extendJobLock(db, job.name, holder, leaseEnd()) });
+      const changed = await job.run({
+        db,
+        now,
+        metrics: opts.metrics,
+        ...(opts.pointsExpiryMonths !== undefined ? { pointsExpiryMonths: opts.pointsExpiryMonths } : {}),
+        keepAlive: () => extendJobLock(db, job.name, holder, leaseEnd()),
+      });
       if (changed > 0) opts.log({ time: new Date().toISOString(), level: 'info', job: job.name, changed });
       return { status: 'ran', changed };
     } catch (err) {

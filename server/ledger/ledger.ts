@@ -21,10 +21,22 @@ export type EntryReason =
   | 'referral_bonus' // pending + for both members when a referred member's first qualifying purchase is confirmed; pending − available + when its hold has ended
   | 'referral_bonus_reversal' // pending or available − for both when that purchase is reversed or returned below the minimum
   | 'debt_transferred' // available + on an erased member whose unpaid debt a new account with its email took over
-  | 'debt_inherited'; // available − on that new account: the debt it took over
+  | 'debt_inherited' // available − on that new account: the debt it took over
+  | 'expiry' // available − what was left of an earning lot when it expired (names the lot, see expiry.ts)
+  | 'expiry_reinstated'; // available + the expired part of a lot given back when its purchase is returned (names the lot)
 
-/** Reasons of spending and of moving a debt: they change `available` but never `lifetime`. */
-export const SPENDING_REASONS: ReadonlySet<EntryReason> = new Set(['redemption', 'donation', 'debt_transferred', 'debt_inherited']);
+/**
+ * Reasons of spending, of moving a debt and of expiry: they change
+ * `available` but never `lifetime` (every point ever confirmed, DESIGN.md).
+ */
+export const SPENDING_REASONS: ReadonlySet<EntryReason> = new Set([
+  'redemption',
+  'donation',
+  'debt_transferred',
+  'debt_inherited',
+  'expiry',
+  'expiry_reinstated',
+]);
 
 export interface Entry {
   account: Account;
@@ -32,6 +44,8 @@ export interface Entry {
   reason: EntryReason;
   purchaseId?: string;
   redemptionId?: string;
+  /** For `expiry` and `expiry_reinstated`: the earning entry (lot) it expires or gives back. */
+  earningEntryId?: number;
 }
 
 const LOCK_MEMBER = prepared('lock_member', 'SELECT available, pending, lifetime FROM balances WHERE member_id = $1 FOR UPDATE');
@@ -51,9 +65,10 @@ export async function lockMember(tx: Queryable, memberId: string): Promise<Balan
 
 /**
  * Appends entries and moves the balance row by their sums, in one
- * statement. Call after `lockMember`.
+ * statement. Call after `lockMember`. `at` dates the entries (the caller's
+ * clock, which tests move); without it, the database's.
  */
-export async function post(tx: Queryable, memberId: string, entries: readonly Entry[]): Promise<Balance> {
+export async function post(tx: Queryable, memberId: string, entries: readonly Entry[], at?: Date): Promise<Balance> {
   const moving = entries.filter((e) => e.delta !== 0);
   const sum = (pred: (e: Entry) => boolean) => moving.filter(pred).reduce((s, e) => s + e.delta, 0);
   const params: unknown[] = [
@@ -61,20 +76,23 @@ export async function post(tx: Queryable, memberId: string, entries: readonly En
     sum((e) => e.account === 'available'),
     sum((e) => e.account === 'pending'),
     sum((e) => e.account === 'available' && !SPENDING_REASONS.has(e.reason)),
+    at?.toISOString() ?? null,
   ];
   const values: string[] = [];
   for (const e of moving) {
     const base = params.length;
-    values.push(`($1::uuid, $${base + 1}, $${base + 2}::bigint, $${base + 3}, $${base + 4}::uuid, $${base + 5}::uuid)`);
-    params.push(e.account, e.delta, e.reason, e.purchaseId ?? null, e.redemptionId ?? null);
+    values.push(
+      `($1::uuid, $${base + 1}, $${base + 2}::bigint, $${base + 3}, $${base + 4}::uuid, $${base + 5}::uuid, $${base + 6}::bigint, COALESCE($5::timestamptz, now()))`,
+    );
+    params.push(e.account, e.delta, e.reason, e.purchaseId ?? null, e.redemptionId ?? null, e.earningEntryId ?? null);
   }
   const appended = values.length
     ? `WITH appended AS (
-         INSERT INTO ledger_entries (member_id, account, delta, reason, purchase_id, redemption_id) VALUES ${values.join(', ')}
+         INSERT INTO ledger_entries (member_id, account, delta, reason, purchase_id, redemption_id, earning_entry_id, created_at) VALUES ${values.join(', ')}
        ) `
     : '';
   const rows = await tx.query<Balance>(
-    `${appended}UPDATE balances SET available = available + $2, pending = pending + $3, lifetime = lifetime + $4, updated_at = now()
+    `${appended}UPDATE balances SET available = available + $2, pending = pending + $3, lifetime = lifetime + $4, updated_at = COALESCE($5::timestamptz, now())
      WHERE member_id = $1 RETURNING available, pending, lifetime`,
     params,
   );

@@ -2,15 +2,22 @@
  * `admin ledger verify` and `npm run ledger:verify`: every member balance and
  * every charity account against the sums of its entries, and every
  * purchase's points against the valuation of its amount under its frozen
- * terms and against its own entries (ledger/valuations.ts), as text.
+ * terms and against its own entries (ledger/valuations.ts), and every
+ * expiry against what was left of its lot (ledger/expiry-verify.ts), as text.
  */
 import { verifyCharities } from '../programme/charity.ts';
 import type { Queryable } from '../db/index.ts';
 import { verifyLedger } from '../ledger/ledger.ts';
 import { verifyValuations } from '../ledger/valuations.ts';
+import { verifyExpiries } from '../ledger/expiry-verify.ts';
 
 export async function ledgerVerification(db: Queryable): Promise<{ ok: boolean; lines: string[] }> {
-  const [{ members, mismatches }, charity, valuations] = await Promise.all([verifyLedger(db), verifyCharities(db), verifyValuations(db)]);
+  const [{ members, mismatches }, charity, valuations, expiry] = await Promise.all([
+    verifyLedger(db),
+    verifyCharities(db),
+    verifyValuations(db),
+    verifyExpiries(db),
+  ]);
   const lines = [
     mismatches.length === 0
       ? `ledger ok: ${members} balance${members === 1 ? '' : 's'} equal${members === 1 ? 's' : ''} the sums of their entries`
@@ -39,5 +46,11 @@ export async function ledgerVerification(db: Queryable): Promise<{ ok: boolean; 
         `${v.valued !== undefined ? `, valued ${v.valued}` : ''}; entries pending ${v.pendingEntries}, available ${v.availableEntries}`,
     );
   }
-  return { ok: mismatches.length === 0 && charitiesOk && valuations.mismatches.length === 0, lines };
+  lines.push(
+    expiry.mismatches.length === 0
+      ? `expiry ok: ${expiry.expiries} expir${expiry.expiries === 1 ? 'y' : 'ies'}, ${expiry.expiredPoints} points, each what was left of its lot, first in first out`
+      : `expiry MISMATCH: ${expiry.mismatches.length} problem(s) among ${expiry.expiries} expiries`,
+  );
+  for (const m of expiry.mismatches) lines.push(`  member ${m.memberId}, entry ${m.entryId}: ${m.problem}`);
+  return { ok: mismatches.length === 0 && charitiesOk && valuations.mismatches.length === 0 && expiry.mismatches.length === 0, lines };
 }

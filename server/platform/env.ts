@@ -103,6 +103,11 @@ export const EnvSchema = z.object({
   RATE_LIMIT_PARTNER_PER_MIN: positiveInt(600),
   /** Detection-health report requests per member per hour (the extension batches; one an hour or so is normal). */
   RATE_LIMIT_DETECTION_REPORTS_PER_HOUR: positiveInt(60),
+  /**
+   * Confirmed points expire at the end of the month this many months after
+   * they were earned, unless spent first (docs/expiry.md); 0: never.
+   */
+  POINTS_EXPIRY_MONTHS: positiveInt(36),
   /** Points each of the two members gets for a referral that qualifies (docs/referrals.md). */
   REFERRAL_BONUS_POINTS: positiveInt(500),
   /**

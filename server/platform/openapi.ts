@@ -85,6 +85,13 @@ const VALUATION =
   'higher or lower; a partial return) is revalued from those terms: an offer whose minimum the new amount misses no longer applies, and a change of the ' +
   'partner\'s rate or of an offer never touches booked points. Tiers count base points (rate only) of confirmed purchases.';
 
+const EXPIRY_RULES =
+  'Points expiry (docs/expiry.md): confirmed points expire at the end of the month `POINTS_EXPIRY_MONTHS` (default 36; 0: never) after they became available, ' +
+  'per earning entry, unless spent first. Spending and every other debit use the oldest points first; points already spent never expire, and an expiry never takes ' +
+  'the available balance below zero. The scheduler books each expiry as a ledger entry of its own (`expiry`), at most once per earning entry. A return of a purchase ' +
+  'whose points partly expired gives the expired part back first (`expiry_reinstated`), so no point is lost twice. `expiry.upcoming` in the sync answer lists what ' +
+  'expires within the next 12 months, one item per last spendable day (UTC), soonest first.';
+
 const PARTNER_REPORTS = [
   'Each order is applied on its own; `amountMinor` is the amount that stands after the report.',
   '',
@@ -143,7 +150,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'post', path: '/v1/purchases', summary: 'Batch ingest of up to 100 detected purchases', description: INGEST_RULES, security: 'member', rateLimit: 'member', body: 'IngestBody', success: { status: 200, schema: 'IngestResponse', description: 'One result per purchase, in order' }, errors: [400, 401, 413, 429] },
   { method: 'post', path: '/v1/purchases/:id/claim', summary: 'A missing-points claim backed by the local receipt', security: 'member', pathId: { name: 'id', description: 'The purchase id the extension minted', schema: jsonSchema(PurchaseId, 'input') }, rateLimit: 'member', body: 'ClaimRequest', success: { status: 201, schema: 'ClaimResponse', description: 'The claim, open for review' }, alsoSuccess: { status: 200, description: 'The claim already made for this purchase' }, errors: [400, 401, 404, 409, 413, 429] },
   { method: 'get', path: '/v1/me', summary: 'The member, tier and balance, and the referral bonus\'s status', description: 'For a member who registered with a referral code, `referral` tells where the bonus stands: `waiting_for_purchase`, `pending` until `availableAt`, `earned`, `under_review`, `taken_back` or `not_eligible` (with a `reason`). An ineligible referral reads `waiting_for_purchase` until the email is verified. ' + REFERRAL_RULES, security: 'member', rateLimit: 'member', success: { status: 200, schema: 'Me', description: 'The member' }, errors: [401, 429] },
-  { method: 'get', path: '/v1/me/sync', summary: 'Balance, purchases changed since the cursor and catalogue versions', security: 'member', rateLimit: 'member', query: [CURSOR], success: { status: 200, schema: 'SyncResponse', description: 'Changes since the cursor' }, errors: [400, 401, 429] },
+  { method: 'get', path: '/v1/me/sync', summary: 'Balance, purchases changed since the cursor, catalogue versions and the points about to expire', description: EXPIRY_RULES, security: 'member', rateLimit: 'member', query: [CURSOR], success: { status: 200, schema: 'SyncResponse', description: 'Changes since the cursor' }, errors: [400, 401, 429] },
   { method: 'get', path: '/v1/me/transactions', summary: 'Ledger entries, newest first, paged', security: 'member', rateLimit: 'member', query: [CURSOR, { name: 'limit', description: `Entries per page, default ${TRANSACTIONS_DEFAULT}`, schema: { type: 'integer', minimum: 1, maximum: TRANSACTIONS_MAX } }], success: { status: 200, schema: 'TransactionsPage', description: 'One page of entries' }, errors: [400, 401, 429] },
   { method: 'get', path: '/v1/me/export', summary: 'GDPR access: everything stored about the member', security: 'member', rateLimit: 'member', success: { status: 200, description: 'The member, purchases, ledger, redemptions and claims' }, errors: [401, 429] },
   { method: 'delete', path: '/v1/me', summary: 'GDPR erasure with the password asked again: personal data cleared, tokens revoked; an unpaid debt is kept under a hash of the email and inherited by a new account with it', security: 'member', rateLimit: 'member', body: 'ErasureRequest', success: { status: 204, description: 'The member is erased' }, errors: [400, 401, 403, 429] },
@@ -155,6 +162,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'get', path: '/ready', summary: 'Readiness for a load balancer: the database answers and the process is not shutting down', security: 'none', rateLimit: 'none', success: { status: 200, schema: 'Readiness', description: '{"status":"ready"}' }, errors: [] },
   { method: 'get', path: '/openapi.json', summary: 'This document', security: 'none', rateLimit: 'none', success: { status: 200, description: 'OpenAPI 3.1' }, errors: [] },
   { method: 'get', path: '/v1/admin/detection-health', summary: 'Detection health per partner and day: recorded automatically, member-confirmed, evidence without record; flags partners whose automatic rate dropped', security: 'admin', rateLimit: 'refusal', query: [{ name: 'days', description: `Days shown, up to and including today (UTC); default ${DEFAULT_HEALTH_DAYS}`, schema: { type: 'integer', minimum: 1, maximum: MAX_HEALTH_DAYS } }], success: { status: 200, schema: 'DetectionHealth', description: 'The figures and the drop flag per partner' }, errors: [400, 401, 403] },
+  { method: 'get', path: '/v1/admin/points-liability', summary: 'The outstanding points liability and the breakage (expired points) per calendar month (UTC), and what members hold, owe and have pending now', description: EXPIRY_RULES, security: 'admin', rateLimit: 'refusal', query: [{ name: 'months', description: `Months shown, up to and including the current one; default ${contract.DEFAULT_LIABILITY_MONTHS}`, schema: { type: 'integer', minimum: 1, maximum: contract.MAX_LIABILITY_MONTHS } }], success: { status: 200, schema: 'PointsLiability', description: 'One row per month, oldest first' }, errors: [400, 401, 403] },
   { method: 'get', path: '/v1/admin/outbox', summary: 'The mails the server would have sent, newest first; only while no SMTP_URL is set (404 otherwise)', security: 'admin', rateLimit: 'refusal', query: [{ name: 'to', description: 'Only the mails to this address', schema: jsonSchema(OutboxRecipient, 'input') }], success: { status: 200, schema: 'OutboxResponse', description: `Up to ${OUTBOX_PAGE} mails` }, errors: [400, 401, 403, 404, 429] },
   { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', pathId: SLUG_ID('partner'), description: '`earn` {points, per}: points per `per` major units of `currency`, one of the ISO 4217 codes that have a minor unit. A new rate applies to purchases booked from now on; booked ones keep the rate frozen with them.', security: 'admin', rateLimit: 'refusal', body: 'PartnerInput', success: { status: 201, schema: 'PartnerResponse', description: 'Created: the partner as the catalogue shows it' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
   { method: 'put', path: '/v1/admin/offers/:id', summary: 'Create or replace an offer', pathId: SLUG_ID('offer'), description: 'Multipliers do not stack (the highest whose minimum the amount meets wins); bonuses add. An offer is frozen with each purchase booked while it runs: replacing or ending it never changes booked points, and an offer limited per member gives its use back when a lower amount or the end of the order drops it.', security: 'admin', rateLimit: 'refusal', body: 'Offer', success: { status: 201, schema: 'OfferResponse', description: 'Created: the offer' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
@@ -199,6 +207,7 @@ const SCHEMAS: Record<string, z.ZodMiniType> = {
   DetectionReportsRequest: contract.DetectionReportsRequest,
   DetectionReportsResponse: contract.DetectionReportsResponse,
   DetectionHealth: contract.DetectionHealth,
+  PointsLiability: contract.PointsLiability,
   ErrorEnvelope: contract.ErrorEnvelope,
 };
 
@@ -225,6 +234,7 @@ const LIST_LIMITS: Record<string, Record<string, number>> = {
   IngestResponse: { results: contract.MAX_BATCH },
   ConfirmationResponse: { results: contract.MAX_CONFIRMATION_ORDERS },
   SyncResponse: { purchases: SYNC_PAGE },
+  PointsLiability: { months: contract.MAX_LIABILITY_MONTHS },
   TransactionsPage: { transactions: TRANSACTIONS_MAX },
   OutboxResponse: { mails: OUTBOX_PAGE },
   DetectionHealth: { 'partners.items.days': MAX_HEALTH_DAYS },

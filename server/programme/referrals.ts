@@ -235,16 +235,16 @@ export function qualifies(p: Pick<QualifyingPurchase, 'amount_minor' | 'currency
 }
 
 /** Posts the same entry to both members (the referrer's share only if it was booked one); the referred member is locked already. */
-async function postBoth(tx: Queryable, ref: ReferralRow, entries: (points: number) => { account: Account; delta: number }[], reason: 'referral_bonus' | 'referral_bonus_reversal'): Promise<void> {
-  await post(tx, ref.referred_id, entries(Number(ref.referred_points)).map((e) => ({ ...e, reason })));
+async function postBoth(tx: Queryable, ref: ReferralRow, entries: (points: number) => { account: Account; delta: number }[], reason: 'referral_bonus' | 'referral_bonus_reversal', at: Date): Promise<void> {
+  await post(tx, ref.referred_id, entries(Number(ref.referred_points)).map((e) => ({ ...e, reason })), at);
   if (Number(ref.referrer_points) > 0) {
     await lockMember(tx, ref.referrer_id);
-    await post(tx, ref.referrer_id, entries(Number(ref.referrer_points)).map((e) => ({ ...e, reason })));
+    await post(tx, ref.referrer_id, entries(Number(ref.referrer_points)).map((e) => ({ ...e, reason })), at);
   }
 }
 
 async function release(tx: Queryable, ref: ReferralRow, now: Date): Promise<void> {
-  await postBoth(tx, ref, (points) => [{ account: 'pending', delta: -points }, { account: 'available', delta: points }], 'referral_bonus');
+  await postBoth(tx, ref, (points) => [{ account: 'pending', delta: -points }, { account: 'available', delta: points }], 'referral_bonus', now);
   await tx.query(`UPDATE referrals SET status = 'paid', bonus_paid_at = $2 WHERE referred_id = $1`, [ref.referred_id, now.toISOString()]);
 }
 
@@ -277,7 +277,7 @@ export async function onPurchaseConfirmed(tx: Queryable, purchase: QualifyingPur
     referred_points: bonus,
     referrer_points: ref.referrer_erased ? 0 : bonus,
   };
-  await postBoth(tx, booked, (points) => [{ account: 'pending', delta: points }], 'referral_bonus');
+  await postBoth(tx, booked, (points) => [{ account: 'pending', delta: points }], 'referral_bonus', now);
   await tx.query(
     `UPDATE referrals SET status = 'pending', purchase_id = $2, release_at = $3, referred_points = $4, referrer_points = $5 WHERE referred_id = $1`,
     [ref.referred_id, purchase.id, booked.release_at!.toISOString(), booked.referred_points, booked.referrer_points],
@@ -301,7 +301,7 @@ export async function onQualifyingPurchaseLost(tx: Queryable, purchaseId: string
   const ref = rows[0];
   if (!ref) return false;
   const account: Account = ref.status === 'paid' ? 'available' : 'pending';
-  await postBoth(tx, ref, (points) => [{ account, delta: -points }], 'referral_bonus_reversal');
+  await postBoth(tx, ref, (points) => [{ account, delta: -points }], 'referral_bonus_reversal', now);
   await tx.query(`UPDATE referrals SET status = 'reversed', reason = $2, decided_at = $3 WHERE referred_id = $1`, [
     ref.referred_id,
     reason,
@@ -395,7 +395,7 @@ export async function decideHeldReferral(db: Db, referredId: string, decision: '
       if (ref.status === 'pending' && isDue(released, now)) await release(tx, released, now);
       return true;
     }
-    if (ref.status === 'pending') await postBoth(tx, ref, (points) => [{ account: 'pending', delta: -points }], 'referral_bonus_reversal');
+    if (ref.status === 'pending') await postBoth(tx, ref, (points) => [{ account: 'pending', delta: -points }], 'referral_bonus_reversal', now);
     await tx.query(`UPDATE referrals SET review = 'refused', status = 'refused', reason = $2, decided_at = $3 WHERE referred_id = $1`, [
       referredId,
       ReferralReason.refusedAfterReview,

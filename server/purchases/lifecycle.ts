@@ -17,6 +17,7 @@ import { type Earn, MAX_AMOUNT_MINOR, type Offer, type Purchase, type PurchaseSt
 import { type EarnBreakdown, type EarnTerms, limitedOfferIds, termsAt, valuate } from '../../lib/points/index.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { lockMember, post, type Account, type Entry } from '../ledger/ledger.ts';
+import { reinstatementFor } from '../ledger/expiry.ts';
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
 import { onPurchaseConfirmed, onQualifyingPurchaseLost, ReferralReason, stillQualifiesAt } from '../programme/referrals.ts';
 import { recomputeMemberTier } from '../programme/tiers.ts';
@@ -327,7 +328,7 @@ export async function confirm(tx: Queryable, purchaseId: string, now: Date, amou
     { account: 'pending', delta: -points, reason: 'confirmation', purchaseId: row.id },
     { account: 'available', delta: points, reason: 'confirmation', purchaseId: row.id },
   );
-  await post(tx, row.member_id, entries);
+  await post(tx, row.member_id, entries, now);
   const updated = await updateRow(tx, row, change, now);
   await afterConfirmedPointsChanged(tx, row.member_id, now);
   await onPurchaseConfirmed(tx, updated, now);
@@ -355,9 +356,17 @@ export async function applyReturn(tx: Queryable, purchaseId: string, now: Date, 
   if (amountMinor === row.amount_minor) return result('unchanged', row, RefusalReason.sameAmount);
 
   const revalued = await revalue(tx, row, amountMinor);
-  await post(tx, row.member_id, [
-    { account: accountOf(row.status), delta: revalued.points - row.points, reason: 'return', purchaseId: row.id },
-  ]);
+  const takenBack = row.points - revalued.points;
+  await post(
+    tx,
+    row.member_id,
+    [
+      // Points of this purchase that already expired come back first: the member never loses them twice.
+      ...(row.status === 'confirmed' ? await reinstatementFor(tx, row.id, takenBack) : []),
+      { account: accountOf(row.status), delta: -takenBack, reason: 'return', purchaseId: row.id },
+    ],
+    now,
+  );
   const updated = await updateRow(tx, row, { ...revalued, reason: PurchaseReason.partiallyReturned }, now);
   if (row.status === 'confirmed') await afterConfirmedPointsChanged(tx, row.member_id, now);
   // A referral bonus this purchase earned goes when what is left of it would not have earned it.
@@ -394,14 +403,20 @@ async function endPurchase(tx: Queryable, purchaseId: string, now: Date, reason:
   const confirmed = row.status === 'confirmed';
   // Nothing is left of the order, so no offer applies any more: a per-member use it took is freed.
   await moveOfferUses(tx, row, await termsOf(tx, row), []);
-  await post(tx, row.member_id, [
-    {
-      account: accountOf(row.status),
-      delta: -row.points,
-      reason: confirmed ? 'reversal' : 'cancellation',
-      purchaseId: row.id,
-    },
-  ]);
+  await post(
+    tx,
+    row.member_id,
+    [
+      ...(confirmed ? await reinstatementFor(tx, row.id, row.points) : []),
+      {
+        account: accountOf(row.status),
+        delta: -row.points,
+        reason: confirmed ? 'reversal' : 'cancellation',
+        purchaseId: row.id,
+      },
+    ],
+    now,
+  );
   const updated = await updateRow(tx, row, { status: confirmed ? 'reversed' : 'rejected', reason }, now);
   if (confirmed) {
     await afterConfirmedPointsChanged(tx, row.member_id, now);

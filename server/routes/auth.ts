@@ -194,9 +194,9 @@ async function inheritDebts(tx: Queryable, memberId: string, email: string, now:
   for (const debt of debts) {
     const points = Number(debt.points);
     await lockMember(tx, debt.member_id);
-    await post(tx, debt.member_id, [{ account: 'available', delta: points, reason: 'debt_transferred' }]);
+    await post(tx, debt.member_id, [{ account: 'available', delta: points, reason: 'debt_transferred' }], now);
     await lockMember(tx, memberId);
-    await post(tx, memberId, [{ account: 'available', delta: -points, reason: 'debt_inherited' }]);
+    await post(tx, memberId, [{ account: 'available', delta: -points, reason: 'debt_inherited' }], now);
     await tx.query('UPDATE erased_debts SET inherited_by = $2, inherited_at = $3 WHERE id = $1', [debt.id, memberId, now.toISOString()]);
   }
 }

@@ -17,6 +17,7 @@ import { confirmPassword, emailSha256, memberFromRow } from './auth.ts';
 import { forgetMailsTo } from '../accounts/mail.ts';
 import { lockMember } from '../ledger/ledger.ts';
 import { referralStatusOf } from '../programme/referrals.ts';
+import { upcomingExpiries } from '../ledger/expiry.ts';
 
 export const me = new Hono<AppEnv>();
 
@@ -120,7 +121,7 @@ function changedPurchase(row: Record<string, unknown>): PurchaseRow | null {
 }
 
 me.get('/sync', async (c) => {
-  const { now } = c.get('deps');
+  const { now, env } = c.get('deps');
   const memberId = c.get('memberId');
   const after = parseCursor(c.req.query('cursor'), 'cursor');
   const read = await readOwn<ProfileRow>(c, SYNC_READ, [memberId, ...pointsInWindowParams(now()), after, SYNC_PAGE + 1]);
@@ -128,13 +129,18 @@ me.get('/sync', async (c) => {
   // Read with the token, in the same statement as the rate-limit check.
   const { partners: catalog, offers } = c.get('catalogVersions');
   const page = rows.slice(0, SYNC_PAGE);
+  const profile = profileFromRow(read[0]);
+  const months = env.POINTS_EXPIRY_MONTHS;
+  // Only a member with points to lose has anything to read about.
+  const upcoming = months > 0 && profile.balance.available > 0 ? await upcomingExpiries(memberReads(c), memberId, now(), months) : [];
   const body: SyncResponse = {
-    ...profileFromRow(read[0]),
+    ...profile,
     purchases: page.map(purchaseFromRow),
     cursor: String(page.at(-1)?.change_seq ?? after),
     hasMore: rows.length > SYNC_PAGE,
     catalogVersion: String(catalog),
     offersVersion: String(offers),
+    expiry: { months, upcoming },
   };
   return c.json(body, 200);
 });

@@ -127,7 +127,7 @@ async function redeem(
   const donation = reward.kind === 'donation';
   await post(tx, memberId, [
     { account: 'available', delta: -reward.pointsCost, reason: donation ? 'donation' : 'redemption', redemptionId: redemption.id },
-  ]);
+  ], deps.now());
   if (donation) {
     await creditCharity(tx, charityOf(reward), { memberId, redemptionId: redemption.id, points: reward.pointsCost, at: deps.now() });
   }

@@ -81,6 +81,8 @@ describe.each(backends)('a tour of every route (%s)', (backend) => {
     const reports = { reports: [{ partnerId: shop.id, day, detectorVersion: '2.0.0', reason: 'ambiguous_total', count: 1 }] };
     expect(await status('POST', '/v1/detection-reports', { token: anna.token, body: reports })).toBe(202);
     expect(await status('GET', '/v1/admin/detection-health?days=7', { token: ADMIN_TOKEN })).toBe(200);
+    // The points liability and breakage per month, for the operator.
+    expect(await status('GET', '/v1/admin/points-liability?months=3', { token: ADMIN_TOKEN })).toBe(200);
     expect(await status('GET', `/v1/admin/outbox?to=${encodeURIComponent(anna.email!)}`, { token: ADMIN_TOKEN })).toBe(200);
 
     // Passwords: a change, then a reset by mailed code.

@@ -75,6 +75,7 @@ export function fakeApi() {
         hasMore: page.hasMore,
         catalogVersion: state.catalogVersion,
         offersVersion: state.offersVersion,
+        expiry: { months: 36, upcoming: [{ points: 80, expiresOn: '2026-03-31' }] },
       });
     }
     if (request.method === 'GET' && url.pathname === '/v1/offers') return json({ offers: [] });

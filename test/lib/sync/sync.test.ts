@@ -293,6 +293,8 @@ describe('sync: pull', () => {
       tier: 'silver',
       tierProgress: { tier: 'silver', pointsInWindow: 2300, multiplierPercent: 110 },
       balance: { available: 120, pending: 57, lifetime: 300 },
+      // What expires next, kept for the popup's notice and the notification.
+      expiry: { months: 36, upcoming: [{ points: 80, expiresOn: '2026-03-31' }] },
     });
     expect((await getPurchase(db, local.id))?.server?.status).toBe('confirmed');
     const fromOtherDevice = await getPurchase(db, '0195f000-0000-7000-8000-000000000001');
