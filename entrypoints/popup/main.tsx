@@ -4,12 +4,12 @@
  * replaced by a spinner.
  */
 import { render } from 'preact';
-import { browser } from 'wxt/browser';
 import { PopupApp } from '../../components/PopupApp.tsx';
 import '../../components/styles.css';
 import { httpHost } from '../../lib/catalog/matcher.ts';
 import { openSammelpunktDb, type SammelpunktDb } from '../../lib/db/index.ts';
 import { runtimeBridge } from '../../lib/ui/bridge.ts';
+import { extensionApi } from '../../lib/ui/extension-api.ts';
 import { uiLocale } from '../../lib/ui/i18n.ts';
 import { loadPopupState } from '../../lib/ui/local-state.ts';
 import type { Ranking } from '../../lib/offers/rank.ts';
@@ -26,7 +26,7 @@ interface View {
 
 async function activeTabHost(): Promise<string | undefined> {
   try {
-    const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+    const [tab] = await extensionApi().tabs.query({ active: true, currentWindow: true });
     return httpHost(tab?.url);
   } catch {
     return undefined;
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
         onSetMuted={(partnerId, muted) => void setMuted(partnerId, muted)}
         onShowOlder={() => void showOlder()}
         onAccountChanged={() => void sync()}
-        onOpenOptions={() => void browser.runtime.openOptionsPage()}
+        onOpenOptions={() => void extensionApi().runtime.openOptionsPage()}
       />,
       root,
     );

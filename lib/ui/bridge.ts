@@ -7,7 +7,7 @@
  * background, out of the popup bundle (budget 20 KB gzip). Answers are checked
  * here by small guards instead; an answer that does not fit counts as a failure.
  */
-import { browser } from 'wxt/browser';
+import { extensionApi } from './extension-api.ts';
 import type { Member, Redemption, Reward } from '../contract/index.ts';
 import type { FailureCode, MessageOf, MessageType } from '../messages.ts';
 
@@ -59,7 +59,7 @@ async function request<T extends object, M extends MessageType = MessageType>(
 ): Promise<Outcome<T>> {
   let answer: unknown;
   try {
-    answer = await browser.runtime.sendMessage(message);
+    answer = await extensionApi().runtime.sendMessage(message);
   } catch {
     return { ok: false, error: 'generic' };
   }

@@ -2,12 +2,12 @@
  * The member-visible strings and the number and date formats of the UI.
  *
  * In the extension, strings come from `_locales/<lang>/messages.json` through
- * `browser.i18n.getMessage`, so the browser's language picks. Tests (and any
+ * `extensionApi().i18n.getMessage`, so the browser's language picks. Tests (and any
  * page that wants a fixed language) call `useLocaleMessages` with a parsed
  * messages file instead; the lookup then follows the same placeholder rules
  * as the browser's.
  */
-import { browser } from 'wxt/browser';
+import { extensionApi } from './extension-api.ts';
 import { minorUnitExponent } from '../contract/currency.ts';
 
 export interface LocaleMessage {
@@ -23,7 +23,7 @@ type Lookup = (key: string, substitutions: string[]) => string;
 // test checks against both locale files, so a plain string signature is enough.
 type GetMessage = (key: string, substitutions?: string[]) => string;
 
-let lookup: Lookup = (key, substitutions) => (browser.i18n.getMessage as GetMessage)(key, substitutions);
+let lookup: Lookup = (key, substitutions) => (extensionApi().i18n.getMessage as GetMessage)(key, substitutions);
 let localeOverride: string | undefined;
 
 /** Resolves `key` the way the browser does: `$NAME$` placeholders, then `$1`…`$9`. */
@@ -50,7 +50,7 @@ export function useLocaleMessages(messages: LocaleMessages, locale: string): voi
 export function uiLocale(): string {
   if (localeOverride) return localeOverride;
   try {
-    return browser.i18n.getUILanguage();
+    return extensionApi().i18n.getUILanguage();
   } catch {
     return 'en';
   }
