@@ -7,6 +7,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { MailTransport } from '../accounts/mail.ts';
+import type { Actor } from '../accounts/operators.ts';
 import type { CatalogVersions } from '../catalog/catalog-cache.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import type { ReadRouting } from '../db/read-replica.ts';
@@ -63,6 +64,10 @@ export interface AppEnv {
     writtenLsn: string | null;
     /** Set by `requireMemberWithinLimit`: the catalogue versions as of the token check. */
     catalogVersions: CatalogVersions;
+    /** Set by `requirePermission` (accounts/operator-auth.ts): who is acting on an operator route. */
+    actor: Actor;
+    /** Set by `requireConsoleSession`: the SHA-256 of the console session's cookie token. */
+    sessionTokenHash: string;
   };
 }
 
