@@ -25,17 +25,21 @@ const Password = z.string().check(z.minLength(8), z.maxLength(200));
 export const OperatorSignIn = z.strictObject({ email: OperatorEmail, password: z.string().check(z.minLength(1), z.maxLength(200)) });
 export type OperatorSignIn = z.infer<typeof OperatorSignIn>;
 
+/** A server-made time on the wire (ISO 8601 UTC), with its longest length. */
+const Time = z.string().check(z.maxLength(35));
+const Id = z.string().check(z.maxLength(36));
+
 export const Operator = z.object({
-  id: z.string(),
-  email: z.string(),
+  id: Id,
+  email: z.string().check(z.maxLength(254)),
   role: OperatorRole,
-  createdAt: z.string(),
+  createdAt: Time,
   active: z.boolean(),
 });
 export type Operator = z.infer<typeof Operator>;
 
 /** Sign-in and `GET /v1/console/me`: the operator, the CSRF token to send as `X-CSRF-Token` on every change, and when the session ends at the latest. */
-export const ConsoleSession = z.object({ operator: Operator, csrfToken: z.string(), expiresAt: z.string() });
+export const ConsoleSession = z.object({ operator: Operator, csrfToken: z.string().check(z.maxLength(100)), expiresAt: Time });
 export type ConsoleSession = z.infer<typeof ConsoleSession>;
 
 export const OperatorPasswordChange = z.strictObject({ currentPassword: z.string().check(z.minLength(1), z.maxLength(200)), newPassword: Password });
@@ -79,21 +83,21 @@ export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
 
 export const AuditEntry = z.object({
-  id: z.string(),
-  at: z.string(),
+  id: z.string().check(z.maxLength(20)),
+  at: Time,
   actorKind: z.enum(['operator', 'token', 'cli']),
   /** The operator's email, `token` for ADMIN_TOKEN, `cli:<user>` for `npm run admin`. */
-  actor: z.string(),
-  operatorId: z.nullable(z.string()),
-  action: z.string(),
-  targetType: z.string(),
-  targetId: z.string(),
+  actor: z.string().check(z.maxLength(260)),
+  operatorId: z.nullable(Id),
+  action: z.string().check(z.maxLength(64)),
+  targetType: z.string().check(z.maxLength(64)),
+  targetId: z.string().check(z.maxLength(254)),
   before: z.nullable(z.unknown()),
   after: z.nullable(z.unknown()),
-  requestId: z.nullable(z.string()),
+  requestId: z.nullable(Id),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const AUDIT_PAGE_DEFAULT = 50;
 export const AUDIT_PAGE_MAX = 500;
-export const AuditPage = z.object({ entries: z.array(AuditEntry), nextCursor: z.nullable(z.string()) });
+export const AuditPage = z.object({ entries: z.array(AuditEntry), nextCursor: z.nullable(z.string().check(z.maxLength(20))) });
