@@ -194,7 +194,9 @@ export const ADMIN_ROUTE_PERMISSIONS: readonly { method: string; path: RegExp; p
 ];
 
 export function permissionFor(method: string, path: string): Permission {
-  const listed = ADMIN_ROUTE_PERMISSIONS.find((r) => r.method === method && r.path.test(path));
+  // Hono answers HEAD with the GET route: it needs what the GET needs.
+  const as = method === 'HEAD' ? 'GET' : method;
+  const listed = ADMIN_ROUTE_PERMISSIONS.find((r) => r.method === as && r.path.test(path));
   if (listed) return listed.permission;
   return READ_ONLY_METHODS.has(method) ? 'read' : 'admin';
 }

@@ -115,6 +115,7 @@ describe.each(backends)('operator roles (%s)', (backend) => {
     expect(permissionFor('POST', '/v1/admin/some-new-thing')).toBe('admin');
     expect(permissionFor('DELETE', '/v1/admin/partners/x')).toBe('admin');
     expect(permissionFor('GET', '/v1/admin/some-new-thing')).toBe('read');
+    expect(permissionFor('HEAD', '/v1/admin/outbox')).toBe('admin');
   });
 
   it('the token keeps its old rules: 401 without or with a wrong one, 403 without ADMIN_TOKEN', async () => {
