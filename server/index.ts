@@ -5,6 +5,7 @@ import { admin } from './routes/admin.ts';
 import { adminOperations } from './routes/admin-operations.ts';
 import { adminOperators } from './routes/admin-operators.ts';
 import { consoleSession } from './routes/console.ts';
+import { consoleApp, consoleIndex } from './routes/console-app.ts';
 import { auth } from './routes/auth.ts';
 import { catalog } from './routes/catalog.ts';
 import { detectionHealthAdmin, detectionReports } from './routes/detection.ts';
@@ -29,6 +30,9 @@ export function createApp(deps: Deps) {
   app.route('/v1/partner-api', partnerApi);
   app.route('/v1/detection-reports', detectionReports);
   app.route('/v1/console', consoleSession);
+  // The console's page; its API calls are the routes above and below.
+  app.get('/console/', consoleIndex(deps.consoleDir));
+  app.route('/console', consoleApp(deps.consoleDir));
   // Before every operator route: the token or a console session whose role allows the route.
   app.use('/v1/admin/*', adminGuard);
   app.route('/v1/admin/detection-health', detectionHealthAdmin);

@@ -42,6 +42,8 @@ export interface Deps {
   mail?: MailTransport;
   /** A streaming replica for reads that may be a little stale (`DATABASE_READ_URL`); without it every read goes to `db`. */
   reads?: ReadRouting;
+  /** Where the built operator console is (default .output/console; `npm run build:console`). */
+  consoleDir?: string;
   /** Set by main.ts when SIGTERM arrives: `GET /ready` answers 503 and connections are not kept alive. */
   shutdown?: ShutdownState;
 }
