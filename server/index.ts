@@ -33,7 +33,9 @@ export function createApp(deps: Deps) {
   // The console's page; its API calls are the routes above and below.
   app.get('/console/', consoleIndex(deps.consoleDir));
   app.route('/console', consoleApp(deps.consoleDir));
-  // Before every operator route: the token or a console session whose role allows the route.
+  // Before every operator route (Hono runs handlers in the order they are
+  // registered, so this line must stay above every /v1/admin route): the
+  // token, or a console session whose role allows the route.
   app.use('/v1/admin/*', adminGuard);
   app.route('/v1/admin/detection-health', detectionHealthAdmin);
   app.route('/v1/admin', admin);

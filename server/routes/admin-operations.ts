@@ -40,6 +40,11 @@ function query<S extends z.ZodMiniType>(schema: S, value: string | undefined, na
   return parsed.data as z.infer<S>;
 }
 
+/** Path ids are UUIDs: anything else (a NUL, which PostgreSQL cannot take) is refused before it reaches SQL. */
+export function requireUuid(id: string, what: string): void {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw badRequest(`${JSON.stringify(id.slice(0, 40))} is not a ${what} id (a UUID)`);
+}
+
 /** A claim on the wire: the member by id (the console looks the member up when it must), the receipt as sent. */
 const claimOut = (c: ClaimView) => ({ ...c, createdAt: c.createdAt.toISOString(), decidedAt: c.decidedAt?.toISOString() ?? null });
 
@@ -90,6 +95,7 @@ adminOperations.post('/imports/:kind', async (c) => {
 });
 
 adminOperations.post('/confirmations/:partnerId', async (c) => {
+  query(PartnerQuery, c.req.param('partnerId'), 'partnerId');
   const { csv } = await readJson(c, ConfirmationFileRequest);
   const report = await refusalsAs4xx(() => importConfirmationsAudited(c.get('deps').db, actionContext(c), c.req.param('partnerId'), csv));
   return c.json({ ...report, alreadyImportedAt: report.alreadyImportedAt?.toISOString() ?? null }, 200);
@@ -103,6 +109,7 @@ adminOperations.get('/members', async (c) => {
 });
 
 adminOperations.post('/members/:id/erase', async (c) => {
+  requireUuid(c.req.param('id'), 'member');
   const { reason } = await readJson(c, ErasureByOperator);
   await refusalsAs4xx(() => eraseMemberAudited(c.get('deps').db, actionContext(c), c.req.param('id'), reason));
   return c.body(null, 204);

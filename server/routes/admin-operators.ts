@@ -11,6 +11,7 @@ import { badRequest, readJson } from '../platform/http.ts';
 import { auditCsv, listAudit, type AuditFilter } from '../operator/audit.ts';
 import { addOperatorAudited, updateOperatorAudited } from '../operator/audited.ts';
 import { actionContext, refusalsAs4xx } from './operator-context.ts';
+import { requireUuid } from './admin-operations.ts';
 
 export const adminOperators = new Hono<AppEnv>();
 
@@ -24,6 +25,7 @@ adminOperators.post('/operators', async (c) => {
 });
 
 adminOperators.put('/operators/:id', async (c) => {
+  requireUuid(c.req.param('id'), 'operator');
   const change = await readJson(c, OperatorUpdate);
   const actor = c.get('actor');
   // An admin who demotes or disables themselves could leave the programme with no admin at all.
