@@ -1,6 +1,11 @@
 /** The whole sync API: the base app with every resource mounted. */
 import { createBaseApp, type Deps } from './platform/app.ts';
+import { adminGuard } from './accounts/operator-auth.ts';
 import { admin } from './routes/admin.ts';
+import { adminOperations } from './routes/admin-operations.ts';
+import { adminOperators } from './routes/admin-operators.ts';
+import { consoleSession } from './routes/console.ts';
+import { consoleApp, consoleIndex } from './routes/console-app.ts';
 import { auth } from './routes/auth.ts';
 import { catalog } from './routes/catalog.ts';
 import { detectionHealthAdmin, detectionReports } from './routes/detection.ts';
@@ -25,9 +30,19 @@ export function createApp(deps: Deps) {
   app.route('/v1', rewards);
   app.route('/v1/partner-api', partnerApi);
   app.route('/v1/detection-reports', detectionReports);
+  app.route('/v1/console', consoleSession);
+  // The console's page; its API calls are the routes above and below.
+  app.get('/console/', consoleIndex(deps.consoleDir));
+  app.route('/console', consoleApp(deps.consoleDir));
+  // Before every operator route (Hono runs handlers in the order they are
+  // registered, so this line must stay above every /v1/admin route): the
+  // token, or a console session whose role allows the route.
+  app.use('/v1/admin/*', adminGuard);
   app.route('/v1/admin/detection-health', detectionHealthAdmin);
   app.route('/v1/admin/points-liability', pointsLiabilityAdmin);
   app.route('/v1/admin', admin);
+  app.route('/v1/admin', adminOperations);
+  app.route('/v1/admin', adminOperators);
   return app;
 }
 

@@ -8,19 +8,32 @@
 import { detectionHealth, DROP_RULE_TEXT, HEALTH_DAYS_EXPECTED, parseHealthDays } from '../catalog/detection-health.ts';
 import { openDatabase, type Db } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
-import { parseEnv } from '../platform/env.ts';
-import { importCatalogFile, type CatalogKind, type ImportReport } from '../operator/catalog-import.ts';
+import { parseEnv, type Env } from '../platform/env.ts';
+import { formatOf, readOperatorFile, type CatalogKind, type ImportReport } from '../operator/catalog-import.ts';
 import { escapeForTerminal } from './escape.ts';
-import { approveClaim, listClaims, rejectClaim, type ClaimStatus } from '../operator/claims.ts';
-import { importConfirmationsFile } from '../operator/confirmations.ts';
+import { listClaims, type ClaimStatus } from '../operator/claims.ts';
 import { OperatorError } from '../operator/errors.ts';
 import { ledgerVerification } from '../operator/ledger.ts';
 import { formatDetectionHealth, printable } from '../operator/detection-health-report.ts';
 import { showMember } from '../operator/members.ts';
-import { decideHeld, listReviewQueue } from '../purchases/fraud.ts';
-import { decideHeldReferral, listHeldReferrals } from '../programme/referrals.ts';
 import { formatLiability, pointsLiability } from '../ledger/liability.ts';
 import { LIABILITY_MONTHS_EXPECTED, parseLiabilityMonths } from '../routes/points-admin.ts';
+import { listReviewQueue } from '../purchases/fraud.ts';
+import { listHeldReferrals } from '../programme/referrals.ts';
+import { OPERATOR_ROLES, OperatorRole } from '../../lib/contract/console.ts';
+import { findOperator, listOperators, OperatorRefusal } from '../accounts/operators.ts';
+import { AUDIT_CSV_COLUMNS, auditCsv, cliActor, listAudit, type AuditFilter } from '../operator/audit.ts';
+import {
+  type ActionContext,
+  addOperatorAudited,
+  approveClaimAudited,
+  decideReviewAudited,
+  importCatalogAudited,
+  importConfirmationsAudited,
+  rejectClaimAudited,
+  updateOperatorAudited,
+} from '../operator/audited.ts';
+import { readPassword } from './password-prompt.ts';
 
 /** The drop rule, wrapped to the usage text's right-hand column. */
 const DROP_RULE_HELP = wrap(DROP_RULE_TEXT, 48).join('\n                                         ');
@@ -68,6 +81,18 @@ const USAGE = `Usage: npm run admin -- <command>
   points liability [--months N]          per month (UTC, default the last 12): points earned,
                                          spent, expired (breakage), taken back, and the
                                          outstanding available and pending points at its end
+  operator add <email> <role>            a console account (role viewer, reviewer, partner-manager
+                                         or admin); the first password is read from stdin (typed
+                                         unechoed at a terminal, or the first line piped in from
+                                         a secret store), never from the command line
+  operator list                          the operator accounts, their roles, active or disabled
+  operator role <email> <role>           change an operator's role
+  operator disable <email>               end the operator's sessions; no more sign-in
+  operator enable <email>                let a disabled operator sign in again
+  audit [--action A] [--actor X] [--target-type T] [--target-id I] [--since ISO] [--limit N] [--csv]
+                                         the audit log, newest first (default 50 entries; --csv
+                                         writes CSV as GET /v1/admin/audit.csv does). Every change
+                                         made here is logged as cli:<system user>
 
 JSON files hold an array of items as the operator API takes them (PUT
 /v1/admin/...), or {"partners": [...]} etc. CSV files have a header row;
@@ -90,6 +115,7 @@ const COMMANDS = new Set([
   'partners import', 'offers import', 'rewards import', 'confirmations import',
   'claims list', 'claims approve', 'claims reject', 'member show', 'ledger verify', 'detection health', 'points liability',
   'review list', 'review release', 'review reject',
+  'operator add', 'operator list', 'operator role', 'operator disable', 'operator enable', 'audit',
 ]);
 
 class UsageError extends Error {}
@@ -130,21 +156,24 @@ function printImport(out: Out, kind: CatalogKind, report: ImportReport): void {
   for (const k of ['created', 'updated', 'unchanged'] as const) for (const id of report[k]) out(`  ${k === 'updated' ? 'changed' : k.padEnd(7)}  ${id}`);
 }
 
-async function run(db: Db, argv: readonly string[], out: Out, expiryMonths: number): Promise<number> {
+async function run(db: Db, env: Env, argv: readonly string[], out: Out): Promise<number> {
+  if (argv[0] === 'audit') return audit(db, argv.slice(1), out);
   const [area, verb, ...rest] = argv;
   const now = new Date();
+  const ctx: ActionContext = { actor: cliActor(), now };
   switch (`${area} ${verb}`) {
     case 'partners import':
     case 'offers import':
     case 'rewards import': {
       const kind = area as CatalogKind;
       const [file] = expectArgs(parseArgs(rest, []), 1, `${kind} import <file.json|file.csv>`);
-      printImport(out, kind, await importCatalogFile(db, kind, file!));
+      const format = formatOf(file!);
+      printImport(out, kind, await importCatalogAudited(db, ctx, kind, await readOperatorFile(file!), format));
       return 0;
     }
     case 'confirmations import': {
       const [partnerId, file] = expectArgs(parseArgs(rest, []), 2, 'confirmations import <partner> <file.csv>');
-      const report = await importConfirmationsFile(db, partnerId!, file!, now);
+      const report = await importConfirmationsAudited(db, ctx, partnerId!, await readOperatorFile(file!));
       const c = report.counts;
       if (report.alreadyImportedAt) out(`this file was already imported for ${report.partnerId} at ${report.alreadyImportedAt.toISOString()}; nothing applied`);
       out(`confirmations for ${report.partnerId}: ${report.rows.length} orders: ${c.applied} applied, ${c.unchanged} unchanged, ${c.unknown} unknown, ${c.invalid} invalid`);
@@ -170,14 +199,14 @@ async function run(db: Db, argv: readonly string[], out: Out, expiryMonths: numb
     }
     case 'claims approve': {
       const [id] = expectArgs(parseArgs(rest, []), 1, 'claims approve <claim-id>');
-      const { booking, result } = await approveClaim(db, id!, now);
+      const { booking, result } = await approveClaimAudited(db, ctx, id!);
       out(`claim ${id} approved: ${booking === 'booked' ? 'purchase booked' : 'the member already had this purchase'} (${result.purchase?.status ?? '?'}, ${result.purchase?.points ?? 0} points)`);
       return 0;
     }
     case 'claims reject': {
       const p = parseArgs(rest, ['reason']);
       const [id] = expectArgs(p, 1, 'claims reject <claim-id> [--reason <text>]');
-      const claim = await rejectClaim(db, id!, now, p.flags.get('reason'));
+      const claim = await rejectClaimAudited(db, ctx, id!, p.flags.get('reason'));
       out(`claim ${claim.id} rejected (${claim.reason})`);
       return 0;
     }
@@ -206,10 +235,9 @@ async function run(db: Db, argv: readonly string[], out: Out, expiryMonths: numb
     case 'review reject': {
       const [id] = expectArgs(parseArgs(rest, []), 1, `review ${verb} <purchase-id>`);
       const decision = verb === 'release' ? 'release' : 'reject';
-      if (!/^[0-9a-f-]{36}$/i.test(id!)) throw new OperatorError(`${id} is not an id from review list`);
-      if (await decideHeld(db, id!, decision, now)) out(`purchase ${id} ${decision === 'release' ? 'released' : 'rejected'}`);
-      else if (await decideHeldReferral(db, id!, decision, now)) out(`referral of member ${id} ${decision === 'release' ? 'released' : 'refused'}`);
-      else throw new OperatorError(`${id} is not waiting for review (no held purchase or referral has this id)`);
+      const kind = await decideReviewAudited(db, ctx, id!, decision);
+      if (kind === 'purchase') out(`purchase ${id} ${decision === 'release' ? 'released' : 'rejected'}`);
+      else out(`referral of member ${id} ${decision === 'release' ? 'released' : 'refused'}`);
       return 0;
     }
     case 'member show': {
@@ -245,7 +273,34 @@ async function run(db: Db, argv: readonly string[], out: Out, expiryMonths: numb
       expectArgs(p, 0, 'points liability [--months N]');
       const months = parseLiabilityMonths(p.flags.get('months'));
       if (months === null) throw new UsageError(`--months is ${LIABILITY_MONTHS_EXPECTED}`);
-      for (const line of formatLiability(await pointsLiability(db, now, months, expiryMonths))) out(line);
+      for (const line of formatLiability(await pointsLiability(db, now, months, env.POINTS_EXPIRY_MONTHS))) out(line);
+      return 0;
+    }
+    case 'operator add': {
+      const [email, role] = expectArgs(parseArgs(rest, []), 2, 'operator add <email> <role>');
+      const parsedRole = roleArg(role!);
+      const password = await readPassword(`Password for ${email}: `);
+      const operator = await addOperatorAudited(db, ctx, { email: email!, role: parsedRole, password }, env.SCRYPT_LOG_N);
+      out(`operator ${operator.email} added as ${operator.role} (id ${operator.id}); it can sign in to the console now`);
+      return 0;
+    }
+    case 'operator list': {
+      expectArgs(parseArgs(rest, []), 0, 'operator list');
+      const operators = await listOperators(db);
+      out(`${operators.length} operator${operators.length === 1 ? '' : 's'}`);
+      for (const o of operators) out(`  ${o.email.padEnd(32)} ${o.role.padEnd(16)} ${o.active ? 'active' : 'disabled'}  since ${o.createdAt.slice(0, 10)}  id ${o.id}`);
+      return 0;
+    }
+    case 'operator role':
+    case 'operator disable':
+    case 'operator enable': {
+      const p = parseArgs(rest, []);
+      const [email, role] = verb === 'role' ? expectArgs(p, 2, 'operator role <email> <role>') : expectArgs(p, 1, `operator ${verb} <email>`);
+      const operator = await findOperator(db, { email: email! });
+      if (!operator) throw new OperatorError(`No operator with the email ${email}`);
+      const change = { role: verb === 'role' ? roleArg(role!) : operator.role, active: verb === 'role' ? operator.active : verb === 'enable' };
+      const after = await updateOperatorAudited(db, ctx, operator.id, change);
+      out(`operator ${after.email}: ${after.role}, ${after.active ? 'active' : 'disabled'}`);
       return 0;
     }
     default:
@@ -253,12 +308,48 @@ async function run(db: Db, argv: readonly string[], out: Out, expiryMonths: numb
   }
 }
 
+function roleArg(role: string): OperatorRole {
+  const parsed = OperatorRole.safeParse(role);
+  if (!parsed.success) throw new UsageError(`the role is one of ${OPERATOR_ROLES.join(', ')}`);
+  return parsed.data;
+}
+
+async function audit(db: Db, args: readonly string[], out: Out): Promise<number> {
+  const csv = args.includes('--csv');
+  const p = parseArgs(args.filter((a) => a !== '--csv'), ['action', 'actor', 'target-type', 'target-id', 'since', 'limit']);
+  expectArgs(p, 0, 'audit [--action A] [--actor X] [--target-type T] [--target-id I] [--since ISO] [--limit N] [--csv]');
+  const limitText = p.flags.get('limit') ?? '50';
+  if (!/^\d{1,6}$/.test(limitText) || Number(limitText) < 1) throw new UsageError('--limit is a whole number from 1');
+  const since = p.flags.get('since');
+  if (since !== undefined && Number.isNaN(Date.parse(since))) throw new UsageError('--since is a time such as 2026-12-01 or 2026-12-01T08:00:00Z');
+  const filter: AuditFilter = {
+    ...(p.flags.has('action') ? { action: p.flags.get('action')! } : {}),
+    ...(p.flags.has('actor') ? { actor: p.flags.get('actor')! } : {}),
+    ...(p.flags.has('target-type') ? { targetType: p.flags.get('target-type')! } : {}),
+    ...(p.flags.has('target-id') ? { targetId: p.flags.get('target-id')! } : {}),
+    ...(since !== undefined ? { from: new Date(since) } : {}),
+  };
+  const { entries } = await listAudit(db, filter, { limit: Number(limitText) });
+  if (csv) {
+    // The CSV goes out as it is: its cells are quoted and guarded against formulas, and a terminal escape would change the file.
+    process.stdout.write(auditCsv(entries));
+    return 0;
+  }
+  out(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, newest first (columns as in the CSV: ${AUDIT_CSV_COLUMNS.join(', ')})`);
+  for (const e of entries) {
+    out(`  ${e.id}  ${e.at}  ${e.actor}  ${e.action}  ${e.targetType} ${JSON.stringify(e.targetId)}`);
+    if (e.before !== null) out(`      before ${JSON.stringify(e.before)}`);
+    if (e.after !== null) out(`      after  ${JSON.stringify(e.after)}`);
+  }
+  return 0;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
     (argv.length === 0 ? process.stderr : process.stdout).write(`${USAGE}\n`);
     return argv.length === 0 ? 2 : 0;
   }
-  const command = argv.slice(0, 2).join(' ');
+  const command = argv[0] === 'audit' ? 'audit' : argv.slice(0, 2).join(' ');
   if (!COMMANDS.has(command)) {
     process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
     return 2;
@@ -268,13 +359,13 @@ async function main(argv: readonly string[]): Promise<number> {
     const env = parseEnv();
     db = await openDatabase(env);
     await migrate(db);
-    return await run(db, argv, (line) => process.stdout.write(`${escapeForTerminal(line)}\n`), env.POINTS_EXPIRY_MONTHS);
+    return await run(db, env, argv, (line) => process.stdout.write(`${escapeForTerminal(line)}\n`));
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`${err.message}\n\n${USAGE}\n`);
       return 2;
     }
-    const text = err instanceof OperatorError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    const text = err instanceof OperatorError || err instanceof OperatorRefusal ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
     // Line by line, so a stack trace keeps its lines while no message can add any.
     process.stderr.write(`${text.split('\n').map(escapeForTerminal).join('\n')}\n`);
     return 1;

@@ -9,10 +9,10 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import * as z from 'zod/mini';
 import { Offer, PartnerInput, Reward } from '../../lib/contract/index.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, Queryable } from '../db/index.ts';
 import { ApiError, describeIssues } from '../platform/http.ts';
 import { KNOWN_CURRENCIES } from '../../lib/contract/currency.ts';
-import { upsertOffer, upsertPartner, upsertReward, type UpsertOutcome } from '../routes/admin.ts';
+import { upsertOffer, upsertPartner, upsertReward, type UpsertOutcome } from '../catalog/upserts.ts';
 import { parseCsv, type CsvRecord } from './csv.ts';
 import { OperatorError } from './errors.ts';
 
@@ -196,21 +196,32 @@ async function upsert(db: Parameters<typeof upsertPartner>[0], item: Item): Prom
   }
 }
 
+/**
+ * How an import writes: each item's upsert (by default the plain one), and a
+ * last step in the same transaction; the audited import (audited.ts) logs
+ * each changed item and the import through them.
+ */
+export interface ImportHooks {
+  upsert(tx: Queryable, item: PartnerInput | Offer | Reward): Promise<{ outcome: UpsertOutcome }>;
+  finish?(tx: Queryable, report: ImportReport): Promise<void>;
+}
+
 /** Imports catalogue items from the text of a file; `format` from its extension. */
-export async function importCatalog(db: Db, kind: CatalogKind, text: string, format: 'json' | 'csv'): Promise<ImportReport> {
+export async function importCatalog(db: Db, kind: CatalogKind, text: string, format: 'json' | 'csv', hooks?: ImportHooks): Promise<ImportReport> {
   const items = validate(kind, format === 'json' ? locateJson(kind, text) : locateCsv(kind, text));
   if (items.length === 0) throw new OperatorError(`the file holds no ${kind}`);
   return db.transaction(async (tx) => {
     const report: ImportReport = { created: [], updated: [], unchanged: [] };
     for (const { where, item } of items) {
       try {
-        report[await upsert(tx, item)].push(item.value.id);
+        report[hooks ? (await hooks.upsert(tx, item.value)).outcome : await upsert(tx, item)].push(item.value.id);
       } catch (err) {
         // The transaction rolls back: what was written before this item is undone.
         if (err instanceof ApiError) throw new OperatorError(`${kind} file refused, nothing was imported:\n  ${where}: ${err.message}`);
         throw err;
       }
     }
+    await hooks?.finish?.(tx, report);
     return report;
   });
 }

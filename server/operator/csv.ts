@@ -82,3 +82,23 @@ export function parseCsv(text: string, columns: { required: readonly string[]; o
   if (problems.length) throw new OperatorError(problems.join('\n'));
   return records;
 }
+
+/**
+ * A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab
+ * or carriage return before one) gets a leading apostrophe, OWASP's advice
+ * for CSV injection: audit text comes partly from members and partners
+ * (order ids, reasons), and the file is opened in Excel or LibreOffice.
+ */
+export function neutraliseFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+function quoteCell(cell: string): string {
+  const safe = neutraliseFormula(cell);
+  return /[",\r\n]/.test(safe) || safe !== cell ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Writes a header and rows as RFC 4180 CSV (CRLF line ends), every cell guarded against formula injection. */
+export function writeCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [header, ...rows].map((r) => r.map(quoteCell).join(',')).join('\r\n') + '\r\n';
+}

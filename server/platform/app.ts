@@ -7,6 +7,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { MailTransport } from '../accounts/mail.ts';
+import type { Actor } from '../accounts/operators.ts';
 import type { CatalogVersions } from '../catalog/catalog-cache.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import type { ReadRouting } from '../db/read-replica.ts';
@@ -41,6 +42,8 @@ export interface Deps {
   mail?: MailTransport;
   /** A streaming replica for reads that may be a little stale (`DATABASE_READ_URL`); without it every read goes to `db`. */
   reads?: ReadRouting;
+  /** Where the built operator console is (default .output/console; `npm run build:console`). */
+  consoleDir?: string;
   /** Set by main.ts when SIGTERM arrives: `GET /ready` answers 503 and connections are not kept alive. */
   shutdown?: ShutdownState;
 }
@@ -63,6 +66,10 @@ export interface AppEnv {
     writtenLsn: string | null;
     /** Set by `requireMemberWithinLimit`: the catalogue versions as of the token check. */
     catalogVersions: CatalogVersions;
+    /** Set by `requirePermission` (accounts/operator-auth.ts): who is acting on an operator route. */
+    actor: Actor;
+    /** Set by `requireConsoleSession`: the SHA-256 of the console session's cookie token. */
+    sessionTokenHash: string;
   };
 }
 

@@ -83,6 +83,17 @@ export const EnvSchema = z.object({
   RATE_LIMIT_REGISTER_IP_PER_DAY: positiveInt(20),
   /** Wrong operator tokens per client address per 15 minutes before `/v1/admin/*` answers 429. */
   RATE_LIMIT_ADMIN_FAILURES_PER_15MIN: positiveInt(10),
+  /**
+   * Operator sign-in attempts per account per hour from all addresses
+   * together (docs/operators.md); beside it, the members' per-address limits
+   * (RATE_LIMIT_LOGIN_IP_PER_MIN, RATE_LIMIT_LOGIN_ACCOUNT_PER_15MIN) count
+   * operator sign-ins under keys of their own.
+   */
+  RATE_LIMIT_OPERATOR_SIGN_IN_PER_HOUR: positiveInt(30),
+  /** A console session unused this many minutes ends (idle lifetime). */
+  OPERATOR_SESSION_IDLE_MINUTES: positiveInt(30),
+  /** A console session ends this many hours after sign-in, used or not (absolute lifetime). */
+  OPERATOR_SESSION_MAX_HOURS: positiveInt(12),
   /** Mails with a code (verification, password reset) per account per day. */
   RATE_LIMIT_MAIL_PER_DAY: positiveInt(5),
   /**

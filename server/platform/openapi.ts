@@ -16,9 +16,12 @@ import { OUTBOX_PAGE, OutboxRecipient } from '../routes/admin.ts';
 import { MAX_CURSOR_DIGITS, SYNC_PAGE, TRANSACTIONS_DEFAULT, TRANSACTIONS_MAX } from '../routes/me.ts';
 import { MAX_TIMESTAMP_DIGITS, SIGNATURE_WINDOW_SECONDS } from '../routes/partner-api.ts';
 import { PurchaseId } from '../routes/purchases.ts';
+import * as consoleContract from '../../lib/contract/console.ts';
+import { AUDIT_EXPORT_MAX } from '../routes/admin-operators.ts';
+import { QUEUE_PAGE } from '../routes/admin-operations.ts';
 import { MAX_KEY_LENGTH } from '../routes/rewards.ts';
 
-type Security = 'member' | 'admin' | 'partner' | 'none';
+type Security = 'member' | 'admin' | 'console' | 'partner' | 'none';
 
 /**
  * How the endpoint is rate limited, which decides the headers its answers
@@ -134,6 +137,20 @@ const digits = (max: number): JsonObject => ({ type: 'string', pattern: `^\\d{1,
 const CURSOR: Parameter = { name: 'cursor', description: 'The cursor from the previous answer; omit for the start', schema: digits(MAX_CURSOR_DIGITS) };
 const SLUG_ID = (what: string): Parameter => ({ name: 'id', description: `The ${what}'s id; the same as \`id\` in the body`, schema: jsonSchema(contract.Slug, 'input') });
 
+const UUID_ID = (what: string): Parameter => ({ name: 'id', description: `The ${what}'s id`, schema: { type: 'string', format: 'uuid', maxLength: 36 } });
+const CSRF: Parameter = { name: 'X-CSRF-Token', description: 'The csrfToken of sign-in or GET /v1/console/me', schema: { type: 'string', maxLength: 100 } };
+const CSRF_IF_SESSION: Parameter = { ...CSRF, description: 'With the console session: its csrfToken (else 403 `csrf_refused`); not needed with the ADMIN_TOKEN', required: false };
+const AUDIT_QUERY: Parameter[] = [
+  { name: 'action', description: 'Only this action, e.g. claim.approved', schema: { type: 'string', enum: [...consoleContract.AUDIT_ACTIONS] } },
+  { name: 'actor', description: 'Only this actor: an operator email, `token`, or `cli:<user>`', schema: { type: 'string', maxLength: 254 } },
+  { name: 'targetType', description: 'Only targets of this type (partner, offer, claim, purchase, member, operator, …)', schema: { type: 'string', maxLength: 254 } },
+  { name: 'targetId', description: 'Only this target', schema: { type: 'string', maxLength: 254 } },
+  { name: 'from', description: 'Entries at or after this time', schema: { type: 'string', format: 'date-time', maxLength: 35 } },
+  { name: 'to', description: 'Entries before this time', schema: { type: 'string', format: 'date-time', maxLength: 35 } },
+  { name: 'cursor', description: 'nextCursor of the page before', schema: digits(18) },
+  { name: 'limit', description: `Entries per page, default ${consoleContract.AUDIT_PAGE_DEFAULT}`, schema: { type: 'integer', minimum: 1, maximum: consoleContract.AUDIT_PAGE_MAX } },
+];
+
 /** Every endpoint of DESIGN.md's contract table. */
 export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'post', path: '/v1/auth/register', summary: 'Create a member account and a first device token; a code to confirm the email is mailed. Answered alike for an email that has an account (that account is untouched; its owner gets a mail)', description: REFERRAL_RULES, security: 'none', rateLimit: 'refusal', body: 'Registration', success: { status: 201, schema: 'AuthResponse', description: 'The new member (emailVerified false) and its token' }, errors: [400, 413, 429] },
@@ -167,6 +184,26 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', pathId: SLUG_ID('partner'), description: '`earn` {points, per}: points per `per` major units of `currency`, one of the ISO 4217 codes that have a minor unit. A new rate applies to purchases booked from now on; booked ones keep the rate frozen with them.', security: 'admin', rateLimit: 'refusal', body: 'PartnerInput', success: { status: 201, schema: 'PartnerResponse', description: 'Created: the partner as the catalogue shows it' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
   { method: 'put', path: '/v1/admin/offers/:id', summary: 'Create or replace an offer', pathId: SLUG_ID('offer'), description: 'Multipliers do not stack (the highest whose minimum the amount meets wins); bonuses add. An offer is frozen with each purchase booked while it runs: replacing or ending it never changes booked points, and an offer limited per member gives its use back when a lower amount or the end of the order drops it.', security: 'admin', rateLimit: 'refusal', body: 'Offer', success: { status: 201, schema: 'OfferResponse', description: 'Created: the offer' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
   { method: 'put', path: '/v1/admin/rewards/:id', summary: 'Create or replace a reward', pathId: SLUG_ID('reward'), security: 'admin', rateLimit: 'refusal', body: 'Reward', success: { status: 201, schema: 'RewardResponse', description: 'Created: the reward' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
+  // The operator console and the operator routes (docs/operators.md). Every /v1/admin route takes the ADMIN_TOKEN or a console session whose role allows it (403 `forbidden_role` otherwise); a change made with the session needs its X-CSRF-Token.
+  { method: 'post', path: '/v1/console/sign-in', summary: 'Operator sign-in: sets the session cookie (HTTP-only, SameSite=Strict; `__Host-sp_console`, Secure, over https) and answers the CSRF token for changes', security: 'none', rateLimit: 'refusal', body: 'OperatorSignIn', success: { status: 200, schema: 'ConsoleSession', description: 'The operator, the CSRF token, the latest end of the session' }, errors: [400, 401, 403, 413, 429] },
+  { method: 'get', path: '/v1/console/me', summary: 'The signed-in operator and the session’s CSRF token', security: 'console', rateLimit: 'none', success: { status: 200, schema: 'ConsoleSession', description: 'The session' }, errors: [401] },
+  { method: 'post', path: '/v1/console/password', summary: 'Change the own password (the current one asked again); every other session of the operator ends', security: 'console', rateLimit: 'refusal', headers: [CSRF], body: 'OperatorPasswordChange', success: { status: 204, description: 'Changed' }, errors: [400, 401, 403, 413, 429] },
+  { method: 'post', path: '/v1/console/sign-out', summary: 'End the session and clear its cookie', security: 'console', rateLimit: 'none', headers: [CSRF], success: { status: 204, description: 'Signed out' }, errors: [401, 403] },
+  { method: 'get', path: '/v1/admin/claims', summary: `Missing-points claims, oldest first (at most ${QUEUE_PAGE}); role viewer and up`, security: 'admin', rateLimit: 'refusal', query: [{ name: 'status', description: 'Only claims in this state', schema: { type: 'string', enum: ['open', 'approved', 'rejected'] } }], success: { status: 200, description: '{claims: [...]}, each with the member id and the receipt' }, errors: [400, 401, 403, 429] },
+  { method: 'post', path: '/v1/admin/claims/:id/approve', summary: 'Approve a claim: book the purchase of the receipt for the member; role reviewer or admin', pathId: UUID_ID('claim'), security: 'admin', rateLimit: 'refusal', headers: [CSRF_IF_SESSION], success: { status: 200, description: '{claim, booking, purchase}' }, errors: [401, 403, 422, 429] },
+  { method: 'post', path: '/v1/admin/claims/:id/reject', summary: 'Reject a claim with a reason; role reviewer or admin', pathId: UUID_ID('claim'), security: 'admin', rateLimit: 'refusal', headers: [CSRF_IF_SESSION], body: 'OperatorReason', success: { status: 200, description: '{claim}' }, errors: [400, 401, 403, 413, 422, 429] },
+  { method: 'get', path: '/v1/admin/review', summary: `The review queue: held or flagged purchases, then held referrals (at most ${QUEUE_PAGE} each); role viewer and up`, security: 'admin', rateLimit: 'refusal', query: [{ name: 'partner', description: 'Only this partner’s purchases (referrals are left out)', schema: jsonSchema(contract.Slug, 'input') }], success: { status: 200, description: '{purchases: [...], referrals: [...]}' }, errors: [400, 401, 403, 429] },
+  { method: 'post', path: '/v1/admin/review/:id/release', summary: 'Lift the hold (or flag) of a purchase, or let a held referral (by the referred member’s id) earn; role reviewer or admin', pathId: UUID_ID('purchase or referred member'), security: 'admin', rateLimit: 'refusal', headers: [CSRF_IF_SESSION], success: { status: 200, description: '{id, kind: purchase|referral, decision}' }, errors: [401, 403, 422, 429] },
+  { method: 'post', path: '/v1/admin/review/:id/reject', summary: 'Reject a held purchase (its points taken back) or refuse a held referral; role reviewer or admin', pathId: UUID_ID('purchase or referred member'), security: 'admin', rateLimit: 'refusal', headers: [CSRF_IF_SESSION], success: { status: 200, description: '{id, kind: purchase|referral, decision}' }, errors: [401, 403, 422, 429] },
+  { method: 'post', path: '/v1/admin/imports/:kind', summary: 'Import a catalogue file (JSON or CSV as `npm run admin -- <kind> import` reads it), all or nothing; role partner-manager or admin', pathId: { name: 'kind', description: 'What the file holds', schema: { type: 'string', enum: ['partners', 'offers', 'rewards'] } }, security: 'admin', rateLimit: 'refusal', headers: [CSRF_IF_SESSION], body: 'CatalogImportRequest', success: { status: 200, description: '{kind, report: {created, updated, unchanged}}' }, errors: [400, 401, 403, 413, 422, 429] },
+  { method: 'post', path: '/v1/admin/confirmations/:partnerId', summary: 'Apply a partner’s order report file (CSV `order_id,status,amount_minor,customer_email_sha256`), all or nothing; the same file again changes nothing; role partner-manager or admin', pathId: { name: 'partnerId', description: 'The partner whose report it is', schema: jsonSchema(contract.Slug, 'input') }, security: 'admin', rateLimit: 'refusal', headers: [CSRF_IF_SESSION], body: 'ConfirmationFileRequest', success: { status: 200, description: 'The result per row and the counts' }, errors: [400, 401, 403, 413, 422, 429] },
+  { method: 'get', path: '/v1/admin/members', summary: 'A member by email: tier, balance, last purchases, open claims; role viewer and up', security: 'admin', rateLimit: 'refusal', query: [{ name: 'email', description: 'The member’s email', required: true, schema: { type: 'string', format: 'email', maxLength: 254 } }, { name: 'method', description: 'Only purchases of this detection method', schema: { type: 'string', maxLength: 64 } }], success: { status: 200, description: '{member}' }, errors: [400, 401, 403, 422, 429] },
+  { method: 'post', path: '/v1/admin/members/:id/erase', summary: 'Erase a member on their request (as DELETE /v1/me does), with the reason for the audit log; role admin', pathId: UUID_ID('member'), security: 'admin', rateLimit: 'refusal', headers: [CSRF_IF_SESSION], body: 'ErasureByOperator', success: { status: 204, description: 'Erased' }, errors: [400, 401, 403, 413, 422, 429] },
+  { method: 'get', path: '/v1/admin/operators', summary: 'The operator accounts; role admin', security: 'admin', rateLimit: 'refusal', success: { status: 200, schema: 'OperatorList', description: 'Every operator, active or disabled' }, errors: [401, 403, 429] },
+  { method: 'post', path: '/v1/admin/operators', summary: 'Add an operator with a role and a first password; role admin', security: 'admin', rateLimit: 'refusal', headers: [CSRF_IF_SESSION], body: 'OperatorInput', success: { status: 201, schema: 'OperatorResponse', description: 'The new operator' }, errors: [400, 401, 403, 409, 413, 429] },
+  { method: 'put', path: '/v1/admin/operators/:id', summary: 'Set an operator’s role and whether it may sign in (disabling ends its sessions); role admin, never on oneself', pathId: UUID_ID('operator'), security: 'admin', rateLimit: 'refusal', headers: [CSRF_IF_SESSION], body: 'OperatorUpdate', success: { status: 200, schema: 'OperatorResponse', description: 'The operator' }, errors: [400, 401, 403, 404, 413, 429] },
+  { method: 'get', path: '/v1/admin/audit', summary: 'The audit log, newest first, paged; every operator change with actor, action, target, before and after; role viewer and up', security: 'admin', rateLimit: 'refusal', query: AUDIT_QUERY, success: { status: 200, schema: 'AuditPage', description: 'One page of entries and the cursor of the next' }, errors: [400, 401, 403, 429] },
+  { method: 'get', path: '/v1/admin/audit.csv', summary: `The audit log as CSV (text/csv, at most ${AUDIT_EXPORT_MAX} entries, the filters of /v1/admin/audit); cells that a spreadsheet would run as a formula start with an apostrophe; role viewer and up`, security: 'admin', rateLimit: 'refusal', query: AUDIT_QUERY.filter((q) => q.name !== 'cursor' && q.name !== 'limit'), success: { status: 200, description: 'CSV: id,at,actor_kind,actor,operator_id,action,target_type,target_id,before,after,request_id' }, errors: [400, 401, 403, 429] },
 ];
 
 /** The schemas the document names, from the contract (plus the few shapes only the server describes). */
@@ -209,12 +246,24 @@ const SCHEMAS: Record<string, z.ZodMiniType> = {
   DetectionHealth: contract.DetectionHealth,
   PointsLiability: contract.PointsLiability,
   ErrorEnvelope: contract.ErrorEnvelope,
+  OperatorSignIn: consoleContract.OperatorSignIn,
+  ConsoleSession: consoleContract.ConsoleSession,
+  OperatorPasswordChange: consoleContract.OperatorPasswordChange,
+  OperatorInput: consoleContract.OperatorInput,
+  OperatorUpdate: consoleContract.OperatorUpdate,
+  OperatorResponse: consoleContract.OperatorResponse,
+  OperatorList: consoleContract.OperatorList,
+  OperatorReason: consoleContract.OperatorReason,
+  ErasureByOperator: consoleContract.ErasureByOperator,
+  CatalogImportRequest: consoleContract.CatalogImportRequest,
+  ConfirmationFileRequest: consoleContract.ConfirmationFileRequest,
+  AuditPage: consoleContract.AuditPage,
 };
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Bad input',
   401: 'Missing or invalid credentials',
-  403: 'Not allowed (operator routes without ADMIN_TOKEN)',
+  403: 'Not allowed (operator routes without ADMIN_TOKEN, a role without the permission, a change without the CSRF token)',
   404: 'Not found',
   409: 'Conflict',
   422: 'Well-formed but refers to something that does not exist',
@@ -237,6 +286,7 @@ const LIST_LIMITS: Record<string, Record<string, number>> = {
   PointsLiability: { months: contract.MAX_LIABILITY_MONTHS },
   TransactionsPage: { transactions: TRANSACTIONS_MAX },
   OutboxResponse: { mails: OUTBOX_PAGE },
+  AuditPage: { entries: consoleContract.AUDIT_PAGE_MAX },
   DetectionHealth: { 'partners.items.days': MAX_HEALTH_DAYS },
   Catalog: { 'partners.items.domains': contract.MAX_PARTNER_DOMAINS },
   PartnerResponse: { 'partner.domains': contract.MAX_PARTNER_DOMAINS },
@@ -318,7 +368,8 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const jsonContent = (schema: JsonObject) => ({ 'application/json': { schema } });
 const SECURITY: Record<Security, JsonObject[]> = {
   member: [{ bearer: [] }],
-  admin: [{ adminBearer: [] }],
+  admin: [{ adminBearer: [] }, { operatorSession: [] }],
+  console: [{ operatorSession: [] }],
   partner: [{ partnerSignature: [], partnerId: [] }],
   none: [],
 };
@@ -387,7 +438,8 @@ export function buildOpenApi(): JsonObject {
       schemas,
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'A member device token from register or login' },
-        adminBearer: { type: 'http', scheme: 'bearer', description: 'The operator token (ADMIN_TOKEN)' },
+        adminBearer: { type: 'http', scheme: 'bearer', description: 'The shared operator token (ADMIN_TOKEN), for scripts and CI: every operator route' },
+        operatorSession: { type: 'apiKey', in: 'cookie', name: 'sp_console', description: 'An operator’s console session from POST /v1/console/sign-in (`__Host-sp_console` over https); what it may do is its role’s (docs/operators.md); changes need X-CSRF-Token' },
         partnerId: { type: 'apiKey', in: 'header', name: 'X-Sammelpunkt-Partner', description: 'The partner id' },
         partnerSignature: { type: 'apiKey', in: 'header', name: 'X-Sammelpunkt-Signature', description: 'sha256= + hex HMAC-SHA256(partner secret, `<X-Sammelpunkt-Timestamp>.<raw body>`); each signature is accepted once' },
       },

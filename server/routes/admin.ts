@@ -1,154 +1,31 @@
 /**
  * The operator's catalogue writes: `PUT` a partner, an offer or a reward
- * (create or replace), behind `Authorization: Bearer $ADMIN_TOKEN`. The
- * upserts are exported because the demo seed writes the catalogue the same way.
+ * (create or replace), and the outbox. Who may call them is decided for all
+ * of `/v1/admin/*` by `adminGuard` (accounts/operator-auth.ts), mounted in
+ * server/index.ts: the shared ADMIN_TOKEN, or a console session whose role
+ * allows it. Every change is written to the audit log (operator/audited.ts).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { createMiddleware } from 'hono/factory';
-import { Offer, type Partner, PartnerInput, Reward } from '../../lib/contract/index.ts';
-import { KNOWN_CURRENCIES } from '../../lib/contract/currency.ts';
+import { Offer, PartnerInput, Reward } from '../../lib/contract/index.ts';
 import type { AppEnv } from '../platform/app.ts';
-import { bearer } from '../accounts/auth.ts';
+import { requirePermission } from '../accounts/operator-auth.ts';
 import { readOutbox } from '../accounts/mail.ts';
-import { bumpCatalogVersion } from '../catalog/catalog.ts';
-import type { Queryable } from '../db/index.ts';
-import { clientAddress, clientNetwork } from '../platform/client-address.ts';
-import { ApiError, badRequest, notFound, readJson, unauthorized } from '../platform/http.ts';
-import { hit, peek, rateLimited } from '../platform/ratelimit.ts';
+import { badRequest, notFound, readJson } from '../platform/http.ts';
+import { actionContext } from './operator-context.ts';
+import { putOffer, putPartner, putReward } from '../operator/audited.ts';
 
 export const admin = new Hono<AppEnv>();
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
-
-/** Operator routes: `Authorization: Bearer $ADMIN_TOKEN`; 403 while no ADMIN_TOKEN is configured. */
-export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  const expected = c.get('deps').env.ADMIN_TOKEN;
-  if (!expected) throw new ApiError(403, 'forbidden', 'Operator routes are disabled: ADMIN_TOKEN is not configured');
-  const { db, env, now } = c.get('deps');
-  // Wrong tokens are counted per address; once over the limit, even a right
-  // one waits, so guessing costs the window and not a request.
-  const key = `admin-failures:${createHash('sha256').update(clientNetwork(clientAddress(c))).digest('hex')}`;
-  const failures = await peek(db, key, env.RATE_LIMIT_ADMIN_FAILURES_PER_15MIN, 15 * 60, now());
-  if (!failures.allowed) throw rateLimited(failures, 'admin-failures');
-  const given = bearer(c.req.header('Authorization'));
-  // Comparing digests keeps the comparison constant-time whatever the lengths.
-  if (!given || !timingSafeEqual(sha256(given), sha256(expected))) {
-    await hit(db, key, env.RATE_LIMIT_ADMIN_FAILURES_PER_15MIN, 15 * 60, now());
-    throw unauthorized('The operator token is missing or wrong');
-  }
-  await next();
-});
-admin.use('*', requireAdmin);
-
-/** What an upsert did: `created` a new row, `updated` an existing one, or left it `unchanged`. */
-export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
-
-const unprocessable = (message: string) => new ApiError(422, 'unprocessable', message);
-
-
-const toUtc = (iso: string) => new Date(iso).toISOString();
-
-async function partnerExists(db: Queryable, id: string): Promise<boolean> {
-  return (await db.query('SELECT 1 FROM partners WHERE id = $1', [id])).length > 0;
-}
-
-/** Interprets `RETURNING (xmax = 0) AS created` of an upsert whose update only fires on a change. */
-function outcomeOf(rows: { created: boolean }[]): UpsertOutcome {
-  const row = rows[0];
-  if (!row) return 'unchanged';
-  return row.created ? 'created' : 'updated';
-}
-
-/** Creates or replaces a partner; bumps the catalogue version only when something changed. */
-export async function upsertPartner(tx: Queryable, input: PartnerInput, now: Date = new Date()): Promise<{ partner: Partner; outcome: UpsertOutcome }> {
-  const parsed = PartnerInput.parse(input);
-  if (!KNOWN_CURRENCIES.has(parsed.currency)) throw badRequest(`Invalid request body: currency: ${parsed.currency} is not an ISO 4217 code`);
-  const partner: Partner = {
-    id: parsed.id,
-    name: parsed.name,
-    domains: parsed.domains,
-    category: parsed.category,
-    earn: parsed.earn,
-    currency: parsed.currency,
-    holdDays: parsed.holdDays,
-    autoConfirm: parsed.autoConfirm,
-    ...(parsed.detection ? { detection: parsed.detection } : {}),
-    ...(parsed.orderIdCaseSensitive ? { orderIdCaseSensitive: true } : {}),
-  };
-  const rows = await tx.query<{ created: boolean }>(
-    `INSERT INTO partners (id, doc, secret, fraud) VALUES ($1, $2::jsonb, $3, $4::jsonb)
-     ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, secret = EXCLUDED.secret, fraud = EXCLUDED.fraud, updated_at = now()
-       WHERE (partners.doc, partners.secret, partners.fraud) IS DISTINCT FROM (EXCLUDED.doc, EXCLUDED.secret, EXCLUDED.fraud)
-     RETURNING (xmax = 0) AS created`,
-    [partner.id, JSON.stringify(partner), parsed.secret, parsed.fraud ? JSON.stringify(parsed.fraud) : null],
-  );
-  const outcome = outcomeOf(rows);
-  if (outcome !== 'unchanged') {
-    await bumpCatalogVersion(tx, 'partners');
-    await recordRate(tx, partner, outcome, now);
-  }
-  return { partner, outcome };
-}
-
 /**
- * Keeps the partner's rate history (partner_rates) for reports that name the
- * moment an order was placed: a new partner's rate holds from the beginning,
- * a changed rate from now on. Booked purchases never read it; their rate is
- * frozen with them.
+ * Everything an admin may do: for an operator route mounted outside
+ * `/v1/admin/*`. Use `requirePermission` for a route a lesser role may use.
  */
-async function recordRate(tx: Queryable, partner: Partner, outcome: UpsertOutcome, now: Date): Promise<void> {
-  const current = await tx.query<{ earn: Partner['earn'] }>(
-    'SELECT earn FROM partner_rates WHERE partner_id = $1 AND valid_from <= $2 ORDER BY valid_from DESC LIMIT 1',
-    [partner.id, now.toISOString()],
-  );
-  const earn = current[0]?.earn;
-  if (earn && earn.points === partner.earn.points && earn.per === partner.earn.per) return;
-  const from = outcome === 'created' || !earn ? '0001-01-01T00:00:00Z' : now.toISOString();
-  await tx.query(
-    `INSERT INTO partner_rates (partner_id, valid_from, earn) VALUES ($1, $2, $3::jsonb)
-     ON CONFLICT (partner_id, valid_from) DO UPDATE SET earn = EXCLUDED.earn`,
-    [partner.id, from, JSON.stringify(partner.earn)],
-  );
-}
+export const requireAdmin = requirePermission('admin');
 
-/** Creates or replaces an offer; its partner, if named, must exist (else 422). */
-export async function upsertOffer(tx: Queryable, input: Offer): Promise<{ offer: Offer; outcome: UpsertOutcome }> {
-  const offer: Offer = { ...input, startsAt: toUtc(input.startsAt), endsAt: toUtc(input.endsAt) };
-  if (offer.partnerId !== undefined && !(await partnerExists(tx, offer.partnerId))) {
-    throw unprocessable(`The offer names partner "${offer.partnerId}", which is not in the catalogue`);
-  }
-  const rows = await tx.query<{ created: boolean }>(
-    `INSERT INTO offers (id, partner_id, doc, starts_at, ends_at) VALUES ($1, $2, $3::jsonb, $4, $5)
-     ON CONFLICT (id) DO UPDATE SET partner_id = EXCLUDED.partner_id, doc = EXCLUDED.doc,
-       starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, updated_at = now()
-       WHERE offers.doc IS DISTINCT FROM EXCLUDED.doc
-     RETURNING (xmax = 0) AS created`,
-    [offer.id, offer.partnerId ?? null, JSON.stringify(offer), offer.startsAt, offer.endsAt],
-  );
-  const outcome = outcomeOf(rows);
-  if (outcome !== 'unchanged') await bumpCatalogVersion(tx, 'offers');
-  return { offer, outcome };
-}
-
-/** Creates or replaces a reward; its partner, if named, must exist (else 422). */
-export async function upsertReward(tx: Queryable, input: Reward): Promise<{ reward: Reward; outcome: UpsertOutcome }> {
-  const reward = Reward.parse(input);
-  if (reward.partnerId !== undefined && !(await partnerExists(tx, reward.partnerId))) {
-    throw unprocessable(`The reward names partner "${reward.partnerId}", which is not in the catalogue`);
-  }
-  const rows = await tx.query<{ created: boolean }>(
-    `INSERT INTO rewards (id, doc, active) VALUES ($1, $2::jsonb, $3)
-     ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, active = EXCLUDED.active, updated_at = now()
-       WHERE rewards.doc IS DISTINCT FROM EXCLUDED.doc
-     RETURNING (xmax = 0) AS created`,
-    [reward.id, JSON.stringify(reward), reward.active],
-  );
-  const outcome = outcomeOf(rows);
-  if (outcome !== 'unchanged') await bumpCatalogVersion(tx, 'rewards');
-  return { reward, outcome };
-}
+// The upserts moved to catalog/upserts.ts; re-exported for the modules that import them from here.
+export { upsertOffer, upsertPartner, upsertReward, type UpsertOutcome } from '../catalog/upserts.ts';
+import type { UpsertOutcome } from '../catalog/upserts.ts';
 
 function samePathId(pathId: string, bodyId: string): void {
   if (pathId !== bodyId) throw badRequest(`The id in the path ("${pathId}") and in the body ("${bodyId}") differ`);
@@ -159,8 +36,7 @@ const statusOf = (outcome: UpsertOutcome) => (outcome === 'created' ? 201 : 200)
 admin.put('/partners/:id', async (c) => {
   const input = await readJson(c, PartnerInput);
   samePathId(c.req.param('id'), input.id);
-  const { db, now } = c.get('deps');
-  const { partner, outcome } = await db.transaction((tx) => upsertPartner(tx, input, now()));
+  const { partner, outcome } = await putPartner(c.get('deps').db, actionContext(c), input);
   return c.json({ partner }, statusOf(outcome));
 });
 
@@ -184,13 +60,13 @@ admin.get('/outbox', async (c) => {
 admin.put('/offers/:id', async (c) => {
   const input = await readJson(c, Offer);
   samePathId(c.req.param('id'), input.id);
-  const { offer, outcome } = await c.get('deps').db.transaction((tx) => upsertOffer(tx, input));
+  const { offer, outcome } = await putOffer(c.get('deps').db, actionContext(c), input);
   return c.json({ offer }, statusOf(outcome));
 });
 
 admin.put('/rewards/:id', async (c) => {
   const input = await readJson(c, Reward);
   samePathId(c.req.param('id'), input.id);
-  const { reward, outcome } = await c.get('deps').db.transaction((tx) => upsertReward(tx, input));
+  const { reward, outcome } = await putReward(c.get('deps').db, actionContext(c), input);
   return c.json({ reward }, statusOf(outcome));
 });

@@ -3,7 +3,6 @@
  * the ledger, and the GDPR rights of access (export) and erasure.
  */
 import { type Context, Hono } from 'hono';
-import { randomUUID } from 'node:crypto';
 import { ErasureRequest, type Me, type SyncResponse, type Transaction } from '../../lib/contract/index.ts';
 import { tierStanding } from '../../lib/points/tiers.ts';
 import { memberReads, type AppEnv } from '../platform/app.ts';
@@ -13,9 +12,8 @@ import { ApiError, badRequest, readJson, unauthorized } from '../platform/http.t
 import { enforce } from '../platform/ratelimit.ts';
 import { PURCHASE_COLUMN_LIST, PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchases/purchase-view.ts';
 import { POINTS_IN_WINDOW_SQL, pointsInWindowParams } from '../programme/tiers.ts';
-import { confirmPassword, emailSha256, memberFromRow } from './auth.ts';
-import { forgetMailsTo } from '../accounts/mail.ts';
-import { lockMember } from '../ledger/ledger.ts';
+import { confirmPassword, memberFromRow } from './auth.ts';
+import { eraseMember } from '../accounts/erasure.ts';
 import { referralStatusOf } from '../programme/referrals.ts';
 import { upcomingExpiries } from '../ledger/expiry.ts';
 
@@ -399,43 +397,12 @@ me.get('/export', async (c) => {
   return c.body(body, 200);
 });
 
-/**
- * Erasure (GDPR art. 17), with the password asked again so that a stolen
- * token alone cannot erase an account. Personal data goes: the email, the
- * password hash, device labels, the receipts of claims, known addresses,
- * mails. Purchases and ledger entries stay, because bookkeeping law
- * requires keeping them; without the email they only name a random member
- * id and card number, so they are pseudonymous. An unpaid debt (available
- * points below zero, say after a return of an order whose points were
- * already spent) is kept under the SHA-256 of the email alone, and a new
- * account with that email inherits it. The email is free to register again.
- */
+/** Erasure (GDPR art. 17) with the password asked again, so that a stolen token alone cannot erase an account; see accounts/erasure.ts. */
 me.delete('/', async (c) => {
   const { db, now } = c.get('deps');
   const memberId = c.get('memberId');
   const { password } = await readJson(c, ErasureRequest);
   await confirmPassword(db, memberId, password);
-  const at = now().toISOString();
-  await db.transaction(async (tx) => {
-    const balance = await lockMember(tx, memberId);
-    const rows = await tx.query<{ email: string | null }>('SELECT email FROM members WHERE id = $1', [memberId]);
-    const email = rows[0]?.email;
-    if (email && balance.available < 0) {
-      await tx.query('INSERT INTO erased_debts (id, email_sha256, member_id, points, created_at) VALUES ($1, $2, $3, $4, $5)', [
-        randomUUID(),
-        emailSha256(email),
-        memberId,
-        -balance.available,
-        at,
-      ]);
-    }
-    if (email) await forgetMailsTo(tx, email);
-    await tx.query('UPDATE members SET email = NULL, unclaimed_email = NULL, password_hash = NULL, erased_at = $2 WHERE id = $1', [memberId, at]);
-    await tx.query('UPDATE tokens SET revoked_at = COALESCE(revoked_at, $2), device = NULL WHERE member_id = $1', [memberId, at]);
-    await tx.query(`UPDATE claims SET receipt = '{}'::jsonb WHERE member_id = $1`, [memberId]);
-    await tx.query('DELETE FROM login_addresses WHERE member_id = $1', [memberId]);
-    await tx.query('DELETE FROM member_networks WHERE member_id = $1', [memberId]);
-    await tx.query('DELETE FROM email_codes WHERE member_id = $1', [memberId]);
-  });
+  await eraseMember(db, memberId, now());
   return c.body(null, 204);
 });

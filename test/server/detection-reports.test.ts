@@ -212,7 +212,7 @@ describe('detection reports in /openapi.json', () => {
       expect(reports.items!.required).toEqual(['partnerId', 'day', 'detectorVersion', 'reason', 'count']);
       expect(reports.items!.additionalProperties).toBe(false);
       const health = doc.paths['/v1/admin/detection-health']!.get!;
-      expect(health.security).toEqual([{ adminBearer: [] }]);
+      expect(health.security).toEqual([{ adminBearer: [] }, { operatorSession: [] }]);
       expect(doc.components.schemas.DetectionHealth).toBeDefined();
     } finally {
       await server.close();

@@ -1,0 +1,96 @@
+/**
+ * The console's calls to the API it is served by: same origin, the session
+ * cookie goes along by itself; every change carries the session's CSRF token.
+ * Answers are checked against the shared contract where one exists.
+ */
+import * as z from 'zod/mini';
+import { ConsoleSession } from '../lib/contract/console.ts';
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export interface Api {
+  session(): Promise<ConsoleSession | null>;
+  signIn(email: string, password: string): Promise<ConsoleSession>;
+  signOut(): Promise<void>;
+  claims(status: 'open' | 'approved' | 'rejected'): Promise<ClaimItem[]>;
+  approve(id: string): Promise<void>;
+  reject(id: string, reason: string): Promise<void>;
+}
+
+export const ClaimItem = z.object({
+  id: z.string(),
+  memberId: z.string(),
+  status: z.string(),
+  reason: z.nullable(z.string()),
+  createdAt: z.string(),
+  receipt: z.object({
+    partnerId: z.optional(z.string()),
+    orderId: z.optional(z.string()),
+    amountMinor: z.optional(z.number()),
+    currency: z.optional(z.string()),
+    detectedAt: z.optional(z.string()),
+  }),
+});
+export type ClaimItem = z.infer<typeof ClaimItem>;
+const ClaimList = z.object({ claims: z.array(ClaimItem) });
+
+export function createApi(fetcher: typeof fetch = fetch): Api {
+  let csrfToken = '';
+
+  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
+    const res = await fetcher(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    if (res.status === 204) return null;
+    const json: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      const parsed = ErrorBody.safeParse(json);
+      throw new ApiFailure(res.status, parsed.success ? parsed.data.error.code : 'unknown', parsed.success ? parsed.data.error.message : `HTTP ${res.status}`);
+    }
+    return json;
+  }
+
+  const remember = (raw: unknown): ConsoleSession => {
+    const session = ConsoleSession.parse(raw);
+    csrfToken = session.csrfToken;
+    return session;
+  };
+
+  return {
+    async session() {
+      try {
+        return remember(await call('GET', '/v1/console/me'));
+      } catch (err) {
+        if (err instanceof ApiFailure && err.status === 401) return null;
+        throw err;
+      }
+    },
+    async signIn(email, password) {
+      return remember(await call('POST', '/v1/console/sign-in', { email, password }));
+    },
+    async signOut() {
+      await call('POST', '/v1/console/sign-out');
+      csrfToken = '';
+    },
+    async claims(status) {
+      return ClaimList.parse(await call('GET', `/v1/admin/claims?status=${status}`)).claims;
+    },
+    async approve(id) {
+      await call('POST', `/v1/admin/claims/${encodeURIComponent(id)}/approve`);
+    },
+    async reject(id, reason) {
+      await call('POST', `/v1/admin/claims/${encodeURIComponent(id)}/reject`, reason ? { reason } : {});
+    },
+  };
+}

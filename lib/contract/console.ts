@@ -1,0 +1,103 @@
+/**
+ * The operator side of the wire: operator accounts, console sessions and the
+ * audit log, shared by the API and the operator's console (`console/`).
+ * Kept apart from index.ts, which the extension bundles.
+ */
+import * as z from 'zod/mini';
+import { isSafeText } from './index.ts';
+
+/**
+ * What each role may do (docs/operators.md): a viewer reads; a reviewer also
+ * decides claims and review holds; a partner manager also changes partners,
+ * offers, rewards, imports and confirmation files; an admin does everything,
+ * operators and member erasure included.
+ */
+export const OPERATOR_ROLES = ['viewer', 'reviewer', 'partner-manager', 'admin'] as const;
+export const OperatorRole = z.enum(OPERATOR_ROLES);
+export type OperatorRole = z.infer<typeof OperatorRole>;
+
+const singleLine = (min: number, max: number) =>
+  z.string().check(z.minLength(min), z.maxLength(max), z.refine((s) => isSafeText(s), 'printable text on one line (no control, zero-width or bidi characters)'));
+
+const OperatorEmail = z.email().check(z.maxLength(254));
+const Password = z.string().check(z.minLength(8), z.maxLength(200));
+
+export const OperatorSignIn = z.strictObject({ email: OperatorEmail, password: z.string().check(z.minLength(1), z.maxLength(200)) });
+export type OperatorSignIn = z.infer<typeof OperatorSignIn>;
+
+/** A server-made time on the wire (ISO 8601 UTC), with its longest length. */
+const Time = z.string().check(z.maxLength(35));
+const Id = z.string().check(z.maxLength(36));
+
+export const Operator = z.object({
+  id: Id,
+  email: z.string().check(z.maxLength(254)),
+  role: OperatorRole,
+  createdAt: Time,
+  active: z.boolean(),
+});
+export type Operator = z.infer<typeof Operator>;
+
+/** Sign-in and `GET /v1/console/me`: the operator, the CSRF token to send as `X-CSRF-Token` on every change, and when the session ends at the latest. */
+export const ConsoleSession = z.object({ operator: Operator, csrfToken: z.string().check(z.maxLength(100)), expiresAt: Time });
+export type ConsoleSession = z.infer<typeof ConsoleSession>;
+
+export const OperatorPasswordChange = z.strictObject({ currentPassword: z.string().check(z.minLength(1), z.maxLength(200)), newPassword: Password });
+
+/** `POST /v1/admin/operators`: a new operator with a first password (refused with 400 `weak_password` when guessable). */
+export const OperatorInput = z.strictObject({ email: OperatorEmail, role: OperatorRole, password: Password });
+/** `PUT /v1/admin/operators/:id`: the role, and whether the account may sign in. */
+export const OperatorUpdate = z.strictObject({ role: OperatorRole, active: z.boolean() });
+export const OperatorResponse = z.object({ operator: Operator });
+export const OperatorList = z.object({ operators: z.array(Operator) });
+
+/** A reason the operator gives with a decision or an erasure. */
+export const OperatorReason = z.strictObject({ reason: z.optional(singleLine(1, 200)) });
+export const ErasureByOperator = z.strictObject({ reason: singleLine(3, 200) });
+
+/** `POST /v1/admin/imports/:kind`: the text of a catalogue file, JSON or CSV, as `npm run admin -- <kind> import` reads it. */
+export const CatalogImportRequest = z.strictObject({ format: z.enum(['json', 'csv']), content: z.string().check(z.minLength(1), z.maxLength(60_000)) });
+/** `POST /v1/admin/confirmations/:partnerId`: a partner's order report as CSV (`order_id,status,amount_minor,customer_email_sha256`). */
+export const ConfirmationFileRequest = z.strictObject({ csv: z.string().check(z.minLength(1), z.maxLength(60_000)) });
+
+export const AUDIT_ACTIONS = [
+  'operator.added',
+  'operator.changed',
+  'operator.password_changed',
+  'operator.signed_in',
+  'operator.signed_out',
+  'partner.changed',
+  'offer.changed',
+  'reward.changed',
+  'catalog.imported',
+  'confirmations.imported',
+  'claim.approved',
+  'claim.rejected',
+  'hold.released',
+  'hold.rejected',
+  'referral.released',
+  'referral.refused',
+  'member.erased',
+] as const;
+export const AuditAction = z.enum(AUDIT_ACTIONS);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+export const AuditEntry = z.object({
+  id: z.string().check(z.maxLength(20)),
+  at: Time,
+  actorKind: z.enum(['operator', 'token', 'cli']),
+  /** The operator's email, `token` for ADMIN_TOKEN, `cli:<user>` for `npm run admin`. */
+  actor: z.string().check(z.maxLength(260)),
+  operatorId: z.nullable(Id),
+  action: z.string().check(z.maxLength(64)),
+  targetType: z.string().check(z.maxLength(64)),
+  targetId: z.string().check(z.maxLength(254)),
+  before: z.nullable(z.unknown()),
+  after: z.nullable(z.unknown()),
+  requestId: z.nullable(Id),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AUDIT_PAGE_DEFAULT = 50;
+export const AUDIT_PAGE_MAX = 500;
+export const AuditPage = z.object({ entries: z.array(AuditEntry), nextCursor: z.nullable(z.string().check(z.maxLength(20))) });
