@@ -48,6 +48,8 @@ describe.each(backends)('operator roles (%s)', (backend) => {
 
   const cases = (): RouteCase[] => [
     { method: 'GET', route: '/v1/admin/detection-health', path: () => '/v1/admin/detection-health', allowed: READERS },
+    // Finance reads the points liability and breakage: every role.
+    { method: 'GET', route: '/v1/admin/points-liability', path: () => '/v1/admin/points-liability?months=3', allowed: READERS },
     { method: 'GET', route: '/v1/admin/outbox', path: () => '/v1/admin/outbox', allowed: ADMINS },
     { method: 'PUT', route: '/v1/admin/partners/:id', path: () => `/v1/admin/partners/${partnerId}`, body: () => partnerBody(partnerId, { name: `Renamed ${randomUUID()}` }), allowed: CATALOG },
     {
