@@ -195,6 +195,9 @@ function totalIn(text: string, hint: Parameters<typeof findMoney>[1]): ReturnTyp
   return findMoney(cleaned, hint) ?? (cleaned === text ? null : null);
 }
 
+/** An amount of nothing, with or without its currency: `£0.00`, `0,00 €`, `CHF 0.–`. */
+const ZERO_AMOUNT = /^\s*[:\-–]?\s*(?:[£$€¥]|[a-z]{3}\s)?\s*0(?:[.,](?:0{1,3}|–|-))?\s*(?:€|zł|kr\.?|kč|[a-z]{3})?\s*$/i;
+
 type TotalKind = 'payable' | 'grand' | 'plain';
 
 /** Whether a label names what is paid, the grand total, a plain total, or something else (a subtotal, the tax, the shipping). */
@@ -290,7 +293,8 @@ export function readLabels(page: Page): Reading | null {
       // "Total (AUD)": a currency the label names settles a shared sign such as `$` in the value.
       const named = /\b([A-Z]{3})\b/.exec(piece.text.slice(0, labelEnd + 8))?.[1];
       const labelHint = named !== undefined && isKnownCurrency(named) ? { ...hint, currency: named } : hint;
-      const money = valueAfterLabel(piece, labelEnd, (text) => totalIn(text, labelHint));
+      // "Total: £0.00" (an empty mini-cart): the label has its value, nothing to look for beyond it.
+      const money = ZERO_AMOUNT.test(piece.text.slice(labelEnd)) ? null : valueAfterLabel(piece, labelEnd, (text) => totalIn(text, labelHint));
       if (money !== null) totals.push({ money, kind, label: piece.text });
     }
   }
