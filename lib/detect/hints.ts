@@ -68,6 +68,10 @@ function classesAndIds(element: Element): string {
 export function placeOrderButton(page: Page): string | null {
   for (const button of pageButtons(page.doc)) {
     const type = (button.getAttribute('type') ?? 'submit').toLowerCase();
+    // A plain button, or one outside any form, counts only when its id or class says it places the order:
+    // asked before its text is read, so the hundred "Add to cart" tiles of a category page cost an attribute read each.
+    const saysOrder = ORDER_CONTROL.test(classesAndIds(button));
+    if (!saysOrder && (type === 'button' || button.closest('form') === null)) continue;
     const raw = button.tagName === 'INPUT' ? (button.getAttribute('value') ?? '') : (shortText(button, 80) ?? '');
     // "Finalise and Pay £86.40 For my Order": the amount on the button is not part of its wording.
     const text = raw.replace(/(?:[£$€¥]|chf|eur)\s?\d[\d.,’']*|\d[\d.,’']*\s?(?:€|zł|kr\.?|kč|chf|eur)/gi, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
@@ -76,11 +80,10 @@ export function placeOrderButton(page: Page): string | null {
     if (form !== null) {
       const formSignature = `${form.getAttribute('action') ?? ''} ${classesAndIds(form)}`;
       if (ADD_TO_CART.test(formSignature) || ADD_TO_CART.test(classesAndIds(button))) continue;
-      if (type === 'button' && !ORDER_CONTROL.test(classesAndIds(button))) continue;
       return raw.trim();
     }
     // Outside a form (script-driven checkouts) the button must say what it is.
-    if (ORDER_CONTROL.test(classesAndIds(button)) && !ADD_TO_CART.test(classesAndIds(button))) return raw.trim();
+    if (!ADD_TO_CART.test(classesAndIds(button))) return raw.trim();
   }
   return null;
 }

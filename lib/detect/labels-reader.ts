@@ -42,9 +42,13 @@ const ALERT_CLASS = /(?:alert|error|notice|message|danger|warning|flash)/i;
 /** Whether the page's text thanks for an order or names its step: the content's own evidence, checked cheaply. */
 export function mentionsAnOrder(page: Page): boolean {
   if (page.bodyMatches(ORDER_THANKS) || page.bodyMatches(ORDER_STATUS)) return true;
-  for (const heading of Array.from(page.doc.querySelectorAll('h1, h2')).slice(0, 20)) {
-    const text = shortText(heading, 120);
-    if (text !== null && ORDER_HEADING.test(text)) return true;
+  // Tag by tag: a selector list would match every element of a large page against both.
+  for (const tag of ['h1', 'h2']) {
+    const headings = page.doc.getElementsByTagName(tag);
+    for (let index = 0; index < headings.length && index < 20; index += 1) {
+      const text = shortText(headings[index], 120);
+      if (text !== null && ORDER_HEADING.test(text)) return true;
+    }
   }
   return false;
 }

@@ -311,7 +311,7 @@ export const PAYABLE_LABEL = new RegExp(
 export const ORDER_WORD = /^(?:your |ihre |deine )?(?:order|bestellung|auftrag|commande|bestelling|ordine|pedido|encomenda|zamówienie|ordre|objednávka|objednávka č\.|tilaus|rendelés|beställning|bestilling|comanda)(?:\s*(?:#|no\.?|nr\.?|n[°º]\.?|n\.º))?\s*:?$/;
 
 /** A heading that is an order's name: "Order R482193756", "Bestellung #A-10023", "Order 7c41e09". */
-export const ORDER_HEADING = /^(?:your |ihre |deine )?(?:order|bestellung|auftrag|commande|bestelling|ordine|pedido|encomenda|zamówienie|ordre|objednávka|tilaus|rendelés|beställning|bestilling|comanda)\s*(?:#|no\.?|nr\.?|n[°º]\.?|n\.º)?\s*([A-Za-z0-9][A-Za-z0-9._/-]{2,63})(?:\s+(?:bestätigt|confirmed|confirmée|bevestigd|confermato|confirmado|potwierdzone|bekräftad|bekræftet|potvrzena|placed|received|erhalten))?\s*[!.]?$/i;
+export const ORDER_HEADING = /^(?:your |ihre |deine )?(?:order|bestellung|auftrag|commande|bestelling|ordine|pedido|encomenda|zamówienie|ordre|objednávka|tilaus|rendelés|beställning|bestilling|comanda)\s*(?:#|no\.?|nr\.?|n[°º]\.?|n\.º)?\s*((?=[A-Za-z._/-]*\d)[A-Za-z0-9][A-Za-z0-9._/-]{2,63})(?:\s+(?:bestätigt|confirmed|confirmée|bevestigd|confermato|confirmado|potwierdzone|bekräftad|bekræftet|potvrzena|placed|received|erhalten))?\s*[!.]?$/i;
 
 /** A bare "total" label: the grand total unless the same summary has a more precise one. */
 export const TOTAL_LABEL = new RegExp(

@@ -69,13 +69,52 @@ function isHidden(element: Element): boolean {
 }
 
 /**
+ * Letters of the scripts besides Latin that some stems are written in:
+ * Greek, Cyrillic, kana, CJK ideographs, Hangul. Stems in Latin letters are
+ * written in ASCII, a `.` standing for a letter outside it ("dzi.ku" for
+ * "dziękuj"): V8 searches case-insensitively for letters outside ASCII at
+ * several times the cost per character, and most pages have no Greek,
+ * Cyrillic or CJK text at all, so the other stems are looked for only
+ * where a letter of their script is.
+ */
+const OTHER_SCRIPTS = /[\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+
+/**
+ * One pattern for stems written `a|b|c`, grouped by their first letter
+ * (`d(?:ank|zi.ku)|t(?:hank|ack)`): V8 then tries a group only where its
+ * letter is, instead of every stem at every character, about three times
+ * faster over a large page's text. Matches exactly what the plain
+ * alternation matches, at the same places.
+ */
+function stemPattern(stems: string, flags: string): RegExp {
+  const groups = new Map<string, string[]>();
+  const others: string[] = [];
+  for (const stem of stems.split('|')) {
+    const first = stem[0]?.toLowerCase() ?? '';
+    if (/^[a-z]$/.test(first)) groups.set(first, [...(groups.get(first) ?? []), stem.slice(1)]);
+    else others.push(stem);
+  }
+  const grouped = Array.from(groups, ([first, rests]) => (rests.length === 1 ? `${first}${rests[0]}` : `${first}(?:${rests.join('|')})`));
+  return new RegExp([...grouped, ...others].join('|'), flags);
+}
+
+/** Whether a text holds one of the key stems. */
+function hasKeyStem(text: string): boolean {
+  return KEY_STEMS.test(text) || (OTHER_SCRIPTS.test(text) && KEY_STEMS_OTHER.test(text));
+}
+
+/**
  * Stems of every word a reader looks for (thanks, order numbers, totals,
  * payment and failure words, in every language the labels cover). Text
  * without one is a product name, a menu entry or a price tag and never a
  * label, so it is not even normalised.
  */
-const KEY_STEMS =
-  /dank|thank|merci|successful|erfolgreich|votre paiement|bedank|grazie|gracias|agradec|orden|ευχαριστ|παραγγελ|σύνολ|ποσό|dzięku|tack|tak|děkuj|ďakuj|kiitos|obrigad|köszön|takk|mulțum|order|ordre|bestel|bestil|beställ|auftrag|vorgang|commande|ordine|pedido|zamówien|objedn|tilau|encomend|rendel|comand|confirm|bestätig|bevestig|conferm|potwierdz|bekr|potvr|vahvist|referen|riferiment|nummer|number|numéro|numero|número|\bnr\b|\bno\.|n[°º]|total|totaa|bedrag|prijs|prix|preis|prezzo|precio|preço|cena|hinta|summe|summa|suma|gesamt|betrag|razem|łącznie|i alt|celk|spolu|yhteens|összes|végösszeg|\bsum\b|montant|importe|importo|kwota|belop|beløp|beløb|částka|amount|zahl|pay|paie|payé|betal|pag|płat|zapłat|fizet|maksett|úhrad|zaplacen|invoice|rechnung|factur|fattura|faktur|lasku|számla|verwendungs|communication|causale|concepto|tytuł|variabil|ocr|receipt|summary|récapitulatif|eingegangen|erhalten|received|placed|processed|registr|ontvangen|geplaatst|ricevut|recibid|przyjęt|mottag|modtag|přijat|vastaanot|recebid|rögzít|fogadt|storn|cancel|annul|fehlgeschlagen|failed|declin|mislukt|fallit|fallid|powiodła|misslyck|mislykk|nezdařil|zrušen|abgebrochen|anulowan|zu bezahlen|endsumme|rechnungsbetrag|mwst|vat|注文|購入|ありがとう|合計|金額|番号|订单|訂單|谢谢|感谢|感謝|謝謝|合计|总计|總計|金额|实付|应付|應付|請求|総額|小计|小計|заказ|спасибо|итого|сум|оплат|замовлен|дякуєм|сплат|sipariş|teşekkür|toplam|tutar|주문|감사|합계|금액/i;
+const KEY_STEMS = stemPattern(
+  'dank|thank|merci|successful|erfolgreich|votre paiement|bedank|grazie|gracias|agradec|orden|dzi.ku|tack|tak|d.kuj|akuj|kiitos|obrigad|k.sz.n|takk|mul.um|order|ordre|bestel|bestil|best.ll|auftrag|vorgang|commande|ordine|pedido|zam.wien|objedn|tilau|encomend|rendel|comand|confirm|best.tig|bevestig|conferm|potwierdz|bekr|potvr|vahvist|referen|riferiment|nummer|number|num.ro|numero|\\bnr\\b|\\bno\\.|n[°º]|total|totaa|bedrag|prijs|prix|preis|prezzo|precio|pre.o|cena|hinta|summe|summa|suma|gesamt|betrag|razem|cznie|i alt|celk|spolu|yhteens|sszes|\\bsum\\b|montant|importe|importo|kwota|belop|bel.p|bel.b|stka|amount|zahl|pay|paie|betal|pag|p.at|fizet|maksett|hrad|zaplacen|invoice|rechnung|factur|fattura|faktur|lasku|sz.mla|verwendungs|communication|causale|concepto|tytu|variabil|ocr|receipt|summary|capitulatif|eingegangen|erhalten|received|placed|processed|registr|ontvangen|geplaatst|ricevut|recibid|przyj.t|mottag|modtag|p.ijat|vastaanot|recebid|r.gz.t|fogadt|storn|cancel|annul|fehlgeschlagen|failed|declin|mislukt|fallit|fallid|powiod|misslyck|mislykk|nezda.il|zru.en|abgebrochen|anulowan|zu bezahlen|endsumme|rechnungsbetrag|mwst|vat|sipari|te.ekk.r|toplam|tutar',
+  'i',
+);
+/** The stems in other scripts, looked for only in text that has a letter of one (`OTHER_SCRIPTS`). */
+const KEY_STEMS_OTHER = /ευχαριστ|παραγγελ|σύνολ|ποσό|注文|購入|ありがとう|合計|金額|番号|订单|訂單|谢谢|感谢|感謝|謝謝|合计|总计|總計|金额|实付|应付|應付|請求|総額|小计|小計|заказ|спасибо|итого|сум|оплат|замовлен|дякуєм|сплат|주문|감사|합계|금액/i;
 
 /**
  * The text nodes of the body that may hold a label, through the DOM's own
@@ -90,7 +129,7 @@ function collectTexts(doc: Document, root: Element | null): TextPiece[] {
   const walker = doc.createTreeWalker(root, SHOW_TEXT);
   for (let node = walker.nextNode(); node !== null && pieces.length < MAX_TEXT_PIECES; node = walker.nextNode()) {
     const raw = node.nodeValue ?? '';
-    if (raw.length < 2 || raw.length > MAX_PIECE_LENGTH * 4 || !KEY_STEMS.test(raw)) continue;
+    if (raw.length < 2 || raw.length > MAX_PIECE_LENGTH * 4 || !hasKeyStem(raw)) continue;
     const element = node.parentNode as Element | null;
     if (element === null || SKIPPED.has(element.tagName) || isHidden(element)) continue;
     const text = raw.replace(/[\s\u00a0\u202f\u2009\u2007\u200b]+/g, ' ').trim();
@@ -134,15 +173,52 @@ function commonCurrency(texts: string[], hint: CurrencyHint): string | null {
  * Word stems of the phrases that confirm an order, in every language the
  * labels cover: thanks, the order's name, being received or confirmed, a payment that went through.
  */
-const STEMS =
-  /dank|thank|merci|successful|erfolgreich|votre paiement|bedankt|grazie|gracias|agradec|orden|ευχαριστ|παραγγελ|dzięku|tack|tak for|děkuj|kiitos|obrigad|köszön|takk|mulțum|ďakuj|order|bestell|auftrag|commande|ordine|pedido|zamówien|objednáv|tilau|encomend|rendel|comand|récapitulatif|receipt|bestätig|confirm|bevestig|conferm|potwierdz|bekräft|bekræft|bekreft|potvrz|注文|購入|ありがとう|订单|訂單|谢谢|感谢|感謝|謝謝|заказ|спасибо|замовлен|дякуєм|sipariş|teşekkür|주문|감사/gi;
+const STEMS = stemPattern(
+  'dank|thank|merci|successful|erfolgreich|votre paiement|bedankt|grazie|gracias|agradec|orden|dzi.ku|tack|tak for|d.kuj|kiitos|obrigad|k.sz.n|takk|mul.um|akuj|order|bestell|auftrag|commande|ordine|pedido|zam.wien|objedn|tilau|encomend|rendel|comand|capitulatif|receipt|best.tig|confirm|bevestig|conferm|potwierdz|bekr.ft|bekreft|potvrz|sipari|te.ekk.r',
+  'gi',
+);
+const STEMS_OTHER = /ευχαριστ|παραγγελ|注文|購入|ありがとう|订单|訂單|谢谢|感谢|感謝|謝謝|заказ|спасибо|замовлен|дякуєм|주문|감사/gi;
 const MAX_STEMS = 400;
 
 function stemPositions(text: string): number[] {
+  const found = windowStarts(text.matchAll(STEMS));
+  if (!OTHER_SCRIPTS.test(text)) return found;
+  const other = Array.from(text.matchAll(STEMS_OTHER), (match) => match.index);
+  return windowStarts([...found, ...other].sort((a, b) => a - b));
+}
+
+/**
+ * The text around each stem, from 80 characters before it to 200 after,
+ * lower-cased and spaces collapsed; windows that overlap are joined, so
+ * that no character is searched twice.
+ */
+function stemWindows(text: string): string[] {
+  const windows: string[] = [];
+  let start = -1;
+  let end = -1;
+  const flush = () => {
+    if (start >= 0) windows.push(text.slice(start, end).toLowerCase().replace(/[\s\u00a0\u202f]+/g, ' '));
+  };
+  for (const at of stemPositions(text)) {
+    const from = Math.max(0, at - 80);
+    if (start >= 0 && from <= end) {
+      end = at + 200;
+      continue;
+    }
+    flush();
+    start = from;
+    end = at + 200;
+  }
+  flush();
+  return windows;
+}
+
+/** Where windows start: several stems in one window are tested once. */
+function windowStarts(positions: Iterable<number | RegExpMatchArray>): number[] {
   const found: number[] = [];
-  for (const match of text.matchAll(STEMS)) {
-    // Several stems in one window are tested once.
-    if (found.length === 0 || match.index - (found[found.length - 1] ?? 0) > 100) found.push(match.index);
+  for (const position of positions) {
+    const at = typeof position === 'number' ? position : (position.index ?? 0);
+    if (found.length === 0 || at - (found[found.length - 1] ?? 0) > 100) found.push(at);
     if (found.length >= MAX_STEMS) break;
   }
   return found;
@@ -165,6 +241,8 @@ export function makePage(doc: Document, url: URL, partner?: Partner, ctx?: Detec
   let scripts: string[] | undefined;
   let currency: string | null | undefined;
   let windows: string[] | undefined;
+  /** Readers ask about the same phrases (thanks, order status): each pattern is searched once per page. */
+  const matched = new Map<RegExp, boolean>();
   const dataScripts = new Map<string, string[]>();
   let dollar: string | null | undefined;
   const hint: CurrencyHint = {
@@ -207,9 +285,13 @@ export function makePage(doc: Document, url: URL, partner?: Partner, ctx?: Detec
       return bodyText;
     },
     bodyMatches(pattern) {
+      let answer = matched.get(pattern);
+      if (answer !== undefined) return answer;
       // Only the windows around order words are lower-cased, once: the whole text of a large page costs more to lower-case than to search.
-      windows ??= stemPositions(this.bodyText()).map((at) => this.bodyText().slice(Math.max(0, at - 80), at + 200).toLowerCase().replace(/[\s\u00a0\u202f]+/g, ' '));
-      return windows.some((window) => pattern.test(window));
+      windows ??= stemWindows(this.bodyText());
+      answer = windows.some((window) => pattern.test(window));
+      matched.set(pattern, answer);
+      return answer;
     },
     texts() {
       texts ??= collectTexts(doc, doc.body);
