@@ -124,8 +124,10 @@ export function readHints(page: Page): Reading | null {
   const body = doc.body;
   const bodyClasses = `${body?.getAttribute('class') ?? ''} ${doc.documentElement?.getAttribute('class') ?? ''}`.split(/\s+/);
 
-  if (HISTORY_ADDRESS.test(address)) reading.for('account-address', -6, `address ${url.pathname}`);
-  else if (CONFIRMATION_ADDRESS.test(address)) reading.for('confirmation-address', 3, `address ${url.pathname}`);
+  if (HISTORY_ADDRESS.test(address)) {
+    // Unless the final step led here: shops that show the new order as the account's page of it (SilverShop for members) put it at that address.
+    if (page.ctx?.afterFinalStep !== true) reading.for('account-address', -6, `address ${url.pathname}`);
+  } else if (CONFIRMATION_ADDRESS.test(address)) reading.for('confirmation-address', 3, `address ${url.pathname}`);
   else if (CART_OR_CHECKOUT_ADDRESS.test(address)) reading.for('checkout-address', -2, `address ${url.pathname}`);
   else if (PRODUCT_ADDRESS.test(address)) reading.for('product-address', -2, `address ${url.pathname}`);
 

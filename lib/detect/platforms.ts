@@ -104,6 +104,15 @@ const PROFILES: Profile[] = [
     marker: '.order-completed .order-number',
     orderId: ['.order-completed .order-number'],
   },
+  // silvershop/silvershop-core: templates/SilverShop/Page/Layout/CheckoutPage_order.ss, Model/Order_Content_SubTotals.ss — the order the
+  // checkout has just placed, with no thank-you; the account shows the same order as AccountPage_order, which this marker leaves out
+  {
+    method: 'silvershop',
+    marker: '.silvershop-account--checkout-order',
+    orderId: ['.silvershop-account__order-headline'],
+    idPattern: /#\s?([A-Za-z0-9-]*\d[A-Za-z0-9-]*)/,
+    total: ['.silvershop-receipt__row--total .silvershop-receipt__cell--value'],
+  },
   // medusajs/nextjs-starter-medusa: modules/order/templates/order-completed-template.tsx
   {
     method: 'medusa',
