@@ -111,6 +111,22 @@ function isStaticLabel(label: Element): boolean {
   return next === null || (!FORM_FIELD.has(next.tagName) && next.querySelector('input, select, textarea') === null);
 }
 
+const NUMBER_WORD = /number|nummer|numéro|numero|número|numer\b|\bnr\b|\bno\b/;
+const ID_WORD = /\bid\b/;
+
+/** How often each wording occurs on the page's static labels (lower-cased, spaces collapsed). */
+function countStaticLabels(doc: Document): Map<string, number> {
+  const counts = new Map<string, number>();
+  const labels = doc.getElementsByTagName('label');
+  for (let index = 0; index < labels.length && index < 500; index += 1) {
+    const label = labels[index] as Element;
+    if (!isStaticLabel(label)) continue;
+    const text = (label.textContent ?? '').replace(/[\s\u00a0\u202f\u2009\u2007\u200b]+/g, ' ').trim().toLowerCase();
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /**
  * The value that goes with a label found in `piece`: tried on the text after
  * the label in the piece, then, climbing at most three levels, in each
@@ -234,6 +250,7 @@ export function readLabels(page: Page): Reading | null {
   const idValues = new Map<string, string>();
   const totals: Array<{ money: Money; kind: TotalKind; label: string }> = [];
 
+  let staticLabelCounts: Map<string, number> | undefined;
   for (const piece of page.texts()) {
     const { lower, element } = piece;
     if (thankYouHeading === null && lower.length <= 60 && THANK_YOU_HEADING.test(lower) && isHeading(element)) thankYouHeading = piece.text;
@@ -288,7 +305,10 @@ export function readLabels(page: Page): Reading | null {
       const id = valueAfterLabel(piece, labelEnd, (text) => orderIdAfterLabel(text, idLabel[0]), sentence ? 0 : 4);
       if (id !== null && !idValues.has(id)) idValues.set(id, piece.text);
     }
-    if (sentence || isControl(element)) continue;
+    if (sentence || isControl(element, true)) continue;
+    // A static <label> labels a total too ("Total:" in redSHOP's receipt), unless its wording repeats on other static labels:
+    // then it heads a column for small screens, on every line ("Gesamt" over each item's total in Optimizely's receipt).
+    if (isControl(element) && (staticLabelCounts ??= countStaticLabels(page.doc)).get(lower) !== 1) continue;
     const label = labelPart(lower);
     const kind = label.length <= 60 ? totalKind(label) : null;
     if (kind !== null) {
@@ -321,6 +341,11 @@ export function readLabels(page: Page): Reading | null {
   // "Thank you, Anna!" says little alone (a newsletter says it too), more beside a thank-you for the order.
   if (thankYouHeading !== null && thankYouHeading !== thanks?.text) reading.for('thank-you-heading', 2, thankYouHeading);
   if (failed !== null) reading.for('failed-payment', failed.weight, failed.text);
+  // "Order ID: 2047" beside "Order Number: WEB-02047" (redSHOP with a number template): the number is what the customer is told, the id is the database's.
+  const numbered = [...idValues.values()].filter((label) => NUMBER_WORD.test(label.toLowerCase()));
+  if (numbered.length > 0 && numbered.length < idValues.size) {
+    for (const [value, label] of [...idValues]) if (ID_WORD.test(label.toLowerCase()) && !NUMBER_WORD.test(label.toLowerCase())) idValues.delete(value);
+  }
   // The same label over different numbers, each with its own total ("Order #100284 … $186", "Order #100197 … $74"): a list of orders.
   const shapes = new Map<string, Set<string>>();
   for (const [value, label] of idValues) {

@@ -26,6 +26,7 @@ export const ORDER_STATUS = new RegExp(
     'bestellung erhalten',
     'order (?:confirmed|received|complete|completed|placed|successful|success)\\b',
     'order confirmation',
+    'order receipt',
     'purchase (?:complete|completed|successful)',
     'commande (?:confirmée|validée|enregistrée|reçue)',
     'confirmation de (?:la |votre )?commande',
@@ -197,6 +198,8 @@ export const ORDER_NUMBER_LABEL = new RegExp(
     // English
     '(?:your )?order (?:reference|confirmation) (?:number|no\\.?|code)(?: is)?',
     '(?:your )?order[ -]?(?:number|no\\.?|nr\\.?|id|reference|ref\\.?)(?: is)?',
+    // Shopp's receipt: "Order Num:"
+    'order num(?:\\.|:|\\b)',
     'your order # is',
     '(?:your )?order\\s?#',
     '(?:your )?confirmation (?:number|no\\.?|code)(?: is)?',

@@ -58,7 +58,8 @@ function pick<F extends { rank: number }, T>(finds: F[], valueOf: (find: F) => T
  * a failed payment, a cart) keeps it silent.
  */
 function thanksAlone(evidence: readonly Evidence[]): boolean {
-  const thanks = evidence.some((item) => item.signal === 'order-thanks' && item.weight >= THANKS_TO_ASK);
+  // A heading that says the order went through ("Order Placed Successfully", AvoRed) stands for a thank-you here.
+  const thanks = evidence.some((item) => (item.signal === 'order-thanks' || item.signal === 'order-status') && item.weight >= THANKS_TO_ASK);
   // Only the address may speak against it, as a hint: HikaShop's last step is /checkout/show/5 whatever it shows.
   return thanks && evidence.every((item) => item.weight > -3);
 }
