@@ -78,6 +78,7 @@ export function PopupApp(props: PopupAppProps) {
           <PurchaseList
             rows={state.purchases}
             total={state.purchaseCount}
+            more={state.morePurchases}
             signedIn={signedIn}
             onClaim={bridge.claim}
             onShowOlder={props.onShowOlder}

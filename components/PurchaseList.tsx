@@ -6,26 +6,28 @@ import type { PurchaseRow } from '../lib/ui/model.ts';
 export interface PurchaseListProps {
   /** The newest purchases, newest first; the popup reads a page at a time (`PURCHASES_PAGE`). */
   rows: PurchaseRow[];
-  /** All purchases on this device: those beyond `rows` are offered as "show older". */
-  total: number;
+  /** All purchases on this device: those beyond `rows` are offered as "show older"; null while not yet counted. */
+  total: number | null;
+  /** Whether older purchases than `rows` exist (known before they are counted). */
+  more: boolean;
   signedIn: boolean;
   onClaim(purchaseId: string): Promise<Outcome<object>>;
   /** Asks for the next page of older purchases. */
   onShowOlder(): void;
 }
 
-export function PurchaseList({ rows, total, signedIn, onClaim, onShowOlder }: PurchaseListProps) {
+export function PurchaseList({ rows, total, more, signedIn, onClaim, onShowOlder }: PurchaseListProps) {
   if (rows.length === 0) return <p class="empty">{t('purchasesEmpty')}</p>;
-  const older = total - rows.length;
+  const older = total === null ? null : total - rows.length;
   return (
     <>
       <ul class="list" aria-label={t('purchasesListLabel')}>
         {rows.map((row) => <PurchaseItem key={row.id} row={row} signedIn={signedIn} onClaim={onClaim} />)}
       </ul>
-      {older > 0 && (
+      {(older === null ? more : older > 0) && (
         <div class="actions">
           <button type="button" class="button secondary" onClick={onShowOlder}>
-            {tn('purchasesShowOlder', older)}
+            {older === null ? t('purchasesShowOlderUncounted') : tn('purchasesShowOlder', older)}
           </button>
         </div>
       )}

@@ -7,7 +7,7 @@ import { render } from 'preact';
 import { PopupApp } from '../../components/PopupApp.tsx';
 import '../../components/styles.css';
 import { httpHost } from '../../lib/catalog/matcher.ts';
-import { openSammelpunktDb, type SammelpunktDb } from '../../lib/db/index.ts';
+import { countPurchases, openSammelpunktDb, type SammelpunktDb } from '../../lib/db/index.ts';
 import { runtimeBridge } from '../../lib/ui/bridge.ts';
 import { extensionApi } from '../../lib/ui/extension-api.ts';
 import { uiLocale } from '../../lib/ui/i18n.ts';
@@ -65,6 +65,13 @@ async function main(): Promise<void> {
       />,
       root,
     );
+    // The purchases are counted after they are painted: on a long history the count walks every key (tens of ms).
+    const shown = view.state;
+    if (change.state !== undefined && shown.purchaseCount === null) {
+      void countPurchases(db).then((purchaseCount) => {
+        if (view.state === shown) paint({ state: { ...shown, purchaseCount } });
+      });
+    }
   };
 
   const loadRewards = async () => {

@@ -157,15 +157,27 @@ export async function listPurchases(db: SammelpunktDb): Promise<Receipt[]> {
  * there are in all, from one transaction. The popup paints from this: a long
  * history is not read whole before the balance is on screen.
  */
-export async function listNewestPurchases(db: SammelpunktDb, limit: number): Promise<{ receipts: Receipt[]; total: number }> {
+/**
+ * The `limit` newest receipts, and whether older ones exist. Not their
+ * number: counting is a walk over every key in Chromium's IndexedDB (35-85 ms
+ * at 10,000 receipts), so the popup asks `countPurchases` after it has painted.
+ */
+export async function listNewestPurchases(db: SammelpunktDb, limit: number): Promise<{ receipts: Receipt[]; more: boolean }> {
   const index = db.transaction('purchases').store.index('by-detectedAt');
   const receipts: Receipt[] = [];
-  const total = index.count();
-  for (let cursor = limit > 0 ? await index.openCursor(null, 'prev') : null; cursor; cursor = await cursor.continue()) {
+  let more = false;
+  for (let cursor = await index.openCursor(null, 'prev'); cursor; cursor = await cursor.continue()) {
+    if (receipts.length >= limit) {
+      more = true;
+      break;
+    }
     receipts.push(cursor.value);
-    if (receipts.length >= limit) break;
   }
-  return { receipts, total: await total };
+  return { receipts, more };
+}
+
+export async function countPurchases(db: SammelpunktDb): Promise<number> {
+  return db.count('purchases');
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 } from '../db/index.ts';
 import { PURCHASES_PAGE, toPurchaseRows, type PopupState } from './model.ts';
 
-/** `purchaseLimit`: how many of the newest purchases to read; the rest are only counted. */
+/** `purchaseLimit`: how many of the newest purchases to read; the rest are counted later, when `purchaseCount` is null. */
 export async function loadPopupState(db: SammelpunktDb, now: Date, online: boolean, purchaseLimit = PURCHASES_PAGE): Promise<PopupState> {
   const [account, catalog, offers, settings, sync, newest, waiting] = await Promise.all([
     getAccount(db),
@@ -36,7 +36,9 @@ export async function loadPopupState(db: SammelpunktDb, now: Date, online: boole
     partners,
     offers: offers?.offers ?? [],
     purchases: toPurchaseRows(newest.receipts, partners, now),
-    purchaseCount: newest.total,
+    // Counted after the first paint (countPurchases): known here only when nothing older exists.
+    purchaseCount: newest.more ? null : newest.receipts.length,
+    morePurchases: newest.more,
     sync: {
       ...(sync.lastSyncAt ? { lastSyncAt: sync.lastSyncAt } : {}),
       ...(sync.lastError ? { lastError: sync.lastError.code } : {}),

@@ -92,8 +92,10 @@ export interface PopupState {
   offers: Offer[];
   /** The newest purchases, newest first: as many as the popup asked for, or all if fewer. */
   purchases: PurchaseRow[];
-  /** All purchases on this device, shown or not. */
-  purchaseCount: number;
+  /** All purchases on this device, shown or not; null until counted (after the first paint) when older ones exist. */
+  purchaseCount: number | null;
+  /** Whether purchases older than those shown exist. */
+  morePurchases: boolean;
   sync: SyncView;
   mutedShops: string[];
   consentGiven: boolean;

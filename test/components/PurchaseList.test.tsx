@@ -26,8 +26,8 @@ const receipts = [
 const noClaim = (): Promise<Outcome<object>> => Promise.resolve({ ok: true });
 
 /** The list with every receipt read, as the popup shows a history shorter than a page. */
-function List({ receipts: all, ...props }: Omit<PurchaseListProps, 'rows' | 'total' | 'onShowOlder'> & { receipts: Receipt[] }) {
-  return <PurchaseList rows={toPurchaseRows(all, partners, NOW)} total={all.length} onShowOlder={() => undefined} {...props} />;
+function List({ receipts: all, ...props }: Omit<PurchaseListProps, 'rows' | 'total' | 'more' | 'onShowOlder'> & { receipts: Receipt[] }) {
+  return <PurchaseList rows={toPurchaseRows(all, partners, NOW)} total={all.length} more={false} onShowOlder={() => undefined} {...props} />;
 }
 
 function items(): HTMLElement[] {
@@ -42,13 +42,18 @@ describe('PurchaseList', () => {
     );
     let asked = 0;
     const rows = toPurchaseRows(newest, partners, NOW);
-    const { rerender } = render(<PurchaseList rows={rows} total={2 * PURCHASES_PAGE + 5} signedIn onClaim={noClaim} onShowOlder={() => asked++} />);
+    // Right after opening, older purchases are known to exist but not yet counted: the button names no number.
+    const { rerender } = render(<PurchaseList rows={rows} total={null} more signedIn onClaim={noClaim} onShowOlder={() => asked++} />);
     expect(items()).toHaveLength(PURCHASES_PAGE);
     expect(within(items()[0]!).getByText(/^Order /).textContent).toBe('Order H-0');
-    fireEvent.click(screen.getByRole('button', { name: `Show ${PURCHASES_PAGE + 5} older purchases` }));
+    fireEvent.click(screen.getByRole('button', { name: 'Show older purchases' }));
     expect(asked).toBe(1);
+    // Counted: the button says how many.
+    rerender(<PurchaseList rows={rows} total={2 * PURCHASES_PAGE + 5} more signedIn onClaim={noClaim} onShowOlder={() => asked++} />);
+    fireEvent.click(screen.getByRole('button', { name: `Show ${PURCHASES_PAGE + 5} older purchases` }));
+    expect(asked).toBe(2);
     // Every purchase read: nothing older to offer.
-    rerender(<PurchaseList rows={rows} total={PURCHASES_PAGE} signedIn onClaim={noClaim} onShowOlder={() => asked++} />);
+    rerender(<PurchaseList rows={rows} total={PURCHASES_PAGE} more={false} signedIn onClaim={noClaim} onShowOlder={() => asked++} />);
     expect(screen.queryByRole('button', { name: /older purchase/ })).toBeNull();
   });
 

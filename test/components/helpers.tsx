@@ -97,6 +97,7 @@ export function popupState(overrides: Partial<PopupState> & { receipts?: Receipt
     offers,
     purchases: toPurchaseRows(receipts, partners, NOW),
     purchaseCount: receipts.length,
+    morePurchases: false,
     sync: { lastSyncAt: '2025-05-20T09:55:00Z', waiting: 0, online: true },
     mutedShops: [],
     consentGiven: true,

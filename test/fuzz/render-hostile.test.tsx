@@ -44,7 +44,7 @@ describe('.security: hostile strings render as text', () => {
     const list = (text: string) => {
       const shop: Partner = { ...schuhhaus, name: text };
       const rows = toPurchaseRows([receipt({ id: 'h1', orderId: text })], [shop], NOW);
-      return render(<PurchaseList rows={rows} total={rows.length} signedIn onClaim={() => Promise.resolve({ ok: true })} onShowOlder={() => undefined} />).container;
+      return render(<PurchaseList rows={rows} total={rows.length} more={false} signedIn onClaim={() => Promise.resolve({ ok: true })} onShowOlder={() => undefined} />).container;
     };
     const container = list(hostile);
     expect(container.textContent?.split(hostile).length).toBeGreaterThanOrEqual(3);
