@@ -29,6 +29,12 @@ import type { Budget, Measured } from './lib/types.ts';
 const PURCHASES = 1000;
 const WARMUP = 3;
 const OPENINGS = 31;
+
+/** How many purchases the member has, and how often the popup is opened (after `WARMUP` openings). */
+export interface PaintSetup {
+  purchases: number;
+  openings: number;
+}
 /** A demo partner without running offers: 1 point per euro (server/catalog/seed.ts). */
 const PARTNER = { id: 'gartenglueck', currency: 'EUR' } as const;
 const BUDGET: Budget & { figure: string } = { text: 'balance painted ≤ 150 ms after opening', limit: 150, direction: 'atMost', figure: 'paintMs' };
@@ -117,9 +123,9 @@ async function open(ext: ExtensionUnderTest, path: string): Promise<Opening> {
 
 const summary = (runs: readonly Opening[], key: keyof Omit<Opening, 'balanceText' | 'pendingText'>) => runs.map((r) => r[key]);
 
-async function prepare(api: DemoServer, ext: ExtensionUnderTest): Promise<number> {
+async function prepare(api: DemoServer, ext: ExtensionUnderTest, count: number): Promise<number> {
   const member = await registerMember(api.baseUrl, 'popup');
-  const purchases = makePurchases(PURCHASES, PARTNER.id, PARTNER.currency, `POPUP-${process.pid}`);
+  const purchases = makePurchases(count, PARTNER.id, PARTNER.currency, `POPUP-${process.pid}-${count}`);
   let pending = 0;
   for (let i = 0; i < purchases.length; i += 100) {
     for (const r of await postPurchases(api.baseUrl, member.token, purchases.slice(i, i + 100))) {
@@ -128,7 +134,7 @@ async function prepare(api: DemoServer, ext: ExtensionUnderTest): Promise<number
     }
   }
   await signInThroughExtension(ext, member.email, PASSWORD);
-  await waitUntil('1,000 purchases pulled into IndexedDB', () => countRows(ext, 'purchases'), (n) => n === PURCHASES, 90_000);
+  await waitUntil(`${count} purchases pulled into IndexedDB`, () => countRows(ext, 'purchases'), (n) => n === count, 90_000 + count * 30);
   await waitUntil(
     'the pulled balance',
     async () => (await readRecord<{ balance?: { pending: number } }>(ext, 'syncState', 'current'))?.balance?.pending,
@@ -138,65 +144,87 @@ async function prepare(api: DemoServer, ext: ExtensionUnderTest): Promise<number
   return pending;
 }
 
-export async function measurePaint(built: string): Promise<Measured> {
-  const missing = chromiumMissing();
-  if (missing) return notMeasured('popup.paint', BUDGET, missing);
+/** One size: the popup and the ceiling page opened alternately, with `purchases` in IndexedDB. */
+export interface PaintRun {
+  popup: Opening[];
+  ceiling: Opening[];
+  pending: number;
+  purchasesInIndexedDb: number;
+  /** `navigator.storage.estimate()` of the extension's origin, from an extension page: IndexedDB and the rest it stores. */
+  storageBytes: number;
+}
 
+/** Opens the popup `setup.openings` times (after warm-ups) for a member with `setup.purchases` purchases, on a fresh server and profile. */
+export async function paintRun(setup: PaintSetup): Promise<PaintRun> {
   const api = await startDemoServer();
   let ext: ExtensionUnderTest | undefined;
   try {
     ext = await startExtension(api.baseUrl);
-    const pending = await prepare(api, ext);
+    const pending = await prepare(api, ext, setup.purchases);
     const popup: Opening[] = [];
     const ceiling: Opening[] = [];
-    for (let i = 0; i < WARMUP + OPENINGS; i++) {
+    for (let i = 0; i < WARMUP + setup.openings; i++) {
       const p = await open(ext, 'popup.html');
       const c = await open(ext, BLANK_PAGE);
       if (i < WARMUP) continue;
       popup.push(p);
       ceiling.push(c);
     }
-    const last = popup[popup.length - 1];
-    const shownPending = Number((last?.pendingText ?? '').replace(/\D/g, ''));
-    const paint = summary(popup, 'paintMs');
-    const ceilingPaint = summary(ceiling, 'paintMs');
-    return result({
-      name: 'popup.paint',
-      figures: {
-        paintMs: median(paint),
-        paintMsP95: percentile(paint, 95),
-        paintMsMax: Math.max(...paint),
-        domMs: median(summary(popup, 'domMs')),
-        markMs: median(summary(popup, 'markMs')),
-        firstContentfulPaintMs: median(summary(popup, 'fcpMs')),
-        fromRequestMs: median(summary(popup, 'fromRequestMs')),
-        purchasesInIndexedDb: await countRows(ext, 'purchases'),
-        pendingPoints: pending,
-        pendingShownMatches: shownPending === pending ? 1 : 0,
-      },
-      ceiling: {
-        name: `a static page of the same extension (${BLANK_PAGE}, no script) with the same element, same probe`,
-        figures: {
-          paintMs: median(ceilingPaint),
-          paintMsP95: percentile(ceilingPaint, 95),
-          firstContentfulPaintMs: median(summary(ceiling, 'fcpMs')),
-          fromRequestMs: median(summary(ceiling, 'fromRequestMs')),
-        },
-      },
-      compare: { figure: 'paintMs', ceilingFigure: 'paintMs', lowerIsBetter: true },
-      budget: BUDGET,
-      notes: [
-        built,
-        `median, p95 and max of ${OPENINGS} openings after ${WARMUP} warm-ups, each in a new tab, alternating with the ceiling page`,
-        'paintMs: from the popup navigation start (performance.now() = 0) to the task after the first animation frame that follows .balance-number holding a number, seen by a MutationObserver added with page.addInitScript before the page\'s scripts',
-        'domMs: the balance in the DOM; markMs: the popup\'s own performance.mark(\'sammelpunkt:balance-painted\') right after its first render; fromRequestMs: the driver\'s request to open the page to paintMs (adds tab creation and navigation start)',
-        `${PURCHASES} purchases booked through POST /v1/purchases for a member registered through the API (demo partner ${PARTNER.id}), pulled into IndexedDB by the sync that the extension's sign-in (the popup's popup:sign-in message) starts; the popup renders every one of them`,
-        `balance known: 0 available, ${pending} pending (the sum of the points the API answered); the popup showed "${last?.balanceText ?? ''}" available and "${last?.pendingText ?? ''}"`,
-        'API: npm start\'s server on PGlite in a temporary directory; the build is loaded from a copy that grants the demo partners\' origins, with consent given on the onboarding page',
-      ],
-    });
+    const storageBytes = await ext.blank.evaluate(async () => (await navigator.storage.estimate()).usage ?? Number.NaN);
+    return { popup, ceiling, pending, purchasesInIndexedDb: await countRows(ext, 'purchases'), storageBytes };
   } finally {
     await ext?.close();
     await api.stop();
   }
+}
+
+export const paintFigures = (runs: readonly Opening[]) => ({
+  paintMs: median(summary(runs, 'paintMs')),
+  paintMsP95: percentile(summary(runs, 'paintMs'), 95),
+});
+
+export async function measurePaint(built: string): Promise<Measured> {
+  const missing = chromiumMissing();
+  if (missing) return notMeasured('popup.paint', BUDGET, missing);
+
+  const { popup, ceiling, pending, purchasesInIndexedDb } = await paintRun({ purchases: PURCHASES, openings: OPENINGS });
+  const last = popup[popup.length - 1];
+  const shownPending = Number((last?.pendingText ?? '').replace(/\D/g, ''));
+  const paint = summary(popup, 'paintMs');
+  const ceilingPaint = summary(ceiling, 'paintMs');
+  return result({
+    name: 'popup.paint',
+    figures: {
+      paintMs: median(paint),
+      paintMsP95: percentile(paint, 95),
+      paintMsMax: Math.max(...paint),
+      domMs: median(summary(popup, 'domMs')),
+      markMs: median(summary(popup, 'markMs')),
+      firstContentfulPaintMs: median(summary(popup, 'fcpMs')),
+      fromRequestMs: median(summary(popup, 'fromRequestMs')),
+      purchasesInIndexedDb,
+      pendingPoints: pending,
+      pendingShownMatches: shownPending === pending ? 1 : 0,
+    },
+    ceiling: {
+      name: `a static page of the same extension (${BLANK_PAGE}, no script) with the same element, same probe`,
+      figures: {
+        paintMs: median(ceilingPaint),
+        paintMsP95: percentile(ceilingPaint, 95),
+        firstContentfulPaintMs: median(summary(ceiling, 'fcpMs')),
+        fromRequestMs: median(summary(ceiling, 'fromRequestMs')),
+      },
+    },
+    compare: { figure: 'paintMs', ceilingFigure: 'paintMs', lowerIsBetter: true },
+    budget: BUDGET,
+    notes: [
+      built,
+      `median, p95 and max of ${OPENINGS} openings after ${WARMUP} warm-ups, each in a new tab, alternating with the ceiling page`,
+      'paintMs: from the popup navigation start (performance.now() = 0) to the task after the first animation frame that follows .balance-number holding a number, seen by a MutationObserver added with page.addInitScript before the page\'s scripts',
+      'domMs: the balance in the DOM; markMs: the popup\'s own performance.mark(\'sammelpunkt:balance-painted\') right after its first render; fromRequestMs: the driver\'s request to open the page to paintMs (adds tab creation and navigation start)',
+      `${PURCHASES} purchases booked through POST /v1/purchases for a member registered through the API (demo partner ${PARTNER.id}), pulled into IndexedDB by the sync that the extension's sign-in (the popup's popup:sign-in message) starts; the popup renders every one of them`,
+      `balance known: 0 available, ${pending} pending (the sum of the points the API answered); the popup showed "${last?.balanceText ?? ''}" available and "${last?.pendingText ?? ''}"`,
+      'API: npm start\'s server on PGlite in a temporary directory; the build is loaded from a copy that grants the demo partners\' origins, with consent given on the onboarding page',
+    ],
+  });
 }
