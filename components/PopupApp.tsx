@@ -7,6 +7,7 @@ import type { PopupState, RewardsView } from '../lib/ui/model.ts';
 import { BalanceCard } from './BalanceCard.tsx';
 import { CurrentShop } from './CurrentShop.tsx';
 import { MemberCard } from './MemberCard.tsx';
+import { MissionsList } from './MissionsList.tsx';
 import { OffersList } from './OffersList.tsx';
 import { PurchaseList } from './PurchaseList.tsx';
 import { Rewards } from './Rewards.tsx';
@@ -73,6 +74,7 @@ export function PopupApp(props: PopupAppProps) {
         onSetMuted={props.onSetMuted}
         now={now}
       />
+      {signedIn && <MissionsList missions={state.missions} now={now} />}
       <Tabs<TabId> tabs={tabs} selected={tab} onSelect={setTab} label={t('tabsLabel')}>
         {tab === 'purchases' && (
           <PurchaseList
