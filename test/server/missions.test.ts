@@ -5,7 +5,12 @@
  * that count are confirmed, taken back when a return makes the mission no
  * longer hold (and not when it still holds), and `ledger:verify` covering it.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MissionInput, SyncResponse } from '../../lib/contract/index.ts';
 import { ledgerVerification } from '../../server/operator/ledger.ts';
@@ -266,4 +271,29 @@ describe.each(backends)('missions on %s', (backend) => {
       expect(verified.lines.join('\n')).toContain('a bonus booked while one was already held');
     });
   });
+});
+
+describe('npm run admin -- missions', () => {
+  const run = promisify(execFile);
+  it('imports missions from JSON all or nothing, lists them, and ledger verify reports on them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'missions-cli-'));
+    try {
+      // The CLI on its embedded database, whatever this run's DATABASE_URL.
+      const { DATABASE_URL: _postgres, ...rest } = process.env;
+      const env = { ...rest, DATA_DIR: join(dir, 'data') };
+      const admin = (...args: string[]) => run('node_modules/.bin/tsx', ['server/cli/admin.ts', ...args], { env, timeout: 60_000 });
+      const file = join(dir, 'missions.json');
+      await writeFile(file, JSON.stringify({ missions: [{ id: 'three-shops-december', title: { de: 'Drei Shops im Dezember', en: 'Three shops in December' }, rule: { kind: 'distinct-partners', count: 3 }, bonusPoints: 300, ...DECEMBER }] }));
+      expect((await admin('missions', 'import', file)).stdout).toContain('created   three-shops-december');
+      const bad = join(dir, 'bad.json');
+      await writeFile(bad, JSON.stringify([{ id: 'half-a-mission', title: { en: 'Only English' }, rule: { kind: 'spend' } }]));
+      await expect(admin('missions', 'import', bad)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('nothing was imported') });
+      const listed = (await admin('missions', 'list')).stdout;
+      expect(listed).toContain('1 mission\n');
+      expect(listed).toContain('Three shops in December: 0 completed, 0 taken back');
+      expect((await admin('ledger', 'verify')).stdout).toContain('missions ok: 0 completions held');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
