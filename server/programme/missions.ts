@@ -23,7 +23,7 @@
 import { type Mission, type MissionStanding, MAX_SYNC_MISSIONS, Mission as MissionSchema } from '../../lib/contract/index.ts';
 import { KNOWN_CURRENCIES } from '../../lib/contract/currency.ts';
 import { evaluate, ruledOut, standing, type MissionPurchase } from '../../lib/missions/evaluate.ts';
-import type { Queryable } from '../db/index.ts';
+import type { Db, Queryable } from '../db/index.ts';
 import { lockMember, post } from '../ledger/ledger.ts';
 import { ApiError } from '../platform/http.ts';
 import type { UpsertOutcome } from '../catalog/upserts.ts';
@@ -161,15 +161,48 @@ export async function reviewMissions(tx: Queryable, memberId: string, placedAt: 
   return settle(tx, memberId, running.map((r) => r.doc), completions, now);
 }
 
-/** Reviews every mission of the member that is running or ended recently (a mission defined after its purchases were confirmed). */
-export async function reviewMemberMissions(tx: Queryable, memberId: string, now: Date): Promise<MissionReview> {
+/** Judges one mission for one member, taking the member's balance lock. */
+export async function reviewMemberMission(tx: Queryable, memberId: string, mission: Mission, now: Date): Promise<MissionReview> {
   await lockMember(tx, memberId);
-  const shownSince = new Date(now.getTime() - ENDED_MISSION_SHOWN_DAYS * DAY_MS).toISOString();
-  const [running, completions] = await Promise.all([
-    tx.query<{ doc: Mission }>('SELECT doc FROM missions WHERE active AND starts_at <= $1 AND ends_at > $2', [now.toISOString(), shownSince]),
-    tx.query<CompletionRow>(`SELECT mission_id, status, bonus_points, doc, completed_at FROM mission_completions WHERE member_id = $1 AND status = 'completed'`, [memberId]),
-  ]);
-  return settle(tx, memberId, running.map((r) => r.doc), completions, now);
+  const completions = await tx.query<CompletionRow>(
+    `SELECT mission_id, status, bonus_points, doc, completed_at FROM mission_completions WHERE member_id = $1 AND mission_id = $2 AND status = 'completed'`,
+    [memberId, mission.id],
+  );
+  return settle(tx, memberId, mission.active ? [mission] : [], completions, now);
+}
+
+/** Missions one round of the scheduler's review takes up. */
+const REVIEW_BATCH = 20;
+
+/**
+ * The scheduler's round for missions created or changed since it last looked
+ * (`reviewed_at` behind `updated_at`): every member with a confirmed purchase
+ * in the window is judged, each in a transaction of their own, so a mission
+ * defined after its purchases were confirmed is booked without waiting for
+ * the member's next purchase. Returns how many completions were booked or
+ * taken back.
+ */
+export async function reviewChangedMissions(db: Db, now: Date, keepAlive: () => Promise<boolean> = async () => true): Promise<number> {
+  // `version` is `updated_at` as text: a JavaScript Date would drop its microseconds.
+  const changed = await db.query<{ doc: Mission; version: string }>(
+    `SELECT doc, updated_at::text AS version FROM missions WHERE active AND starts_at <= $1 AND reviewed_at IS DISTINCT FROM updated_at ORDER BY updated_at, id LIMIT $2`,
+    [now.toISOString(), REVIEW_BATCH],
+  );
+  let booked = 0;
+  for (const { doc: mission, version } of changed) {
+    const members = await db.query<{ member_id: string }>(
+      `SELECT DISTINCT member_id FROM purchases WHERE status = 'confirmed' AND detected_at >= $1 AND detected_at < $2`,
+      [mission.startsAt, mission.endsAt],
+    );
+    for (const { member_id } of members) {
+      const review = await db.transaction((tx) => reviewMemberMission(tx, member_id, mission, now));
+      booked += review.completed.length + review.revoked.length;
+    }
+    // Marked as reviewed only as it was read: a change made meanwhile is reviewed in the next round.
+    await db.query('UPDATE missions SET reviewed_at = updated_at WHERE id = $1 AND updated_at = $2::timestamptz', [mission.id, version]);
+    if (!(await keepAlive())) break;
+  }
+  return booked;
 }
 
 async function settle(tx: Queryable, memberId: string, running: readonly Mission[], completions: readonly CompletionRow[], now: Date): Promise<MissionReview> {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MissionInput, SyncResponse } from '../../lib/contract/index.ts';
+import { reviewMissionsJob } from '../../server/jobs/scheduler.ts';
 import { ledgerVerification } from '../../server/operator/ledger.ts';
 import { ADMIN_TOKEN, backends, startTestServer, type TestServer } from './harness.ts';
 import { errorCode, LIMITS_OFF } from './helpers.ts';
@@ -223,6 +224,27 @@ describe.each(backends)('missions on %s', (backend) => {
         [true, 40],
         [false, 80],
       ]);
+    });
+
+    it('books a mission defined after its purchases were confirmed at the scheduler\'s next round, once', async () => {
+      server.clock.set(NOW);
+      const category = unique('garden');
+      const shops = [await partner(category), await partner(category)];
+      const member = await registerMember(server);
+      for (const shop of shops) expect(await partnerSays(await buy(member, shop, 10), 'confirmed')).toBe('applied');
+      const missionId = await defineMission({ rule: { kind: 'distinct-partners', count: 2, category }, bonusPoints: 80 });
+      expect(await standingOf(member, missionId)).toMatchObject({ progress: 2, confirmedProgress: 2, completed: false });
+
+      const round = () => reviewMissionsJob.run({ db: server.db, now: server.clock.now(), keepAlive: async () => true });
+      expect(await round()).toBeGreaterThanOrEqual(1);
+      expect(await missionEntries(member, missionId)).toEqual([{ reason: 'mission_bonus', delta: 80 }]);
+      expect((await standingOf(member, missionId))?.completed).toBe(true);
+      // Nothing changed since: nothing to do. An edit is looked at again, and books nothing twice.
+      expect(await round()).toBe(0);
+      expect((await putMission({ id: missionId, rule: { kind: 'distinct-partners', count: 2, category }, bonusPoints: 90 })).status).toBe(200);
+      await round();
+      expect(await missionEntries(member, missionId)).toEqual([{ reason: 'mission_bonus', delta: 80 }]);
+      await expectVerified();
     });
 
     it('leaves a withdrawn mission out of the member\'s list', async () => {

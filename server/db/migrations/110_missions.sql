@@ -10,7 +10,10 @@ CREATE TABLE missions (
   starts_at timestamptz NOT NULL,
   ends_at timestamptz NOT NULL,
   active boolean NOT NULL,
-  updated_at timestamptz NOT NULL DEFAULT now()
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  -- The `updated_at` the scheduler last judged every member against: a
+  -- mission defined after its purchases were confirmed is booked then.
+  reviewed_at timestamptz
 );
 CREATE INDEX missions_window ON missions (ends_at, starts_at);
 
