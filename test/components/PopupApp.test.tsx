@@ -34,10 +34,10 @@ const twoShops = {
 };
 
 describe('PopupApp', () => {
-  it('signed in: shows the missions with their progress; signed out: none', () => {
+  it('signed in: shows the missions with their progress; signed out: none', async () => {
     speak('en');
     renderPopup({ state: popupState({ missions: [twoShops] }) });
-    const section = screen.getByRole('region', { name: 'Missions' });
+    const section = await screen.findByRole('region', { name: 'Missions' });
     expect(plain(section.textContent)).toContain('Two shops in May1 of 2 partners · +100 points · until 31 May');
     cleanup();
     renderPopup({ state: popupState({ member: undefined, balance: undefined, missions: [twoShops] }) });
