@@ -136,6 +136,8 @@ export interface SyncState {
   expiry?: PointsExpiry;
   /** The member's missions and progress as the server counted them at the last sync (absent from older servers). */
   missions?: MissionStanding[];
+  /** Missions whose completion the member was already notified about (newest last): one notification per mission. */
+  missionsNotified?: string[];
   /** The last spendable day (`expiresOn`) the member was already notified about: one notification per date. */
   expiryNotifiedFor?: string;
   catalogVersion?: string;
