@@ -145,7 +145,7 @@ export interface MissionReview {
  * Books or takes back the member's missions whose window holds `placedAt`
  * (the time a purchase that just changed was placed), judged on confirmed
  * purchases. Call in the purchase's transaction, after its change, holding
- * the member's balance lock (lifecycle.ts does; `reviewMemberMissions` takes
+ * the member's balance lock (lifecycle.ts does; `reviewMemberMission` takes
  * it itself).
  */
 export async function reviewMissions(tx: Queryable, memberId: string, placedAt: Date, now: Date): Promise<MissionReview> {
