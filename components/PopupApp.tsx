@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { buildMatcher } from '../lib/catalog/matcher.ts';
 import type { Ranking } from '../lib/offers/rank.ts';
 import type { UiBridge } from '../lib/ui/bridge.ts';
@@ -7,6 +7,7 @@ import type { PopupState, RewardsView } from '../lib/ui/model.ts';
 import { BalanceCard } from './BalanceCard.tsx';
 import { CurrentShop } from './CurrentShop.tsx';
 import { MemberCard } from './MemberCard.tsx';
+import type { MissionsList as MissionsListComponent, MissionsListProps } from './MissionsList.tsx';
 import { OffersList } from './OffersList.tsx';
 import { PurchaseList } from './PurchaseList.tsx';
 import { Rewards } from './Rewards.tsx';
@@ -73,6 +74,7 @@ export function PopupApp(props: PopupAppProps) {
         onSetMuted={props.onSetMuted}
         now={now}
       />
+      {signedIn && state.missions !== undefined && state.missions.length > 0 && <Missions missions={state.missions} now={now} />}
       <Tabs<TabId> tabs={tabs} selected={tab} onSelect={setTab} label={t('tabsLabel')}>
         {tab === 'purchases' && (
           <PurchaseList
@@ -92,4 +94,22 @@ export function PopupApp(props: PopupAppProps) {
       </Tabs>
     </div>
   );
+}
+
+/**
+ * The missions section, loaded when the member has missions: most openings
+ * have none, and the popup's first paint carries only what it shows.
+ */
+function Missions(props: MissionsListProps) {
+  const [List, setList] = useState<typeof MissionsListComponent | undefined>(undefined);
+  useEffect(() => {
+    let open = true;
+    void import('./MissionsList.tsx').then((module) => {
+      if (open) setList(() => module.MissionsList);
+    });
+    return () => {
+      open = false;
+    };
+  }, []);
+  return List ? <List {...props} /> : null;
 }

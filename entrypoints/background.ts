@@ -47,6 +47,7 @@ import { syncRegistration, type ScriptingLike } from '@/lib/registration.ts';
 import { SYNC_RETRY_ALARM, resendVerificationCode, signIn, signOut, syncNow, verifyEmail, type SyncDeps, type SyncReason } from '@/lib/sync/index.ts';
 import { claimMissingPoints, fetchRewards, redeemReward } from '@/lib/sync/member-api.ts';
 import { announceExpiry } from '@/lib/sync/expiry-notice.ts';
+import { announceMissions } from '@/lib/sync/mission-notice.ts';
 
 // WXT types `getMessage` with the known keys only; record.ts asks for keys a test checks in both locale files.
 type GetMessage = (key: string, substitutions?: string[]) => string;
@@ -96,7 +97,10 @@ export default defineBackground(() => {
     const result = await sync(reason);
     // The server's catalogue moved on: fetch it now rather than at the next six-hourly refresh.
     if (result.status === 'synced' && result.catalogChanged) await refresh();
-    if (result.status === 'synced') await announceExpiry(await db(), announceApi, new Date());
+    if (result.status === 'synced') {
+      await announceExpiry(await db(), announceApi, new Date());
+      await announceMissions(await db(), announceApi, new Date());
+    }
     return result;
   }
 

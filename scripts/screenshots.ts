@@ -6,6 +6,7 @@
  *     npx tsx scripts/screenshots.ts --store    # also the store's pictures, in store/screenshots/
  *     npx tsx scripts/screenshots.ts --mobile   # also the phone layout (360×640, touch), in docs/screenshots/
  *     npx tsx scripts/screenshots.ts --skip-desktop --mobile   # only the phone layout
+ *     npx tsx scripts/screenshots.ts --missions # also the popup's missions section, in docs/screenshots/
  *
  * `--store` adds, for English and German, the five 1280×800 screenshots the
  * listings show (the reminder on a partner shop, the popup over it, the
@@ -46,6 +47,8 @@ import { DEMO_PARTNERS, demoPartnerSecret } from '../server/catalog/seed.ts';
 
 /** The demo partners' secrets are derived from this, so the script can sign as them. */
 const DEMO_PARTNER_SECRET = 'screenshots-demo-partner-secret';
+/** The operator's token of the throw-away API, for defining missions. */
+const ADMIN_TOKEN = 'screenshots-admin-token-0123456789';
 import { uuidv7 } from '../lib/uuid.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -98,7 +101,7 @@ async function startApi(port: number, dataDir: string): Promise<ChildProcess> {
   const { DATABASE_URL: _ignored, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '1', DEMO_PARTNER_SECRET, BUILD_EXTENSION: '0', LOG_LEVEL: 'silent' },
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '1', DEMO_PARTNER_SECRET, ADMIN_TOKEN, BUILD_EXTENSION: '0', LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   // Up to two minutes: PGlite starts in seconds on a quiet machine, far slower on a loaded one.
@@ -136,6 +139,26 @@ const HISTORY: ReadonlyArray<{ partnerId: string; orderId: string; amountMinor: 
   { partnerId: 'feinkost', orderId: 'F-3321', amountMinor: 13_000, currency: 'EUR', daysAgo: 33, outcome: 'returned' },
   { partnerId: 'technikwelt', orderId: '400000122', amountMinor: 89_900, currency: 'EUR', daysAgo: 45, outcome: 'confirmed' },
 ];
+
+/**
+ * Missions over the member's history (docs/missions.md): three shops, two of
+ * them still awaiting the shop; a first garden purchase, completed; a spend
+ * target with part of it pending. Defined before the history is booked, so
+ * the confirmations book the completed one.
+ */
+async function defineMissions(base: string): Promise<void> {
+  const now = Date.now();
+  const window = (fromDaysAgo: number, forDays: number) => ({
+    startsAt: new Date(now - fromDaysAgo * DAY_MS).toISOString(),
+    endsAt: new Date(now + forDays * DAY_MS).toISOString(),
+  });
+  const missions = [
+    { id: 'drei-shops', title: { de: 'Drei Shops in diesem Monat', en: 'Three shops this month' }, rule: { kind: 'distinct-partners', count: 3 }, bonusPoints: 300, ...window(25, 12) },
+    { id: 'erster-gartenkauf', title: { de: 'Ihr erster Gartenkauf', en: 'Your first garden purchase' }, rule: { kind: 'category-purchase', category: 'Garten', first: true }, bonusPoints: 50, ...window(30, 20) },
+    { id: 'herbst-1500', title: { de: '1.500 € im Herbst', en: '€1,500 this autumn' }, rule: { kind: 'spend', amountMinor: 150_000, currency: 'EUR' }, bonusPoints: 500, ...window(50, 30) },
+  ];
+  for (const mission of missions) await api(base, 'PUT', `/v1/admin/missions/${mission.id}`, mission, { authorization: `Bearer ${ADMIN_TOKEN}` });
+}
 
 async function signPartner(base: string, partnerId: string, orders: unknown[]): Promise<void> {
   if (!DEMO_PARTNERS.some((p) => p.id === partnerId)) throw new Error(`no demo partner ${partnerId}`);
@@ -409,6 +432,27 @@ async function runMobile(extensionDir: string, apiBase: string, port: number, se
   }
 }
 
+/** The popup's missions section alone, as a member with missions sees it. */
+async function runMissions(extensionDir: string, apiBase: string, port: number, session: MemberSession, lang: Lang): Promise<void> {
+  const { context, worker, profile } = await launch(extensionDir, lang, 'light');
+  try {
+    const extensionId = new URL(worker.url()).host;
+    await seedExtension(worker, apiBase, session);
+    await wakeBackground(context, extensionId);
+    const shop = await context.newPage();
+    await shop.goto(`http://gartenglueck.localhost:${port}/`);
+    const popup = await openPopupBeside(context, worker, extensionId, shop);
+    const section = popup.locator('section.missions');
+    await section.waitFor({ timeout: 15_000 });
+    const path = join(OUT_DIR, `popup-missions-${lang}-light.png`);
+    await section.screenshot({ path });
+    console.log(`  ${path.slice(ROOT.length + 1)}`);
+  } finally {
+    await context.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
 async function run(extensionDir: string, apiBase: string, port: number, session: MemberSession, lang: Lang, theme: Theme): Promise<void> {
   const { context, worker, profile } = await launch(extensionDir, lang, theme);
   try {
@@ -450,6 +494,7 @@ async function main(): Promise<void> {
   const extensionDir = prepareExtension(build, port);
   const server = await startApi(port, dataDir);
   try {
+    if (process.argv.includes('--missions')) await defineMissions(`http://127.0.0.1:${port}`);
     const session = await createMember(`http://127.0.0.1:${port}`);
     mkdirSync(OUT_DIR, { recursive: true });
     for (const lang of process.argv.includes('--skip-desktop') ? [] : (['en', 'de'] as const)) {
@@ -461,6 +506,9 @@ async function main(): Promise<void> {
     }
     if (process.argv.includes('--mobile')) {
       for (const lang of ['en', 'de'] as const) await runMobile(extensionDir, apiBase, port, session, lang);
+    }
+    if (process.argv.includes('--missions')) {
+      for (const lang of ['en', 'de'] as const) await runMissions(extensionDir, apiBase, port, session, lang);
     }
   } finally {
     server.kill('SIGTERM');

@@ -13,6 +13,7 @@ import { me } from './routes/me.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { partnerApi } from './routes/partner-api.ts';
 import { pointsLiabilityAdmin } from './routes/points-admin.ts';
+import { missionsAdmin } from './routes/missions-admin.ts';
 import { privacy } from './routes/privacy.ts';
 import { purchases } from './routes/purchases.ts';
 import { rewards } from './routes/rewards.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: Deps) {
   app.use('/v1/admin/*', adminGuard);
   app.route('/v1/admin/detection-health', detectionHealthAdmin);
   app.route('/v1/admin/points-liability', pointsLiabilityAdmin);
+  app.route('/v1/admin/missions', missionsAdmin);
   app.route('/v1/admin', admin);
   app.route('/v1/admin', adminOperations);
   app.route('/v1/admin', adminOperators);

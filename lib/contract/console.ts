@@ -69,6 +69,7 @@ export const AUDIT_ACTIONS = [
   'partner.changed',
   'offer.changed',
   'reward.changed',
+  'mission.changed',
   'catalog.imported',
   'confirmations.imported',
   'claim.approved',

@@ -359,6 +359,62 @@ export const PointsExpiry = z.object({
 });
 export type PointsExpiry = z.infer<typeof PointsExpiry>;
 
+/** The most missions one member sees at once in `GET /v1/me/sync`. */
+export const MAX_SYNC_MISSIONS = 20;
+
+/** A mission's title or description in both languages of the popup. */
+export const MissionText = z.object({ de: text(1, 120), en: text(1, 120) });
+
+/**
+ * What a member has to do (docs/missions.md), judged by `lib/missions/evaluate.ts`
+ * over the member's purchases placed within the mission's window:
+ * - `distinct-partners`: buy at `count` different partners (of `category`, if given);
+ * - `category-purchase`: buy in `category`; with `first`, only a member who
+ *   never bought in it before the window can complete it;
+ * - `purchase-count`: `count` purchases (at `partnerId`, if given);
+ * - `spend`: spend `amountMinor` in `currency` (at `partnerId`, if given).
+ */
+export const MissionRule = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('distinct-partners'), count: z.int().check(z.minimum(2), z.maximum(50)), category: z.optional(text(1, 60)) }),
+  z.object({ kind: z.literal('category-purchase'), category: text(1, 60), first: z.optional(z.boolean()) }),
+  z.object({ kind: z.literal('purchase-count'), count: z.int().check(z.minimum(1), z.maximum(100)), partnerId: z.optional(Slug) }),
+  z.object({ kind: z.literal('spend'), amountMinor: positiveInt.check(z.maximum(MAX_AMOUNT_MINOR)), currency: CurrencyCode, partnerId: z.optional(Slug) }),
+]);
+export type MissionRule = z.infer<typeof MissionRule>;
+
+/** A mission as the operator writes it (`PUT /v1/admin/missions/:id`) and as the member reads it. */
+export const Mission = z.object({
+  id: Slug,
+  title: MissionText,
+  rule: MissionRule,
+  /** Purchases placed from `startsAt` (inclusive) to `endsAt` (exclusive) count. */
+  startsAt: isoDateTime,
+  endsAt: isoDateTime,
+  bonusPoints: positiveInt.check(z.maximum(1_000_000)),
+  /** Off: members no longer see it and no new completion is booked; completions booked stay. */
+  active: z._default(z.boolean(), true),
+}).check(z.refine((m) => Date.parse(m.startsAt) < Date.parse(m.endsAt), { message: '`startsAt` must be before `endsAt`' }));
+export type Mission = z.infer<typeof Mission>;
+export type MissionInput = z.input<typeof Mission>;
+
+export const Missions = z.object({ missions: z.array(Mission) });
+
+/**
+ * A mission and where the member stands, as `GET /v1/me/sync` carries it.
+ * `progress` counts pending and confirmed purchases, `confirmedProgress`
+ * confirmed ones only (the bonus is booked on those); `completed` says the
+ * bonus is booked.
+ */
+export const MissionStanding = z.object({
+  mission: Mission,
+  progress: z.int(),
+  confirmedProgress: z.int(),
+  target: z.int(),
+  completed: z.boolean(),
+  completedAt: z.optional(z.string()),
+});
+export type MissionStanding = z.infer<typeof MissionStanding>;
+
 export const SyncResponse = z.object({
   member: Member,
   tier: z.string(),
@@ -374,6 +430,8 @@ export const SyncResponse = z.object({
   offersVersion: z.string(),
   /** Absent from servers older than points expiry. */
   expiry: z.optional(PointsExpiry),
+  /** Running missions (and those ended in the last 30 days) with the member's progress; absent from servers older than missions. */
+  missions: z.optional(z.array(MissionStanding).check(z.maxLength(MAX_SYNC_MISSIONS))),
 });
 export type SyncResponse = z.infer<typeof SyncResponse>;
 

@@ -4,7 +4,7 @@
  * nothing may live only in memory.
  */
 import type { DBSchema } from 'idb';
-import type { Balance, Member, Offer, Partner, PointsExpiry, PurchaseStatus, TierProgress } from '../contract/index.ts';
+import type { Balance, Member, Offer, MissionStanding, Partner, PointsExpiry, PurchaseStatus, TierProgress } from '../contract/index.ts';
 
 export const DB_NAME = 'sammelpunkt';
 
@@ -134,6 +134,10 @@ export interface SyncState {
   tierProgress?: TierProgress;
   /** The points about to expire as the server counted them at the last sync (absent from older servers). */
   expiry?: PointsExpiry;
+  /** The member's missions and progress as the server counted them at the last sync (absent from older servers). */
+  missions?: MissionStanding[];
+  /** Missions whose completion the member was already notified about (newest last): one notification per mission. */
+  missionsNotified?: string[];
   /** The last spendable day (`expiresOn`) the member was already notified about: one notification per date. */
   expiryNotifiedFor?: string;
   catalogVersion?: string;

@@ -62,6 +62,7 @@ async function applyPage(db: SammelpunktDb, page: SyncResponse): Promise<void> {
           // An older server sends no progress: the popup then measures with the shared ladder itself.
           tierProgress: page.tierProgress,
           expiry: page.expiry,
+          missions: page.missions,
           catalogVersion: page.catalogVersion,
         },
         CURRENT,

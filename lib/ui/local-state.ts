@@ -33,6 +33,7 @@ export async function loadPopupState(db: SammelpunktDb, now: Date, online: boole
     ...(sync.tier ? { tier: sync.tier } : {}),
     ...(sync.tierProgress ? { tierProgress: sync.tierProgress } : {}),
     ...(sync.expiry ? { expiry: sync.expiry } : {}),
+    ...(sync.missions ? { missions: sync.missions } : {}),
     partners,
     offers: offers?.offers ?? [],
     purchases: toPurchaseRows(newest.receipts, partners, now),

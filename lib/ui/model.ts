@@ -3,7 +3,7 @@
  * so the components stay props-driven and the rules (expected confirmation,
  * overdue, tier progress) are tested once.
  */
-import type { Balance, Member, Offer, Partner, PointsExpiry, PurchaseStatus, Reward, TierProgress as ServerTierProgress } from '../contract/index.ts';
+import type { Balance, Member, MissionStanding, Offer, Partner, PointsExpiry, PurchaseStatus, Reward, TierProgress as ServerTierProgress } from '../contract/index.ts';
 import type { Receipt } from '../db/schema.ts';
 import { TIERS } from '../points/tiers.ts';
 
@@ -88,6 +88,8 @@ export interface PopupState {
   tierProgress?: ServerTierProgress;
   /** Points about to expire, as of the last sync. */
   expiry?: PointsExpiry;
+  /** The member's missions and progress, as of the last sync. */
+  missions?: MissionStanding[];
   partners: Partner[];
   offers: Offer[];
   /** The newest purchases, newest first: as many as the popup asked for, or all if fewer. */

@@ -31,9 +31,12 @@ import {
   importCatalogAudited,
   importConfirmationsAudited,
   rejectClaimAudited,
+  upsertMissionAudited,
   updateOperatorAudited,
 } from '../operator/audited.ts';
 import { readPassword } from './password-prompt.ts';
+import { Mission } from '../../lib/contract/index.ts';
+import { listMissions } from '../programme/missions.ts';
 
 /** The drop rule, wrapped to the usage text's right-hand column. */
 const DROP_RULE_HELP = wrap(DROP_RULE_TEXT, 48).join('\n                                         ');
@@ -55,6 +58,9 @@ const USAGE = `Usage: npm run admin -- <command>
   partners import <file.json|file.csv>   create or update partners (all or nothing)
   offers import <file.json|file.csv>     create or update offers (all or nothing)
   rewards import <file.json|file.csv>    create or update rewards (all or nothing)
+  missions import <file.json>            create or update missions (all or nothing; see docs/missions.md)
+  missions list                          every mission, its window and rule, and how many members
+                                         hold its bonus or had it taken back
   confirmations import <partner> <file.csv>
                                          apply a partner's order report (all or nothing;
                                          importing the same file again changes nothing)
@@ -112,7 +118,7 @@ Exit codes: 0 done, 1 refused or failed (reason on stderr), 2 usage.
 The database is DATABASE_URL, else PGlite in DATA_DIR (default .data).`;
 
 const COMMANDS = new Set([
-  'partners import', 'offers import', 'rewards import', 'confirmations import',
+  'partners import', 'offers import', 'rewards import', 'confirmations import', 'missions import', 'missions list',
   'claims list', 'claims approve', 'claims reject', 'member show', 'ledger verify', 'detection health', 'points liability',
   'review list', 'review release', 'review reject',
   'operator add', 'operator list', 'operator role', 'operator disable', 'operator enable', 'audit',
@@ -169,6 +175,29 @@ async function run(db: Db, env: Env, argv: readonly string[], out: Out): Promise
       const [file] = expectArgs(parseArgs(rest, []), 1, `${kind} import <file.json|file.csv>`);
       const format = formatOf(file!);
       printImport(out, kind, await importCatalogAudited(db, ctx, kind, await readOperatorFile(file!), format));
+      return 0;
+    }
+    case 'missions import': {
+      const [file] = expectArgs(parseArgs(rest, []), 1, 'missions import <file.json>');
+      if (formatOf(file!) !== 'json') throw new OperatorError(`${file}: missions are imported from JSON`);
+      const missions = parseMissions(file!, await readOperatorFile(file!));
+      const outcomes = await db.transaction(async (tx) => {
+        const done: string[] = [];
+        for (const m of missions) done.push(`${(await upsertMissionAudited(tx, ctx, m)).outcome.padEnd(9)} ${m.id}`);
+        return done;
+      });
+      out(`missions: ${missions.length} imported`);
+      for (const line of outcomes) out(`  ${line}`);
+      return 0;
+    }
+    case 'missions list': {
+      expectArgs(parseArgs(rest, []), 0, 'missions list');
+      const missions = await listMissions(db);
+      out(`${missions.length} mission${missions.length === 1 ? '' : 's'}`);
+      for (const { mission: m, completed, revoked } of missions) {
+        out(`  ${escapeForTerminal(m.id)}  ${m.active ? 'active  ' : 'inactive'}  ${m.startsAt} .. ${m.endsAt}  +${m.bonusPoints}  ${escapeForTerminal(JSON.stringify(m.rule))}`);
+        out(`      ${escapeForTerminal(m.title.en)}: ${completed} completed, ${revoked} taken back`);
+      }
       return 0;
     }
     case 'confirmations import': {
@@ -375,3 +404,24 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code));
+
+/** A missions file: an array of missions as `PUT /v1/admin/missions/:id` takes them, or `{"missions": [...]}`; every one must pass. */
+function parseMissions(file: string, text: string): Mission[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new OperatorError(`${file}: not JSON`);
+  }
+  const items = Array.isArray(data) ? data : (data as { missions?: unknown } | null)?.missions;
+  if (!Array.isArray(items) || items.length === 0) throw new OperatorError(`${file}: expected an array of missions, or {"missions": [...]}`);
+  const problems: string[] = [];
+  const missions: Mission[] = [];
+  items.forEach((item, i) => {
+    const parsed = Mission.safeParse(item);
+    if (parsed.success) missions.push(parsed.data);
+    else problems.push(`  item ${i + 1}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(mission)'}: ${issue.message}`).join('; ')}`);
+  });
+  if (problems.length) throw new OperatorError(`missions file refused, nothing was imported:\n${problems.join('\n')}`);
+  return missions;
+}

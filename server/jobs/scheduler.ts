@@ -25,6 +25,7 @@ import { releaseDueReferralBonuses } from '../programme/referrals.ts';
 import { recomputeTiers } from '../programme/tiers.ts';
 import { pruneRateLimits } from '../platform/ratelimit.ts';
 import { DEFAULT_POINTS_EXPIRY_MONTHS, expireDueLots } from '../ledger/expiry.ts';
+import { reviewChangedMissions } from '../programme/missions.ts';
 
 export interface JobContext {
   db: Db;
@@ -126,6 +127,17 @@ export const expirePointsJob: Job = {
   run: ({ db, now, pointsExpiryMonths, keepAlive }) => expireDueLots(db, now, pointsExpiryMonths ?? DEFAULT_POINTS_EXPIRY_MONTHS, keepAlive),
 };
 
+/**
+ * Judges every member against a mission created or changed since the last
+ * round (programme/missions.ts): one defined after its purchases were
+ * confirmed is booked without waiting for the member's next purchase. Safe
+ * beside a second scheduler: each member is judged under their balance lock.
+ */
+export const reviewMissionsJob: Job = {
+  name: 'review-missions',
+  run: ({ db, now, keepAlive }) => reviewChangedMissions(db, now, keepAlive),
+};
+
 export const DEFAULT_JOBS: readonly Job[] = [
   autoConfirmJob,
   reviewUnvouchedJob,
@@ -134,6 +146,7 @@ export const DEFAULT_JOBS: readonly Job[] = [
   recomputeTiersJob,
   pruneRateLimitsJob,
   expirePointsJob,
+  reviewMissionsJob,
 ];
 
 export interface SchedulerOptions {

@@ -23,7 +23,9 @@ export type EntryReason =
   | 'debt_transferred' // available + on an erased member whose unpaid debt a new account with its email took over
   | 'debt_inherited' // available − on that new account: the debt it took over
   | 'expiry' // available − what was left of an earning lot when it expired (names the lot, see expiry.ts)
-  | 'expiry_reinstated'; // available + the expired part of a lot given back when its purchase is returned (names the lot)
+  | 'expiry_reinstated' // available + the expired part of a lot given back when its purchase is returned (names the lot)
+  | 'mission_bonus' // available + when a mission's counting purchases are confirmed (names the mission, see programme/missions.ts)
+  | 'mission_bonus_reversal'; // available − when a return or cancellation makes that mission no longer hold (names the mission)
 
 /**
  * Reasons of spending, of moving a debt and of expiry: they change
@@ -46,6 +48,8 @@ export interface Entry {
   redemptionId?: string;
   /** For `expiry` and `expiry_reinstated`: the earning entry (lot) it expires or gives back. */
   earningEntryId?: number;
+  /** For `mission_bonus` and `mission_bonus_reversal`: the mission. */
+  missionId?: string;
 }
 
 const LOCK_MEMBER = prepared('lock_member', 'SELECT available, pending, lifetime FROM balances WHERE member_id = $1 FOR UPDATE');
@@ -82,13 +86,13 @@ export async function post(tx: Queryable, memberId: string, entries: readonly En
   for (const e of moving) {
     const base = params.length;
     values.push(
-      `($1::uuid, $${base + 1}, $${base + 2}::bigint, $${base + 3}, $${base + 4}::uuid, $${base + 5}::uuid, $${base + 6}::bigint, COALESCE($5::timestamptz, now()))`,
+      `($1::uuid, $${base + 1}, $${base + 2}::bigint, $${base + 3}, $${base + 4}::uuid, $${base + 5}::uuid, $${base + 6}::bigint, $${base + 7}::text, COALESCE($5::timestamptz, now()))`,
     );
-    params.push(e.account, e.delta, e.reason, e.purchaseId ?? null, e.redemptionId ?? null, e.earningEntryId ?? null);
+    params.push(e.account, e.delta, e.reason, e.purchaseId ?? null, e.redemptionId ?? null, e.earningEntryId ?? null, e.missionId ?? null);
   }
   const appended = values.length
     ? `WITH appended AS (
-         INSERT INTO ledger_entries (member_id, account, delta, reason, purchase_id, redemption_id, earning_entry_id, created_at) VALUES ${values.join(', ')}
+         INSERT INTO ledger_entries (member_id, account, delta, reason, purchase_id, redemption_id, earning_entry_id, mission_id, created_at) VALUES ${values.join(', ')}
        ) `
     : '';
   const rows = await tx.query<Balance>(

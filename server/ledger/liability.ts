@@ -15,6 +15,7 @@ const AVAILABLE_COLUMNS: Record<string, { column: Column; sign: 1 | -1 }> = {
   confirmation: { column: 'earnedPoints', sign: 1 },
   referral_bonus: { column: 'earnedPoints', sign: 1 },
   bonus: { column: 'earnedPoints', sign: 1 },
+  mission_bonus: { column: 'earnedPoints', sign: 1 },
   redemption: { column: 'spentPoints', sign: -1 },
   donation: { column: 'spentPoints', sign: -1 },
   expiry: { column: 'expiredPoints', sign: -1 },
@@ -22,6 +23,7 @@ const AVAILABLE_COLUMNS: Record<string, { column: Column; sign: 1 | -1 }> = {
   return: { column: 'takenBackPoints', sign: -1 },
   reversal: { column: 'takenBackPoints', sign: -1 },
   referral_bonus_reversal: { column: 'takenBackPoints', sign: -1 },
+  mission_bonus_reversal: { column: 'takenBackPoints', sign: -1 },
 };
 
 const monthKey = (d: Date) => d.toISOString().slice(0, 7);

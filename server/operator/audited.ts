@@ -8,7 +8,7 @@
  * inside the domain functions; their entry is written right after the change
  * commits, with the state read before it.
  */
-import type { Offer, PartnerInput, Reward } from '../../lib/contract/index.ts';
+import type { Mission, Offer, PartnerInput, Reward } from '../../lib/contract/index.ts';
 import type { Operator, OperatorRole } from '../../lib/contract/console.ts';
 import { eraseMember } from '../accounts/erasure.ts';
 import { type Actor, addOperator, updateOperator } from '../accounts/operators.ts';
@@ -16,6 +16,7 @@ import type { Db, Queryable } from '../db/index.ts';
 import { decideHeld } from '../purchases/fraud.ts';
 import { decideHeldReferral } from '../programme/referrals.ts';
 import { upsertOffer, upsertPartner, upsertReward } from '../catalog/upserts.ts';
+import { missionDoc, upsertMission } from '../programme/missions.ts';
 import { recordAudit } from './audit.ts';
 import { importCatalog, type CatalogKind, type ImportReport } from './catalog-import.ts';
 import { approveClaim, rejectClaim, type ApproveOutcome, type ClaimView } from './claims.ts';
@@ -77,6 +78,15 @@ export async function upsertCatalogItem(tx: Queryable, ctx: ActionContext, kind:
 export const putPartner = (db: Db, ctx: ActionContext, input: PartnerInput) => db.transaction((tx) => upsertCatalogItem(tx, ctx, 'partners', input)) as ReturnType<typeof upsertPartner>;
 export const putOffer = (db: Db, ctx: ActionContext, input: Offer) => db.transaction((tx) => upsertCatalogItem(tx, ctx, 'offers', input)) as ReturnType<typeof upsertOffer>;
 export const putReward = (db: Db, ctx: ActionContext, input: Reward) => db.transaction((tx) => upsertCatalogItem(tx, ctx, 'rewards', input)) as ReturnType<typeof upsertReward>;
+
+/** Creates or replaces a mission, with its audit entry in the same transaction; an unchanged mission is not logged. */
+export async function upsertMissionAudited(tx: Queryable, ctx: ActionContext, input: Mission) {
+  const before = await missionDoc(tx, input.id);
+  const result = await upsertMission(tx, input);
+  if (result.outcome !== 'unchanged') await audit(tx, ctx, 'mission.changed', 'mission', input.id, before, await missionDoc(tx, input.id));
+  return result;
+}
+export const putMission = (db: Db, ctx: ActionContext, input: Mission) => db.transaction((tx) => upsertMissionAudited(tx, ctx, input));
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -10,13 +10,15 @@ import type { Queryable } from '../db/index.ts';
 import { verifyLedger } from '../ledger/ledger.ts';
 import { verifyValuations } from '../ledger/valuations.ts';
 import { verifyExpiries } from '../ledger/expiry-verify.ts';
+import { verifyMissions } from '../ledger/missions-verify.ts';
 
 export async function ledgerVerification(db: Queryable): Promise<{ ok: boolean; lines: string[] }> {
-  const [{ members, mismatches }, charity, valuations, expiry] = await Promise.all([
+  const [{ members, mismatches }, charity, valuations, expiry, missions] = await Promise.all([
     verifyLedger(db),
     verifyCharities(db),
     verifyValuations(db),
     verifyExpiries(db),
+    verifyMissions(db),
   ]);
   const lines = [
     mismatches.length === 0
@@ -52,5 +54,12 @@ export async function ledgerVerification(db: Queryable): Promise<{ ok: boolean; 
       : `expiry MISMATCH: ${expiry.mismatches.length} problem(s) among ${expiry.expiries} expiries`,
   );
   for (const m of expiry.mismatches) lines.push(`  member ${m.memberId}, entry ${m.entryId}: ${m.problem}`);
-  return { ok: mismatches.length === 0 && charitiesOk && valuations.mismatches.length === 0 && expiry.mismatches.length === 0, lines };
+  lines.push(
+    missions.mismatches.length === 0
+      ? `missions ok: ${missions.completions} completion${missions.completions === 1 ? '' : 's'} held, ${missions.bonusPoints} points, each booked once and still holding`
+      : `missions MISMATCH: ${missions.mismatches.length} problem(s) among ${missions.completions} completions held`,
+  );
+  for (const m of missions.mismatches) lines.push(`  member ${m.memberId}, mission ${m.missionId}: ${m.problem}`);
+  const ok = mismatches.length === 0 && charitiesOk && valuations.mismatches.length === 0 && expiry.mismatches.length === 0 && missions.mismatches.length === 0;
+  return { ok, lines };
 }

@@ -21,6 +21,7 @@ import { reinstatementFor } from '../ledger/expiry.ts';
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from './purchase-view.ts';
 import { onPurchaseConfirmed, onQualifyingPurchaseLost, ReferralReason, stillQualifiesAt } from '../programme/referrals.ts';
 import { recomputeMemberTier } from '../programme/tiers.ts';
+import { reviewMissions } from '../programme/missions.ts';
 import { farBelowMemberAmount, flagAmount } from '../operator/amount-flags.ts';
 
 /** What a transition did: the contract's confirmation result statuses, minus `unknown`. */
@@ -332,6 +333,8 @@ export async function confirm(tx: Queryable, purchaseId: string, now: Date, amou
   const updated = await updateRow(tx, row, change, now);
   await afterConfirmedPointsChanged(tx, row.member_id, now);
   await onPurchaseConfirmed(tx, updated, now);
+  // A mission this purchase counts towards may now hold on confirmed purchases.
+  await reviewMissions(tx, row.member_id, row.detected_at, now);
   return result('applied', updated);
 }
 
@@ -373,6 +376,8 @@ export async function applyReturn(tx: Queryable, purchaseId: string, now: Date, 
   if (row.status === 'confirmed' && !(await stillQualifiesAt(tx, row.id, updated))) {
     await onQualifyingPurchaseLost(tx, row.id, ReferralReason.returnedBelowMinimum, now);
   }
+  // A spend mission may no longer hold at the lower amount.
+  if (row.status === 'confirmed') await reviewMissions(tx, row.member_id, row.detected_at, now);
   return result('applied', updated);
 }
 
@@ -422,6 +427,8 @@ async function endPurchase(tx: Queryable, purchaseId: string, now: Date, reason:
     await afterConfirmedPointsChanged(tx, row.member_id, now);
     // The referral bonus this purchase earned, if any, goes with it.
     await onQualifyingPurchaseLost(tx, row.id, ReferralReason.purchaseReversed, now);
+    // A mission completed with this purchase goes unless it still holds without it.
+    await reviewMissions(tx, row.member_id, row.detected_at, now);
   }
   return result('applied', updated);
 }

@@ -16,6 +16,7 @@ import { confirmPassword, memberFromRow } from './auth.ts';
 import { eraseMember } from '../accounts/erasure.ts';
 import { referralStatusOf } from '../programme/referrals.ts';
 import { upcomingExpiries } from '../ledger/expiry.ts';
+import { missionStandings } from '../programme/missions.ts';
 
 export const me = new Hono<AppEnv>();
 
@@ -130,7 +131,10 @@ me.get('/sync', async (c) => {
   const profile = profileFromRow(read[0]);
   const months = env.POINTS_EXPIRY_MONTHS;
   // Only a member with points to lose has anything to read about.
-  const upcoming = months > 0 && profile.balance.available > 0 ? await upcomingExpiries(memberReads(c), memberId, now(), months) : [];
+  const [upcoming, missions] = await Promise.all([
+    months > 0 && profile.balance.available > 0 ? upcomingExpiries(memberReads(c), memberId, now(), months) : [],
+    missionStandings(memberReads(c), memberId, now()),
+  ]);
   const body: SyncResponse = {
     ...profile,
     purchases: page.map(purchaseFromRow),
@@ -139,6 +143,7 @@ me.get('/sync', async (c) => {
     catalogVersion: String(catalog),
     offersVersion: String(offers),
     expiry: { months, upcoming },
+    missions,
   };
   return c.json(body, 200);
 });

@@ -25,7 +25,25 @@ function renderPopup(overrides: Partial<PopupAppProps> = {}) {
   return render(<PopupApp {...props} />);
 }
 
+const twoShops = {
+  mission: { id: 'two-shops', title: { de: 'Zwei Shops im Mai', en: 'Two shops in May' }, rule: { kind: 'distinct-partners' as const, count: 2 }, bonusPoints: 100, startsAt: '2025-05-01T00:00:00Z', endsAt: '2025-06-01T00:00:00Z', active: true },
+  progress: 1,
+  confirmedProgress: 1,
+  target: 2,
+  completed: false,
+};
+
 describe('PopupApp', () => {
+  it('signed in: shows the missions with their progress; signed out: none', async () => {
+    speak('en');
+    renderPopup({ state: popupState({ missions: [twoShops] }) });
+    const section = await screen.findByRole('region', { name: 'Missions' });
+    expect(plain(section.textContent)).toContain('Two shops in May1 of 2 partners · +100 points · until 31 May');
+    cleanup();
+    renderPopup({ state: popupState({ member: undefined, balance: undefined, missions: [twoShops] }) });
+    expect(screen.queryByRole('region', { name: 'Missions' })).toBeNull();
+  });
+
   it('signed out: offers sign-in, keeps local purchases and explains where the balance is', () => {
     speak('en');
     renderPopup({

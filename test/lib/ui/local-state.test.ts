@@ -22,7 +22,16 @@ describe('loadPopupState', () => {
     const db = await freshDb();
     await saveAccount(db, { token: 'secret-token', member, signedInAt: NOW.toISOString() });
     await saveCatalog(db, { partners, fetchedAt: NOW.toISOString() });
-    await db.put('syncState', { attempt: 0, balance: { available: 10, pending: 5, lifetime: 10 }, tier: 'basis', lastSyncAt: NOW.toISOString() }, CURRENT);
+    const missions = [
+      {
+        mission: { id: 'two-shops', title: { de: 'Zwei Shops', en: 'Two shops' }, rule: { kind: 'distinct-partners' as const, count: 2 }, bonusPoints: 100, startsAt: '2025-05-01T00:00:00Z', endsAt: '2025-06-01T00:00:00Z', active: true },
+        progress: 1,
+        confirmedProgress: 0,
+        target: 2,
+        completed: false,
+      },
+    ];
+    await db.put('syncState', { attempt: 0, balance: { available: 10, pending: 5, lifetime: 10 }, tier: 'basis', lastSyncAt: NOW.toISOString(), missions }, CURRENT);
     const local = receipt({ id: 'r1', orderId: '10023' });
     const tx = db.transaction(['purchases', 'outbox'], 'readwrite');
     await tx.objectStore('purchases').put(local);
@@ -34,6 +43,7 @@ describe('loadPopupState', () => {
     const state = await loadPopupState(db, NOW, false);
     expect(state.member?.memberNumber).toBe(member.memberNumber);
     expect(state.balance).toEqual({ available: 10, pending: 5, lifetime: 10 });
+    expect(state.missions).toEqual(missions);
     expect(state.purchases.map((p) => [p.orderId, p.state, p.shopName])).toEqual([['10023', 'local', 'Schuhhaus Beispiel']]);
     expect(state.sync).toEqual({ lastSyncAt: NOW.toISOString(), waiting: 1, online: false });
     expect(state.mutedShops).toEqual(['schuhhaus']);
