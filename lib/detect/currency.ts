@@ -14,7 +14,7 @@ import { minorUnitExponent } from '../contract/currency.ts';
  */
 const WRITTEN_CODES: ReadonlySet<string> = new Set(
   `EUR USD GBP CHF SEK NOK DKK ISK PLN CZK HUF RON BGN HRK RSD UAH TRY ILS CAD AUD NZD JPY CNY HKD SGD KRW
-   INR ZAR MXN BRL CLP AED SAR KWD BHD OMR JOD TND RUB TWD ARS COP UYU PEN`.split(/\s+/),
+   INR ZAR MXN BRL CLP AED SAR KWD BHD OMR JOD TND RUB TWD ARS COP UYU PEN XAF XOF`.split(/\s+/),
 );
 
 /**
@@ -67,6 +67,16 @@ function yen(hint: CurrencyHint | undefined): string {
   return hint?.currency === 'CNY' || languageOf(hint).language === 'zh' ? 'CNY' : 'JPY';
 }
 
+/** The CFA franc written "FCFA": Central Africa's (XAF) or West Africa's (XOF), by the shop's currency or the page's region. */
+const XOF_REGIONS: ReadonlySet<string> = new Set(['BJ', 'BF', 'CI', 'GW', 'ML', 'NE', 'SN', 'TG']);
+const XAF_REGIONS: ReadonlySet<string> = new Set(['CM', 'GA', 'CG', 'TD', 'CF', 'GQ']);
+function cfaFranc(hint: CurrencyHint | undefined): string | null {
+  const own = hint?.currency;
+  if (own === 'XAF' || own === 'XOF') return own;
+  const { region } = languageOf(hint);
+  return XOF_REGIONS.has(region) ? 'XOF' : XAF_REGIONS.has(region) ? 'XAF' : null;
+}
+
 type Resolver = string | ((hint: CurrencyHint | undefined) => string | null);
 
 /**
@@ -77,7 +87,7 @@ export const SIGNS: ReadonlyArray<readonly [string, Resolver]> = [
   ['US$', 'USD'], ['CA$', 'CAD'], ['AU$', 'AUD'], ['NZ$', 'NZD'], ['HK$', 'HKD'], ['Mex$', 'MXN'],
   ['C$', 'CAD'], ['A$', 'AUD'], ['S$', 'SGD'], ['R$', 'BRL'],
   ['SFr.', 'CHF'], ['Fr.', 'CHF'], ['kr.', krone], ['Kč', 'CZK'], ['zł', 'PLN'], ['Ft', 'HUF'], ['lei', 'RON'], ['лв', 'BGN'],
-  ['Euro', 'EUR'], ['EURO', 'EUR'], ['kr', krone], ['Kr', krone], ['руб.', 'RUB'], ['руб', 'RUB'], ['грн', 'UAH'], ['TL', 'TRY'],
+  ['FCFA', cfaFranc], ['Euro', 'EUR'], ['EURO', 'EUR'], ['kr', krone], ['Kr', krone], ['руб.', 'RUB'], ['руб', 'RUB'], ['грн', 'UAH'], ['TL', 'TRY'],
   ['€', 'EUR'], ['£', 'GBP'], ['$', dollar], ['¥', yen], ['￥', yen], ['₹', 'INR'], ['₩', 'KRW'], ['₺', 'TRY'], ['₪', 'ILS'], ['₴', 'UAH'], ['₽', 'RUB'],
   ['円', 'JPY'], ['元', 'CNY'], ['원', 'KRW'],
 ];

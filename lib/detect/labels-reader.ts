@@ -269,7 +269,8 @@ export function readLabels(page: Page): Reading | null {
       // Only a number right there: a thanks followed by another sentence names no order.
       const rest = lower.slice(end).replace(/^\s*[!.,:]?\s*/, '');
       const id = rest !== '' && !/^(?:#|no\.|nr\.|n[°º]|\d)/.test(rest) ? null : valueAfterLabel(piece, end, (text) => (/^\s*[!.,:]?\s*(?:#|no\.|nr\.)?\s*[A-Za-z0-9]/.test(text) ? orderIdAfterLabel(text.replace(/^\s*[!.,:]/, ''), 'reference') : null), 2);
-      if (id !== null && /\d/.test(id) && !idValues.has(id)) idValues.set(id, piece.text);
+      // A single digit after it is a count or a countdown ("支付成功 3秒跳转订单": redirected in 3 seconds), not an order.
+      if (id !== null && id.length >= 2 && /\d/.test(id) && !idValues.has(id)) idValues.set(id, piece.text);
     }
     // "Order RC-100482" standing alone, as a heading or as the line above one: the order it names.
     const heading = isHeading(element);

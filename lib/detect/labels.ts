@@ -54,7 +54,9 @@ export const ORDER_THANKS = new RegExp(
   anyOf(
     // A payment gateway's return page says the payment went through, the order's number often only in a link:
     // said only once the order is paid for, as surely as a thank-you
-    '(?:your )?payment (?:was |has been )?successfully (?:accepted|received|completed|processed|made)', 'your payment (?:was|has been) (?:successful|accepted|received)',
+    // … but not the condition a review step or an instruction sets: "dispatched once your payment has been received"
+    '(?<!(?:once|when|after|until|till|as soon as|before) )(?:your )?payment (?:was |has been )?successfully (?:accepted|received|completed|processed|made)',
+    '(?<!(?:once|when|after|until|till|as soon as|before) )your payment (?:was|has been) (?:successful|accepted|received)',
     '(?:ihre |deine )?zahlung (?:war|wurde) erfolgreich(?: (?:abgeschlossen|durchgeführt|verarbeitet))?', 'votre paiement a (?:bien )?été (?:accepté|effectué|reçu)',
     // German
     '(?:vielen |herzlichen |besten )?dank(?:e)?(?: sch(?:ö|oe)n)? f(?:ü|ue)r (?:ihre[nm]?|deine[nm]?|eure[nm]?) (?:bestellung|auftrag|einkauf|kauf)',
@@ -73,7 +75,9 @@ export const ORDER_THANKS = new RegExp(
     '(?:ihre|deine) bestellung ist unter der nummer',
     // English
     'thank(?:s| you)(?: so much| very much)?,? for (?:your|the) (?:order|purchase|business)',
-    'your order (?:has been|was|is|is now) (?:successfully )?(?:received|placed|confirmed|submitted|completed|complete|accepted|processed)',
+    'your order (?:has been|was|is|is now) (?:successfully )?(?:received|placed|confirmed|submitted|completed|complete|accepted|processed|registered)',
+    // A payment provider's return page (Vanilo with PayPal or Mollie): the order exists, its payment went through or is being captured
+    '(?:your )?payment for (?:your )?order #?[\\w-]{1,40} (?:was successful|has been (?:received|completed|accepted)|is being processed)',
     "we(?:'ve|’ve| have) received your order",
     'your order number is',
     'your order (?:#|no\\.? ?|number )?[\\w-]{1,40} (?:is|has been) (?:confirmed|received|placed)',
@@ -83,6 +87,13 @@ export const ORDER_THANKS = new RegExp(
     "(?:we(?:'ve|’ve| have)? )?(?:emailed|sent) (?:you )?(?:a |your )?(?:order )?(?:confirmation|receipt) (?:to|at) ",
     'your order is (?:now )?being processed',
     'you have successfully placed (?:an|your) order',
+    'your order and (?:your )?payment have been (?:successfully )?(?:processed|received|completed|accepted)',
+    // A membership bought like an order (Paid Memberships Pro), with its receipt on the page
+    'thank(?:s| you) for your membership', '(?:nous vous remercions|merci) (?:pour|de) votre adhésion', '(?:vielen )?dank f(?:ü|ue)r (?:ihre|deine) mitgliedschaft',
+    // "You will receive an order confirmation by e-mail shortly": said once the order exists (Django LFS), in each language
+    'you will (?:shortly |soon )?receive (?:an? |your )?(?:e-?mail )?(?:order )?confirmation(?: e-?mail)? (?:of|for) your order', 'you will (?:shortly |soon )?receive an? order confirmation',
+    'vous recevrez (?:sous peu |bientôt |prochainement |rapidement )?un (?:e-?mail|courriel|mail) de confirmation de (?:votre|la) commande',
+    '(?:wkrótce )?otrzymasz (?:e-?mail z )?potwierdzenie(?:m)? zamówienia',
     'we registered your order',
     // French
     'merci (?:pour|de) (?:votre|ta) (?:commande|achat)',
@@ -116,7 +127,7 @@ export const ORDER_THANKS = new RegExp(
     'obdrželi jsme (?:vaši |tvou )?objednávku', 'recebemos (?:a sua|o seu|sua|seu) (?:encomenda|pedido)', 'megkaptuk (?:a )?rendelés',
     // Polish
     'dziękujemy za (?:złożenie )?(?:zamówienia|zamówienie|zakup|zakupy)',
-    '(?:twoje|państwa|pana|pani)? ?zamówienie (?:zostało )?(?:(?:pomyślnie|poprawnie|prawidłowo) )?(?:przyjęte|złożone|potwierdzone|zrealizowane|przyjęto|przetworzone)',
+    '(?:twoje|państwa|pana|pani)? ?zamówienie (?:zostało )?(?:(?:pomyślnie|poprawnie|prawidłowo) )?(?:przyjęte|złożone|potwierdzone|zrealizowane|przyjęto|przetworzone|przekazane do realizacji)',
     'złożył(?:eś|aś|eś\\(-aś\\)) zamówienie',
     // Swedish
     'tack för (?:din|er) (?:beställning|order|köp)',
@@ -147,7 +158,7 @@ export const ORDER_THANKS = new RegExp(
     // Japanese
     'ご(?:注文|購入)(?:いただき|頂き)?[、,]?\\s?(?:誠に|まことに)?ありがとうございま(?:した|す)', 'ご注文を(?:承り|受け付け)ました', 'ご注文(?:が|を)完了(?:しました|いたしました)', '注文が確定しました',
     // Chinese
-    '(?:感谢|谢谢|感謝|謝謝)(?:您|你)的(?:订单|訂單|订购|訂購|购买|購買)', '(?:您的|你的)?订单(?:已经?)(?:提交|确认|收到|成功)', '(?:您的|你的)?訂單(?:已經?)(?:提交|確認|成立|送出)', '(?:下单|下單)成功', '订单提交成功',
+    '(?:感谢|谢谢|感謝|謝謝)(?:您|你)的(?:订单|訂單|订购|訂購|购买|購買)', '(?:您的|你的)?订单(?:已经?)(?:提交|确认|收到|成功)', '(?:您的|你的)?訂單(?:已經?)(?:提交|確認|成立|送出)', '(?:下单|下單)成功', '订单提交成功', '(?:支付|付款)成功',
     // Russian, Ukrainian
     'спасибо за (?:ваш |твой )?(?:заказ|покупку)', '(?:ваш )?заказ (?:№ ?\\S+ )?(?:успешно )?(?:оформлен|принят|создан|размещ[её]н|подтвержд[её]н)',
     'дякуємо за (?:ваше )?(?:замовлення|покупку)', '(?:ваше )?замовлення (?:№ ?\\S+ )?(?:успішно )?(?:оформлено|прийнято|створено|підтверджено)',
@@ -197,7 +208,9 @@ export const ORDER_NUMBER_LABEL = new RegExp(
     'best(?:ä|ae)tigung(?:snummer)?\\s?#',
     // English
     '(?:your )?order (?:reference|confirmation) (?:number|no\\.?|code)(?: is)?',
-    '(?:your )?order[ -]?(?:number|no\\.?|nr\\.?|id|reference|ref\\.?)(?: is)?',
+    '(?:your )?order[ -]?(?:number|no\\.?|nr\\.?|nbr\\.?|id|reference|ref\\.?)(?: is)?',
+    // "Your order has been registered with number 7KQ2M9XD4H1R" (Vanilo)
+    'order (?:has been|was) (?:registered|placed|received|created) (?:with|under) (?:the )?number',
     // Shopp's receipt: "Order Num:"
     'order num(?:\\.|:|\\b)',
     'your order # is',
@@ -307,6 +320,8 @@ export const PAYABLE_LABEL = new RegExp(
     'importo (?:pagato|da pagare)', 'montant (?:payé|à payer|réglé)', 'net à payer', 'reste à payer', 'betaald bedrag', 'te betalen',
     'do zapłaty', 'k (?:úhradě|úhrade|zaplacení)', 'att betala', 'at betale', 'å betale', 'fizetendő', 'maksettava', 'importe (?:pagado|a pagar)',
     'total (?:pagado|a pagar)', 'valor (?:pago|a pagar)', 'montante',
+    // A bank transfer's instruction names the sum to transfer (Phoca Cart: "Please transfer €90.90 to our account")
+    'please transfer', 'bitte überweisen sie', 'veuillez (?:virer|transférer)',
   ),
 );
 
@@ -379,7 +394,7 @@ export const PLACE_ORDER_BUTTON = new RegExp(
     'slutför (?:köp|beställning|order)', 'lägg order', 'köp nu', 'bekräfta (?:köp|beställning|order)', 'beställ',
     'bestil nu', 'gennemfør (?:køb|bestilling|ordre)', 'godkend (?:køb|ordre)', 'afgiv ordre', 'bekræft (?:køb|ordre)', 'køb nu',
     'objednat s povinností platby', 'dokončit objednávku', 'odeslat objednávku', 'závazně objednat', 'objednat a zaplatit', 'potvrdit objednávku',
-    '注文する', 'ご?注文を確定(?:する)?', '購入(?:する|を確定する)', '注文を完了する', '提交(?:订单|訂單)', '立即购买', '确认下单', '確認下單',
+    '注文する', 'ご?注文を確定(?:する)?', '購入(?:する|を確定する)', '注文を完了する', '提交(?:订单|訂單)', '立即购买', '确认下单', '確認下單', '(?:去|立即|确认)(?:支付|付款)', '(?:去|立即|確認)(?:支付|付款)',
     'оформить заказ', 'подтвердить заказ', 'купить', 'оплатить', 'оформити замовлення', 'підтвердити замовлення', 'siparişi (?:tamamla|onayla|ver)', 'satın al', 'ödemeyi tamamla',
     '결제하기', '주문하기', '구매하기',
   )})[.!]?$`,
@@ -399,7 +414,7 @@ export const FAILED_PAYMENT = new RegExp(
     "(?:could not|couldn't|couldn’t|were unable to|was unable to) (?:process|complete|authori[sz]e) (?:your|the) payment", 'payment (?:could not|couldn\'t|cannot) be (?:processed|completed|authori[sz]ed)',
     "(?:n'avons|n’avons) pas pu (?:traiter|valider) (?:votre|le) paiement", 'non (?:è stato possibile|siamo riusciti a) (?:elaborare|completare) il pagamento',
     'no (?:hemos podido|se ha podido) (?:procesar|completar) (?:tu|su|el) pago', '(?:konden|kunnen) (?:je|uw) betaling niet',
-    'payment (?:has |was )?(?:failed|declined|cancell?ed|unsuccessful|not successful|rejected|(?:could not|couldn\'t|couldn’t|cannot) be (?:processed|completed|taken|charged|captured|authori[sz]ed))',
+    'payment (?:has been |has |was )?(?:failed|declined|cancell?ed|unsuccessful|not successful|rejected|(?:could not|couldn\'t|couldn’t|cannot) be (?:processed|completed|taken|charged|captured|authori[sz]ed))',
     '(?:your )?order (?:has been |was )?(?:cancell?ed|failed)', 'order cannot be processed', 'transaction (?:failed|declined)',
     '(?:we noticed|there (?:was|is)) a problem with your order', 'wir haben ein problem mit ihrer bestellung', 'nous avons remarqué un problème avec votre commande',
     'abbiamo riscontrato un problema con il tuo ordine', 'hemos detectado un problema con (?:tu|su) pedido',

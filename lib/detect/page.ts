@@ -110,11 +110,11 @@ function hasKeyStem(text: string): boolean {
  * label, so it is not even normalised.
  */
 const KEY_STEMS = stemPattern(
-  'dank|thank|merci|successful|erfolgreich|votre paiement|bedank|grazie|gracias|agradec|orden|dzi.ku|tack|tak|d.kuj|akuj|kiitos|obrigad|k.sz.n|takk|mul.um|order|ordre|bestel|bestil|best.ll|auftrag|vorgang|commande|ordine|pedido|zam.wien|objedn|tilau|encomend|rendel|comand|confirm|best.tig|bevestig|conferm|potwierdz|bekr|potvr|vahvist|referen|riferiment|nummer|number|num.ro|numero|\\bnr\\b|\\bno\\.|n[°º]|total|totaa|bedrag|prijs|prix|preis|prezzo|precio|pre.o|cena|hinta|summe|summa|suma|gesamt|betrag|razem|cznie|i alt|celk|spolu|yhteens|sszes|\\bsum\\b|montant|importe|importo|kwota|belop|bel.p|bel.b|stka|amount|zahl|pay|paie|betal|pag|p.at|fizet|maksett|hrad|zaplacen|invoice|rechnung|factur|fattura|faktur|lasku|sz.mla|verwendungs|communication|causale|concepto|tytu|variabil|ocr|receipt|summary|capitulatif|eingegangen|erhalten|received|placed|processed|registr|ontvangen|geplaatst|ricevut|recibid|przyj.t|mottag|modtag|p.ijat|vastaanot|recebid|r.gz.t|fogadt|storn|cancel|annul|fehlgeschlagen|failed|declin|mislukt|fallit|fallid|powiod|misslyck|mislykk|nezda.il|zru.en|abgebrochen|anulowan|zu bezahlen|endsumme|rechnungsbetrag|mwst|vat|sipari|te.ekk.r|toplam|tutar',
+  'dank|thank|merci|successful|erfolgreich|votre paiement|bedank|grazie|gracias|agradec|orden|dzi.ku|tack|tak|d.kuj|akuj|kiitos|obrigad|k.sz.n|takk|mul.um|order|ordre|bestel|bestil|best.ll|auftrag|vorgang|commande|ordine|pedido|zam.wien|objedn|tilau|encomend|rendel|comand|confirm|best.tig|bevestig|conferm|potwierdz|bekr|potvr|vahvist|referen|riferiment|nummer|number|num.ro|numero|\\bnr\\b|\\bno\\.|n[°º]|total|totaa|bedrag|prijs|prix|preis|prezzo|precio|pre.o|cena|hinta|summe|summa|suma|gesamt|betrag|razem|cznie|i alt|celk|spolu|yhteens|sszes|\\bsum\\b|montant|importe|importo|kwota|belop|bel.p|bel.b|stka|amount|zahl|pay|paie|betal|pag|p.at|fizet|maksett|hrad|zaplacen|invoice|rechnung|factur|fattura|faktur|lasku|sz.mla|verwendungs|communication|causale|concepto|tytu|variabil|ocr|receipt|summary|capitulatif|eingegangen|erhalten|received|placed|processed|registr|ontvangen|geplaatst|ricevut|recibid|przyj.t|mottag|modtag|p.ijat|vastaanot|recebid|r.gz.t|fogadt|storn|cancel|annul|fehlgeschlagen|failed|declin|mislukt|fallit|fallid|powiod|misslyck|mislykk|nezda.il|zru.en|abgebrochen|anulowan|zu bezahlen|endsumme|rechnungsbetrag|mwst|vat|sipari|te.ekk.r|toplam|tutar|transfer|berweis|virer',
   'i',
 );
 /** The stems in other scripts, looked for only in text that has a letter of one (`OTHER_SCRIPTS`). */
-const KEY_STEMS_OTHER = /ευχαριστ|παραγγελ|σύνολ|ποσό|注文|購入|ありがとう|合計|金額|番号|订单|訂單|谢谢|感谢|感謝|謝謝|合计|总计|總計|金额|实付|应付|應付|請求|総額|小计|小計|заказ|спасибо|итого|сум|оплат|замовлен|дякуєм|сплат|주문|감사|합계|금액/i;
+const KEY_STEMS_OTHER = /支付成功|付款成功|ευχαριστ|παραγγελ|σύνολ|ποσό|注文|購入|ありがとう|合計|金額|番号|订单|訂單|谢谢|感谢|感謝|謝謝|合计|总计|總計|金额|实付|应付|應付|請求|総額|小计|小計|заказ|спасибо|итого|сум|оплат|замовлен|дякуєм|сплат|주문|감사|합계|금액/i;
 
 /**
  * The text nodes of the body that may hold a label, through the DOM's own
@@ -177,7 +177,7 @@ const STEMS = stemPattern(
   'dank|thank|merci|successful|erfolgreich|votre paiement|bedankt|grazie|gracias|agradec|orden|dzi.ku|tack|tak for|d.kuj|kiitos|obrigad|k.sz.n|takk|mul.um|akuj|order|bestell|auftrag|commande|ordine|pedido|zam.wien|objedn|tilau|encomend|rendel|comand|capitulatif|receipt|best.tig|confirm|bevestig|conferm|potwierdz|bekr.ft|bekreft|potvrz|sipari|te.ekk.r',
   'gi',
 );
-const STEMS_OTHER = /ευχαριστ|παραγγελ|注文|購入|ありがとう|订单|訂單|谢谢|感谢|感謝|謝謝|заказ|спасибо|замовлен|дякуєм|주문|감사/gi;
+const STEMS_OTHER = /支付成功|付款成功|ευχαριστ|παραγγελ|注文|購入|ありがとう|订单|訂單|谢谢|感谢|感謝|謝謝|заказ|спасибо|замовлен|дякуєм|주문|감사/gi;
 const MAX_STEMS = 400;
 
 function stemPositions(text: string): number[] {
