@@ -21,6 +21,8 @@ import {
   PAYABLE_LABEL,
   PAYMENT_REFERENCE_LABEL,
   INVOICE_NUMBER_HEADING,
+  INVOICE_NUMBER_LABEL,
+  BARE_PAID_LABEL,
   INVOICE_HEADING,
   THANK_YOU_HEADING,
   TAX_OR_SHIPPING_LABEL,
@@ -226,6 +228,7 @@ function totalKind(label: string): TotalKind | null {
   if (PARTIAL_TOTAL_LABEL.test(withoutIncluded) || TAX_OR_SHIPPING_LABEL.test(withoutIncluded)) return null;
   if (PAYABLE_LABEL.test(label)) return 'payable';
   if (GRAND_TOTAL_LABEL.test(label)) return 'grand';
+  if (BARE_PAID_LABEL.test(label.trim())) return 'plain';
   return TOTAL_LABEL.test(withoutIncluded) ? 'plain' : null;
 }
 
@@ -288,6 +291,10 @@ export function readLabels(page: Page): Reading | null {
         const id = orderIdAfterLabel(piece.text.slice(piece.text.length - invoiceNumber[1]!.length), 'invoice');
         if (id !== null) invoiceNumbers.add(id);
       }
+    }
+    if (lower.length <= 40 && INVOICE_NUMBER_LABEL.test(lower)) {
+      const number = valueAfterLabel(piece, piece.text.length, (text) => orderIdAfterLabel(text, 'invoice'), 2);
+      if (number !== null) invoiceNumbers.add(number);
     }
     if (lower.length <= 40 && PAYMENT_REFERENCE_LABEL.test(lower)) {
       const reference = valueAfterLabel(piece, piece.text.length, (text) => orderIdAfterLabel(text, 'reference'), 2);

@@ -99,7 +99,7 @@ export const ORDER_THANKS = new RegExp(
     'merci (?:pour|de) (?:votre|ta) (?:commande|achat)',
     "merci d'avoir (?:commandé|passé (?:votre )?commande|effectué votre commande)", "merci d’avoir (?:commandé|passé (?:votre )?commande)",
     'thank(?:s| you) for ordering', 'danke,? dass (?:sie|du) bei uns bestellt',
-    'nous vous remercions (?:de|pour) votre (?:commande|achat)',
+    'nous vous remercions (?:de|pour) votre (?:commande|achat)', 'nous avons (?:bien )?pris en compte votre commande',
     'votre commande (?:a (?:bien )?été|est) (?:bien )?(?:enregistrée|validée|reçue|confirmée|passée|prise en compte|envoyée|traitée|effectuée|finalisée)',
     'votre commande (?:sur|chez|auprès de) [^.!?]{1,40} a (?:bien )?été (?:enregistrée|validée|reçue|confirmée|prise en compte)',
     'récapitulatif de (?:votre )?commande vous a été envoyé',
@@ -150,7 +150,8 @@ export const ORDER_THANKS = new RegExp(
     // Hungarian
     'köszönjük (?:a |hogy )?(?:(?:meg)?rendelés(?:ed|ét|t|üket)|vásárlás(?:t|át|odat)|vásároltál|nálunk vásárolt)', '(?:rendelésed|rendelését) (?:sikeresen )?(?:rögzítettük|fogadtuk|megkaptuk)',
     // Norwegian
-    'takk for (?:din |handelen|bestillingen|ordren)(?:bestilling|ordre)?', '(?:din )?(?:bestilling|ordre) er (?:mottatt|bekreftet|registrert)', 'ordrebekreftelse',
+    'takk for (?:din |handelen|bestillingen|ordren)(?:bestilling|ordre)?', '(?:din )?(?:bestilling|ordre) er (?:mottatt|bekreftet|registrert)', 'ordrebekreftelse', 'bestillingsbekreftelse',
+    'vi har mottatt (?:din|deres) (?:bestilling|ordre)', 'vi har mottatt bestillingen din',
     // Romanian
     'mulțumim pentru (?:comanda|comandă|cumpărături|achiziți[ea]|achiziția ta)', 'gracias por comprar (?:con nosotros|en)', 'comanda (?:ta|dumneavoastră) a fost (?:înregistrată|plasată|confirmată)',
     // Greek
@@ -180,6 +181,10 @@ export const PAYMENT_REFERENCE_LABEL =
  */
 export const INVOICE_NUMBER_HEADING = /^(?:vat |tax )?(?:invoice|rechnung|facture|factuur|fattura|factura|faktura|faktúra|lasku|számla)\s*(?:#|no\.?|nr\.?|n[°º]\.?)?\s*([a-z0-9._/-]{0,30}\d[a-z0-9._/-]{0,30})$/;
 
+/** A label naming the invoice's or receipt's number on its own ("Invoice number:", "Rechnungsnummer:"): Snipcart's and Commerce.js's only number for the order. */
+export const INVOICE_NUMBER_LABEL =
+  /^(?:(?:invoice|receipt) (?:number|no\.?|#)|rechnungs-?(?:nummer|nr\.?)|num[ée]ro de (?:facture|reçu)|factuurnummer|numero (?:di )?fattura|n[úu]mero de factura|numer faktury)\s*:?$/;
+
 export const INVOICE_HEADING = /^(?:vat |tax )?(?:invoice|rechnung|facture|factuur|fattura|factura|faktura|faktúra|lasku|számla)(?: no\.?| nr\.?| #)?$/;
 
 /** Titles of a receipt page ("Receipt - Store", "Le reçu"). */
@@ -208,7 +213,7 @@ export const ORDER_NUMBER_LABEL = new RegExp(
     'best(?:ä|ae)tigung(?:snummer)?\\s?#',
     // English
     '(?:your )?order (?:reference|confirmation) (?:number|no\\.?|code)(?: is)?',
-    '(?:your )?order[ -]?(?:number|no\\.?|nr\\.?|nbr\\.?|id|reference|ref\\.?)(?: is)?',
+    '(?:your )?order[ -]?(?:number|no\\.?|nr\\.?|nbr\\.?|id|reference|ref\\.?)(?: is| for (?:your )?reference)?',
     // "Your order has been registered with number 7KQ2M9XD4H1R" (Vanilo)
     'order (?:has been|was) (?:registered|placed|received|created) (?:with|under) (?:the )?number',
     // Shopp's receipt: "Order Num:"
@@ -330,6 +335,12 @@ export const ORDER_WORD = /^(?:your |ihre |deine )?(?:order|bestellung|auftrag|c
 
 /** A heading that is an order's name: "Order R482193756", "Bestellung #A-10023", "Order 7c41e09". */
 export const ORDER_HEADING = /^(?:your |ihre |deine )?(?:order|bestellung|auftrag|commande|bestelling|ordine|pedido|encomenda|zamówienie|ordre|objednávka|tilaus|rendelés|beställning|bestilling|comanda)\s*(?:#|no\.?|nr\.?|n[°º]\.?|n\.º)?\s*((?=[A-Za-z._/-]*\d)[A-Za-z0-9][A-Za-z0-9._/-]{2,63})(?:\s+(?:bestätigt|confirmed|confirmée|bevestigd|confermato|confirmado|potwierdzone|bekräftad|bekræftet|potvrzena|placed|received|erhalten))?\s*[!.]?$/i;
+
+/**
+ * A receipt's bare "Paid" beside the amount (Crystallize's order page): a
+ * plain total, which a grand total beside it beats (an instalment "pagado").
+ */
+export const BARE_PAID_LABEL = /^(?:paid|bezahlt|payé|betaald|pagato|pagado|zapłacono|betalt|zaplaceno)\s*:?$/;
 
 /** A bare "total" label: the grand total unless the same summary has a more precise one. */
 export const TOTAL_LABEL = new RegExp(

@@ -45,24 +45,34 @@ export function parseMoney(text: string, hint?: string | CurrencyHint): Money | 
 
   const context = asHint(hint);
   const currencies: string[] = [];
+  const written: string[] = [];
+  let guessed = true;
   let unknownSign = false;
   rest = rest.replace(SIGN, (token) => {
     const code = resolveSign(token, context);
     if (code === null) unknownSign = true;
-    else currencies.push(code);
+    else {
+      currencies.push(code);
+      if (/^[A-Z]{3}$/.test(token)) written.push(code);
+      else if (!SHARED_SIGNS.has(token)) guessed = false;
+    }
     return ' ';
   });
   if (unknownSign) return null;
   rest = rest.trim();
   if (!/^\d[\d.,'’ ]*$/.test(rest)) return null;
 
-  const currency = pickCurrency(currencies, context?.currency);
+  // "$116.55 GBP" (Commerce.js's template puts a `$` before every amount): a written code beats a shared sign's guess.
+  const currency = written.length === 1 && guessed ? (written[0] ?? null) : pickCurrency(currencies, context?.currency);
   if (currency === null) return null;
   const exponent = currencyExponent(currency) ?? 2;
   const amountMinor = numberToMinor(rest, exponent);
   if (amountMinor === null) return null;
   return { amountMinor, currency };
 }
+
+/** Signs that several currencies share, resolved by a guess from the shop and the page (currency.ts). */
+const SHARED_SIGNS: ReadonlySet<string> = new Set(['$', 'kr', 'kr.', 'Kr', '¥', '￥']);
 
 function pickCurrency(found: string[], fallbackCurrency: string | undefined): string | null {
   const distinct = new Set(found);

