@@ -381,7 +381,7 @@ export const TAX_OR_SHIPPING_LABEL = new RegExp(
 
 /** "incl. 19 % MwSt.", "(dont TVA 20 %)": what a total says it includes, which is not a reason to refuse it. */
 export const INCLUDED_PHRASE =
-  /(?:(?:tax|vat|mwst\.?|ust\.?|tva|btw|iva|moms|dph)\s*(?:incl(?:uded)?|inkl|inclusive|inc)\.?|inkl\.?|incl\.?|inc\.|including|includes?|inklusive|enth(?:ä|ae)lt|enthalten|darin|dont|incluido|inclusa|compris|zawiera|vč\.?|včetně|inklusiv|med)\s*(?:[^,;)]|,(?=\d))*/gi;
+  /(?:(?:taxes|tax|vat|mwst\.?|ust\.?|tva|btw|iva|impuestos|imposte|impostos|moms|dph)\s*(?:incl(?:uded)?|inkl|inclusive|inc)\.?|inkl\.?|incl\.?|inc\.|including|includes?|inklusive|enth(?:ä|ae)lt|enthalten|darin|dont|incluido|inclusa|compris|zawiera|vč\.?|včetně|inklusiv|med)\s*(?:[^,;)]|,(?=\d))*/gi;
 
 /**
  * The button that places the order on the final review step (§312j BGB asks

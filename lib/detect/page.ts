@@ -128,7 +128,11 @@ function collectTexts(doc: Document, root: Element | null): TextPiece[] {
   const SHOW_TEXT = 4;
   const walker = doc.createTreeWalker(root, SHOW_TEXT);
   for (let node = walker.nextNode(); node !== null && pieces.length < MAX_TEXT_PIECES; node = walker.nextNode()) {
-    const raw = node.nodeValue ?? '';
+    // Adjacent text nodes are read as one, as a browser's parser makes them: linkedom (the CLI's DOM) splits a text at
+    // each character reference, "Vielen Dank f" · "ü" · "r Ihre Bestellung".
+    if (node.previousSibling?.nodeType === TEXT_NODE) continue;
+    let raw = node.nodeValue ?? '';
+    for (let next = node.nextSibling; next !== null && next.nodeType === TEXT_NODE && raw.length <= MAX_PIECE_LENGTH * 4; next = next.nextSibling) raw += next.nodeValue ?? '';
     if (raw.length < 2 || raw.length > MAX_PIECE_LENGTH * 4 || !hasKeyStem(raw)) continue;
     const element = node.parentNode as Element | null;
     if (element === null || SKIPPED.has(element.tagName) || isHidden(element)) continue;
