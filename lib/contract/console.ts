@@ -101,3 +101,82 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AUDIT_PAGE_DEFAULT = 50;
 export const AUDIT_PAGE_MAX = 500;
 export const AuditPage = z.object({ entries: z.array(AuditEntry), nextCursor: z.nullable(z.string().check(z.maxLength(20))) });
+
+/** The longest period `GET /v1/admin/overview` reports at once, in days. */
+export const MAX_OVERVIEW_DAYS = 366;
+/** The default period: the last 30 days, today included. */
+export const DEFAULT_OVERVIEW_DAYS = 30;
+/** Up to this many days a period is shown per day by default, longer ones per week. */
+export const OVERVIEW_DAILY_UP_TO_DAYS = 62;
+export const OVERVIEW_INTERVALS = ['day', 'week'] as const;
+export const OverviewInterval = z.enum(OVERVIEW_INTERVALS);
+export type OverviewInterval = z.infer<typeof OverviewInterval>;
+
+const Day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a day such as 2026-03-01'), z.maxLength(10));
+/** A share from 0 to 1; null when there is nothing to divide by. */
+const Rate = z.nullable(z.number().check(z.gte(0), z.lte(1)));
+
+/** One day or week (starting Monday, UTC) of the overview's charts. */
+export const OverviewBucket = z.object({
+  /** The bucket's first day (UTC). */
+  start: Day,
+  /** Members with at least one purchase detected in the bucket. */
+  activeMembers: z.int(),
+  newMembers: z.int(),
+  purchases: z.int(),
+  /** Points of the bucket's purchases as they stand now, rejected ones left out. */
+  pointsBooked: z.int(),
+  /** Purchases the partner confirmed (returned later or not). */
+  confirmedPurchases: z.int(),
+  rejectedPurchases: z.int(),
+  /** Points that became available: confirmations, referral bonuses, programme bonuses. */
+  pointsIssued: z.int(),
+  /** Points spent on vouchers and donations. */
+  pointsRedeemed: z.int(),
+  /** Breakage: points that expired unspent (less expired points given back on a return). */
+  pointsExpired: z.int(),
+  /** Every member's available points at the end of the bucket (debts count negative): the outstanding liability. */
+  availableAtEnd: z.int(),
+  pendingAtEnd: z.int(),
+});
+export type OverviewBucket = z.infer<typeof OverviewBucket>;
+
+/**
+ * `GET /v1/admin/overview?from=&to=&interval=` (every operator role): the
+ * programme's figures over a period of whole UTC days, `from` and `to`
+ * included. Purchases count by the time the order was detected; members by
+ * the time they registered; points by the time they were booked.
+ */
+export const ProgrammeOverview = z.object({
+  from: Day,
+  to: Day,
+  interval: OverviewInterval,
+  totals: z.object({
+    activeMembers: z.int(),
+    newMembers: z.int(),
+    purchases: z.int(),
+    pointsBooked: z.int(),
+    confirmedPurchases: z.int(),
+    rejectedPurchases: z.int(),
+    pendingPurchases: z.int(),
+    /** Confirmed purchases of all purchases of the period. */
+    confirmationRate: Rate,
+    rejectionRate: Rate,
+    /** Active members with two purchases or more in the period. */
+    repeatMembers: z.int(),
+    /** Repeat members of all active members. */
+    repeatPurchaseRate: Rate,
+    pointsIssued: z.int(),
+    pointsRedeemed: z.int(),
+    /** Points redeemed per point issued in the period (above 1 when members spend more than they earn). */
+    redemptionRate: z.nullable(z.number().check(z.gte(0))),
+    /** Breakage in the period. */
+    pointsExpired: z.int(),
+    /** The outstanding liability at the end of the period. */
+    availableAtEnd: z.int(),
+    pendingAtEnd: z.int(),
+  }),
+  /** Oldest first, every day or week of the period, empty ones too. */
+  series: z.array(OverviewBucket),
+});
+export type ProgrammeOverview = z.infer<typeof ProgrammeOverview>;
