@@ -4,7 +4,7 @@
  * Answers are checked against the shared contract where one exists.
  */
 import * as z from 'zod/mini';
-import { ConsoleSession } from '../lib/contract/console.ts';
+import { ConsoleSession, type OverviewInterval, ProgrammeOverview } from '../lib/contract/console.ts';
 
 export class ApiFailure extends Error {
   constructor(
@@ -25,6 +25,7 @@ export interface Api {
   claims(status: 'open' | 'approved' | 'rejected'): Promise<ClaimItem[]>;
   approve(id: string): Promise<void>;
   reject(id: string, reason: string): Promise<void>;
+  overview(period: { from: string; to: string; interval?: OverviewInterval }): Promise<ProgrammeOverview>;
 }
 
 export const ClaimItem = z.object({
@@ -91,6 +92,10 @@ export function createApi(fetcher: typeof fetch = fetch): Api {
     },
     async reject(id, reason) {
       await call('POST', `/v1/admin/claims/${encodeURIComponent(id)}/reject`, reason ? { reason } : {});
+    },
+    async overview({ from, to, interval }) {
+      const q = new URLSearchParams({ from, to, ...(interval ? { interval } : {}) });
+      return ProgrammeOverview.parse(await call('GET', `/v1/admin/overview?${q}`));
     },
   };
 }
