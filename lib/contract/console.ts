@@ -180,3 +180,26 @@ export const ProgrammeOverview = z.object({
   series: z.array(OverviewBucket),
 });
 export type ProgrammeOverview = z.infer<typeof ProgrammeOverview>;
+
+/** The most claims or holds one bulk decision takes. */
+export const MAX_BULK_DECISIONS = 100;
+const DecisionIds = z.array(z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a UUID'), z.maxLength(36))).check(
+  z.minLength(1),
+  z.maxLength(MAX_BULK_DECISIONS),
+);
+/** `POST /v1/admin/claims/decisions`: one decision for several claims; rejecting needs a reason. */
+export const ClaimDecisions = z.strictObject({ decision: z.enum(['approve', 'reject']), ids: DecisionIds, reason: z.optional(singleLine(1, 200)) });
+export type ClaimDecisions = z.infer<typeof ClaimDecisions>;
+/** `POST /v1/admin/review/decisions`: one decision for several held purchases or referrals; rejecting needs a reason. */
+export const HoldDecisions = z.strictObject({ decision: z.enum(['release', 'reject']), ids: DecisionIds, reason: z.optional(singleLine(1, 200)) });
+export type HoldDecisions = z.infer<typeof HoldDecisions>;
+/** Each item's fate, in the order sent: decided (with what it is now), or refused with the reason (decided already, unknown). */
+export const DecisionResult = z.object({
+  id: z.string().check(z.maxLength(36)),
+  outcome: z.enum(['decided', 'refused']),
+  /** Decided: the claim's new status, or `purchase`/`referral` for a hold. */
+  status: z.optional(z.string().check(z.maxLength(32))),
+  message: z.optional(z.string().check(z.maxLength(300))),
+});
+export type DecisionResult = z.infer<typeof DecisionResult>;
+export const DecisionResults = z.object({ results: z.array(DecisionResult) });

@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { CatalogImportRequest, ConfirmationFileRequest, ErasureByOperator, OperatorReason } from '../../lib/contract/console.ts';
+import { CatalogImportRequest, ClaimDecisions, ConfirmationFileRequest, ErasureByOperator, HoldDecisions, OperatorReason } from '../../lib/contract/console.ts';
 import { staleReads, type AppEnv } from '../platform/app.ts';
 import { badRequest, readJson } from '../platform/http.ts';
 import { listClaims, type ClaimView } from '../operator/claims.ts';
@@ -21,6 +21,7 @@ import {
   importConfirmationsAudited,
   rejectClaimAudited,
 } from '../operator/audited.ts';
+import { decideClaims, decideHolds } from '../operator/bulk-decisions.ts';
 import { actionContext, refusalsAs4xx } from './operator-context.ts';
 
 export const adminOperations = new Hono<AppEnv>();
@@ -54,6 +55,13 @@ adminOperations.get('/claims', async (c) => {
   return c.json({ claims: claims.slice(0, QUEUE_PAGE).map(claimOut) }, 200);
 });
 
+/** Several claims, one decision: each is decided (and logged) on its own and answered per item. */
+adminOperations.post('/claims/decisions', async (c) => {
+  const body = await readJson(c, ClaimDecisions);
+  if (body.decision === 'reject' && !body.reason) throw badRequest('reason: rejecting several claims at once needs the reason the members will be given');
+  return c.json({ results: await decideClaims(c.get('deps').db, actionContext(c), body) }, 200);
+});
+
 adminOperations.post('/claims/:id/approve', async (c) => {
   const outcome = await refusalsAs4xx(() => approveClaimAudited(c.get('deps').db, actionContext(c), c.req.param('id')));
   return c.json({ claim: claimOut(outcome.claim), booking: outcome.booking, purchase: outcome.result.purchase ?? null }, 200);
@@ -78,6 +86,13 @@ adminOperations.get('/review', async (c) => {
     },
     200,
   );
+});
+
+/** Several held purchases or referrals, one decision, answered per item. */
+adminOperations.post('/review/decisions', async (c) => {
+  const body = await readJson(c, HoldDecisions);
+  if (body.decision === 'reject' && !body.reason) throw badRequest('reason: rejecting several holds at once needs a reason for the audit log');
+  return c.json({ results: await decideHolds(c.get('deps').db, actionContext(c), body) }, 200);
 });
 
 for (const decision of ['release', 'reject'] as const) {

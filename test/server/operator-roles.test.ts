@@ -64,6 +64,8 @@ describe.each(backends)('operator roles (%s)', (backend) => {
     { method: 'GET', route: '/v1/admin/claims', path: () => '/v1/admin/claims?status=open', allowed: READERS },
     { method: 'POST', route: '/v1/admin/claims/:id/approve', path: () => `/v1/admin/claims/${anyId()}/approve`, allowed: REVIEWERS },
     { method: 'POST', route: '/v1/admin/claims/:id/reject', path: () => `/v1/admin/claims/${anyId()}/reject`, body: () => ({ reason: 'no receipt' }), allowed: REVIEWERS },
+    { method: 'POST', route: '/v1/admin/claims/decisions', path: () => '/v1/admin/claims/decisions', body: () => ({ decision: 'approve', ids: [anyId()] }), allowed: REVIEWERS },
+    { method: 'POST', route: '/v1/admin/review/decisions', path: () => '/v1/admin/review/decisions', body: () => ({ decision: 'release', ids: [anyId()] }), allowed: REVIEWERS },
     { method: 'GET', route: '/v1/admin/review', path: () => '/v1/admin/review', allowed: READERS },
     { method: 'POST', route: '/v1/admin/review/:id/release', path: () => `/v1/admin/review/${anyId()}/release`, allowed: REVIEWERS },
     { method: 'POST', route: '/v1/admin/review/:id/reject', path: () => `/v1/admin/review/${anyId()}/reject`, allowed: REVIEWERS },
