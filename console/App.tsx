@@ -4,14 +4,15 @@ import type { ConsoleSession } from '../lib/contract/console.ts';
 import { type Api, ApiFailure } from './api.ts';
 import { Claims } from './Claims.tsx';
 import { type Locale, type Words, words } from './i18n.ts';
+import { Holds } from './Holds.tsx';
 import { Overview } from './Overview.tsx';
 import { SignIn } from './SignIn.tsx';
 
-export const PAGES = ['overview', 'claims'] as const;
+export const PAGES = ['overview', 'claims', 'holds'] as const;
 export type Page = (typeof PAGES)[number];
 
 const pageOfHash = (hash: string): Page => (PAGES as readonly string[]).includes(hash.slice(1)) ? (hash.slice(1) as Page) : 'overview';
-const pageTitle = (t: Words, page: Page) => ({ overview: t.overview, claims: t.claims })[page];
+const pageTitle = (t: Words, page: Page) => ({ overview: t.overview, claims: t.claims, holds: t.holds })[page];
 
 export function App({ api, locale }: { api: Api; locale: Locale }) {
   const t = words[locale];
@@ -38,6 +39,7 @@ export function App({ api, locale }: { api: Api; locale: Locale }) {
   if (session === undefined) return <main aria-busy="true">{error ? <p role="alert">{t.failed} {error}</p> : t.loading}</main>;
   if (session === null) return <SignIn api={api} t={t} onSignedIn={setSession} />;
   const role = session.operator.role;
+  const mayReview = role === 'reviewer' || role === 'admin';
   return (
     <>
       <header>
@@ -61,7 +63,8 @@ export function App({ api, locale }: { api: Api; locale: Locale }) {
       <main>
         {error && <p role="alert">{t.failed} {error}</p>}
         {page === 'overview' && <Overview api={api} t={t} locale={locale} onFailure={onFailure} />}
-        {page === 'claims' && <Claims api={api} t={t} locale={locale} canDecide={['reviewer', 'admin'].includes(role)} onFailure={onFailure} />}
+        {page === 'claims' && <Claims api={api} t={t} locale={locale} canDecide={mayReview} onFailure={onFailure} />}
+        {page === 'holds' && <Holds api={api} t={t} locale={locale} canDecide={mayReview} onFailure={onFailure} />}
       </main>
     </>
   );

@@ -4,7 +4,7 @@
  * Answers are checked against the shared contract where one exists.
  */
 import * as z from 'zod/mini';
-import { ConsoleSession, type OverviewInterval, ProgrammeOverview } from '../lib/contract/console.ts';
+import { ConsoleSession, type DecisionResult, DecisionResults, type OverviewInterval, ProgrammeOverview } from '../lib/contract/console.ts';
 
 export class ApiFailure extends Error {
   constructor(
@@ -26,7 +26,28 @@ export interface Api {
   approve(id: string): Promise<void>;
   reject(id: string, reason: string): Promise<void>;
   overview(period: { from: string; to: string; interval?: OverviewInterval }): Promise<ProgrammeOverview>;
+  decideClaims(decision: 'approve' | 'reject', ids: string[], reason?: string): Promise<DecisionResult[]>;
+  holds(): Promise<HoldQueue>;
+  decideHolds(decision: 'release' | 'reject', ids: string[], reason?: string): Promise<DecisionResult[]>;
 }
+
+export const HoldItem = z.object({
+  purchaseId: z.string(),
+  memberId: z.string(),
+  partnerId: z.string(),
+  orderId: z.string(),
+  amountMinor: z.number(),
+  currency: z.string(),
+  points: z.number(),
+  createdAt: z.string(),
+  status: z.string(),
+  reason: z.string(),
+});
+export type HoldItem = z.infer<typeof HoldItem>;
+export const HeldReferralItem = z.object({ referredId: z.string(), referrerId: z.string(), status: z.string(), reason: z.string(), createdAt: z.string() });
+export type HeldReferralItem = z.infer<typeof HeldReferralItem>;
+const HoldQueue = z.object({ purchases: z.array(HoldItem), referrals: z.array(HeldReferralItem) });
+export type HoldQueue = z.infer<typeof HoldQueue>;
 
 export const ClaimItem = z.object({
   id: z.string(),
@@ -96,6 +117,15 @@ export function createApi(fetcher: typeof fetch = fetch): Api {
     async overview({ from, to, interval }) {
       const q = new URLSearchParams({ from, to, ...(interval ? { interval } : {}) });
       return ProgrammeOverview.parse(await call('GET', `/v1/admin/overview?${q}`));
+    },
+    async decideClaims(decision, ids, reason) {
+      return DecisionResults.parse(await call('POST', '/v1/admin/claims/decisions', { decision, ids, ...(reason ? { reason } : {}) })).results;
+    },
+    async holds() {
+      return HoldQueue.parse(await call('GET', '/v1/admin/review'));
+    },
+    async decideHolds(decision, ids, reason) {
+      return DecisionResults.parse(await call('POST', '/v1/admin/review/decisions', { decision, ids, ...(reason ? { reason } : {}) })).results;
     },
   };
 }

@@ -28,6 +28,9 @@ export function fakeApi(role: OperatorRole | null, overrides: Partial<Api> = {})
     approve: async () => {},
     reject: async () => {},
     overview: async ({ from, to }) => emptyOverview(from, to),
+    decideClaims: async (decision, ids) => ids.map((id) => ({ id, outcome: 'decided' as const, status: decision === 'approve' ? 'approved' : 'rejected' })),
+    holds: async () => ({ purchases: [], referrals: [] }),
+    decideHolds: async (_decision, ids) => ids.map((id) => ({ id, outcome: 'decided' as const, status: 'purchase' })),
     ...overrides,
   };
 }
