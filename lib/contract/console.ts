@@ -4,7 +4,7 @@
  * Kept apart from index.ts, which the extension bundles.
  */
 import * as z from 'zod/mini';
-import { isSafeText } from './index.ts';
+import { Earn, FraudLimits, isSafeText, MIN_HOLD_DAYS, Partner, PartnerInput, Slug } from './index.ts';
 
 /**
  * What each role may do (docs/operators.md): a viewer reads; a reviewer also
@@ -203,3 +203,40 @@ export const DecisionResult = z.object({
 });
 export type DecisionResult = z.infer<typeof DecisionResult>;
 export const DecisionResults = z.object({ results: z.array(DecisionResult) });
+
+/** The most partners one `GET /v1/admin/partners` page lists. */
+export const PARTNER_PAGE_MAX = 200;
+export const PARTNER_PAGE_DEFAULT = 50;
+
+/** A partner as the operator sees it: the catalogue document, its limits, and its reliability whatever the sample. */
+export const AdminPartner = z.object({
+  partner: Partner,
+  fraud: z.nullable(FraudLimits),
+  reliability: z.nullable(
+    z.object({
+      confirmedShare: z.number().check(z.gte(0), z.lte(1)),
+      /** Median whole days from recording to confirmation; null before the first confirmation. */
+      medianDaysToConfirm: z.nullable(z.int()),
+      /** Finished purchases the figures rest on. */
+      sample: z.int(),
+    }),
+  ),
+});
+export type AdminPartner = z.infer<typeof AdminPartner>;
+/** `GET /v1/admin/partners?q=&after=&limit=`: by id; `nextAfter` asks for the next page. */
+export const AdminPartnerPage = z.object({ partners: z.array(AdminPartner), nextAfter: z.nullable(Slug) });
+export type AdminPartnerPage = z.infer<typeof AdminPartnerPage>;
+
+/**
+ * `PATCH /v1/admin/partners/:id`: the fields the console's form changes;
+ * what is left out (the secret, detection rules, limits) stays as stored.
+ */
+export const PartnerEdit = z.strictObject({
+  name: z.optional(PartnerInput.shape.name),
+  category: z.optional(PartnerInput.shape.category),
+  domains: z.optional(PartnerInput.shape.domains),
+  earn: z.optional(Earn),
+  holdDays: z.optional(z.int().check(z.minimum(MIN_HOLD_DAYS), z.maximum(365))),
+  autoConfirm: z.optional(z.boolean()),
+});
+export type PartnerEdit = z.infer<typeof PartnerEdit>;

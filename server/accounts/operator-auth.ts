@@ -184,6 +184,7 @@ export async function verifyOperatorCredentials(c: Context<AppEnv>, email: strin
  */
 export const ADMIN_ROUTE_PERMISSIONS: readonly { method: string; path: RegExp; permission: Permission }[] = [
   { method: 'PUT', path: /^\/v1\/admin\/(partners|offers|rewards)\/[^/]+$/, permission: 'catalog' },
+  { method: 'PATCH', path: /^\/v1\/admin\/partners\/[^/]+$/, permission: 'catalog' },
   { method: 'POST', path: /^\/v1\/admin\/imports\/[^/]+$/, permission: 'catalog' },
   { method: 'POST', path: /^\/v1\/admin\/confirmations\/[^/]+$/, permission: 'catalog' },
   { method: 'POST', path: /^\/v1\/admin\/claims\/[^/]+\/(approve|reject)$/, permission: 'review' },

@@ -7,12 +7,16 @@
  */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { Offer, PartnerInput, Reward } from '../../lib/contract/index.ts';
-import type { AppEnv } from '../platform/app.ts';
+import { isSafeText, Offer, PartnerInput, Reward, Slug } from '../../lib/contract/index.ts';
+import { PARTNER_PAGE_DEFAULT, PARTNER_PAGE_MAX, PartnerEdit } from '../../lib/contract/console.ts';
+import { listPartnersForOperator } from '../catalog/partners-admin.ts';
+import { refreshReliabilityIfStale, reliabilityState } from '../catalog/reliability.ts';
+import { editPartner } from '../operator/partner-edit.ts';
+import { staleReads, type AppEnv } from '../platform/app.ts';
 import { requirePermission } from '../accounts/operator-auth.ts';
 import { readOutbox } from '../accounts/mail.ts';
 import { badRequest, notFound, readJson } from '../platform/http.ts';
-import { actionContext } from './operator-context.ts';
+import { actionContext, refusalsAs4xx } from './operator-context.ts';
 import { putOffer, putPartner, putReward } from '../operator/audited.ts';
 
 export const admin = new Hono<AppEnv>();
@@ -38,6 +42,30 @@ admin.put('/partners/:id', async (c) => {
   samePathId(c.req.param('id'), input.id);
   const { partner, outcome } = await putPartner(c.get('deps').db, actionContext(c), input);
   return c.json({ partner }, statusOf(outcome));
+});
+
+/** The catalogue for the console: limits and reliability with each partner, paged by id, `q` searching id, name and domains. */
+admin.get('/partners', async (c) => {
+  const q = c.req.query('q');
+  const after = c.req.query('after');
+  const rawLimit = c.req.query('limit');
+  if (q !== undefined && (q.length > 100 || !isSafeText(q))) throw badRequest('q: up to 100 printable characters');
+  if (after !== undefined && !Slug.safeParse(after).success) throw badRequest('after: a partner id');
+  const limit = rawLimit === undefined ? PARTNER_PAGE_DEFAULT : /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : 0;
+  if (limit < 1 || limit > PARTNER_PAGE_MAX) throw badRequest(`limit: a whole number from 1 to ${PARTNER_PAGE_MAX}`);
+  const deps = c.get('deps');
+  // The figures are cached; recomputed here when older than the catalogue allows, as GET /v1/partners does.
+  await refreshReliabilityIfStale(deps.db, deps.now(), await reliabilityState(deps.db));
+  return c.json(await listPartnersForOperator(staleReads(deps), { ...(q ? { q } : {}), ...(after ? { after } : {}), limit }), 200);
+});
+
+/** Changes the fields of a partner the console's form shows; the secret, detection rules and limits stay. */
+admin.patch('/partners/:id', async (c) => {
+  const id = c.req.param('id');
+  if (!Slug.safeParse(id).success) throw badRequest('id: a partner id');
+  const edit = await readJson(c, PartnerEdit);
+  const partner = await refusalsAs4xx(() => editPartner(c.get('deps').db, actionContext(c), id, edit));
+  return c.json({ partner }, 200);
 });
 
 /** The most mails one outbox answer lists. */

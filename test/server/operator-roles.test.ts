@@ -52,6 +52,8 @@ describe.each(backends)('operator roles (%s)', (backend) => {
     { method: 'GET', route: '/v1/admin/points-liability', path: () => '/v1/admin/points-liability?months=3', allowed: READERS },
     { method: 'GET', route: '/v1/admin/overview', path: () => '/v1/admin/overview?from=2026-01-01&to=2026-01-31', allowed: READERS },
     { method: 'GET', route: '/v1/admin/outbox', path: () => '/v1/admin/outbox', allowed: ADMINS },
+    { method: 'GET', route: '/v1/admin/partners', path: () => '/v1/admin/partners?limit=5', allowed: READERS },
+    { method: 'PATCH', route: '/v1/admin/partners/:id', path: () => `/v1/admin/partners/${partnerId}`, body: () => ({ name: `Edited ${randomUUID()}` }), allowed: CATALOG },
     { method: 'PUT', route: '/v1/admin/partners/:id', path: () => `/v1/admin/partners/${partnerId}`, body: () => partnerBody(partnerId, { name: `Renamed ${randomUUID()}` }), allowed: CATALOG },
     {
       method: 'PUT',
