@@ -6,13 +6,14 @@ import { Claims } from './Claims.tsx';
 import { type Locale, type Words, words } from './i18n.ts';
 import { Holds } from './Holds.tsx';
 import { Overview } from './Overview.tsx';
+import { Partners } from './Partners.tsx';
 import { SignIn } from './SignIn.tsx';
 
-export const PAGES = ['overview', 'claims', 'holds'] as const;
+export const PAGES = ['overview', 'claims', 'holds', 'partners'] as const;
 export type Page = (typeof PAGES)[number];
 
 const pageOfHash = (hash: string): Page => (PAGES as readonly string[]).includes(hash.slice(1)) ? (hash.slice(1) as Page) : 'overview';
-const pageTitle = (t: Words, page: Page) => ({ overview: t.overview, claims: t.claims, holds: t.holds })[page];
+const pageTitle = (t: Words, page: Page) => ({ overview: t.overview, claims: t.claims, holds: t.holds, partners: t.partners })[page];
 
 export function App({ api, locale }: { api: Api; locale: Locale }) {
   const t = words[locale];
@@ -40,6 +41,7 @@ export function App({ api, locale }: { api: Api; locale: Locale }) {
   if (session === null) return <SignIn api={api} t={t} onSignedIn={setSession} />;
   const role = session.operator.role;
   const mayReview = role === 'reviewer' || role === 'admin';
+  const mayEditCatalog = role === 'partner-manager' || role === 'admin';
   return (
     <>
       <header>
@@ -64,6 +66,7 @@ export function App({ api, locale }: { api: Api; locale: Locale }) {
         {error && <p role="alert">{t.failed} {error}</p>}
         {page === 'overview' && <Overview api={api} t={t} locale={locale} onFailure={onFailure} />}
         {page === 'claims' && <Claims api={api} t={t} locale={locale} canDecide={mayReview} onFailure={onFailure} />}
+        {page === 'partners' && <Partners api={api} t={t} locale={locale} canEdit={mayEditCatalog} onFailure={onFailure} />}
         {page === 'holds' && <Holds api={api} t={t} locale={locale} canDecide={mayReview} onFailure={onFailure} />}
       </main>
     </>

@@ -4,7 +4,8 @@
  * Answers are checked against the shared contract where one exists.
  */
 import * as z from 'zod/mini';
-import { ConsoleSession, type DecisionResult, DecisionResults, type OverviewInterval, ProgrammeOverview } from '../lib/contract/console.ts';
+import { DetectionHealth, Partner } from '../lib/contract/index.ts';
+import { AdminPartnerPage, ConsoleSession, type DecisionResult, type PartnerEdit, DecisionResults, type OverviewInterval, ProgrammeOverview } from '../lib/contract/console.ts';
 
 export class ApiFailure extends Error {
   constructor(
@@ -29,6 +30,9 @@ export interface Api {
   decideClaims(decision: 'approve' | 'reject', ids: string[], reason?: string): Promise<DecisionResult[]>;
   holds(): Promise<HoldQueue>;
   decideHolds(decision: 'release' | 'reject', ids: string[], reason?: string): Promise<DecisionResult[]>;
+  partners(query: { q?: string; after?: string }): Promise<AdminPartnerPage>;
+  editPartner(id: string, edit: PartnerEdit): Promise<Partner>;
+  detectionHealth(): Promise<DetectionHealth>;
 }
 
 export const HoldItem = z.object({
@@ -123,6 +127,16 @@ export function createApi(fetcher: typeof fetch = fetch): Api {
     },
     async holds() {
       return HoldQueue.parse(await call('GET', '/v1/admin/review'));
+    },
+    async partners({ q, after }) {
+      const query = new URLSearchParams({ limit: '100', ...(q ? { q } : {}), ...(after ? { after } : {}) });
+      return AdminPartnerPage.parse(await call('GET', `/v1/admin/partners?${query}`));
+    },
+    async editPartner(id, edit) {
+      return z.object({ partner: Partner }).parse(await call('PATCH', `/v1/admin/partners/${encodeURIComponent(id)}`, edit)).partner;
+    },
+    async detectionHealth() {
+      return DetectionHealth.parse(await call('GET', '/v1/admin/detection-health'));
     },
     async decideHolds(decision, ids, reason) {
       return DecisionResults.parse(await call('POST', '/v1/admin/review/decisions', { decision, ids, ...(reason ? { reason } : {}) })).results;

@@ -30,6 +30,9 @@ export function fakeApi(role: OperatorRole | null, overrides: Partial<Api> = {})
     overview: async ({ from, to }) => emptyOverview(from, to),
     decideClaims: async (decision, ids) => ids.map((id) => ({ id, outcome: 'decided' as const, status: decision === 'approve' ? 'approved' : 'rejected' })),
     holds: async () => ({ purchases: [], referrals: [] }),
+    partners: async () => ({ partners: [], nextAfter: null }),
+    editPartner: async (id, edit) => ({ id, name: id, domains: [], category: 'shop', earn: { points: 1, per: 1 }, currency: 'EUR', holdDays: 30, autoConfirm: false, ...edit }),
+    detectionHealth: async () => ({ from: '2026-11-23', to: '2026-12-06', days: 14, rule: '', partners: [] }),
     decideHolds: async (_decision, ids) => ids.map((id) => ({ id, outcome: 'decided' as const, status: 'purchase' })),
     ...overrides,
   };
