@@ -10,7 +10,7 @@ import { CatalogImportRequest, ClaimDecisions, ConfirmationFileRequest, ErasureB
 import { staleReads, type AppEnv } from '../platform/app.ts';
 import { badRequest, readJson } from '../platform/http.ts';
 import { listClaims, type ClaimView } from '../operator/claims.ts';
-import { showMember } from '../operator/members.ts';
+import { emailOfMemberNumber, memberLedger, showMember } from '../operator/members.ts';
 import { listReviewQueue } from '../purchases/fraud.ts';
 import { listHeldReferrals } from '../programme/referrals.ts';
 import {
@@ -33,6 +33,10 @@ const ClaimStatusQuery = z.optional(z.enum(['open', 'approved', 'rejected']));
 const PartnerQuery = z.optional(z.string().check(z.regex(/^[a-z0-9-]{1,64}$/)));
 const EmailQuery = z.email().check(z.maxLength(254));
 const MethodQuery = z.optional(z.string().check(z.minLength(1), z.maxLength(64)));
+const MemberNumberQuery = z.string().check(z.regex(/^\d{10}$/, 'a 10-digit card number'));
+const CursorQuery = z.optional(z.string().check(z.regex(/^\d{1,18}$/)));
+/** The member's latest purchases shown with the member. */
+export const MEMBER_PURCHASES = 50;
 const CatalogKindParam = z.enum(['partners', 'offers', 'rewards']);
 
 function query<S extends z.ZodMiniType>(schema: S, value: string | undefined, name: string): z.infer<S> {
@@ -117,10 +121,20 @@ adminOperations.post('/confirmations/:partnerId', async (c) => {
 });
 
 adminOperations.get('/members', async (c) => {
-  const email = query(EmailQuery, c.req.query('email'), 'email');
+  const number = c.req.query('number');
+  const reads = staleReads(c.get('deps'));
+  // By email, or by the card number (`number`) a member reads out from the popup's member card.
+  const email = number === undefined ? query(EmailQuery, c.req.query('email'), 'email') : await refusalsAs4xx(() => emailOfMemberNumber(reads, query(MemberNumberQuery, number, 'number')));
   const method = query(MethodQuery, c.req.query('method'), 'method');
-  const member = await refusalsAs4xx(() => showMember(staleReads(c.get('deps')), email, method === undefined ? {} : { method }));
+  const member = await refusalsAs4xx(() => showMember(reads, email, { purchases: MEMBER_PURCHASES, ...(method === undefined ? {} : { method }) }));
   return c.json({ member: { ...member, createdAt: member.createdAt.toISOString() } }, 200);
+});
+
+adminOperations.get('/members/:id/ledger', async (c) => {
+  requireUuid(c.req.param('id'), 'member');
+  const cursor = query(CursorQuery, c.req.query('cursor'), 'cursor');
+  const page = await memberLedger(staleReads(c.get('deps')), c.req.param('id'), cursor);
+  return c.json({ transactions: [...page], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
 });
 
 adminOperations.post('/members/:id/erase', async (c) => {

@@ -74,6 +74,7 @@ describe.each(backends)('operator roles (%s)', (backend) => {
     { method: 'POST', route: '/v1/admin/imports/:kind', path: () => '/v1/admin/imports/rewards', body: () => ({ format: 'json', content: JSON.stringify([{ id: 'role-import', title: `Imported ${randomUUID()}`, kind: 'voucher', pointsCost: 50, active: true }]) }), allowed: CATALOG },
     { method: 'POST', route: '/v1/admin/confirmations/:partnerId', path: () => `/v1/admin/confirmations/${partnerId}`, body: () => ({ csv: `order_id,status\n${unique('never-sold')},confirmed\n` }), allowed: CATALOG },
     { method: 'GET', route: '/v1/admin/members', path: () => '/v1/admin/members?email=nobody%40example.test', allowed: READERS },
+    { method: 'GET', route: '/v1/admin/members/:id/ledger', path: () => `/v1/admin/members/${anyId()}/ledger`, allowed: READERS },
     { method: 'POST', route: '/v1/admin/members/:id/erase', path: () => `/v1/admin/members/${anyId()}/erase`, body: () => ({ reason: 'asked by mail' }), allowed: ADMINS },
     { method: 'GET', route: '/v1/admin/operators', path: () => '/v1/admin/operators', allowed: ADMINS },
     { method: 'POST', route: '/v1/admin/operators', path: () => '/v1/admin/operators', body: () => ({ email: `${unique('new')}@ops.example.test`, role: 'viewer', password: 'copper lantern harbour 9' }), allowed: ADMINS },
