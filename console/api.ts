@@ -4,7 +4,7 @@
  * Answers are checked against the shared contract where one exists.
  */
 import * as z from 'zod/mini';
-import { DetectionHealth, Partner } from '../lib/contract/index.ts';
+import { DetectionHealth, Partner, Purchase, TransactionsPage } from '../lib/contract/index.ts';
 import { AdminPartnerPage, ConsoleSession, type DecisionResult, type PartnerEdit, DecisionResults, type OverviewInterval, ProgrammeOverview } from '../lib/contract/console.ts';
 
 export class ApiFailure extends Error {
@@ -33,7 +33,23 @@ export interface Api {
   partners(query: { q?: string; after?: string }): Promise<AdminPartnerPage>;
   editPartner(id: string, edit: PartnerEdit): Promise<Partner>;
   detectionHealth(): Promise<DetectionHealth>;
+  findMember(by: { email: string } | { number: string }): Promise<MemberView>;
+  memberLedger(id: string, cursor?: string): Promise<TransactionsPage>;
+  eraseMember(id: string, reason: string): Promise<void>;
 }
+
+export const MemberView = z.object({
+  id: z.string(),
+  email: z.string(),
+  memberNumber: z.string(),
+  tier: z.string(),
+  createdAt: z.string(),
+  balance: z.object({ available: z.number(), pending: z.number(), lifetime: z.number() }),
+  purchases: z.array(Purchase),
+  openClaims: z.number(),
+});
+export type MemberView = z.infer<typeof MemberView>;
+type TransactionsPage = z.infer<typeof TransactionsPage>;
 
 export const HoldItem = z.object({
   purchaseId: z.string(),
@@ -137,6 +153,16 @@ export function createApi(fetcher: typeof fetch = fetch): Api {
     },
     async detectionHealth() {
       return DetectionHealth.parse(await call('GET', '/v1/admin/detection-health'));
+    },
+    async findMember(by) {
+      const query = new URLSearchParams('email' in by ? { email: by.email } : { number: by.number });
+      return z.object({ member: MemberView }).parse(await call('GET', `/v1/admin/members?${query}`)).member;
+    },
+    async memberLedger(id, cursor) {
+      return TransactionsPage.parse(await call('GET', `/v1/admin/members/${encodeURIComponent(id)}/ledger${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`));
+    },
+    async eraseMember(id, reason) {
+      await call('POST', `/v1/admin/members/${encodeURIComponent(id)}/erase`, { reason });
     },
     async decideHolds(decision, ids, reason) {
       return DecisionResults.parse(await call('POST', '/v1/admin/review/decisions', { decision, ids, ...(reason ? { reason } : {}) })).results;

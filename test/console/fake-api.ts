@@ -1,6 +1,6 @@
 /** A console API for the page tests: every call answers an empty programme unless the test gives its own. */
 import type { ConsoleSession, OperatorRole, ProgrammeOverview } from '../../lib/contract/console.ts';
-import type { Api } from '../../console/api.ts';
+import { type Api, ApiFailure } from '../../console/api.ts';
 
 export const session = (role: OperatorRole): ConsoleSession => ({
   operator: { id: '0190f5d0-0000-7000-8000-000000000001', email: 'rita@ops.example', role, createdAt: '2026-12-01T00:00:00.000Z', active: true },
@@ -33,6 +33,11 @@ export function fakeApi(role: OperatorRole | null, overrides: Partial<Api> = {})
     partners: async () => ({ partners: [], nextAfter: null }),
     editPartner: async (id, edit) => ({ id, name: id, domains: [], category: 'shop', earn: { points: 1, per: 1 }, currency: 'EUR', holdDays: 30, autoConfirm: false, ...edit }),
     detectionHealth: async () => ({ from: '2026-11-23', to: '2026-12-06', days: 14, rule: '', partners: [] }),
+    findMember: async () => {
+      throw new ApiFailure(422, 'refused', 'No member');
+    },
+    memberLedger: async () => ({ transactions: [] }),
+    eraseMember: async () => {},
     decideHolds: async (_decision, ids) => ids.map((id) => ({ id, outcome: 'decided' as const, status: 'purchase' })),
     ...overrides,
   };
