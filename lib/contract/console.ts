@@ -4,7 +4,7 @@
  * Kept apart from index.ts, which the extension bundles.
  */
 import * as z from 'zod/mini';
-import { Earn, FraudLimits, isSafeText, MIN_HOLD_DAYS, Partner, PartnerInput, Slug } from './index.ts';
+import { Earn, FraudLimits, isSafeText, MIN_HOLD_DAYS, Offer, Partner, PartnerInput, Reward, Slug } from './index.ts';
 
 /**
  * What each role may do (docs/operators.md): a viewer reads; a reviewer also
@@ -240,3 +240,8 @@ export const PartnerEdit = z.strictObject({
   autoConfirm: z.optional(z.boolean()),
 });
 export type PartnerEdit = z.infer<typeof PartnerEdit>;
+
+/** `GET /v1/admin/offers`: running and upcoming offers (with `include=ended`, every offer). */
+export const AdminOffers = z.object({ offers: z.array(Offer) });
+/** `GET /v1/admin/rewards`: every reward, active or not. */
+export const AdminRewards = z.object({ rewards: z.array(Reward) });

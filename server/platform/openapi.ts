@@ -12,7 +12,7 @@ import { EXTENSION_ORIGIN_SHAPE } from './env.ts';
 // The limits routes enforce on parameters and page sizes are their own
 // constants, imported here so the document states the very numbers the
 // routes check (test/server/openapi-limits.test.ts compares them).
-import { OUTBOX_PAGE, OutboxRecipient } from '../routes/admin.ts';
+import { CATALOG_LIST_MAX, OUTBOX_PAGE, OutboxRecipient } from '../routes/admin.ts';
 import { MAX_CURSOR_DIGITS, SYNC_PAGE, TRANSACTIONS_DEFAULT, TRANSACTIONS_MAX } from '../routes/me.ts';
 import { MAX_TIMESTAMP_DIGITS, SIGNATURE_WINDOW_SECONDS } from '../routes/partner-api.ts';
 import { PurchaseId } from '../routes/purchases.ts';
@@ -186,6 +186,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'get', path: '/v1/admin/partners', summary: 'The catalogue for the console: each partner with its fraud limits and its reliability whatever the sample (never the secret), by id; role viewer and up', security: 'admin', rateLimit: 'refusal', query: [{ name: 'q', description: 'Only partners whose id, name or a domain contains this (any case)', schema: { type: 'string', maxLength: 100 } }, { name: 'after', description: 'nextAfter of the page before', schema: jsonSchema(contract.Slug, 'input') }, { name: 'limit', description: `Partners per page, default ${consoleContract.PARTNER_PAGE_DEFAULT}`, schema: { type: 'integer', minimum: 1, maximum: consoleContract.PARTNER_PAGE_MAX } }], success: { status: 200, schema: 'AdminPartnerPage', description: 'One page of partners and the id to continue after' }, errors: [400, 401, 403, 429] },
   { method: 'patch', path: '/v1/admin/partners/:id', summary: 'Change the fields of a partner the console edits (name, category, domains, earn rate, hold days, auto-confirm); the secret, detection rules and limits stay as stored; role partner-manager or admin', pathId: { name: 'id', description: 'The partner id', schema: jsonSchema(contract.Slug, 'input') }, security: 'admin', rateLimit: 'refusal', headers: [CSRF_IF_SESSION], body: 'PartnerEdit', success: { status: 200, schema: 'PartnerResponse', description: 'The partner as the catalogue shows it' }, errors: [400, 401, 403, 413, 422, 429] },
   { method: 'put', path: '/v1/admin/partners/:id', summary: 'Create or replace a partner', pathId: SLUG_ID('partner'), description: '`earn` {points, per}: points per `per` major units of `currency`, one of the ISO 4217 codes that have a minor unit. A new rate applies to purchases booked from now on; booked ones keep the rate frozen with them.', security: 'admin', rateLimit: 'refusal', body: 'PartnerInput', success: { status: 201, schema: 'PartnerResponse', description: 'Created: the partner as the catalogue shows it' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
+  { method: 'get', path: '/v1/admin/offers', summary: `Offers for the console: running and upcoming by start, or with include=ended every offer, newest end first (at most ${CATALOG_LIST_MAX}); role viewer and up`, security: 'admin', rateLimit: 'refusal', query: [{ name: 'include', description: '`ended`: the ended offers too', schema: { type: 'string', enum: ['ended'] } }], success: { status: 200, schema: 'AdminOffers', description: 'The offers' }, errors: [400, 401, 403, 429] },
+  { method: 'get', path: '/v1/admin/rewards', summary: `Every reward, active or not, by id (at most ${CATALOG_LIST_MAX}); role viewer and up`, security: 'admin', rateLimit: 'refusal', success: { status: 200, schema: 'AdminRewards', description: 'The rewards' }, errors: [401, 403, 429] },
   { method: 'put', path: '/v1/admin/offers/:id', summary: 'Create or replace an offer', pathId: SLUG_ID('offer'), description: 'Multipliers do not stack (the highest whose minimum the amount meets wins); bonuses add. An offer is frozen with each purchase booked while it runs: replacing or ending it never changes booked points, and an offer limited per member gives its use back when a lower amount or the end of the order drops it.', security: 'admin', rateLimit: 'refusal', body: 'Offer', success: { status: 201, schema: 'OfferResponse', description: 'Created: the offer' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
   { method: 'put', path: '/v1/admin/rewards/:id', summary: 'Create or replace a reward', pathId: SLUG_ID('reward'), security: 'admin', rateLimit: 'refusal', body: 'Reward', success: { status: 201, schema: 'RewardResponse', description: 'Created: the reward' }, alsoSuccess: { status: 200, description: 'Replaced (or unchanged)' }, errors: [400, 401, 403, 413, 422] },
   // The operator console and the operator routes (docs/operators.md). Every /v1/admin route takes the ADMIN_TOKEN or a console session whose role allows it (403 `forbidden_role` otherwise); a change made with the session needs its X-CSRF-Token.
@@ -255,6 +257,8 @@ const SCHEMAS: Record<string, z.ZodMiniType> = {
   ProgrammeOverview: consoleContract.ProgrammeOverview,
   ClaimDecisions: consoleContract.ClaimDecisions,
   AdminPartnerPage: consoleContract.AdminPartnerPage,
+  AdminOffers: consoleContract.AdminOffers,
+  AdminRewards: consoleContract.AdminRewards,
   PartnerEdit: consoleContract.PartnerEdit,
   HoldDecisions: consoleContract.HoldDecisions,
   DecisionResults: consoleContract.DecisionResults,
@@ -299,6 +303,8 @@ const LIST_LIMITS: Record<string, Record<string, number>> = {
   PointsLiability: { months: contract.MAX_LIABILITY_MONTHS },
   ProgrammeOverview: { series: consoleContract.MAX_OVERVIEW_DAYS },
   DecisionResults: { results: consoleContract.MAX_BULK_DECISIONS },
+  AdminOffers: { offers: CATALOG_LIST_MAX },
+  AdminRewards: { rewards: CATALOG_LIST_MAX },
   AdminPartnerPage: { partners: consoleContract.PARTNER_PAGE_MAX, 'partners.items.partner.domains': contract.MAX_PARTNER_DOMAINS },
   TransactionsPage: { transactions: TRANSACTIONS_MAX },
   OutboxResponse: { mails: OUTBOX_PAGE },

@@ -10,6 +10,7 @@ import * as z from 'zod/mini';
 import { isSafeText, Offer, PartnerInput, Reward, Slug } from '../../lib/contract/index.ts';
 import { PARTNER_PAGE_DEFAULT, PARTNER_PAGE_MAX, PartnerEdit } from '../../lib/contract/console.ts';
 import { listPartnersForOperator } from '../catalog/partners-admin.ts';
+import { listOffers, listRewards } from '../catalog/catalog.ts';
 import { refreshReliabilityIfStale, reliabilityState } from '../catalog/reliability.ts';
 import { editPartner } from '../operator/partner-edit.ts';
 import { staleReads, type AppEnv } from '../platform/app.ts';
@@ -66,6 +67,26 @@ admin.patch('/partners/:id', async (c) => {
   const edit = await readJson(c, PartnerEdit);
   const partner = await refusalsAs4xx(() => editPartner(c.get('deps').db, actionContext(c), id, edit));
   return c.json({ partner }, 200);
+});
+
+/** The most offers or rewards one console list holds. */
+export const CATALOG_LIST_MAX = 500;
+
+/** Every offer running or upcoming, by start; with `include=ended` also the ended ones, newest end first. */
+admin.get('/offers', async (c) => {
+  const include = c.req.query('include');
+  if (include !== undefined && include !== 'ended') throw badRequest('include: only `ended`');
+  const deps = c.get('deps');
+  const reads = staleReads(deps);
+  const offers = include === 'ended'
+    ? (await reads.query<{ doc: Offer }>('SELECT doc FROM offers ORDER BY ends_at DESC, id LIMIT $1', [CATALOG_LIST_MAX])).map((r) => r.doc)
+    : (await listOffers(reads, deps.now(), { includeUpcoming: true })).slice(0, CATALOG_LIST_MAX);
+  return c.json({ offers }, 200);
+});
+
+/** Every reward, active or not, by id. */
+admin.get('/rewards', async (c) => {
+  return c.json({ rewards: (await listRewards(staleReads(c.get('deps')))).slice(0, CATALOG_LIST_MAX) }, 200);
 });
 
 /** The most mails one outbox answer lists. */

@@ -55,6 +55,8 @@ describe.each(backends)('operator roles (%s)', (backend) => {
     { method: 'GET', route: '/v1/admin/partners', path: () => '/v1/admin/partners?limit=5', allowed: READERS },
     { method: 'PATCH', route: '/v1/admin/partners/:id', path: () => `/v1/admin/partners/${partnerId}`, body: () => ({ name: `Edited ${randomUUID()}` }), allowed: CATALOG },
     { method: 'PUT', route: '/v1/admin/partners/:id', path: () => `/v1/admin/partners/${partnerId}`, body: () => partnerBody(partnerId, { name: `Renamed ${randomUUID()}` }), allowed: CATALOG },
+    { method: 'GET', route: '/v1/admin/offers', path: () => '/v1/admin/offers?include=ended', allowed: READERS },
+    { method: 'GET', route: '/v1/admin/rewards', path: () => '/v1/admin/rewards', allowed: READERS },
     {
       method: 'PUT',
       route: '/v1/admin/offers/:id',
