@@ -4,8 +4,8 @@
  * Answers are checked against the shared contract where one exists.
  */
 import * as z from 'zod/mini';
-import { DetectionHealth, Partner, Purchase, TransactionsPage } from '../lib/contract/index.ts';
-import { AdminPartnerPage, ConsoleSession, type DecisionResult, type PartnerEdit, DecisionResults, type OverviewInterval, ProgrammeOverview } from '../lib/contract/console.ts';
+import { DetectionHealth, Offer, Partner, Purchase, Reward, TransactionsPage } from '../lib/contract/index.ts';
+import { AdminOffers, AdminPartnerPage, AdminRewards, ConsoleSession, type DecisionResult, type PartnerEdit, DecisionResults, type OverviewInterval, ProgrammeOverview } from '../lib/contract/console.ts';
 
 export class ApiFailure extends Error {
   constructor(
@@ -36,6 +36,10 @@ export interface Api {
   findMember(by: { email: string } | { number: string }): Promise<MemberView>;
   memberLedger(id: string, cursor?: string): Promise<TransactionsPage>;
   eraseMember(id: string, reason: string): Promise<void>;
+  offers(includeEnded: boolean): Promise<Offer[]>;
+  rewards(): Promise<Reward[]>;
+  putOffer(offer: Offer): Promise<Offer>;
+  putReward(reward: Reward): Promise<Reward>;
 }
 
 export const MemberView = z.object({
@@ -163,6 +167,18 @@ export function createApi(fetcher: typeof fetch = fetch): Api {
     },
     async eraseMember(id, reason) {
       await call('POST', `/v1/admin/members/${encodeURIComponent(id)}/erase`, { reason });
+    },
+    async offers(includeEnded) {
+      return AdminOffers.parse(await call('GET', `/v1/admin/offers${includeEnded ? '?include=ended' : ''}`)).offers;
+    },
+    async rewards() {
+      return AdminRewards.parse(await call('GET', '/v1/admin/rewards')).rewards;
+    },
+    async putOffer(offer) {
+      return z.object({ offer: Offer }).parse(await call('PUT', `/v1/admin/offers/${encodeURIComponent(offer.id)}`, offer)).offer;
+    },
+    async putReward(reward) {
+      return z.object({ reward: Reward }).parse(await call('PUT', `/v1/admin/rewards/${encodeURIComponent(reward.id)}`, reward)).reward;
     },
     async decideHolds(decision, ids, reason) {
       return DecisionResults.parse(await call('POST', '/v1/admin/review/decisions', { decision, ids, ...(reason ? { reason } : {}) })).results;

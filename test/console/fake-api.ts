@@ -38,6 +38,10 @@ export function fakeApi(role: OperatorRole | null, overrides: Partial<Api> = {})
     },
     memberLedger: async () => ({ transactions: [] }),
     eraseMember: async () => {},
+    offers: async () => [],
+    rewards: async () => [],
+    putOffer: async (offer) => offer,
+    putReward: async (reward) => reward,
     decideHolds: async (_decision, ids) => ids.map((id) => ({ id, outcome: 'decided' as const, status: 'purchase' })),
     ...overrides,
   };
