@@ -4,7 +4,7 @@
  * Kept apart from index.ts, which the extension bundles.
  */
 import * as z from 'zod/mini';
-import { Earn, FraudLimits, isSafeText, MIN_HOLD_DAYS, Offer, Partner, PartnerInput, Reward, Slug } from './index.ts';
+import { Earn, FraudLimits, isSafeText, MIN_HOLD_DAYS, Offer, Partner, PartnerInput, Purchase, Reward, Slug } from './index.ts';
 
 /**
  * What each role may do (docs/operators.md): a viewer reads; a reviewer also
@@ -245,3 +245,28 @@ export type PartnerEdit = z.infer<typeof PartnerEdit>;
 export const AdminOffers = z.object({ offers: z.array(Offer) });
 /** `GET /v1/admin/rewards`: every reward, active or not. */
 export const AdminRewards = z.object({ rewards: z.array(Reward) });
+
+/** A file of 60,000 characters holds at most this many rows (each at least a character and its line break). */
+export const MAX_CONFIRMATION_FILE_ROWS = 30_000;
+export const ConfirmationRowOutcome = z.enum(['applied', 'unchanged', 'unknown', 'invalid']);
+/** `POST /v1/admin/confirmations/:partnerId` (with `?dryRun=1`: the preview, nothing applied): the result of each row. */
+export const ConfirmationFileReport = z.object({
+  partnerId: Slug,
+  dryRun: z.boolean(),
+  /** The same file was applied before, at this time: every row is `unchanged` and nothing was done. */
+  alreadyImportedAt: z.nullable(Time),
+  rows: z.array(
+    z.object({
+      line: z.int(),
+      orderId: z.string().check(z.maxLength(64)),
+      status: z.enum(['placed', 'confirmed', 'returned', 'cancelled']),
+      amountMinor: z.optional(z.int()),
+      outcome: ConfirmationRowOutcome,
+      reason: z.optional(z.string().check(z.maxLength(64))),
+      /** The member's purchase as it stands after the row (in a preview: as it would). */
+      purchase: z.optional(Purchase),
+    }),
+  ),
+  counts: z.object({ applied: z.int(), unchanged: z.int(), unknown: z.int(), invalid: z.int() }),
+});
+export type ConfirmationFileReport = z.infer<typeof ConfirmationFileReport>;

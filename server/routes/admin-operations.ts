@@ -22,6 +22,7 @@ import {
   rejectClaimAudited,
 } from '../operator/audited.ts';
 import { decideClaims, decideHolds } from '../operator/bulk-decisions.ts';
+import { importConfirmations } from '../operator/confirmations.ts';
 import { actionContext, refusalsAs4xx } from './operator-context.ts';
 
 export const adminOperations = new Hono<AppEnv>();
@@ -37,6 +38,7 @@ const MemberNumberQuery = z.string().check(z.regex(/^\d{10}$/, 'a 10-digit card 
 const CursorQuery = z.optional(z.string().check(z.regex(/^\d{1,18}$/)));
 /** The member's latest purchases shown with the member. */
 export const MEMBER_PURCHASES = 50;
+const DryRunQuery = z.optional(z.enum(['0', '1']));
 const CatalogKindParam = z.enum(['partners', 'offers', 'rewards']);
 
 function query<S extends z.ZodMiniType>(schema: S, value: string | undefined, name: string): z.infer<S> {
@@ -115,9 +117,14 @@ adminOperations.post('/imports/:kind', async (c) => {
 
 adminOperations.post('/confirmations/:partnerId', async (c) => {
   query(PartnerQuery, c.req.param('partnerId'), 'partnerId');
+  const dryRun = query(DryRunQuery, c.req.query('dryRun'), 'dryRun') === '1';
   const { csv } = await readJson(c, ConfirmationFileRequest);
-  const report = await refusalsAs4xx(() => importConfirmationsAudited(c.get('deps').db, actionContext(c), c.req.param('partnerId'), csv));
-  return c.json({ ...report, alreadyImportedAt: report.alreadyImportedAt?.toISOString() ?? null }, 200);
+  const { db, now } = c.get('deps');
+  // A preview changes nothing, so it leaves nothing in the audit log either.
+  const report = await refusalsAs4xx(() =>
+    dryRun ? importConfirmations(db, c.req.param('partnerId'), csv, now(), { dryRun }) : importConfirmationsAudited(db, actionContext(c), c.req.param('partnerId'), csv),
+  );
+  return c.json({ ...report, dryRun, alreadyImportedAt: report.alreadyImportedAt?.toISOString() ?? null }, 200);
 });
 
 adminOperations.get('/members', async (c) => {
