@@ -2,8 +2,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleSession } from '../lib/contract/console.ts';
 import { type Api, ApiFailure } from './api.ts';
+import { Audit } from './Audit.tsx';
 import { Catalog } from './Catalog.tsx';
 import { Claims } from './Claims.tsx';
+import { Confirmations } from './Confirmations.tsx';
 import { type Locale, type Words, words } from './i18n.ts';
 import { Holds } from './Holds.tsx';
 import { Members } from './Members.tsx';
@@ -11,11 +13,11 @@ import { Overview } from './Overview.tsx';
 import { Partners } from './Partners.tsx';
 import { SignIn } from './SignIn.tsx';
 
-export const PAGES = ['overview', 'claims', 'holds', 'partners', 'catalog', 'members'] as const;
+export const PAGES = ['overview', 'claims', 'holds', 'partners', 'catalog', 'confirmations', 'members', 'audit'] as const;
 export type Page = (typeof PAGES)[number];
 
 const pageOfHash = (hash: string): Page => (PAGES as readonly string[]).includes(hash.slice(1)) ? (hash.slice(1) as Page) : 'overview';
-const pageTitle = (t: Words, page: Page) => ({ overview: t.overview, claims: t.claims, holds: t.holds, partners: t.partners, catalog: t.catalog, members: t.members })[page];
+const pageTitle = (t: Words, page: Page) => ({ overview: t.overview, claims: t.claims, holds: t.holds, partners: t.partners, catalog: t.catalog, confirmations: t.confirmations, members: t.members, audit: t.audit })[page];
 
 export function App({ api, locale }: { api: Api; locale: Locale }) {
   const t = words[locale];
@@ -70,6 +72,8 @@ export function App({ api, locale }: { api: Api; locale: Locale }) {
         {page === 'claims' && <Claims api={api} t={t} locale={locale} canDecide={mayReview} onFailure={onFailure} />}
         {page === 'partners' && <Partners api={api} t={t} locale={locale} canEdit={mayEditCatalog} onFailure={onFailure} />}
         {page === 'catalog' && <Catalog api={api} t={t} locale={locale} canEdit={mayEditCatalog} onFailure={onFailure} />}
+        {page === 'confirmations' && <Confirmations api={api} t={t} locale={locale} canApply={mayEditCatalog} onFailure={onFailure} />}
+        {page === 'audit' && <Audit api={api} t={t} locale={locale} onFailure={onFailure} />}
         {page === 'members' && <Members api={api} t={t} locale={locale} canErase={role === 'admin'} onFailure={onFailure} />}
         {page === 'holds' && <Holds api={api} t={t} locale={locale} canDecide={mayReview} onFailure={onFailure} />}
       </main>

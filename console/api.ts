@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { DetectionHealth, Offer, Partner, Purchase, Reward, TransactionsPage } from '../lib/contract/index.ts';
-import { AdminOffers, AdminPartnerPage, AdminRewards, ConsoleSession, type DecisionResult, type PartnerEdit, DecisionResults, type OverviewInterval, ProgrammeOverview } from '../lib/contract/console.ts';
+import { AdminOffers, AdminPartnerPage, AdminRewards, AuditPage, ConfirmationFileReport, ConsoleSession, type DecisionResult, type PartnerEdit, DecisionResults, type OverviewInterval, ProgrammeOverview } from '../lib/contract/console.ts';
 
 export class ApiFailure extends Error {
   constructor(
@@ -40,7 +40,24 @@ export interface Api {
   rewards(): Promise<Reward[]>;
   putOffer(offer: Offer): Promise<Offer>;
   putReward(reward: Reward): Promise<Reward>;
+  confirmations(partnerId: string, csv: string, dryRun: boolean): Promise<ConfirmationFileReport>;
+  audit(filters: AuditFilters, cursor?: string): Promise<AuditPage>;
 }
+
+export interface AuditFilters {
+  action?: string;
+  actor?: string;
+  targetId?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The audit log's query string for the filters set (the CSV link uses it too). */
+export function auditQuery(filters: AuditFilters, extra: Record<string, string> = {}): string {
+  const set = Object.entries({ ...filters, ...extra }).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '');
+  return new URLSearchParams(set).toString();
+}
+type AuditPage = z.infer<typeof AuditPage>;
 
 export const MemberView = z.object({
   id: z.string(),
@@ -179,6 +196,12 @@ export function createApi(fetcher: typeof fetch = fetch): Api {
     },
     async putReward(reward) {
       return z.object({ reward: Reward }).parse(await call('PUT', `/v1/admin/rewards/${encodeURIComponent(reward.id)}`, reward)).reward;
+    },
+    async confirmations(partnerId, csv, dryRun) {
+      return ConfirmationFileReport.parse(await call('POST', `/v1/admin/confirmations/${encodeURIComponent(partnerId)}${dryRun ? '?dryRun=1' : ''}`, { csv }));
+    },
+    async audit(filters, cursor) {
+      return AuditPage.parse(await call('GET', `/v1/admin/audit?${auditQuery(filters, cursor ? { cursor } : {})}`));
     },
     async decideHolds(decision, ids, reason) {
       return DecisionResults.parse(await call('POST', '/v1/admin/review/decisions', { decision, ids, ...(reason ? { reason } : {}) })).results;

@@ -42,6 +42,8 @@ export function fakeApi(role: OperatorRole | null, overrides: Partial<Api> = {})
     rewards: async () => [],
     putOffer: async (offer) => offer,
     putReward: async (reward) => reward,
+    confirmations: async (partnerId, _csv, dryRun) => ({ partnerId, dryRun, alreadyImportedAt: null, rows: [], counts: { applied: 0, unchanged: 0, unknown: 0, invalid: 0 } }),
+    audit: async () => ({ entries: [], nextCursor: null }),
     decideHolds: async (_decision, ids) => ids.map((id) => ({ id, outcome: 'decided' as const, status: 'purchase' })),
     ...overrides,
   };
