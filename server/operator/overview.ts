@@ -60,10 +60,89 @@ function bucketStarts({ from, to, interval }: OverviewPeriod): string[] {
   return starts;
 }
 
+/** The first day of the bucket a day falls in. */
+function bucketOf(day: string, interval: OverviewInterval): string {
+  if (interval === 'day') return day;
+  const t = parseDay(day).getTime();
+  return dayKey(new Date(t - ((new Date(t).getUTCDay() + 6) % 7) * DAY_MS));
+}
+
+/**
+ * A day's ledger sums are kept once the day ended this long ago: an entry is
+ * dated when it is written, and this margin covers a write that began just
+ * before midnight on a server whose clock is a little behind.
+ */
+export const LEDGER_DAY_SETTLE_MS = 60 * 60 * 1000;
+
+interface LedgerDay {
+  day: string;
+  account: string;
+  reason: string;
+  points: number;
+}
+
+/**
+ * The ledger's movements per day from `from` on, to now and beyond (entries
+ * after the period count the liability back): the ended days from
+ * `ledger_daily`, summed and kept there the first time they are asked for,
+ * the days since from the entries themselves.
+ */
+async function ledgerDays(db: Queryable, primary: Queryable, from: string, now: Date): Promise<LedgerDay[]> {
+  const settled = dayKey(new Date(now.getTime() - LEDGER_DAY_SETTLE_MS));
+  const live = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+  const rows: LedgerDay[] = [];
+  if (from < settled) {
+    const [{ missing_from: missingFrom, missing_to: missingTo } = { missing_from: null, missing_to: null }] = await db.query<{ missing_from: string | null; missing_to: string | null }>(
+      `SELECT to_char(min(d), 'YYYY-MM-DD') AS missing_from, to_char(max(d), 'YYYY-MM-DD') AS missing_to
+         FROM generate_series($1::date, $2::date - 1, interval '1 day') AS g(d)
+        WHERE NOT EXISTS (SELECT 1 FROM ledger_daily_days k WHERE k.day = g.d::date)`,
+      [from, settled],
+    );
+    if (missingFrom !== null && missingTo !== null) {
+      const end = dayKey(new Date(parseDay(missingTo).getTime() + DAY_MS));
+      const summed = await db.query<{ day: string; account: string; reason: string; points: string }>(
+        `SELECT ${live} AS day, account, reason, SUM(delta) AS points FROM ledger_entries
+          WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2, 3`,
+        [`${missingFrom}T00:00:00Z`, `${end}T00:00:00Z`],
+      );
+      // Kept on the primary (the read may come from a replica); a day another request kept meanwhile stays as it was.
+      if (summed.length > 0) {
+        await primary.query(
+          `INSERT INTO ledger_daily (day, account, reason, points)
+           SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::bigint[]) ON CONFLICT DO NOTHING`,
+          [summed.map((r) => r.day), summed.map((r) => r.account), summed.map((r) => r.reason), summed.map((r) => r.points)],
+        );
+      }
+      await primary.query(
+        `INSERT INTO ledger_daily_days (day) SELECT g::date FROM generate_series($1::date, $2::date, interval '1 day') AS g ON CONFLICT DO NOTHING`,
+        [missingFrom, missingTo],
+      );
+      rows.push(...summed.map((r) => ({ ...r, points: Number(r.points) })));
+    }
+    const kept = await db.query<{ day: string; account: string; reason: string; points: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, account, reason, points FROM ledger_daily WHERE day >= $1 AND day < $2${missingFrom !== null ? ' AND (day < $3 OR day > $4)' : ''}`,
+      missingFrom !== null ? [from, settled, missingFrom, missingTo] : [from, settled],
+    );
+    rows.push(...kept.map((r) => ({ ...r, points: Number(r.points) })));
+  }
+  const recent = await db.query<{ day: string; account: string; reason: string; points: string }>(
+    `SELECT ${live} AS day, account, reason, SUM(delta) AS points FROM ledger_entries WHERE created_at >= $1 GROUP BY 1, 2, 3`,
+    [`${from > settled ? from : settled}T00:00:00Z`],
+  );
+  rows.push(...recent.map((r) => ({ ...r, points: Number(r.points) })));
+  return rows;
+}
+
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 const bucketSql = `to_char(date_trunc($3::text, {col} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`;
 
-export async function programmeOverview(db: Queryable, period: OverviewPeriod): Promise<ProgrammeOverview> {
+/**
+ * `db` reads (a replica may do); `primary` keeps the sums of ended days in
+ * `ledger_daily` (migration 101); `now` decides which days have ended.
+ */
+export async function programmeOverview(db: Queryable, period: OverviewPeriod, opts: { primary?: Queryable; now?: Date } = {}): Promise<ProgrammeOverview> {
+  const primary = opts.primary ?? db;
+  const now = opts.now ?? new Date();
   const start = parseDay(period.from).toISOString();
   const end = new Date(parseDay(period.to).getTime() + DAY_MS).toISOString();
   const args = [start, end, period.interval];
@@ -85,13 +164,8 @@ export async function programmeOverview(db: Queryable, period: OverviewPeriod): 
     `SELECT ${bucketSql.replace('{col}', 'created_at')} AS bucket, count(*) AS n FROM members WHERE created_at >= $1 AND created_at < $2 GROUP BY 1`,
     args,
   );
-  // Entries after the period go to one row (bucket NULL): they only count the liability back.
-  const ledger = await db.query<{ bucket: string | null; account: string; reason: string; points: string }>(
-    `SELECT CASE WHEN created_at >= $2 THEN NULL ELSE ${bucketSql.replace('{col}', 'created_at')} END AS bucket, account, reason, SUM(delta) AS points
-       FROM ledger_entries WHERE created_at >= $1 GROUP BY 1, 2, 3`,
-    args,
-  );
-  const [now] = await db.query<{ available: string; pending: string }>(
+  const ledger = await ledgerDays(db, primary, period.from, now);
+  const [balances] = await db.query<{ available: string; pending: string }>(
     'SELECT COALESCE(SUM(available), 0) AS available, COALESCE(SUM(pending), 0) AS pending FROM balances',
   );
 
@@ -114,10 +188,11 @@ export async function programmeOverview(db: Queryable, period: OverviewPeriod): 
     const b = series.get(r.bucket);
     if (b) b.newMembers = Number(r.n);
   }
-  let available = Number(now!.available);
-  let pending = Number(now!.pending);
+  let available = Number(balances!.available);
+  let pending = Number(balances!.pending);
   const net = new Map<string, { available: number; pending: number }>();
-  for (const r of ledger) {
+  for (const row of ledger) {
+    const r = { ...row, bucket: row.day > period.to ? null : bucketOf(row.day, period.interval) };
     const points = Number(r.points);
     if (r.bucket === null) {
       if (r.account === 'available') available -= points;

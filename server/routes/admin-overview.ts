@@ -15,5 +15,5 @@ overviewAdmin.get('/', async (c) => {
   const deps = c.get('deps');
   const period = parseOverviewPeriod({ from: c.req.query('from'), to: c.req.query('to'), interval: c.req.query('interval') }, deps.now());
   if (typeof period === 'string') throw badRequest(period);
-  return c.json(await programmeOverview(staleReads(deps), period), 200);
+  return c.json(await programmeOverview(staleReads(deps), period, { primary: deps.db, now: deps.now() }), 200);
 });

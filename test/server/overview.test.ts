@@ -86,6 +86,17 @@ describe.each(backends)('the overview (%s)', (backend) => {
       expect(january.totals).toMatchObject({ newMembers: 1, activeMembers: 1, purchases: 1, pointsIssued: 50, pointsExpired: 0, availableAtEnd: 50, repeatPurchaseRate: 0 });
     });
 
+    it('keeps the ledger sums of ended days and answers the same from them, also for a period that overlaps them', async () => {
+      const first = await overview('from=2025-03-01&to=2025-03-07');
+      const kept = await server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger_daily_days WHERE day BETWEEN '2025-03-01' AND '2025-03-07'`);
+      expect(kept[0]!.n).toBe(7);
+      expect(await overview('from=2025-03-01&to=2025-03-07')).toEqual(first);
+      // Partly kept (1–7 March), partly not yet (25–28 February, 8–10 March).
+      const wider = await overview('from=2025-02-25&to=2025-03-10');
+      expect(wider.totals).toMatchObject({ pointsIssued: 80, pointsRedeemed: 30, pointsExpired: 50, availableAtEnd: 50 });
+      expect(wider.series.find((d) => d.start === '2025-02-28')).toMatchObject({ availableAtEnd: 50 });
+    });
+
     it('ends today with what members hold now: available and pending', async () => {
       const today = new Date();
       server.clock.set(today);
