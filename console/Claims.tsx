@@ -96,7 +96,8 @@ export function Claims(props: { api: Api; t: Words; locale: Locale; canDecide: b
                 <td>{c.receipt.orderId ?? '—'}</td>
                 <td>{money(locale, c.receipt.amountMinor, c.receipt.currency)}</td>
                 {deciding && (
-                  <td class="decision">
+                  <td>
+                    <div class="decision">
                     <button type="button" onClick={() => decide(api.approve(c.id))}>
                       {t.approve}
                     </button>
@@ -110,6 +111,7 @@ export function Claims(props: { api: Api; t: Words; locale: Locale; canDecide: b
                     <button type="button" onClick={() => decide(api.reject(c.id, (reasons[c.id] ?? '').trim()))}>
                       {t.reject}
                     </button>
+                    </div>
                   </td>
                 )}
                 {status !== 'open' && c.reason && <td>{c.reason}</td>}

@@ -89,7 +89,7 @@ export function Members(props: { api: Api; t: Words; locale: Locale; canErase: b
                     <td>{p.partnerId}</td>
                     <td>{p.orderId}</td>
                     <td>{money(locale, p.amountMinor, p.currency)}</td>
-                    <td>{p.status}{p.reason ? ` (${p.reason})` : ''}</td>
+                    <td>{t.purchaseStatus(p.status)}{p.reason ? ` (${p.reason})` : ''}</td>
                     <td>{num.format(p.points)}</td>
                   </tr>
                 ))}
