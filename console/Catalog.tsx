@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Offer, Reward } from '../lib/contract/index.ts';
 import type { Api } from './api.ts';
 import type { Locale, Words } from './i18n.ts';
+import { ImportFile } from './ImportFile.tsx';
 
 /** `datetime-local` values are read and written as UTC, as the label says. */
 const toInput = (iso: string) => iso.slice(0, 16);
@@ -36,6 +37,7 @@ export function Catalog(props: { api: Api; t: Words; locale: Locale; canEdit: bo
   return (
     <section aria-labelledby="catalog-title">
       <h2 id="catalog-title">{t.catalog}</h2>
+      {canEdit && <ImportFile api={api} t={t} kinds={['offers', 'rewards']} onImported={load} onFailure={onFailure} />}
       {saved && <p role="status">{saved}</p>}
       {editing && 'offer' in editing && (
         <OfferForm key={editing.offer.id} t={t} offer={editing.offer} onCancel={() => setEditing(null)} onSave={(o) => api.putOffer(o).then((s) => done(s.title), onFailure)} />

@@ -8,6 +8,7 @@ import type { AdminPartner, AdminPartnerPage } from '../lib/contract/console.ts'
 import type { DetectionHealth } from '../lib/contract/index.ts';
 import type { Api } from './api.ts';
 import type { Locale, Words } from './i18n.ts';
+import { ImportFile } from './ImportFile.tsx';
 
 type Health = DetectionHealth['partners'][number];
 
@@ -52,6 +53,7 @@ export function Partners(props: { api: Api; t: Words; locale: Locale; canEdit: b
         </label>
         <button type="submit">{t.find}</button>
       </form>
+      {canEdit && <ImportFile api={api} t={t} kinds={['partners']} onImported={() => void load()} onFailure={onFailure} />}
       {saved && <p role="status">{saved}</p>}
       {editing && canEdit && (
         <PartnerForm

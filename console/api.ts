@@ -42,7 +42,11 @@ export interface Api {
   putReward(reward: Reward): Promise<Reward>;
   confirmations(partnerId: string, csv: string, dryRun: boolean): Promise<ConfirmationFileReport>;
   audit(filters: AuditFilters, cursor?: string): Promise<AuditPage>;
+  importCatalog(kind: 'partners' | 'offers' | 'rewards', format: 'json' | 'csv', content: string): Promise<ImportReport>;
 }
+
+const ImportReport = z.object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.array(z.string()) });
+export type ImportReport = z.infer<typeof ImportReport>;
 
 export interface AuditFilters {
   action?: string;
@@ -202,6 +206,9 @@ export function createApi(fetcher: typeof fetch = fetch): Api {
     },
     async audit(filters, cursor) {
       return AuditPage.parse(await call('GET', `/v1/admin/audit?${auditQuery(filters, cursor ? { cursor } : {})}`));
+    },
+    async importCatalog(kind, format, content) {
+      return z.object({ report: ImportReport }).parse(await call('POST', `/v1/admin/imports/${kind}`, { format, content })).report;
     },
     async decideHolds(decision, ids, reason) {
       return DecisionResults.parse(await call('POST', '/v1/admin/review/decisions', { decision, ids, ...(reason ? { reason } : {}) })).results;

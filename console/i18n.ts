@@ -173,6 +173,11 @@ const en = {
   after: 'After',
   downloadCsv: 'Download as CSV',
   noEntries: 'No entries.',
+  importFile: 'Catalogue file (JSON or CSV)',
+  importKind: 'Holds',
+  importButton: 'Import',
+  kindName: (kind: string) => ({ partners: 'partners', offers: 'offers', rewards: 'rewards' })[kind] ?? kind,
+  importReport: (created: number, updated: number, unchanged: number) => `Imported: ${created} created, ${updated} changed, ${unchanged} unchanged.`,
 } as const;
 
 export type Words = { [K in keyof typeof en]: (typeof en)[K] extends (...args: infer A) => string ? (...args: A) => string : string };
@@ -351,6 +356,11 @@ const de: Words = {
   after: 'Nachher',
   downloadCsv: 'Als CSV herunterladen',
   noEntries: 'Keine Einträge.',
+  importFile: 'Katalogdatei (JSON oder CSV)',
+  importKind: 'Enthält',
+  importButton: 'Einspielen',
+  kindName: (kind) => ({ partners: 'Partner', offers: 'Aktionen', rewards: 'Prämien' })[kind] ?? kind,
+  importReport: (created, updated, unchanged) => `Eingespielt: ${created} neu, ${updated} geändert, ${unchanged} unverändert.`,
 };
 
 export type Locale = 'de' | 'en';

@@ -70,3 +70,24 @@ describe('offers and rewards', () => {
     expect(screen.queryByRole('button', { name: /bearbeiten/ })).toBeNull();
   });
 });
+
+describe('catalogue files', () => {
+  it('imports a rewards file and reports what it created, in English', async () => {
+    const sent: string[] = [];
+    const api = fakeApi('partner-manager', {
+      importCatalog: async (kind, format, content) => {
+        sent.push(`${kind} ${format} ${content.split('\n')[0]}`);
+        return { created: ['voucher-20'], updated: [], unchanged: ['voucher-5'] };
+      },
+    });
+    render(<App api={api} locale="en" />);
+    fireEvent.click(await screen.findByRole('link', { name: 'Offers and rewards' }));
+    const form = await screen.findByRole('form', { name: 'Catalogue file (JSON or CSV)' });
+    fireEvent.change(within(form).getByLabelText('Holds'), { target: { value: 'rewards' } });
+    const file = new File(['id,title,kind,points_cost,active\nvoucher-20,20 EUR voucher,voucher,2000,true\n'], 'rewards.csv', { type: 'text/csv' });
+    fireEvent.change(within(form).getByLabelText('Catalogue file (JSON or CSV)'), { target: { files: [file] } });
+    fireEvent.submit(form);
+    expect((await within(form).findByRole('status')).textContent).toBe('Imported: 1 created, 0 changed, 1 unchanged. voucher-20');
+    expect(sent).toEqual(['rewards csv id,title,kind,points_cost,active']);
+  });
+});

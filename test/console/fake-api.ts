@@ -44,6 +44,7 @@ export function fakeApi(role: OperatorRole | null, overrides: Partial<Api> = {})
     putReward: async (reward) => reward,
     confirmations: async (partnerId, _csv, dryRun) => ({ partnerId, dryRun, alreadyImportedAt: null, rows: [], counts: { applied: 0, unchanged: 0, unknown: 0, invalid: 0 } }),
     audit: async () => ({ entries: [], nextCursor: null }),
+    importCatalog: async () => ({ created: [], updated: [], unchanged: [] }),
     decideHolds: async (_decision, ids) => ids.map((id) => ({ id, outcome: 'decided' as const, status: 'purchase' })),
     ...overrides,
   };
