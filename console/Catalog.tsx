@@ -5,6 +5,12 @@ import type { Api } from './api.ts';
 import type { Locale, Words } from './i18n.ts';
 import { ImportFile } from './ImportFile.tsx';
 
+/** A new offer's form starts as a double-points offer for the coming week. */
+function newOffer(): Offer {
+  const start = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
+  return { id: '', title: '', kind: 'multiplier', multiplier: 2, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 7 * 86_400_000).toISOString() };
+}
+
 /** `datetime-local` values are read and written as UTC, as the label says. */
 const toInput = (iso: string) => iso.slice(0, 16);
 const fromInput = (value: string) => new Date(`${value}:00.000Z`).toISOString();
@@ -40,12 +46,22 @@ export function Catalog(props: { api: Api; t: Words; locale: Locale; canEdit: bo
       {canEdit && <ImportFile api={api} t={t} kinds={['offers', 'rewards']} onImported={load} onFailure={onFailure} />}
       {saved && <p role="status">{saved}</p>}
       {editing && 'offer' in editing && (
-        <OfferForm key={editing.offer.id} t={t} offer={editing.offer} onCancel={() => setEditing(null)} onSave={(o) => api.putOffer(o).then((s) => done(s.title), onFailure)} />
+        <OfferForm key={editing.offer.id || 'new'} t={t} offer={editing.offer} onCancel={() => setEditing(null)} onSave={(o) => api.putOffer(o).then((s) => done(s.title), onFailure)} />
       )}
       {editing && 'reward' in editing && (
-        <RewardForm key={editing.reward.id} t={t} reward={editing.reward} onCancel={() => setEditing(null)} onSave={(r) => api.putReward(r).then((s) => done(s.title), onFailure)} />
+        <RewardForm key={editing.reward.id || 'new'} t={t} reward={editing.reward} onCancel={() => setEditing(null)} onSave={(r) => api.putReward(r).then((s) => done(s.title), onFailure)} />
       )}
       <h3>{t.offers}</h3>
+      {canEdit && (
+        <div class="actions">
+          <button type="button" onClick={() => edit({ offer: newOffer() })}>
+            {t.newOffer}
+          </button>
+          <button type="button" onClick={() => edit({ reward: { id: '', title: '', kind: 'voucher', pointsCost: 500, active: true } })}>
+            {t.newReward}
+          </button>
+        </div>
+      )}
       <label class="inline">
         <input type="checkbox" checked={ended} onChange={(e) => setEnded((e.currentTarget as HTMLInputElement).checked)} />
         {t.showEnded}
@@ -133,22 +149,49 @@ export function Catalog(props: { api: Api; t: Words; locale: Locale; canEdit: bo
   );
 }
 
-function OfferForm({ t, offer, onCancel, onSave }: { t: Words; offer: Offer; onCancel: () => void; onSave: (o: Offer) => Promise<void> }) {
+function OfferForm({ t, offer: given, onCancel, onSave }: { t: Words; offer: Offer; onCancel: () => void; onSave: (o: Offer) => Promise<void> }) {
+  const isNew = given.id === '';
+  const [kind, setKind] = useState(given.kind);
+  const offer: Offer = { ...given, kind };
+  const heading = isNew ? t.newOffer : t.editNamed(given.title);
   const submit = (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
     const value = Number(form.get('value'));
+    const partnerId = String(form.get('partnerId') ?? '').trim();
+    const { multiplier: _m, bonusPoints: _b, partnerId: _p, ...rest } = offer;
     void onSave({
-      ...offer,
+      ...rest,
+      ...(isNew ? { id: String(form.get('id')).trim() } : {}),
+      ...(isNew ? (partnerId ? { partnerId } : {}) : offer.partnerId ? { partnerId: offer.partnerId } : {}),
       title: String(form.get('title')).trim(),
-      ...(offer.kind === 'multiplier' ? { multiplier: value } : { bonusPoints: Math.trunc(value) }),
+      ...(kind === 'multiplier' ? { multiplier: value } : { bonusPoints: Math.trunc(value) }),
       startsAt: fromInput(String(form.get('startsAt'))),
       endsAt: fromInput(String(form.get('endsAt'))),
     });
   };
   return (
-    <form class="edit" aria-label={t.editNamed(offer.title)} onSubmit={submit}>
-      <h3>{t.editNamed(offer.title)}</h3>
+    <form class="edit" aria-label={heading} onSubmit={submit}>
+      <h3>{heading}</h3>
+      {isNew && (
+        <>
+          <label>
+            {t.idLabel}
+            <input name="id" required pattern="[a-z0-9]([a-z0-9\-]{0,62}[a-z0-9])?" maxLength={64} />
+          </label>
+          <label>
+            {t.kind}
+            <select value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value as Offer['kind'])}>
+              <option value="multiplier">{t.multiplier}</option>
+              <option value="bonus">{t.bonusPoints}</option>
+            </select>
+          </label>
+          <label>
+            {t.partnerOptional}
+            <input name="partnerId" maxLength={64} />
+          </label>
+        </>
+      )}
       <label>
         {t.titleLabel}
         <input name="title" required maxLength={200} defaultValue={offer.title} />
@@ -156,9 +199,9 @@ function OfferForm({ t, offer, onCancel, onSave }: { t: Words; offer: Offer; onC
       <label>
         {offer.kind === 'multiplier' ? t.multiplier : t.bonusPoints}
         {offer.kind === 'multiplier' ? (
-          <input name="value" type="number" required min={1} max={100} step={0.01} defaultValue={String(offer.multiplier)} />
+          <input key="multiplier" name="value" type="number" required min={1} max={100} step={0.01} defaultValue={String(offer.multiplier ?? 2)} />
         ) : (
-          <input name="value" type="number" required min={1} step={1} defaultValue={String(offer.bonusPoints)} />
+          <input key="bonus" name="value" type="number" required min={1} step={1} defaultValue={String(offer.bonusPoints ?? 100)} />
         )}
       </label>
       <label>
@@ -180,14 +223,37 @@ function OfferForm({ t, offer, onCancel, onSave }: { t: Words; offer: Offer; onC
 }
 
 function RewardForm({ t, reward, onCancel, onSave }: { t: Words; reward: Reward; onCancel: () => void; onSave: (r: Reward) => Promise<void> }) {
+  const isNew = reward.id === '';
+  const heading = isNew ? t.newReward : t.editNamed(reward.title);
   const submit = (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
-    void onSave({ ...reward, title: String(form.get('title')).trim(), pointsCost: Number.parseInt(String(form.get('pointsCost')), 10), active: form.get('active') === 'on' });
+    void onSave({
+      ...reward,
+      ...(isNew ? { id: String(form.get('id')).trim(), kind: String(form.get('kind')) === 'donation' ? 'donation' : 'voucher' } : {}),
+      title: String(form.get('title')).trim(),
+      pointsCost: Number.parseInt(String(form.get('pointsCost')), 10),
+      active: form.get('active') === 'on',
+    });
   };
   return (
-    <form class="edit" aria-label={t.editNamed(reward.title)} onSubmit={submit}>
-      <h3>{t.editNamed(reward.title)}</h3>
+    <form class="edit" aria-label={heading} onSubmit={submit}>
+      <h3>{heading}</h3>
+      {isNew && (
+        <>
+          <label>
+            {t.idLabel}
+            <input name="id" required pattern="[a-z0-9]([a-z0-9\-]{0,62}[a-z0-9])?" maxLength={64} />
+          </label>
+          <label>
+            {t.kind}
+            <select name="kind" defaultValue="voucher">
+              <option value="voucher">{t.voucher}</option>
+              <option value="donation">{t.donation}</option>
+            </select>
+          </label>
+        </>
+      )}
       <label>
         {t.titleLabel}
         <input name="title" required maxLength={200} defaultValue={reward.title} />

@@ -91,3 +91,43 @@ describe('catalogue files', () => {
     expect(sent).toEqual(['rewards csv id,title,kind,points_cost,active']);
   });
 });
+
+describe('new offers and rewards', () => {
+  it('creates a bonus offer for one partner and a donation reward, in German', async () => {
+    const saved: unknown[] = [];
+    const api = fakeApi('admin', {
+      putOffer: async (o) => {
+        saved.push(o);
+        return o;
+      },
+      putReward: async (r) => {
+        saved.push(r);
+        return r;
+      },
+    });
+    render(<App api={api} locale="de" />);
+    fireEvent.click(await screen.findByRole('link', { name: 'Aktionen und Prämien' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Neue Aktion' }));
+    const form = screen.getByRole('form', { name: 'Neue Aktion' });
+    fireEvent.input(within(form).getByLabelText('Kennung (Kleinbuchstaben, Ziffern, Bindestriche)'), { target: { value: 'fruehling-bonus' } });
+    fireEvent.change(within(form).getByLabelText('Art'), { target: { value: 'bonus' } });
+    fireEvent.input(within(form).getByLabelText('Partnerkennung (leer: alle Partner)'), { target: { value: 'schuhhaus' } });
+    fireEvent.input(within(form).getByLabelText('Titel'), { target: { value: 'Frühlingsbonus' } });
+    fireEvent.input(within(form).getByLabelText('Bonuspunkte'), { target: { value: '250' } });
+    fireEvent.input(within(form).getByLabelText('Beginn (UTC)'), { target: { value: '2027-03-01T00:00' } });
+    fireEvent.input(within(form).getByLabelText('Ende (UTC)'), { target: { value: '2027-03-31T23:59' } });
+    fireEvent.submit(form);
+    await screen.findByText('Frühlingsbonus gespeichert.');
+    expect(saved[0]).toEqual({ id: 'fruehling-bonus', title: 'Frühlingsbonus', kind: 'bonus', bonusPoints: 250, partnerId: 'schuhhaus', startsAt: '2027-03-01T00:00:00.000Z', endsAt: '2027-03-31T23:59:00.000Z' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Neue Prämie' }));
+    const reward = screen.getByRole('form', { name: 'Neue Prämie' });
+    fireEvent.input(within(reward).getByLabelText('Kennung (Kleinbuchstaben, Ziffern, Bindestriche)'), { target: { value: 'spende-tierheim' } });
+    fireEvent.change(within(reward).getByLabelText('Art'), { target: { value: 'donation' } });
+    fireEvent.input(within(reward).getByLabelText('Titel'), { target: { value: 'Spende ans Tierheim' } });
+    fireEvent.input(within(reward).getByLabelText('Punktepreis'), { target: { value: '300' } });
+    fireEvent.submit(reward);
+    await screen.findByText('Spende ans Tierheim gespeichert.');
+    expect(saved[1]).toEqual({ id: 'spende-tierheim', title: 'Spende ans Tierheim', kind: 'donation', pointsCost: 300, active: true });
+  });
+});
