@@ -69,13 +69,13 @@ export async function emailOfMemberNumber(db: Queryable, memberNumber: string): 
 export const MEMBER_LEDGER_PAGE = 50;
 
 /** A member's ledger entries, newest first, paged by entry id (the index of member and id). */
-export async function memberLedger(db: Queryable, memberId: string, before?: string): Promise<Transaction[] & { nextCursor?: string }> {
+export async function memberLedger(db: Queryable, memberId: string, before?: string): Promise<{ transactions: Transaction[]; nextCursor?: string }> {
   const rows = await db.query<{ id: string; account: 'pending' | 'available'; delta: number; reason: string; purchase_id: string | null; redemption_id: string | null; created_at: Date }>(
     `SELECT id::text AS id, account, delta, reason, purchase_id, redemption_id, created_at FROM ledger_entries
       WHERE member_id = $1 AND ($2::bigint IS NULL OR ledger_entries.id < $2) ORDER BY ledger_entries.id DESC LIMIT $3`,
     [memberId, before ?? null, MEMBER_LEDGER_PAGE + 1],
   );
-  const page: Transaction[] & { nextCursor?: string } = rows.slice(0, MEMBER_LEDGER_PAGE).map((r) => ({
+  const transactions: Transaction[] = rows.slice(0, MEMBER_LEDGER_PAGE).map((r) => ({
     id: r.id,
     account: r.account,
     delta: Number(r.delta),
@@ -84,6 +84,5 @@ export async function memberLedger(db: Queryable, memberId: string, before?: str
     ...(r.redemption_id ? { redemptionId: r.redemption_id } : {}),
     createdAt: new Date(r.created_at).toISOString(),
   }));
-  if (rows.length > MEMBER_LEDGER_PAGE) page.nextCursor = page.at(-1)!.id;
-  return page;
+  return rows.length > MEMBER_LEDGER_PAGE ? { transactions, nextCursor: transactions.at(-1)!.id } : { transactions };
 }

@@ -140,8 +140,7 @@ adminOperations.get('/members', async (c) => {
 adminOperations.get('/members/:id/ledger', async (c) => {
   requireUuid(c.req.param('id'), 'member');
   const cursor = query(CursorQuery, c.req.query('cursor'), 'cursor');
-  const page = await memberLedger(staleReads(c.get('deps')), c.req.param('id'), cursor);
-  return c.json({ transactions: [...page], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
+  return c.json(await memberLedger(staleReads(c.get('deps')), c.req.param('id'), cursor), 200);
 });
 
 adminOperations.post('/members/:id/erase', async (c) => {

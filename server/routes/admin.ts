@@ -1,6 +1,8 @@
 /**
- * The operator's catalogue writes: `PUT` a partner, an offer or a reward
- * (create or replace), and the outbox. Who may call them is decided for all
+ * The operator's catalogue: `PUT` a partner, an offer or a reward (create
+ * or replace), `PATCH` a partner from the console's form, the lists the
+ * console reads (partners with limits and reliability, offers, rewards),
+ * and the outbox. Who may call them is decided for all
  * of `/v1/admin/*` by `adminGuard` (accounts/operator-auth.ts), mounted in
  * server/index.ts: the shared ADMIN_TOKEN, or a console session whose role
  * allows it. Every change is written to the audit log (operator/audited.ts).
