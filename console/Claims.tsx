@@ -24,6 +24,13 @@ export function Claims(props: { api: Api; t: Words; locale: Locale; canDecide: b
   }, [status]);
 
   const decide = (action: Promise<void>) => action.then(load, onFailure);
+  const shopRecord = (c: ClaimItem) => {
+    const placed = c.partner?.placed;
+    const record = placed ? t.placedRecord(money(locale, placed.amountMinor, c.receipt.currency), new Date(placed.reportedAt).toLocaleDateString(locale)) : t.noRecord;
+    if (c.partner?.bookedFor === 'another_member') return `${record} · ${t.bookedForAnother}`;
+    if (c.partner?.bookedFor === 'this_member') return `${record} · ${t.bookedForThis}`;
+    return record;
+  };
   const deciding = status === 'open' && canDecide;
   const describe = (id: string) => claims?.find((c) => c.id === id)?.receipt.orderId ?? id;
 
@@ -79,6 +86,7 @@ export function Claims(props: { api: Api; t: Words; locale: Locale; canDecide: b
               <th scope="col">{t.shop}</th>
               <th scope="col">{t.order}</th>
               <th scope="col">{t.amount}</th>
+              {status === 'open' && <th scope="col">{t.shopRecord}</th>}
               {deciding && <th scope="col">{t.decision}</th>}
             </tr>
           </thead>
@@ -95,6 +103,7 @@ export function Claims(props: { api: Api; t: Words; locale: Locale; canDecide: b
                 <td>{c.receipt.partnerId ?? '—'}</td>
                 <td>{c.receipt.orderId ?? '—'}</td>
                 <td>{money(locale, c.receipt.amountMinor, c.receipt.currency)}</td>
+                {status === 'open' && <td>{shopRecord(c)}</td>}
                 {deciding && (
                   <td>
                     <div class="decision">

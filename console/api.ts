@@ -107,6 +107,13 @@ export const ClaimItem = z.object({
     currency: z.optional(z.string()),
     detectedAt: z.optional(z.string()),
   }),
+  /** Open claims: what the partner's side says about the order. */
+  partner: z.optional(
+    z.object({
+      placed: z.nullable(z.object({ amountMinor: z.number(), reportedAt: z.string() })),
+      bookedFor: z.nullable(z.enum(['this_member', 'another_member'])),
+    }),
+  ),
 });
 export type ClaimItem = z.infer<typeof ClaimItem>;
 const ClaimList = z.object({ claims: z.array(ClaimItem) });

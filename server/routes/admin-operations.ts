@@ -10,6 +10,7 @@ import { CatalogImportRequest, ClaimDecisions, ConfirmationFileRequest, ErasureB
 import { staleReads, type AppEnv } from '../platform/app.ts';
 import { badRequest, readJson } from '../platform/http.ts';
 import { listClaims, type ClaimView } from '../operator/claims.ts';
+import { claimEvidence, type ClaimEvidence } from '../operator/claim-evidence.ts';
 import { emailOfMemberNumber, memberLedger, showMember } from '../operator/members.ts';
 import { listReviewQueue } from '../purchases/fraud.ts';
 import { listHeldReferrals } from '../programme/referrals.ts';
@@ -57,8 +58,11 @@ const claimOut = (c: ClaimView) => ({ ...c, createdAt: c.createdAt.toISOString()
 
 adminOperations.get('/claims', async (c) => {
   const status = query(ClaimStatusQuery, c.req.query('status'), 'status');
-  const claims = await listClaims(staleReads(c.get('deps')), status ? { status } : {});
-  return c.json({ claims: claims.slice(0, QUEUE_PAGE).map(claimOut) }, 200);
+  const reads = staleReads(c.get('deps'));
+  const claims = (await listClaims(reads, status ? { status } : {})).slice(0, QUEUE_PAGE);
+  // The partner's side of each open claim, for the reviewer to read beside the receipt.
+  const evidence = status === 'open' ? await claimEvidence(reads, claims) : new Map<string, ClaimEvidence>();
+  return c.json({ claims: claims.map((claim) => ({ ...claimOut(claim), ...(status === 'open' ? { partner: evidence.get(claim.id) ?? { placed: null, bookedFor: null } } : {}) })) }, 200);
 });
 
 /** Several claims, one decision: each is decided (and logged) on its own and answered per item. */

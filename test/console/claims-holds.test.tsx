@@ -112,3 +112,20 @@ describe('claims and holds', () => {
     expect(screen.queryByRole('button', { name: /Release/ })).toBeNull();
   });
 });
+
+describe('the shop’s record beside the receipt', () => {
+  it('shows what the shop reported and an order booked for someone else, in English and German', async () => {
+    const withRecord: ClaimItem = { ...claim(1), partner: { placed: { amountMinor: 3900, reportedAt: '2026-12-03T08:00:00.000Z' }, bookedFor: null } };
+    const taken: ClaimItem = { ...claim(2), partner: { placed: null, bookedFor: 'another_member' } };
+    const api = fakeApi('reviewer', { claims: async (status) => (status === 'open' ? [withRecord, taken] : []) });
+    render(<App api={api} locale="en" />);
+    fireEvent.click(await screen.findByRole('link', { name: 'Missing-points claims' }));
+    expect(await screen.findByText('reported placed, €39.00 on 12/3/2026')).toBeTruthy();
+    expect(screen.getByText('not reported by the shop · already booked for another member')).toBeTruthy();
+    cleanup();
+    render(<App api={api} locale="de" />);
+    fireEvent.click(await screen.findByRole('link', { name: 'Nachbuchungsanträge' }));
+    expect(await screen.findByText('als bestellt gemeldet, 39,00 € am 3.12.2026')).toBeTruthy();
+    expect(screen.getByText('vom Shop nicht gemeldet · schon für ein anderes Mitglied gebucht')).toBeTruthy();
+  });
+});

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditEntry, DecisionResults } from '../../lib/contract/console.ts';
 import { ADMIN_TOKEN, backends, startTestServer, type TestServer } from './harness.ts';
 import { errorCode } from './helpers.ts';
-import { createPartner, ingest, purchaseBody, registerMember, type TestMember, type TestPartner, unique } from './lifecycle-helpers.ts';
+import { createPartner, ingest, purchaseBody, registerMember, reportPlaced, type TestMember, type TestPartner, unique } from './lifecycle-helpers.ts';
 import { asOperator, operatorSession, type SignedIn } from './operator-console-helpers.ts';
 
 describe.each(backends)('bulk decisions (%s)', (backend) => {
@@ -29,10 +29,10 @@ describe.each(backends)('bulk decisions (%s)', (backend) => {
   });
   afterAll(() => server.close());
 
-  async function claim(): Promise<string> {
+  async function claim(orderId = unique('order'), who: TestMember = member): Promise<string> {
     const res = await server.call('POST', `/v1/purchases/${randomUUID()}/claim`, {
-      token: member.token,
-      body: { partnerId: partner.id, orderId: unique('order'), amountMinor: 4_000, currency: 'EUR', detectedAt: server.clock.now().toISOString(), method: 'json-ld' },
+      token: who.token,
+      body: { partnerId: partner.id, orderId, amountMinor: 4_000, currency: 'EUR', detectedAt: server.clock.now().toISOString(), method: 'json-ld' },
     });
     expect(res.status).toBe(201);
     return ((await res.json()) as { claim: { id: string } }).claim.id;
@@ -108,6 +108,23 @@ describe.each(backends)('bulk decisions (%s)', (backend) => {
       expect((await auditOf(first))[0]).toMatchObject({ action: 'hold.released', after: { review: 'released' } });
       const queue = (await (await asOperator(server, reviewer, 'GET', '/v1/admin/review')).json()) as { purchases: { purchaseId: string }[] };
       expect(queue.purchases.map((p) => p.purchaseId)).not.toContain(second);
+    });
+  });
+
+  describe('the partner’s side beside the receipt', () => {
+    it('shows the partner’s placed record and whether another member holds the order', async () => {
+      const reported = unique('ORDER').toUpperCase();
+      await reportPlaced(server, partner, [{ orderId: reported, amountMinor: 3_900 }]);
+      const other = await registerMember(server);
+      const held = purchaseBody(partner.id, 2_000);
+      await ingest(server, other, [held]);
+      const [withRecord, heldByOther, unknownOrder] = [await claim(reported), await claim(held.orderId), await claim()];
+      const res = await asOperator(server, viewer, 'GET', '/v1/admin/claims?status=open');
+      const { claims } = (await res.json()) as { claims: { id: string; partner: { placed: { amountMinor: number } | null; bookedFor: string | null } }[] };
+      const of = (id: string) => claims.find((c) => c.id === id)!.partner;
+      expect(of(withRecord)).toMatchObject({ placed: { amountMinor: 3_900 }, bookedFor: null });
+      expect(of(heldByOther)).toEqual({ placed: null, bookedFor: 'another_member' });
+      expect(of(unknownOrder)).toEqual({ placed: null, bookedFor: null });
     });
   });
 
