@@ -4,6 +4,7 @@ import { adminGuard } from './accounts/operator-auth.ts';
 import { admin } from './routes/admin.ts';
 import { adminOperations } from './routes/admin-operations.ts';
 import { adminOperators } from './routes/admin-operators.ts';
+import { overviewAdmin } from './routes/admin-overview.ts';
 import { consoleSession } from './routes/console.ts';
 import { consoleApp, consoleIndex } from './routes/console-app.ts';
 import { auth } from './routes/auth.ts';
@@ -42,6 +43,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/admin/detection-health', detectionHealthAdmin);
   app.route('/v1/admin/points-liability', pointsLiabilityAdmin);
   app.route('/v1/admin/missions', missionsAdmin);
+  app.route('/v1/admin/overview', overviewAdmin);
   app.route('/v1/admin', admin);
   app.route('/v1/admin', adminOperations);
   app.route('/v1/admin', adminOperators);

@@ -42,6 +42,7 @@ import { migrate } from '../../server/db/migrate.ts';
 import { createApp } from '../../server/index.ts';
 import { listClaims } from '../../server/operator/claims.ts';
 import { showMember } from '../../server/operator/members.ts';
+import { parseOverviewPeriod, programmeOverview, type OverviewPeriod } from '../../server/operator/overview.ts';
 import { parseEnv } from '../../server/platform/env.ts';
 import { listHeldReferrals } from '../../server/programme/referrals.ts';
 import { listReviewQueue } from '../../server/purchases/fraud.ts';
@@ -219,6 +220,12 @@ async function ledgerVerifyStartup(): Promise<number> {
   }
 }
 
+function overviewPeriod(query: { from?: string; to?: string }, now: Date): OverviewPeriod {
+  const period = parseOverviewPeriod(query, now);
+  if (typeof period === 'string') throw new Error(period);
+  return period;
+}
+
 interface OperatorRead {
   name: string;
   run: () => Promise<unknown>;
@@ -351,6 +358,8 @@ async function measureSize(loadgen: Loadgen, size: GrowthSize, verifyStartupSeco
       { name: 'heldReferrals', run: () => listHeldReferrals(apiDb) },
       { name: 'detectionHealth', run: () => detectionHealth(apiDb, { now, days: 14 }) },
       { name: 'memberShow', run: () => showMember(apiDb, memberEmail(Math.floor(size.members / 3))) },
+      { name: 'overview30Days', run: () => programmeOverview(apiDb, overviewPeriod({}, now)) },
+      { name: 'overviewYear', run: () => programmeOverview(apiDb, overviewPeriod({ from: new Date(now.getTime() - 365 * 86_400_000).toISOString().slice(0, 10), to: now.toISOString().slice(0, 10) }, now)) },
     ]);
     const queueLengths = (await apiDb.query<{ held: number; open_claims: number }>(
       `SELECT (SELECT count(*) FROM purchases WHERE review = 'held' AND status = 'pending') AS held, (SELECT count(*) FROM claims WHERE status = 'open') AS open_claims`,

@@ -107,6 +107,8 @@ function metrics(settings: Settings): Metric[] {
     operator('heldReferrals', 'referrals held for review (listHeldReferrals; the fill makes no referrals, so this one only shows the fixed cost)'),
     operator('detectionHealth', 'detection health, the per-partner overview of the last 14 days (detectionHealth: purchases per partner and day, by method)'),
     operator('memberShow', 'member show: a member found by email with balance and last purchases (showMember)'),
+    operator('overview30Days', 'the console\'s overview of the last 30 days, per day (programmeOverview)'),
+    operator('overviewYear', 'the console\'s overview of the last 366 days, per week (programmeOverview)'),
   ];
 }
 

@@ -185,10 +185,12 @@ export async function verifyOperatorCredentials(c: Context<AppEnv>, email: strin
 export const ADMIN_ROUTE_PERMISSIONS: readonly { method: string; path: RegExp; permission: Permission }[] = [
   { method: 'PUT', path: /^\/v1\/admin\/(partners|offers|rewards)\/[^/]+$/, permission: 'catalog' },
   { method: 'PUT', path: /^\/v1\/admin\/missions\/[^/]+$/, permission: 'catalog' },
+  { method: 'PATCH', path: /^\/v1\/admin\/partners\/[^/]+$/, permission: 'catalog' },
   { method: 'POST', path: /^\/v1\/admin\/imports\/[^/]+$/, permission: 'catalog' },
   { method: 'POST', path: /^\/v1\/admin\/confirmations\/[^/]+$/, permission: 'catalog' },
   { method: 'POST', path: /^\/v1\/admin\/claims\/[^/]+\/(approve|reject)$/, permission: 'review' },
   { method: 'POST', path: /^\/v1\/admin\/review\/[^/]+\/(release|reject)$/, permission: 'review' },
+  { method: 'POST', path: /^\/v1\/admin\/(claims|review)\/decisions$/, permission: 'review' },
   // The outbox holds members' verification and reset codes: whoever reads it can take over an account.
   { method: 'GET', path: /^\/v1\/admin\/outbox$/, permission: 'admin' },
   { method: 'GET', path: /^\/v1\/admin\/operators$/, permission: 'admin' },

@@ -11,7 +11,7 @@ import type { Queryable } from '../db/index.ts';
 type Column = 'earnedPoints' | 'spentPoints' | 'expiredPoints' | 'takenBackPoints' | 'otherPoints';
 
 /** Where an available entry's reason goes in the report, and with which sign (debits are reported as positive numbers). */
-const AVAILABLE_COLUMNS: Record<string, { column: Column; sign: 1 | -1 }> = {
+export const AVAILABLE_COLUMNS: Record<string, { column: Column; sign: 1 | -1 }> = {
   confirmation: { column: 'earnedPoints', sign: 1 },
   referral_bonus: { column: 'earnedPoints', sign: 1 },
   bonus: { column: 'earnedPoints', sign: 1 },

@@ -156,16 +156,18 @@ async function referralState(db: Queryable, referredId: string): Promise<Record<
  * Releases or rejects what the review queue holds under `id`: a held or
  * flagged purchase, else a held referral (by the referred member's id).
  */
-export async function decideReviewAudited(db: Db, ctx: ActionContext, id: string, decision: 'release' | 'reject'): Promise<'purchase' | 'referral'> {
+export async function decideReviewAudited(db: Db, ctx: ActionContext, id: string, decision: 'release' | 'reject', reason?: string): Promise<'purchase' | 'referral'> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new OperatorError(`${id} is not an id from the review queue`);
+  // The operator's reason goes to the audit log only: the purchase keeps the reason it was held for.
+  const given = reason ? { decisionReason: reason } : {};
   const purchaseBefore = await purchaseState(db, id);
   if (purchaseBefore && (await decideHeld(db, id, decision, ctx.now))) {
-    await audit(db, ctx, decision === 'release' ? 'hold.released' : 'hold.rejected', 'purchase', id, purchaseBefore, await purchaseState(db, id));
+    await audit(db, ctx, decision === 'release' ? 'hold.released' : 'hold.rejected', 'purchase', id, purchaseBefore, { ...(await purchaseState(db, id)), ...given });
     return 'purchase';
   }
   const referralBefore = await referralState(db, id);
   if (referralBefore && (await decideHeldReferral(db, id, decision, ctx.now))) {
-    await audit(db, ctx, decision === 'release' ? 'referral.released' : 'referral.refused', 'referral', id, referralBefore, await referralState(db, id));
+    await audit(db, ctx, decision === 'release' ? 'referral.released' : 'referral.refused', 'referral', id, referralBefore, { ...(await referralState(db, id)), ...given });
     return 'referral';
   }
   throw new OperatorError(`${id} is not waiting for review (no held purchase or referral has this id)`);

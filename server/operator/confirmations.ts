@@ -94,12 +94,26 @@ async function applyRow(tx: Queryable, partnerId: string, row: ConfirmationRow, 
   return { ...row, outcome: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}), ...(outcome.purchase ? { purchase: outcome.purchase } : {}) };
 }
 
-export async function importConfirmations(db: Db, partnerId: string, text: string, now: Date): Promise<ConfirmationReport> {
+/** Carries a preview's results out of its transaction, which it rolls back. */
+class PreviewOnly extends Error {
+  constructor(readonly outcome: { results: RowResult[]; alreadyImportedAt: Date | undefined }) {
+    super('preview: rolled back');
+  }
+}
+
+/**
+ * Applies the file, or with `dryRun` previews it: every row goes through
+ * exactly what applying does, in the same transaction, which is then rolled
+ * back, so the preview shows what applying would do at this moment (an
+ * order reported twice in the file, a return after a confirmation) and
+ * nothing is booked, remembered or logged.
+ */
+export async function importConfirmations(db: Db, partnerId: string, text: string, now: Date, opts: { dryRun?: boolean } = {}): Promise<ConfirmationReport> {
   const partner = await db.query('SELECT 1 FROM partners WHERE id = $1', [partnerId]);
   if (partner.length === 0) throw new OperatorError(`No partner "${partnerId}" in the catalogue`);
   const rows = parseConfirmationCsv(text);
   const sha256 = createHash('sha256').update(text).digest('hex');
-  const { results, alreadyImportedAt } = await db.transaction(async (tx) => {
+  const applied = db.transaction(async (tx) => {
     const seen = await tx.query<{ again: boolean; imported_at: Date }>(
       `INSERT INTO confirmation_files (partner_id, sha256, rows, imported_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (partner_id, sha256) DO UPDATE SET partner_id = EXCLUDED.partner_id
@@ -112,7 +126,12 @@ export async function importConfirmations(db: Db, partnerId: string, text: strin
     }
     const out: RowResult[] = [];
     for (const row of rows) out.push(await applyRow(tx, partnerId, row, now));
+    if (opts.dryRun) throw new PreviewOnly({ results: out, alreadyImportedAt: undefined });
     return { results: out, alreadyImportedAt: undefined };
+  });
+  const { results, alreadyImportedAt } = await applied.catch((err: unknown) => {
+    if (err instanceof PreviewOnly) return err.outcome;
+    throw err;
   });
   const counts: Record<RowOutcome, number> = { applied: 0, unchanged: 0, unknown: 0, invalid: 0 };
   for (const r of results) counts[r.outcome]++;

@@ -1,5 +1,5 @@
 /** `admin member show <email>`: what the operator needs to answer a member's question. */
-import type { Balance, Purchase } from '../../lib/contract/index.ts';
+import type { Balance, Purchase, Transaction } from '../../lib/contract/index.ts';
 import type { Queryable } from '../db/index.ts';
 import { PURCHASE_COLUMNS, purchaseFromRow, type PurchaseRow } from '../purchases/purchase-view.ts';
 import { OperatorError } from './errors.ts';
@@ -55,4 +55,34 @@ export async function showMember(db: Queryable, email: string, opts: { purchases
     purchases: purchases.map(purchaseFromRow),
     openClaims: claims[0]?.n ?? 0,
   };
+}
+
+/** The email of the member with this card number (the operator finds a member by either), or an OperatorError. */
+export async function emailOfMemberNumber(db: Queryable, memberNumber: string): Promise<string> {
+  const rows = await db.query<{ email: string | null }>('SELECT email FROM members WHERE member_number = $1 AND erased_at IS NULL', [memberNumber]);
+  const email = rows[0]?.email;
+  if (!email) throw new OperatorError(`No member with card number ${memberNumber}`);
+  return email;
+}
+
+/** The most ledger entries one page of a member's ledger lists. */
+export const MEMBER_LEDGER_PAGE = 50;
+
+/** A member's ledger entries, newest first, paged by entry id (the index of member and id). */
+export async function memberLedger(db: Queryable, memberId: string, before?: string): Promise<{ transactions: Transaction[]; nextCursor?: string }> {
+  const rows = await db.query<{ id: string; account: 'pending' | 'available'; delta: number; reason: string; purchase_id: string | null; redemption_id: string | null; created_at: Date }>(
+    `SELECT id::text AS id, account, delta, reason, purchase_id, redemption_id, created_at FROM ledger_entries
+      WHERE member_id = $1 AND ($2::bigint IS NULL OR ledger_entries.id < $2) ORDER BY ledger_entries.id DESC LIMIT $3`,
+    [memberId, before ?? null, MEMBER_LEDGER_PAGE + 1],
+  );
+  const transactions: Transaction[] = rows.slice(0, MEMBER_LEDGER_PAGE).map((r) => ({
+    id: r.id,
+    account: r.account,
+    delta: Number(r.delta),
+    reason: r.reason,
+    ...(r.purchase_id ? { purchaseId: r.purchase_id } : {}),
+    ...(r.redemption_id ? { redemptionId: r.redemption_id } : {}),
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+  return rows.length > MEMBER_LEDGER_PAGE ? { transactions, nextCursor: transactions.at(-1)!.id } : { transactions };
 }

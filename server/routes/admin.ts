@@ -1,18 +1,25 @@
 /**
- * The operator's catalogue writes: `PUT` a partner, an offer or a reward
- * (create or replace), and the outbox. Who may call them is decided for all
+ * The operator's catalogue: `PUT` a partner, an offer or a reward (create
+ * or replace), `PATCH` a partner from the console's form, the lists the
+ * console reads (partners with limits and reliability, offers, rewards),
+ * and the outbox. Who may call them is decided for all
  * of `/v1/admin/*` by `adminGuard` (accounts/operator-auth.ts), mounted in
  * server/index.ts: the shared ADMIN_TOKEN, or a console session whose role
  * allows it. Every change is written to the audit log (operator/audited.ts).
  */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { Offer, PartnerInput, Reward } from '../../lib/contract/index.ts';
-import type { AppEnv } from '../platform/app.ts';
+import { isSafeText, Offer, PartnerInput, Reward, Slug } from '../../lib/contract/index.ts';
+import { PARTNER_PAGE_DEFAULT, PARTNER_PAGE_MAX, PartnerEdit } from '../../lib/contract/console.ts';
+import { listPartnersForOperator } from '../catalog/partners-admin.ts';
+import { listOffers, listRewards } from '../catalog/catalog.ts';
+import { refreshReliabilityIfStale, reliabilityState } from '../catalog/reliability.ts';
+import { editPartner } from '../operator/partner-edit.ts';
+import { staleReads, type AppEnv } from '../platform/app.ts';
 import { requirePermission } from '../accounts/operator-auth.ts';
 import { readOutbox } from '../accounts/mail.ts';
 import { badRequest, notFound, readJson } from '../platform/http.ts';
-import { actionContext } from './operator-context.ts';
+import { actionContext, refusalsAs4xx } from './operator-context.ts';
 import { putOffer, putPartner, putReward } from '../operator/audited.ts';
 
 export const admin = new Hono<AppEnv>();
@@ -38,6 +45,50 @@ admin.put('/partners/:id', async (c) => {
   samePathId(c.req.param('id'), input.id);
   const { partner, outcome } = await putPartner(c.get('deps').db, actionContext(c), input);
   return c.json({ partner }, statusOf(outcome));
+});
+
+/** The catalogue for the console: limits and reliability with each partner, paged by id, `q` searching id, name and domains. */
+admin.get('/partners', async (c) => {
+  const q = c.req.query('q');
+  const after = c.req.query('after');
+  const rawLimit = c.req.query('limit');
+  if (q !== undefined && (q.length > 100 || !isSafeText(q))) throw badRequest('q: up to 100 printable characters');
+  if (after !== undefined && !Slug.safeParse(after).success) throw badRequest('after: a partner id');
+  const limit = rawLimit === undefined ? PARTNER_PAGE_DEFAULT : /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : 0;
+  if (limit < 1 || limit > PARTNER_PAGE_MAX) throw badRequest(`limit: a whole number from 1 to ${PARTNER_PAGE_MAX}`);
+  const deps = c.get('deps');
+  // The figures are cached; recomputed here when older than the catalogue allows, as GET /v1/partners does.
+  await refreshReliabilityIfStale(deps.db, deps.now(), await reliabilityState(deps.db));
+  return c.json(await listPartnersForOperator(staleReads(deps), { ...(q ? { q } : {}), ...(after ? { after } : {}), limit }), 200);
+});
+
+/** Changes the fields of a partner the console's form shows; the secret, detection rules and limits stay. */
+admin.patch('/partners/:id', async (c) => {
+  const id = c.req.param('id');
+  if (!Slug.safeParse(id).success) throw badRequest('id: a partner id');
+  const edit = await readJson(c, PartnerEdit);
+  const partner = await refusalsAs4xx(() => editPartner(c.get('deps').db, actionContext(c), id, edit));
+  return c.json({ partner }, 200);
+});
+
+/** The most offers or rewards one console list holds. */
+export const CATALOG_LIST_MAX = 500;
+
+/** Every offer running or upcoming, by start; with `include=ended` also the ended ones, newest end first. */
+admin.get('/offers', async (c) => {
+  const include = c.req.query('include');
+  if (include !== undefined && include !== 'ended') throw badRequest('include: only `ended`');
+  const deps = c.get('deps');
+  const reads = staleReads(deps);
+  const offers = include === 'ended'
+    ? (await reads.query<{ doc: Offer }>('SELECT doc FROM offers ORDER BY ends_at DESC, id LIMIT $1', [CATALOG_LIST_MAX])).map((r) => r.doc)
+    : (await listOffers(reads, deps.now(), { includeUpcoming: true })).slice(0, CATALOG_LIST_MAX);
+  return c.json({ offers }, 200);
+});
+
+/** Every reward, active or not, by id. */
+admin.get('/rewards', async (c) => {
+  return c.json({ rewards: (await listRewards(staleReads(c.get('deps')))).slice(0, CATALOG_LIST_MAX) }, 200);
 });
 
 /** The most mails one outbox answer lists. */

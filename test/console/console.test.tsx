@@ -2,18 +2,14 @@
 /** The console's sign-in and claims queue against a fake API: what an operator sees and can do. */
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConsoleSession, OperatorRole } from '../../lib/contract/console.ts';
+import type { OperatorRole } from '../../lib/contract/console.ts';
 import { type Api, ApiFailure, type ClaimItem, createApi } from '../../console/api.ts';
 import { App } from '../../console/App.tsx';
 import { pickLocale } from '../../console/i18n.ts';
+import { fakeApi as baseApi, session } from './fake-api.ts';
 
 afterEach(cleanup);
 
-const session = (role: OperatorRole): ConsoleSession => ({
-  operator: { id: '0190f5d0-0000-7000-8000-000000000001', email: 'rita@ops.example', role, createdAt: '2026-12-01T00:00:00.000Z', active: true },
-  csrfToken: 'csrf-token-of-the-session-0123456789',
-  expiresAt: '2026-12-06T12:00:00.000Z',
-});
 
 const claim: ClaimItem = {
   id: '0190f5d0-0000-7000-8000-0000000000c1',
@@ -28,7 +24,7 @@ function fakeApi(role: OperatorRole | null, password = 'right password here') {
   const calls: string[] = [];
   let signedIn = role;
   let open = [claim];
-  const api: Api = {
+  const api: Api = baseApi(role, {
     session: async () => (signedIn ? session(signedIn) : null),
     signIn: async (email, given) => {
       calls.push(`signIn ${email}`);
@@ -48,7 +44,7 @@ function fakeApi(role: OperatorRole | null, password = 'right password here') {
       calls.push(`reject ${id} ${reason}`);
       open = [];
     },
-  };
+  });
   return { api, calls };
 }
 
@@ -63,6 +59,7 @@ describe('the console', () => {
     fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'right password here' } });
     fireEvent.submit(screen.getByRole('button', { name: 'Sign in' }).closest('form')!);
     expect(await screen.findByText('Signed in as rita@ops.example (reviewer)')).toBeTruthy();
+    fireEvent.click(screen.getByRole('link', { name: 'Missing-points claims' }));
     expect(await screen.findByText('A-1001')).toBeTruthy();
     expect(screen.getByText('€49.90')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Approve' }));
@@ -73,6 +70,7 @@ describe('the console', () => {
   it('rejects with the reason typed, in German', async () => {
     const { api, calls } = fakeApi('admin');
     render(<App api={api} locale="de" />);
+    fireEvent.click(await screen.findByRole('link', { name: 'Nachbuchungsanträge' }));
     fireEvent.input(await screen.findByLabelText('Grund der Ablehnung'), { target: { value: 'Bestellung storniert' } });
     fireEvent.click(screen.getByRole('button', { name: 'Ablehnen' }));
     await screen.findByText('Keine Anträge.');
@@ -82,6 +80,7 @@ describe('the console', () => {
   it('shows a viewer the queue without the decision buttons', async () => {
     const { api } = fakeApi('viewer');
     render(<App api={api} locale="en" />);
+    fireEvent.click(await screen.findByRole('link', { name: 'Missing-points claims' }));
     expect(await screen.findByText('A-1001')).toBeTruthy();
     expect(screen.getByText('Your role may read claims but not decide them.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
