@@ -16,7 +16,7 @@ import { confirmPassword, memberFromRow } from './auth.ts';
 import { eraseMember } from '../accounts/erasure.ts';
 import { referralStatusOf } from '../programme/referrals.ts';
 import { upcomingExpiries } from '../ledger/expiry.ts';
-import { missionStandings } from '../programme/missions.ts';
+import { ENDED_MISSION_SHOWN_DAYS, missionStandings } from '../programme/missions.ts';
 
 export const me = new Hono<AppEnv>();
 
@@ -100,11 +100,15 @@ me.get('/', async (c) => {
 /**
  * The sync round trip's one read: the profile, and beside it each purchase
  * changed after the cursor `$4` (at most `$5`), its columns prefixed `p_`;
- * one row with empty purchase columns when nothing changed.
+ * one row with empty purchase columns when nothing changed. It also says
+ * whether any mission is shown now (running, or ended within
+ * `ENDED_MISSION_SHOWN_DAYS`), so that a sync reads missions only then.
  */
 const SYNC_READ = prepared(
   'me_sync_read',
-  `SELECT profile.*, ${PURCHASE_COLUMN_LIST.map((column) => `changed.${column} AS p_${column}`).join(', ')}
+  `SELECT profile.*, ${PURCHASE_COLUMN_LIST.map((column) => `changed.${column} AS p_${column}`).join(', ')},
+          EXISTS (SELECT 1 FROM missions WHERE active AND starts_at <= $3::timestamptz
+                     AND ends_at > $3::timestamptz - interval '${ENDED_MISSION_SHOWN_DAYS} days') AS missions_shown
      FROM (${PROFILE_SQL}) profile
      LEFT JOIN LATERAL (
        SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE member_id = $1 AND change_seq > $4 ORDER BY change_seq LIMIT $5
@@ -133,7 +137,7 @@ me.get('/sync', async (c) => {
   // Only a member with points to lose has anything to read about.
   const [upcoming, missions] = await Promise.all([
     months > 0 && profile.balance.available > 0 ? upcomingExpiries(memberReads(c), memberId, now(), months) : [],
-    missionStandings(memberReads(c), memberId, now()),
+    (read[0] as { missions_shown?: boolean } | undefined)?.missions_shown === true ? missionStandings(memberReads(c), memberId, now()) : [],
   ]);
   const body: SyncResponse = {
     ...profile,
