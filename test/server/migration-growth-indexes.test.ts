@@ -9,6 +9,8 @@ import type { Db } from '../../server/db/index.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { backends, openTestDb } from './harness.ts';
 
+class RolledBack extends Error {}
+
 describe.each(backends)('migration 090, growth indexes (%s)', (backend) => {
   let db: Db;
   let drop: () => Promise<void>;
@@ -19,12 +21,21 @@ describe.each(backends)('migration 090, growth indexes (%s)', (backend) => {
   });
   afterAll(() => drop());
 
-  async function plan(sql: string): Promise<string> {
-    return db.transaction(async (tx) => {
-      await tx.query('SET LOCAL enable_seqscan = off');
-      const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`);
-      return rows.map((r) => r['QUERY PLAN']).join('\n');
-    });
+  async function plan(sql: string, without: string[] = []): Promise<string> {
+    let explained = '';
+    // Rolled back: the indexes dropped for one plan are back for the next.
+    await db
+      .transaction(async (tx) => {
+        await tx.query('SET LOCAL enable_seqscan = off');
+        for (const index of without) await tx.query(`DROP INDEX ${index}`);
+        const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`);
+        explained = rows.map((r) => r['QUERY PLAN']).join('\n');
+        throw new RolledBack();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof RolledBack)) throw error;
+      });
+    return explained;
   }
 
   it("finds every purchase of a partner's order, holder and refused claims alike, by the order", async () => {
@@ -40,11 +51,14 @@ describe.each(backends)('migration 090, growth indexes (%s)', (backend) => {
   });
 
   it('lists flagged purchases from those not yet released, not from every flag ever reviewed', async () => {
-    // purchases/fraud.ts, listReviewQueue
+    // purchases/fraud.ts, listReviewQueue: its flagged arm, as the UNION ALL runs it
     const queue = await plan(`SELECT id FROM purchases
-      WHERE ((review = 'held' AND status = 'pending')
-         OR (flag IS NOT NULL AND status IN ('pending', 'confirmed') AND review IS DISTINCT FROM 'released'))
-      ORDER BY created_at, id LIMIT 100`);
+      WHERE flag IS NOT NULL AND review IS DISTINCT FROM 'released' AND status IN ('pending', 'confirmed')
+        AND NOT (review IS NOT DISTINCT FROM 'held' AND status = 'pending')
+      ORDER BY created_at, id LIMIT 100`, ['purchases_member_placed']);
+    // Without statistics the planner takes any partial index over the status; the missions' one (member and time of
+    // pending and confirmed purchases, migration 110) is left out here, as on a large table, where it would read every
+    // pending purchase, so that the choice is between the flag indexes.
     expect(queue).toContain('purchases_flagged_open');
     expect(queue).not.toContain('purchases_flagged ');
   });
