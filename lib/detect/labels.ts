@@ -44,7 +44,7 @@ export const ORDER_STATUS = new RegExp(
     'orderbevestiging',
     'bestelbevestiging',
     // Japanese, Chinese, Russian, Ukrainian, Turkish, Korean
-    'ολοκλήρωση παραγγελίας', 'ご?注文(?:の)?完了', '購入完了', '订单(?:确认|完成)', '訂單(?:確認|完成)', 'подтверждение заказа', 'заказ (?:оформлен|принят)', 'замовлення оформлено',
+    'ολοκλήρωση παραγγελίας', 'ご?注文(?:の)?完了', '購入完了', '订单(?:确认|完成)', '訂單(?:確認|完成)', 'подтверждение заказа', 'заказ (?:оформлен|принят|получен)', 'замовлення (?:оформлено|отримано|отримане|прийнято|прийняте)',
     'sipariş (?:onayı|tamamlandı|alındı)', '주문 ?완료',
   ),
 );
@@ -331,10 +331,10 @@ export const PAYABLE_LABEL = new RegExp(
 );
 
 /** The whole text of an element that names an order and nothing else: "Order", "Bestellung #", "Commande n°". */
-export const ORDER_WORD = /^(?:your |ihre |deine )?(?:order|bestellung|auftrag|commande|bestelling|ordine|pedido|encomenda|zamówienie|ordre|objednávka|objednávka č\.|tilaus|rendelés|beställning|bestilling|comanda)(?:\s*(?:#|no\.?|nr\.?|n[°º]\.?|n\.º))?\s*:?$/;
+export const ORDER_WORD = /^(?:your |ihre |deine )?(?:order|bestellung|auftrag|commande|bestelling|ordine|pedido|encomenda|zamówienie|ordre|objednávka|objednávka č\.|tilaus|rendelés|beställning|bestilling|comanda|замовлення|заказ)(?:\s*(?:#|no\.?|nr\.?|n[°º]\.?|n\.º|№))?\s*:?$/;
 
 /** A heading that is an order's name: "Order R482193756", "Bestellung #A-10023", "Order 7c41e09". */
-export const ORDER_HEADING = /^(?:your |ihre |deine )?(?:order|bestellung|auftrag|commande|bestelling|ordine|pedido|encomenda|zamówienie|ordre|objednávka|tilaus|rendelés|beställning|bestilling|comanda)\s*(?:#|no\.?|nr\.?|n[°º]\.?|n\.º)?\s*((?=[A-Za-z._/-]*\d)[A-Za-z0-9][A-Za-z0-9._/-]{2,63})(?:\s+(?:bestätigt|confirmed|confirmée|bevestigd|confermato|confirmado|potwierdzone|bekräftad|bekræftet|potvrzena|placed|received|erhalten))?\s*[!.]?$/i;
+export const ORDER_HEADING = /^(?:your |ihre |deine )?(?:order|bestellung|auftrag|commande|bestelling|ordine|pedido|encomenda|zamówienie|ordre|objednávka|tilaus|rendelés|beställning|bestilling|comanda|замовлення|заказ)\s*:?\s*(?:#|no\.?|nr\.?|n[°º]\.?|n\.º|№)?\s*((?=[A-Za-z._/-]*\d)[A-Za-z0-9][A-Za-z0-9._/-]{2,63})(?:\s+(?:bestätigt|confirmed|confirmée|bevestigd|confermato|confirmado|potwierdzone|bekräftad|bekræftet|potvrzena|placed|received|erhalten))?\s*[!.]?$/i;
 
 /**
  * A receipt's bare "Paid" beside the amount (Crystallize's order page): a
@@ -395,7 +395,7 @@ export const PLACE_ORDER_BUTTON = new RegExp(
     'jetzt (?:kaufen|bestellen|zahlen|bezahlen)', 'kaufen', 'bestellen', 'zahlungspflichtig bestellen',
     '(?:place|submit|complete|confirm) (?:my |your |the )?order', 'place order and pay', '(?:complete|confirm) (?:purchase|payment)',
     'finali[sz]e (?:and pay|order|my order|purchase)(?: for (?:my|your|the) order)?', 'pay for (?:my|your|the) order',
-    'pay now', 'buy now', 'order now', 'order and pay', 'pay (?:and|&) (?:order|place order)', 'continue to payment and place order',
+    'pay now', 'buy now', 'order now', 'order and pay', '(?:finish|complete) (?:and|&) pay', 'pay (?:and|&) (?:order|place order)', 'continue to payment and place order',
     'commander avec obligation de paiement', 'commande avec obligation de paiement', 'passer (?:la |ma )?commande', 'valider (?:la |ma )?commande',
     'confirmer (?:la |ma )?commande', 'payer (?:maintenant|la commande)', 'commander',
     'bestelling plaatsen', 'bestellen en betalen', '(?:nu )?betalen', 'bestelling afronden', 'bestelling met betalingsverplichting',
