@@ -44,10 +44,12 @@ export class RecordingProxy {
 
   static async start(): Promise<RecordingProxy> {
     let proxy: RecordingProxy | undefined;
+    // A browser closes connections as it likes (a tab closed mid-request): a reset socket ends that request only.
     const server = createServer((req, res) => {
-      void proxy?.forward(req, res);
+      proxy?.forward(req, res).catch(() => res.destroy());
     });
     server.on('connect', (req: IncomingMessage, socket) => {
+      socket.on('error', () => socket.destroy());
       proxy?.requests.push({ phase: proxy.phase, method: 'CONNECT', host: req.url ?? '', path: '', query: '', bodyFields: [], purchaseFields: [] });
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
     });
@@ -67,6 +69,7 @@ export class RecordingProxy {
   }
 
   private async forward(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    res.on('error', () => undefined);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
@@ -100,6 +103,7 @@ export class RecordingProxy {
     const upstream = httpRequest(
       { host: '127.0.0.1', port: Number(url.port || 80), method: req.method, path: url.pathname + url.search, headers, agent: false },
       (answer) => {
+        answer.on('error', () => res.destroy());
         const script = this.injectIntoHtml;
         if (script === undefined || !String(answer.headers['content-type'] ?? '').includes('text/html')) {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
