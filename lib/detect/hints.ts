@@ -117,6 +117,21 @@ function pageButtons(doc: Document): Element[] {
   return found;
 }
 
+/**
+ * The first h1 or h2 (of the first ten of each) whose text passes `test`, read tag by tag: a selector list
+ * would match every element of a large page against both.
+ */
+export function firstHeading(doc: Document, test: (text: string) => boolean): string | null {
+  for (const tag of ['h1', 'h2']) {
+    const headings = doc.getElementsByTagName(tag);
+    for (let index = 0; index < headings.length && index < 10; index += 1) {
+      const text = shortText(headings[index], 80);
+      if (text !== null && test(text)) return text;
+    }
+  }
+  return null;
+}
+
 export function readHints(page: Page): Reading | null {
   const reading = new ReadingBuilder('page');
   const { url, doc } = page;
@@ -145,13 +160,8 @@ export function readHints(page: Page): Reading | null {
   if (page.bodyMatches(BACK_TO_ORDERS)) reading.for('back-to-orders', -6, 'a link back to the list of orders');
   const reorder = reorderControl(doc);
   if (reorder !== null) reading.for('reorder', -6, `"${reorder}": offered on a past order's page`);
-  for (const heading of Array.from(doc.querySelectorAll('h1, h2')).slice(0, 10)) {
-    const text = shortText(heading, 80)?.toLowerCase();
-    if (text !== undefined && ORDER_HISTORY_HEADING.test(text)) {
-      reading.for('order-history-heading', -6, `heading "${shortText(heading, 80)}"`);
-      break;
-    }
-  }
+  const historyHeading = firstHeading(doc, (text) => ORDER_HISTORY_HEADING.test(text.toLowerCase()));
+  if (historyHeading !== null) reading.for('order-history-heading', -6, `heading "${historyHeading}"`);
   const button = placeOrderButton(page);
   if (button !== null) reading.for('place-order-button', VETO, `button "${button}": the review before the order`);
   if (cartForm(page)) reading.for('cart-form', -12, 'quantity fields in a cart form');
